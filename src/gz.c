@@ -1,0 +1,320 @@
+/* gz.c - the gzip container (RFC 1952): member headers parsed and checked
+ * here, deflate data inflated by zlib, each member's CRC-32 and length
+ * checked against its trailer, members concatenated into one stream. */
+#include "internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { GZ_FTEXT = 1, GZ_FHCRC = 2, GZ_FEXTRA = 4, GZ_FNAME = 8,
+       GZ_FCOMMENT = 16, GZ_RESERVED = 0xe0 };
+
+enum gz_state { IN_MEMBER, BETWEEN_MEMBERS, AT_END };
+
+struct fmni_gz {
+    z_stream z;
+    enum gz_state state;
+    uint32_t member_crc;
+    uint64_t member_len;
+    uint64_t member_start; /* file offset of the member's header */
+    unsigned members;
+};
+
+/* Reads exactly n header bytes (n may be 0 with dst NULL to just check),
+ * folding them into *hcrc; a short read is a truncated header. */
+static fmn_status take(fmni_src *src, uint8_t *dst, size_t n, uLong *hcrc,
+                       const char *what, fmn_error *err)
+{
+    while (n > 0) {
+        fmn_status st = fmni_src_fill(src, err);
+        if (st != FMN_OK)
+            return st;
+        if (src->avail == 0)
+            return fmni_fail(err, FMN_ERR_GZIP_TRUNCATED, src->name, src->pos,
+                             0,
+                             "gzip stream is truncated: the file ends at byte "
+                             "%llu inside %s",
+                             (unsigned long long)src->pos, what);
+        size_t k = src->avail < n ? src->avail : n;
+        if (hcrc)
+            *hcrc = crc32(*hcrc, src->next, (uInt)k);
+        if (dst) {
+            memcpy(dst, src->next, k);
+            dst += k;
+        }
+        fmni_src_consume(src, k);
+        n -= k;
+    }
+    return FMN_OK;
+}
+
+/* Skips a zero-terminated header field (file name or comment). */
+static fmn_status skip_cstring(fmni_src *src, uLong *hcrc, const char *what,
+                               fmn_error *err)
+{
+    for (;;) {
+        fmn_status st = fmni_src_fill(src, err);
+        if (st != FMN_OK)
+            return st;
+        if (src->avail == 0)
+            return take(src, NULL, 1, hcrc, what, err);
+        const uint8_t *z = memchr(src->next, 0, src->avail);
+        size_t k = z ? (size_t)(z - src->next) + 1 : src->avail;
+        *hcrc = crc32(*hcrc, src->next, (uInt)k);
+        fmni_src_consume(src, k);
+        if (z)
+            return FMN_OK;
+    }
+}
+
+static fmn_status read_member_header(fmni_gz *gz, fmni_src *src, fmn_error *err)
+{
+    uint8_t h[10];
+    uLong hcrc = crc32(0L, Z_NULL, 0);
+    gz->member_start = src->pos;
+    fmn_status st = take(src, h, sizeof h, &hcrc, "a gzip member header", err);
+    if (st != FMN_OK)
+        return st;
+    uint64_t at = gz->member_start;
+    if (h[0] != 0x1f || h[1] != 0x8b) {
+        char hex[8];
+        fmni_hex(hex, sizeof hex, h, 2);
+        return fmni_fail(err, FMN_ERR_GZIP_HEADER, src->name, at, 0,
+                         "bad gzip magic at byte %llu: expected 1f 8b, found %s",
+                         (unsigned long long)at, hex);
+    }
+    if (h[2] != 8)
+        return fmni_fail(err, FMN_ERR_GZIP_HEADER, src->name, at + 2, 0,
+                         "unsupported gzip compression method %u at byte "
+                         "%llu: expected 8 (deflate)",
+                         h[2], (unsigned long long)(at + 2));
+    if (h[3] & GZ_RESERVED)
+        return fmni_fail(err, FMN_ERR_GZIP_HEADER, src->name, at + 3, 0,
+                         "reserved gzip flag bits set at byte %llu (flags "
+                         "0x%02x): RFC 1952 requires them to be zero",
+                         (unsigned long long)(at + 3), h[3]);
+    if (h[3] & GZ_FEXTRA) {
+        uint8_t x[2];
+        st = take(src, x, 2, &hcrc, "the gzip extra field length", err);
+        if (st == FMN_OK)
+            st = take(src, NULL, (size_t)x[0] | (size_t)x[1] << 8, &hcrc,
+                      "the gzip extra field", err);
+        if (st != FMN_OK)
+            return st;
+    }
+    if (h[3] & GZ_FNAME) {
+        st = skip_cstring(src, &hcrc, "the gzip file name", err);
+        if (st != FMN_OK)
+            return st;
+    }
+    if (h[3] & GZ_FCOMMENT) {
+        st = skip_cstring(src, &hcrc, "the gzip comment", err);
+        if (st != FMN_OK)
+            return st;
+    }
+    if (h[3] & GZ_FHCRC) {
+        uint8_t c[2];
+        uint64_t cat = src->pos;
+        st = take(src, c, 2, NULL, "the gzip header CRC", err);
+        if (st != FMN_OK)
+            return st;
+        unsigned want = (unsigned)(hcrc & 0xffff);
+        unsigned got = (unsigned)c[0] | (unsigned)c[1] << 8;
+        if (want != got)
+            return fmni_fail(err, FMN_ERR_GZIP_HEADER, src->name, cat, 0,
+                             "gzip header CRC at byte %llu is %04x, but the "
+                             "header's bytes give %04x",
+                             (unsigned long long)cat, got, want);
+    }
+    if (inflateReset(&gz->z) != Z_OK)
+        return fmni_fail(err, FMN_ERR_GZIP_DATA, src->name, src->pos, 0,
+                         "cannot reset the inflater");
+    gz->member_crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    gz->member_len = 0;
+    gz->members++;
+    gz->state = IN_MEMBER;
+    return FMN_OK;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static fmn_status read_member_trailer(fmni_gz *gz, fmni_src *src,
+                                      fmn_error *err)
+{
+    uint8_t t[8];
+    uint64_t at = src->pos;
+    fmn_status st = take(src, t, 8, NULL,
+                         "the gzip trailer (CRC-32 and length)", err);
+    if (st != FMN_OK)
+        return st;
+    if (le32(t) != gz->member_crc)
+        return fmni_fail(err, FMN_ERR_GZIP_CRC, src->name, at, 0,
+                         "gzip CRC-32 mismatch in member %u: the trailer at "
+                         "byte %llu says %08x, the data gives %08x (the file "
+                         "is corrupt)",
+                         gz->members, (unsigned long long)at, le32(t),
+                         gz->member_crc);
+    if (le32(t + 4) != (uint32_t)gz->member_len)
+        return fmni_fail(err, FMN_ERR_GZIP_LENGTH, src->name, at + 4, 0,
+                         "gzip length mismatch in member %u: the trailer at "
+                         "byte %llu says %u bytes (mod 2^32), the data has "
+                         "%llu",
+                         gz->members, (unsigned long long)(at + 4),
+                         le32(t + 4), (unsigned long long)gz->member_len);
+    gz->state = BETWEEN_MEMBERS;
+    return FMN_OK;
+}
+
+/* After a member: the end of the file, or another member's magic. */
+static fmn_status next_member(fmni_gz *gz, fmni_src *src, fmn_error *err)
+{
+    fmn_status st = fmni_src_fill(src, err);
+    if (st != FMN_OK)
+        return st;
+    if (src->avail == 0) {
+        gz->state = AT_END;
+        return FMN_OK;
+    }
+    uint8_t b0 = src->next[0];
+    uint8_t b1 = 0;
+    int have_b1 = src->avail >= 2;
+    if (have_b1)
+        b1 = src->next[1];
+    else if (b0 == 0x1f && !src->eof) {
+        /* the second magic byte is in the next chunk: fall through to the
+         * header parser, which reads across chunks */
+        return read_member_header(gz, src, err);
+    }
+    if (b0 == 0x1f && have_b1 && b1 == 0x8b)
+        return read_member_header(gz, src, err);
+    if (b0 == 0x1f && !have_b1)
+        return fmni_fail(err, FMN_ERR_GZIP_TRUNCATED, src->name, src->pos, 0,
+                         "gzip stream is truncated: one stray byte 1f at "
+                         "byte %llu after member %u",
+                         (unsigned long long)src->pos, gz->members);
+    char hex[32];
+    fmni_hex(hex, sizeof hex, src->next, src->avail < 8 ? src->avail : 8);
+    if (src->size_known)
+        return fmni_fail(err, FMN_ERR_GZIP_TRAILING, src->name, src->pos, 0,
+                         "%llu bytes of garbage after the last gzip member, "
+                         "from byte %llu (starting %s)",
+                         (unsigned long long)(src->size - src->pos),
+                         (unsigned long long)src->pos, hex);
+    return fmni_fail(err, FMN_ERR_GZIP_TRAILING, src->name, src->pos, 0,
+                     "garbage after the last gzip member, from byte %llu "
+                     "(starting %s)",
+                     (unsigned long long)src->pos, hex);
+}
+
+fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err)
+{
+    *out = NULL;
+    fmni_gz *gz = calloc(1, sizeof *gz);
+    if (!gz)
+        return fmni_fail(err, FMN_ERR_NOMEM, src->name, FMN_NO_OFFSET, 0,
+                         "out of memory for a gzip decoder");
+    int zr = inflateInit2(&gz->z, -MAX_WBITS);
+    if (zr != Z_OK) {
+        free(gz);
+        return fmni_fail(err, zr == Z_MEM_ERROR ? FMN_ERR_NOMEM : FMN_ERR_IO,
+                         src->name, FMN_NO_OFFSET, 0,
+                         "cannot start the inflater (zlib error %d)", zr);
+    }
+    fmn_status st = read_member_header(gz, src, err);
+    if (st != FMN_OK) {
+        fmni_gz_close(gz);
+        return st;
+    }
+    *out = gz;
+    return FMN_OK;
+}
+
+/* Inflates into dst[0..n) from the current member; returns with *done set
+ * when the member's deflate stream ended. */
+static fmn_status inflate_some(fmni_gz *gz, fmni_src *src, uint8_t *dst,
+                               size_t n, size_t *produced, int *done,
+                               fmn_error *err)
+{
+    *produced = 0;
+    *done = 0;
+    while (*produced < n) {
+        fmn_status st = fmni_src_fill(src, err);
+        if (st != FMN_OK)
+            return st;
+        if (src->avail == 0)
+            return fmni_fail(err, FMN_ERR_GZIP_TRUNCATED, src->name, src->pos,
+                             0,
+                             "gzip stream is truncated: the file ends at byte "
+                             "%llu inside compressed data (member %u, %llu "
+                             "bytes decoded from it)",
+                             (unsigned long long)src->pos, gz->members,
+                             (unsigned long long)gz->member_len);
+        size_t in = src->avail > UINT_MAX ? UINT_MAX : src->avail;
+        size_t room = n - *produced;
+        if (room > UINT_MAX)
+            room = UINT_MAX;
+        gz->z.next_in = (Bytef *)(uintptr_t)src->next;
+        gz->z.avail_in = (uInt)in;
+        gz->z.next_out = dst + *produced;
+        gz->z.avail_out = (uInt)room;
+        int zr = inflate(&gz->z, Z_NO_FLUSH);
+        size_t used = in - gz->z.avail_in;
+        size_t made = room - gz->z.avail_out;
+        uint64_t at = src->pos;
+        fmni_src_consume(src, used);
+        gz->member_crc = (uint32_t)crc32(gz->member_crc, dst + *produced,
+                                         (uInt)made);
+        gz->member_len += made;
+        *produced += made;
+        if (zr == Z_STREAM_END) {
+            *done = 1;
+            return FMN_OK;
+        }
+        if (zr == Z_MEM_ERROR)
+            return fmni_fail(err, FMN_ERR_NOMEM, src->name, at, 0,
+                             "out of memory while inflating");
+        if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR)
+            return fmni_fail(err, FMN_ERR_GZIP_DATA, src->name, src->pos, 0,
+                             "corrupt deflate data in gzip member %u near "
+                             "byte %llu: %s",
+                             gz->members, (unsigned long long)src->pos,
+                             gz->z.msg ? gz->z.msg : "invalid data");
+        /* Z_OK or Z_BUF_ERROR: loop for more input or more room */
+    }
+    return FMN_OK;
+}
+
+fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
+                        size_t *got, fmn_error *err)
+{
+    *got = 0;
+    while (*got < n && gz->state != AT_END) {
+        fmn_status st;
+        if (gz->state == IN_MEMBER) {
+            size_t made;
+            int done;
+            st = inflate_some(gz, src, dst + *got, n - *got, &made, &done, err);
+            *got += made;
+            if (st == FMN_OK && done)
+                st = read_member_trailer(gz, src, err);
+        } else {
+            st = next_member(gz, src, err);
+        }
+        if (st != FMN_OK)
+            return st;
+    }
+    return FMN_OK;
+}
+
+void fmni_gz_close(fmni_gz *gz)
+{
+    if (!gz)
+        return;
+    inflateEnd(&gz->z);
+    free(gz);
+}

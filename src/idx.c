@@ -1,0 +1,540 @@
+/* idx.c - the IDX format: header checks, bounded allocation, payload
+ * decoding into one contiguous host-order buffer, and the fmn_idx handle. */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fmn_idx {
+    void *data;
+    uint32_t *dims;
+    size_t ndim;
+    fmn_dtype dtype;
+    uint64_t count;
+    size_t nbytes;
+    uint64_t total_items;
+    char *path;
+    fmn_file_info info;
+};
+
+/* The most a deflate stream can expand: 1032:1 (258-byte matches coded in
+ * about two bits). A gzip file of S bytes can never hold more. */
+enum { DEFLATE_MAX_RATIO = 1032 };
+
+size_t fmn_dtype_size(fmn_dtype dtype)
+{
+    switch (dtype) {
+    case FMN_DTYPE_U8:
+    case FMN_DTYPE_I8: return 1;
+    case FMN_DTYPE_I16: return 2;
+    case FMN_DTYPE_I32:
+    case FMN_DTYPE_F32: return 4;
+    case FMN_DTYPE_F64: return 8;
+    }
+    return 0;
+}
+
+const char *fmn_dtype_name(fmn_dtype dtype)
+{
+    switch (dtype) {
+    case FMN_DTYPE_U8: return "uint8";
+    case FMN_DTYPE_I8: return "int8";
+    case FMN_DTYPE_I16: return "int16";
+    case FMN_DTYPE_I32: return "int32";
+    case FMN_DTYPE_F32: return "float32";
+    case FMN_DTYPE_F64: return "float64";
+    }
+    return "invalid";
+}
+
+void fmn_options_init(fmn_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->max_bytes = FMN_DEFAULT_MAX_BYTES;
+}
+
+fmn_options fmni_options(const fmn_options *opt)
+{
+    fmn_options o;
+    fmn_options_init(&o);
+    if (opt) {
+        o = *opt;
+        if (o.max_bytes == 0)
+            o.max_bytes = FMN_DEFAULT_MAX_BYTES;
+    }
+    return o;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
+}
+
+/* Big-endian file order to host order, in place. */
+static void to_host_order(void *data, size_t nbytes, size_t elem)
+{
+    uint8_t *p = data;
+    if (elem == 2) {
+        for (size_t i = 0; i + 2 <= nbytes; i += 2) {
+            uint16_t v = (uint16_t)(p[i] << 8 | p[i + 1]);
+            memcpy(p + i, &v, 2);
+        }
+    } else if (elem == 4) {
+        for (size_t i = 0; i + 4 <= nbytes; i += 4) {
+            uint32_t v = be32(p + i);
+            memcpy(p + i, &v, 4);
+        }
+    } else if (elem == 8) {
+        for (size_t i = 0; i + 8 <= nbytes; i += 8) {
+            uint64_t v = (uint64_t)be32(p + i) << 32 | be32(p + i + 4);
+            memcpy(p + i, &v, 8);
+        }
+    }
+}
+
+/* "60000 x 28 x 28" into buf, shortened with "..." if long. */
+static void format_dims(char *buf, size_t cap, const uint32_t *dims,
+                        size_t ndim)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ndim; i++) {
+        if (used + 16 >= cap) {
+            snprintf(buf + used, cap - used, " x ...");
+            return;
+        }
+        used += (size_t)snprintf(buf + used, cap - used, i ? " x %" PRIu32 : "%" PRIu32,
+                                 dims[i]);
+    }
+}
+
+static fmn_status nomem(const char *name, fmn_error *err, const char *what)
+{
+    return fmni_fail(err, FMN_ERR_NOMEM, name, FMN_NO_OFFSET, 0,
+                     "out of memory for %s", what);
+}
+
+/* Reads `need` decoded bytes into a buffer that grows only as the data
+ * arrives, starting at `initial` bytes: a header's claim alone never
+ * allocates. On success *out owns the buffer and *got says how many bytes
+ * came (fewer than `need` at the end of the data). */
+static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
+                               uint8_t **out, size_t *got, fmn_error *err)
+{
+    *out = NULL;
+    *got = 0;
+    if (need == 0)
+        return FMN_OK;
+    size_t cap = initial < need ? initial : need;
+    if (cap == 0)
+        cap = need < 4096 ? need : 4096;
+    uint8_t *buf = malloc(cap);
+    if (!buf)
+        return nomem(s->src.name, err, "the IDX data");
+    size_t have = 0;
+    for (;;) {
+        size_t n;
+        fmn_status st = fmni_stream_read(s, buf + have, cap - have, &n, err);
+        have += n;
+        if (st != FMN_OK) {
+            free(buf);
+            return st;
+        }
+        if (have < cap || cap == need)
+            break;
+        size_t next = cap > need / 2 ? need : cap * 2;
+        uint8_t *grown = realloc(buf, next);
+        if (!grown) {
+            free(buf);
+            return nomem(s->src.name, err, "the IDX data");
+        }
+        buf = grown;
+        cap = next;
+    }
+    *out = buf;
+    *got = have;
+    return FMN_OK;
+}
+
+/* Decodes and discards `n` bytes (the items before a range). */
+static fmn_status skip_bytes(fmni_stream *s, uint64_t n, uint64_t *got,
+                             fmn_error *err)
+{
+    uint8_t scratch[16384];
+    *got = 0;
+    while (*got < n) {
+        uint64_t want = n - *got;
+        size_t k;
+        fmn_status st = fmni_stream_read(
+            s, scratch, want < sizeof scratch ? (size_t)want : sizeof scratch,
+            &k, err);
+        *got += k;
+        if (st != FMN_OK)
+            return st;
+        if (k == 0)
+            break;
+    }
+    return FMN_OK;
+}
+
+typedef struct header {
+    uint8_t magic[4];
+    fmn_dtype dtype;
+    size_t elem;
+    size_t ndim;
+    uint32_t *dims;
+    size_t header_len;
+    uint64_t count;    /* product of dims */
+    uint64_t payload;  /* count * elem */
+} header;
+
+static fmn_status read_header(fmni_stream *s, header *h, fmn_error *err)
+{
+    const char *name = s->src.name;
+    size_t got;
+    memset(h, 0, sizeof *h);
+    fmn_status st = fmni_stream_read(s, h->magic, 4, &got, err);
+    if (st != FMN_OK)
+        return st;
+    const char *where = s->gz ? " of the decompressed data" : "";
+    if (got == 0)
+        return fmni_fail(err, FMN_ERR_HEADER_SHORT, name, 0, s->gz != NULL,
+                         "%s: expected an IDX header",
+                         s->gz ? "the gzip stream holds no data"
+                               : "the file is empty");
+    if (got >= 2 && (h->magic[0] != 0 || h->magic[1] != 0)) {
+        char hex[16];
+        fmni_hex(hex, sizeof hex, h->magic, got);
+        return fmni_fail(err, FMN_ERR_BAD_MAGIC, name, 0, s->gz != NULL,
+                         "not an IDX file: bytes 0-3%s are %s, expected 00 00 "
+                         "then a type code and a dimension count%s",
+                         where, hex, fmni_guess_content(h->magic, got));
+    }
+    if (got < 4)
+        return fmni_fail(err, FMN_ERR_HEADER_SHORT, name, got, s->gz != NULL,
+                         "IDX header is truncated: the data ends at byte "
+                         "%zu%s, inside the 4-byte magic number",
+                         got, where);
+    h->dtype = (fmn_dtype)h->magic[2];
+    h->elem = fmn_dtype_size(h->dtype);
+    if (h->elem == 0)
+        return fmni_fail(err, FMN_ERR_BAD_TYPE, name, 2, s->gz != NULL,
+                         "unknown IDX element type 0x%02x at byte 2%s: "
+                         "expected 08 (uint8), 09 (int8), 0b (int16), 0c "
+                         "(int32), 0d (float32) or 0e (float64)",
+                         h->magic[2], where);
+    h->ndim = h->magic[3];
+    if (h->ndim == 0)
+        return fmni_fail(err, FMN_ERR_ZERO_DIMS, name, 3, s->gz != NULL,
+                         "IDX header declares 0 dimensions at byte 3%s: "
+                         "expected 1 to 255",
+                         where);
+    h->header_len = 4 + 4 * h->ndim;
+    uint8_t raw[4 * 255];
+    st = fmni_stream_read(s, raw, 4 * h->ndim, &got, err);
+    if (st != FMN_OK)
+        return st;
+    if (got < 4 * h->ndim)
+        return fmni_fail(err, FMN_ERR_HEADER_SHORT, name, 4 + got,
+                         s->gz != NULL,
+                         "IDX header is truncated: it declares %zu dimensions "
+                         "(a %zu-byte header) but the data ends at byte %zu%s",
+                         h->ndim, h->header_len, 4 + got, where);
+    h->dims = malloc(h->ndim * sizeof *h->dims);
+    if (!h->dims)
+        return nomem(name, err, "the IDX dimensions");
+    uint64_t count = 1;
+    int overflow = 0;
+    for (size_t i = 0; i < h->ndim; i++) {
+        h->dims[i] = be32(raw + 4 * i);
+        if (h->dims[i] != 0 && count > UINT64_MAX / h->dims[i])
+            overflow = 1;
+        else
+            count *= h->dims[i];
+    }
+    char dims[96];
+    format_dims(dims, sizeof dims, h->dims, h->ndim);
+    for (size_t i = 0; overflow && i < h->ndim; i++)
+        if (h->dims[i] == 0)
+            overflow = 0; /* an empty extent makes the product 0 */
+    if (overflow)
+        return fmni_fail(err, FMN_ERR_SIZE_OVERFLOW, name, 4, s->gz != NULL,
+                         "IDX dimensions %s overflow 64 bits: no file can "
+                         "hold that many elements",
+                         dims);
+    for (size_t i = 0; i < h->ndim; i++)
+        if (h->dims[i] == 0)
+            count = 0;
+    h->count = count;
+    if (count > UINT64_MAX / h->elem)
+        return fmni_fail(err, FMN_ERR_SIZE_OVERFLOW, name, 4, s->gz != NULL,
+                         "IDX dimensions %s of %s take more than 2^64 bytes: "
+                         "no file can hold that much",
+                         dims, fmn_dtype_name(h->dtype));
+    h->payload = count * h->elem;
+    if (h->payload > SIZE_MAX - h->header_len)
+        return fmni_fail(err, FMN_ERR_SIZE_OVERFLOW, name, 4, s->gz != NULL,
+                         "IDX dimensions %s of %s take %llu bytes, more than "
+                         "this platform can address",
+                         dims, fmn_dtype_name(h->dtype),
+                         (unsigned long long)h->payload);
+    return FMN_OK;
+}
+
+/* Refuses a claim the input cannot possibly supply, before allocating. */
+static fmn_status check_supply(const fmni_stream *s, const header *h,
+                               uint64_t need_end, fmn_error *err)
+{
+    const fmni_src *src = &s->src;
+    if (!src->size_known)
+        return FMN_OK;
+    char dims[96];
+    format_dims(dims, sizeof dims, h->dims, h->ndim);
+    if (!s->gz && need_end > src->size)
+        return fmni_fail(err, FMN_ERR_TRUNCATED, src->name, src->size, 0,
+                         "IDX data is truncated: the header declares %s %s "
+                         "(%llu bytes with the header) but the file has %llu "
+                         "bytes, %llu short",
+                         dims, fmn_dtype_name(h->dtype),
+                         (unsigned long long)need_end,
+                         (unsigned long long)src->size,
+                         (unsigned long long)(need_end - src->size));
+    if (s->gz && src->size <= UINT64_MAX / DEFLATE_MAX_RATIO &&
+        need_end > src->size * DEFLATE_MAX_RATIO)
+        return fmni_fail(err, FMN_ERR_TRUNCATED, src->name, src->size, 0,
+                         "IDX data is truncated: the header declares %s %s "
+                         "(%llu bytes), but a %llu-byte gzip file can hold at "
+                         "most %llu bytes",
+                         dims, fmn_dtype_name(h->dtype),
+                         (unsigned long long)need_end,
+                         (unsigned long long)src->size,
+                         (unsigned long long)(src->size * DEFLATE_MAX_RATIO));
+    return FMN_OK;
+}
+
+/* Identifies the content by its CRC-32, and hashes the stored file only
+ * when that could tell a published .gz from a repack. */
+static void identify(fmni_stream *s, fmn_idx *idx)
+{
+    fmni_release_identify(&idx->info, NULL);
+    if (!fmni_release_needs_md5(&idx->info))
+        return;
+    uint8_t md5[16];
+    /* a failure to re-read leaves the file unidentified, not invalid */
+    if (fmni_src_md5(&s->src, md5, NULL) == FMN_OK)
+        fmni_release_identify(&idx->info, md5);
+}
+
+fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
+                           int partial, uint64_t start, uint64_t count,
+                           fmn_idx **out, fmn_error *err)
+{
+    const char *name = s->src.name;
+    fmn_options opt = fmni_options(opt_in);
+    header h;
+    fmn_idx *idx = NULL;
+    uint8_t *data = NULL;
+    fmn_status st = fmni_stream_open(s, err);
+    if (st == FMN_OK)
+        st = read_header(s, &h, err);
+    else
+        memset(&h, 0, sizeof h);
+    if (st != FMN_OK)
+        goto fail;
+
+    uint64_t item_bytes = h.dims[0] ? h.payload / h.dims[0] : 0;
+    if (!partial) {
+        start = 0;
+        count = h.dims[0];
+    } else if (start > h.dims[0] || count > h.dims[0] - start) {
+        st = fmni_fail(err, FMN_ERR_RANGE, name, FMN_NO_OFFSET, 0,
+                       "items [%llu, %llu) requested, but the file holds "
+                       "%" PRIu32 " items",
+                       (unsigned long long)start,
+                       (unsigned long long)(start + count), h.dims[0]);
+        goto fail;
+    }
+    uint64_t want = count * item_bytes; /* <= payload: no overflow */
+    uint64_t skip = start * item_bytes;
+    if (want > opt.max_bytes) {
+        st = fmni_fail(err, FMN_ERR_TOO_LARGE, name, 4, s->gz != NULL,
+                       "the IDX header declares %llu bytes of data, more "
+                       "than the limit of %llu bytes; if the file is "
+                       "genuine, raise the limit (fmn_options.max_bytes, "
+                       "fmnist --max-bytes)",
+                       (unsigned long long)want,
+                       (unsigned long long)opt.max_bytes);
+        goto fail;
+    }
+    st = check_supply(s, &h, h.header_len + skip + want, err);
+    if (st != FMN_OK)
+        goto fail;
+
+    uint64_t skipped = 0;
+    if (skip) {
+        st = skip_bytes(s, skip, &skipped, err);
+        if (st != FMN_OK)
+            goto fail;
+    }
+    /* A raw file's size proves its data exists; a gzip file's data is
+     * taken as it arrives, from a first guess of 4x the compressed size. */
+    size_t initial = (size_t)want;
+    if (s->gz || !s->src.size_known) {
+        uint64_t guess = s->src.size_known ? s->src.size * 4 : 0;
+        if (guess < (1u << 20))
+            guess = 1u << 20;
+        if (guess < initial)
+            initial = (size_t)guess;
+    }
+    size_t got = 0;
+    if (skipped == skip)
+        st = read_payload(s, (size_t)want, initial, &data, &got, err);
+    if (st != FMN_OK)
+        goto fail;
+    if (skipped < skip || got < want) {
+        uint64_t have = skipped < skip ? skipped : skip + got;
+        uint64_t end = h.header_len + have;
+        char dims[96];
+        format_dims(dims, sizeof dims, h.dims, h.ndim);
+        st = fmni_fail(err, FMN_ERR_TRUNCATED, name, end, s->gz != NULL,
+                       "IDX data is truncated: the header declares %s %s "
+                       "(%llu bytes of data) but the data ends at byte "
+                       "%llu%s, after %llu complete items of %" PRIu32,
+                       dims, fmn_dtype_name(h.dtype),
+                       (unsigned long long)h.payload, (unsigned long long)end,
+                       s->gz ? " of the decompressed data" : "",
+                       (unsigned long long)(item_bytes ? have / item_bytes : 0),
+                       h.dims[0]);
+        goto fail;
+    }
+    if (!partial) {
+        st = fmni_stream_finish(s, err);
+        if (st != FMN_OK)
+            goto fail;
+    }
+
+    idx = calloc(1, sizeof *idx);
+    char *path = idx ? malloc(strlen(name) + 1) : NULL;
+    if (!path) {
+        st = nomem(name, err, "the IDX handle");
+        goto fail;
+    }
+    memcpy(path, name, strlen(name) + 1);
+    to_host_order(data, (size_t)want, h.elem);
+    idx->total_items = h.dims[0];
+    h.dims[0] = (uint32_t)count;
+    idx->data = data;
+    idx->dims = h.dims;
+    idx->ndim = h.ndim;
+    idx->dtype = h.dtype;
+    idx->count = h.elem ? want / h.elem : 0;
+    idx->nbytes = (size_t)want;
+    idx->path = path;
+    idx->info.path = path;
+    idx->info.compression = s->gz ? FMN_COMPRESSION_GZIP : FMN_COMPRESSION_NONE;
+    idx->info.file_size = s->src.size_known ? s->src.size : s->src.pos;
+    idx->info.decoded_size = s->out;
+    idx->info.crc32 = s->crc;
+    idx->info.complete = !partial;
+    if (!partial)
+        identify(s, idx);
+    fmni_stream_close(s);
+    *out = idx;
+    fmni_clear(err);
+    return FMN_OK;
+
+fail:
+    free(h.dims);
+    free(data);
+    free(idx);
+    fmni_stream_close(s);
+    *out = NULL;
+    return st;
+}
+
+uint64_t fmni_idx_total_items(const fmn_idx *idx) { return idx->total_items; }
+
+static fmn_status check_args(const void *in, fmn_idx **out, fmn_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!in || !out)
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "fmnist",
+                         FMN_NO_OFFSET, 0, "a required pointer is NULL");
+    return FMN_OK;
+}
+
+static fmn_status load_file(const char *path, const fmn_options *opt,
+                            int partial, uint64_t start, uint64_t count,
+                            fmn_idx **out, fmn_error *err)
+{
+    fmn_status st = check_args(path, out, err);
+    if (st != FMN_OK)
+        return st;
+    fmni_stream s;
+    st = fmni_src_open_file(&s.src, path, err);
+    if (st != FMN_OK)
+        return st;
+    return fmni_idx_decode(&s, opt, partial, start, count, out, err);
+}
+
+fmn_status fmn_idx_load_file(const char *path, const fmn_options *opt,
+                             fmn_idx **out, fmn_error *err)
+{
+    return load_file(path, opt, 0, 0, 0, out, err);
+}
+
+fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
+                                   uint64_t count, const fmn_options *opt,
+                                   fmn_idx **out, fmn_error *err)
+{
+    return load_file(path, opt, 1, start, count, out, err);
+}
+
+fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
+                               const fmn_options *opt, fmn_idx **out,
+                               fmn_error *err)
+{
+    fmn_status st = check_args(data || size == 0 ? (const void *)out : NULL,
+                               out, err);
+    if (st != FMN_OK)
+        return st;
+    fmni_stream s;
+    fmni_src_open_memory(&s.src, data, size, name);
+    return fmni_idx_decode(&s, opt, 0, 0, 0, out, err);
+}
+
+fmn_array fmn_idx_array(const fmn_idx *idx)
+{
+    fmn_array a;
+    memset(&a, 0, sizeof a);
+    if (!idx)
+        return a;
+    a.data = idx->nbytes ? idx->data : NULL;
+    a.dtype = idx->dtype;
+    a.ndim = idx->ndim;
+    a.dims = idx->dims;
+    a.count = idx->count;
+    a.nbytes = idx->nbytes;
+    return a;
+}
+
+const fmn_file_info *fmn_idx_info(const fmn_idx *idx)
+{
+    return idx ? &idx->info : NULL;
+}
+
+void fmn_idx_free(fmn_idx *idx)
+{
+    if (!idx)
+        return;
+    free(idx->data);
+    free(idx->dims);
+    free(idx->path);
+    free(idx);
+}

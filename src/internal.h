@@ -1,0 +1,155 @@
+/* internal.h - declarations shared between the library's source files.
+ * Nothing here is part of the public API; names carry the fmni_ prefix and
+ * are hidden from the shared library's symbol table. */
+#ifndef FMNIST_INTERNAL_H
+#define FMNIST_INTERNAL_H
+
+#include "fmnist.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <zlib.h>
+
+#if defined(__GNUC__)
+#define FMNI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define FMNI_PRINTF(f, a)
+#endif
+
+/* ---- errors (status.c) ------------------------------------------------ */
+
+/* Fills *err (if not NULL) with `status`, `offset` and the message
+ * "NAME: <formatted text>", and returns `status`. */
+fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
+                     uint64_t offset, int offset_is_decoded, const char *fmt,
+                     ...) FMNI_PRINTF(6, 7);
+
+/* Clears *err (if not NULL) to FMN_OK with an empty message. */
+void fmni_clear(fmn_error *err);
+
+/* Writes up to `n` bytes of `p` as "3c 21 44" into buf (cap bytes). */
+void fmni_hex(char *buf, size_t cap, const uint8_t *p, size_t n);
+
+/* A phrase that guesses what kind of file starts with these bytes
+ * (" (this looks like an HTML page ...)"), or "" when nothing fits. */
+const char *fmni_guess_content(const uint8_t *p, size_t n);
+
+/* ---- MD5 (md5.c) ------------------------------------------------------- */
+
+typedef struct fmni_md5 {
+    uint32_t state[4];
+    uint64_t length;
+    uint8_t block[64];
+    size_t used;
+} fmni_md5;
+
+void fmni_md5_init(fmni_md5 *ctx);
+void fmni_md5_update(fmni_md5 *ctx, const void *data, size_t size);
+void fmni_md5_final(fmni_md5 *ctx, uint8_t digest[16]);
+
+/* ---- raw bytes in (source.c) ------------------------------------------- */
+
+typedef struct fmni_src {
+    const char *name;     /* for messages */
+    int fd;               /* -1 for a memory source */
+    const uint8_t *mem;   /* memory source */
+    uint64_t size;        /* total size, when size_known */
+    int size_known;
+    uint8_t *buf;         /* read buffer (file sources) */
+    size_t buf_cap;
+    const uint8_t *next;  /* unconsumed bytes */
+    size_t avail;
+    uint64_t pos;         /* offset of `next` in the input */
+    int eof;              /* nothing left after `next`/`avail` */
+} fmni_src;
+
+/* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
+ * FMN_ERR_IO or FMN_ERR_NOMEM on failure (nothing to close then). */
+fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err);
+
+/* Wraps `size` bytes at `data`; cannot fail. */
+void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
+                          const char *name);
+
+/* Makes unconsumed bytes available if any remain: afterwards
+ * src->avail == 0 means the end of the input. */
+fmn_status fmni_src_fill(fmni_src *src, fmn_error *err);
+
+/* Marks `n` of the available bytes consumed. */
+void fmni_src_consume(fmni_src *src, size_t n);
+
+/* Copies up to `n` bytes into `dst`, reading file input directly into it;
+ * *got < n only at the end of the input. */
+fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
+                         fmn_error *err);
+
+/* MD5 of the whole input, from its first byte, whatever was consumed. */
+fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err);
+
+void fmni_src_close(fmni_src *src);
+
+/* ---- decoded bytes (stream.c, gz.c) ------------------------------------ */
+
+typedef struct fmni_gz fmni_gz; /* gzip decoding state, gz.c */
+
+typedef struct fmni_stream {
+    fmni_src src;
+    fmni_gz *gz;       /* NULL for raw input */
+    uint32_t crc;      /* CRC-32 of every decoded byte so far */
+    uint64_t out;      /* decoded bytes so far */
+} fmni_stream;
+
+/* Detects gzip by its magic bytes on an opened source and prepares to
+ * decode. Takes ownership of the source: fmni_stream_close closes it, also
+ * after a failure here. */
+fmn_status fmni_stream_open(fmni_stream *s, fmn_error *err);
+
+/* Reads up to `n` decoded bytes; *got < n only at the end of the data. */
+fmn_status fmni_stream_read(fmni_stream *s, void *dst, size_t n, size_t *got,
+                            fmn_error *err);
+
+/* Requires the end of the data: no decoded byte left, every gzip trailer
+ * checked, nothing after the last member. */
+fmn_status fmni_stream_finish(fmni_stream *s, fmn_error *err);
+
+void fmni_stream_close(fmni_stream *s);
+
+/* gz.c: the gzip container on top of a source. */
+fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err);
+fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
+                        size_t *got, fmn_error *err);
+/* After fmni_gz_read returned short: the gzip stream ended cleanly. */
+void fmni_gz_close(fmni_gz *gz);
+
+/* ---- IDX (idx.c) -------------------------------------------------------- */
+
+/* Decodes an IDX file from an open stream, which it closes. With
+ * `partial`, loads items [start, start+count) only. */
+fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt,
+                           int partial, uint64_t start, uint64_t count,
+                           fmn_idx **out, fmn_error *err);
+
+/* The first extent the header declared (before any range was applied). */
+uint64_t fmni_idx_total_items(const fmn_idx *idx);
+
+/* Options with zeros replaced by defaults. */
+fmn_options fmni_options(const fmn_options *opt);
+
+/* ---- releases (release.c) ----------------------------------------------- */
+
+/* Whether a decoded file of this shape could be a known release that is
+ * only recognisable by the MD5 of its .gz (so a hashing pass is worth it). */
+int fmni_release_needs_md5(const fmn_file_info *info);
+
+/* Sets info->release/dataset/split/kind from the content checksum, and from
+ * `gz_md5` (the MD5 of the file as stored) when not NULL. */
+void fmni_release_identify(fmn_file_info *info, const uint8_t *gz_md5);
+
+/* ---- names (dataset.c) ---------------------------------------------------- */
+
+/* Class count implied by an EMNIST file name ("emnist-letters-..."), or 0. */
+unsigned fmni_emnist_classes(const char *path);
+
+#endif

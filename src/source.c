@@ -1,0 +1,191 @@
+/* source.c - bytes in: a file read in chunks (or straight into the
+ * caller's buffer), or a caller's memory buffer. */
+#define _POSIX_C_SOURCE 200809L
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { CHUNK = 256 * 1024 };
+
+static fmn_status io_error(fmni_src *src, const char *what, int e,
+                           fmn_error *err)
+{
+    return fmni_fail(err, FMN_ERR_IO, src->name, src->pos, 0,
+                     "%s failed at byte %llu: %s", what,
+                     (unsigned long long)src->pos, strerror(e));
+}
+
+fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
+{
+    memset(src, 0, sizeof *src);
+    src->fd = -1;
+    src->name = path;
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT || e == ENOTDIR)
+            return fmni_fail(err, FMN_ERR_NOT_FOUND, path, FMN_NO_OFFSET, 0,
+                             "no such file");
+        if (e == EISDIR)
+            return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET,
+                             0, "is a directory, expected an IDX file");
+        return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
+                         "cannot open: %s", strerror(e));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
+                         "cannot stat: %s", strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
+                         "is a directory, expected an IDX file");
+    }
+    src->buf = malloc(CHUNK);
+    if (!src->buf) {
+        close(fd);
+        return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
+                         "out of memory for a read buffer");
+    }
+    src->buf_cap = CHUNK;
+    src->fd = fd;
+    if (S_ISREG(st.st_mode) && st.st_size >= 0) {
+        src->size = (uint64_t)st.st_size;
+        src->size_known = 1;
+    }
+    return FMN_OK;
+}
+
+void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
+                          const char *name)
+{
+    memset(src, 0, sizeof *src);
+    src->fd = -1;
+    src->name = name ? name : "<memory>";
+    src->mem = data;
+    src->size = size;
+    src->size_known = 1;
+    src->next = data;
+    src->avail = size;
+    src->eof = 1;
+}
+
+/* read() that retries on EINTR and short reads; *got < n only at EOF. */
+static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
+                            fmn_error *err)
+{
+    size_t total = 0;
+    while (total < n) {
+        size_t want = n - total;
+        if (want > ((size_t)1 << 30))
+            want = (size_t)1 << 30;
+        ssize_t r = read(src->fd, dst + total, want);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            src->pos += total;
+            fmn_status st = io_error(src, "read", e, err);
+            src->pos -= total;
+            return st;
+        }
+        if (r == 0) {
+            src->eof = 1;
+            break;
+        }
+        total += (size_t)r;
+    }
+    *got = total;
+    return FMN_OK;
+}
+
+fmn_status fmni_src_fill(fmni_src *src, fmn_error *err)
+{
+    if (src->avail > 0 || src->eof)
+        return FMN_OK;
+    size_t got = 0;
+    fmn_status st = read_full(src, src->buf, src->buf_cap, &got, err);
+    if (st != FMN_OK)
+        return st;
+    src->next = src->buf;
+    src->avail = got;
+    return FMN_OK;
+}
+
+void fmni_src_consume(fmni_src *src, size_t n)
+{
+    src->next += n;
+    src->avail -= n;
+    src->pos += n;
+}
+
+fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
+                         fmn_error *err)
+{
+    uint8_t *out = dst;
+    size_t take = src->avail < n ? src->avail : n;
+    if (take)
+        memcpy(out, src->next, take);
+    fmni_src_consume(src, take);
+    *got = take;
+    if (take == n || src->eof)
+        return FMN_OK;
+    size_t more = 0;
+    fmn_status st = read_full(src, out + take, n - take, &more, err);
+    src->pos += more;
+    *got += more;
+    return st;
+}
+
+fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
+{
+    fmni_md5 ctx;
+    fmni_md5_init(&ctx);
+    if (src->fd < 0) {
+        fmni_md5_update(&ctx, src->mem, (size_t)src->size);
+        fmni_md5_final(&ctx, digest);
+        return FMN_OK;
+    }
+    uint64_t off = 0;
+    for (;;) {
+        ssize_t r = pread(src->fd, src->buf, src->buf_cap, (off_t)off);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            return fmni_fail(err, FMN_ERR_IO, src->name, off, 0,
+                             "read failed at byte %llu: %s",
+                             (unsigned long long)off, strerror(e));
+        }
+        if (r == 0)
+            break;
+        fmni_md5_update(&ctx, src->buf, (size_t)r);
+        off += (uint64_t)r;
+    }
+    fmni_md5_final(&ctx, digest);
+    /* pread left the window untouched, but it may have been the only copy
+     * of unconsumed bytes in buf: callers use this after decoding only. */
+    src->avail = 0;
+    return FMN_OK;
+}
+
+void fmni_src_close(fmni_src *src)
+{
+    if (src->fd >= 0)
+        close(src->fd);
+    free(src->buf);
+    src->fd = -1;
+    src->buf = NULL;
+    src->avail = 0;
+}

@@ -1,0 +1,76 @@
+/* cli.h - what the fmnist commands share. */
+#ifndef FMNIST_CLI_H
+#define FMNIST_CLI_H
+
+#include "fmnist.h"
+
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/* Exit statuses of every command. */
+enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
+
+/* One command: `fmnist NAME ...` runs fn(argc, argv) with argv[0] = NAME. */
+typedef struct cli_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+int cmd_info(int argc, char **argv);
+
+/* "fmnist: <message>\n" on stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* A usage error of command `cmd`: one line on stderr plus a hint to its
+ * --help. Returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* Flushes stdout and turns a write failure (full disk, closed pipe) into
+ * an error message and EXIT_BAD; otherwise returns `status`. */
+int cli_finish(int status);
+
+/* Parses "1048576", "64K", "512M", "8G" (powers of 1024). 0 on error. */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/* Parses a decimal number in [min, max]. 0 on error. */
+int cli_parse_uint(const char *s, unsigned long long min,
+                   unsigned long long max, unsigned long long *out);
+
+/* Parses "fashion-mnist", "mnist", "kmnist". 0 on error. */
+int cli_parse_dataset(const char *s, fmn_dataset *out);
+
+/* Options every data command takes: --max-bytes, --classes, --dataset.
+ * Returns 1 if `opt` (a getopt_long code) was one of them and was applied,
+ * 0 if it is not one of them, -1 after reporting a bad value. */
+enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON };
+int cli_data_option(const char *cmd, int opt, const char *arg,
+                    fmn_options *options);
+#define CLI_DATA_LONGOPTS                                                   \
+    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},                  \
+        {"classes", required_argument, NULL, OPT_CLASSES},                  \
+        {"dataset", required_argument, NULL, OPT_DATASET}
+#define CLI_DATA_HELP                                                       \
+    "      --max-bytes SIZE  refuse files whose data exceeds SIZE (default "  \
+    "1G;\n"                                                                 \
+    "                        suffixes K, M, G, T)\n"                        \
+    "      --classes N       labels must be below N (default: the "          \
+    "dataset's,\n"                                                          \
+    "                        else 10)\n"                                    \
+    "      --dataset NAME    class names of fashion-mnist, mnist or kmnist,\n" \
+    "                        whatever the content says\n"
+
+/* The dataset directory used when no PATH is given: $FMNIST_DATA, then
+ * ./data/fashion, then /usr/share/datasets/fashion-mnist. NULL (after an
+ * error message) when none exists. */
+const char *cli_default_path(void);
+
+/* JSON: writes `s` as a quoted, escaped JSON string (null for NULL). */
+void json_string(FILE *f, const char *s);
+
+#endif
