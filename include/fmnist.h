@@ -249,9 +249,10 @@ FMN_API fmn_status fmn_idx_load_memory(const void *data, size_t size,
 
 /* Loads items [start, start + count) along the first dimension of the file
  * at `path`, decoding no further than the last item requested. The
- * resulting array's first extent is `count`. Nothing after the last item is
- * read, so trailing bytes and the gzip CRC are not checked and the file is
- * not identified (info->complete is 0). Fails with FMN_ERR_RANGE when the
+ * resulting array's first extent is `count`. Decoding stops after the last
+ * item requested, so trailing bytes and the gzip CRC are checked only if
+ * that reaches the end of the stream, and the file is not identified
+ * (info->complete is 0). Fails with FMN_ERR_RANGE when the
  * range is not inside the file. */
 FMN_API fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
                                            uint64_t count,

@@ -208,12 +208,19 @@ static fmn_status read_header(fmni_stream *s, header *h, fmn_error *err)
                          s->gz ? "the gzip stream holds no data"
                                : "the file is empty");
     if (got >= 2 && (h->magic[0] != 0 || h->magic[1] != 0)) {
+        /* read a little more to say what the file is instead */
+        uint8_t head[64];
+        size_t more = 0;
+        memcpy(head, h->magic, got);
+        if (got == 4 &&
+            fmni_stream_read(s, head + 4, sizeof head - 4, &more, NULL) != FMN_OK)
+            more = 0;
         char hex[16];
         fmni_hex(hex, sizeof hex, h->magic, got);
         return fmni_fail(err, FMN_ERR_BAD_MAGIC, name, 0, s->gz != NULL,
                          "not an IDX file: bytes 0-3%s are %s, expected 00 00 "
                          "then a type code and a dimension count%s",
-                         where, hex, fmni_guess_content(h->magic, got));
+                         where, hex, fmni_guess_content(head, got + more));
     }
     if (got < 4)
         return fmni_fail(err, FMN_ERR_HEADER_SHORT, name, got, s->gz != NULL,
@@ -299,7 +306,7 @@ static fmn_status check_supply(const fmni_stream *s, const header *h,
         return fmni_fail(err, FMN_ERR_TRUNCATED, src->name, src->size, 0,
                          "IDX data is truncated: the header declares %s %s "
                          "(%llu bytes with the header) but the file has %llu "
-                         "bytes, %llu short",
+                         "bytes: %llu bytes short",
                          dims, fmn_dtype_name(h->dtype),
                          (unsigned long long)need_end,
                          (unsigned long long)src->size,

@@ -1,0 +1,136 @@
+/* fixture.c - see fixture.h. Aborts on allocation failure: tests only. */
+#define _XOPEN_SOURCE 700
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include <ftw.h>
+#include <unistd.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("fixture: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+void buf_put(buf *b, const void *p, size_t n)
+{
+    b->data = xrealloc(b->data, b->size + n);
+    if (n)
+        memcpy(b->data + b->size, p, n);
+    b->size += n;
+}
+
+void buf_u8(buf *b, uint8_t v) { buf_put(b, &v, 1); }
+
+void buf_be32(buf *b, uint32_t v)
+{
+    uint8_t p[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8),
+                    (uint8_t)v};
+    buf_put(b, p, 4);
+}
+
+void buf_le32(buf *b, uint32_t v)
+{
+    uint8_t p[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+                    (uint8_t)(v >> 24)};
+    buf_put(b, p, 4);
+}
+
+void buf_cat(buf *b, buf b2)
+{
+    buf_put(b, b2.data, b2.size);
+    free(b2.data);
+}
+
+buf idx_header(uint8_t type, size_t ndim, const uint32_t *dims)
+{
+    buf b = {NULL, 0};
+    uint8_t magic[4] = {0, 0, type, (uint8_t)ndim};
+    buf_put(&b, magic, 4);
+    for (size_t i = 0; i < ndim; i++)
+        buf_be32(&b, dims[i]);
+    return b;
+}
+
+buf idx_u8(size_t ndim, const uint32_t *dims)
+{
+    buf b = idx_header(0x08, ndim, dims);
+    size_t n = 1;
+    for (size_t i = 0; i < ndim; i++)
+        n *= dims[i];
+    for (size_t i = 0; i < n; i++)
+        buf_u8(&b, (uint8_t)(i * 7 + 3));
+    return b;
+}
+
+buf gz_member(const void *p, size_t n, uint8_t flags)
+{
+    buf b = {NULL, 0};
+    uint8_t h[10] = {0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 3};
+    buf_put(&b, h, sizeof h);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        abort();
+    size_t cap = deflateBound(&z, (uLong)n) + 16;
+    uint8_t *out = xrealloc(NULL, cap);
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    if (deflate(&z, Z_FINISH) != Z_STREAM_END)
+        abort();
+    buf_put(&b, out, cap - z.avail_out);
+    deflateEnd(&z);
+    free(out);
+    buf_le32(&b, (uint32_t)crc32(0, p, (uInt)n));
+    buf_le32(&b, (uint32_t)n);
+    return b;
+}
+
+char *tmpdir_make(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[4096];
+    snprintf(tmpl, sizeof tmpl, "%s/fmnist-test-XXXXXX",
+             base && *base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    if (!d)
+        abort();
+    return strdup(d);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+                  struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void tmpdir_remove(char *dir)
+{
+    if (dir)
+        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+}
+
+char *write_file(const char *dir, const char *name, const void *p, size_t n)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = xrealloc(NULL, len);
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f) != 0)
+        abort();
+    return path;
+}

@@ -1,0 +1,202 @@
+/* test_real.c - the real Fashion-MNIST files against known answers.
+ * Looks in $FMNIST_DATA and in Debian's /usr/share/datasets/fashion-mnist
+ * (package dataset-fashion-mnist) and tests every one present; skips (exit
+ * 77) when neither is. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fixture.h"
+#include "fmnist.h"
+
+#define DEBIAN_DIR "/usr/share/datasets/fashion-mnist"
+
+static const char *g_dir; /* the directory the current group tests */
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static uint64_t file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static fmn_split *load(fmn_split_id id)
+{
+    fmn_dir *d;
+    fmn_error err;
+    if (fmn_dir_open(g_dir, &d, &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    fmn_split *sp;
+    if (fmn_dir_load_split(d, id, NULL, &sp, &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    fmn_dir_free(d);
+    return sp;
+}
+
+static uint64_t pixel_sum(const fmn_split *sp)
+{
+    fmn_images v = fmn_split_images(sp);
+    uint64_t sum = 0;
+    for (size_t i = 0, n = v.count * v.height * v.width; i < n; i++)
+        sum += v.data[i];
+    return sum;
+}
+
+static void check_split(fmn_split_id id, size_t count, uint64_t sum)
+{
+    fmn_split *sp = load(id);
+    fmn_images v = fmn_split_images(sp);
+    assert_int_equal(v.count, count);
+    assert_int_equal(v.height, 28);
+    assert_int_equal(v.width, 28);
+    assert_true(pixel_sum(sp) == sum);
+    assert_int_equal(fmn_split_dataset(sp), FMN_DATASET_FASHION_MNIST);
+    assert_int_equal(fmn_split_id_of(sp), id);
+    size_t per[10] = {0};
+    const uint8_t *lb = fmn_split_labels(sp);
+    for (size_t i = 0; i < count; i++)
+        per[lb[i]]++;
+    for (int c = 0; c < 10; c++)
+        assert_int_equal(per[c], count / 10);
+    assert_string_equal(fmn_split_class_name(sp, 9), "Ankle boot");
+    /* the published .gz sizes tell which release status to expect */
+    static const uint64_t official[2][2] = {{26421880, 29515},
+                                            {4422102, 5148}};
+    for (int k = 0; k < 2; k++) {
+        const fmn_file_info *fi =
+            fmn_split_file(sp, k ? FMN_FILE_LABELS : FMN_FILE_IMAGES);
+        assert_int_equal(fi->dataset, FMN_DATASET_FASHION_MNIST);
+        assert_int_equal(fi->split, id);
+        assert_int_equal(fi->kind, k ? FMN_FILE_LABELS : FMN_FILE_IMAGES);
+        int same_size = file_size(fi->path) == official[id - 1][k];
+        assert_int_equal(fi->release, same_size ? FMN_RELEASE_IDENTICAL
+                                                : FMN_RELEASE_REPACKED);
+    }
+    fmn_split_free(sp);
+}
+
+static void real_train_split_has_the_known_answers(void **state)
+{
+    (void)state;
+    check_split(FMN_SPLIT_TRAIN, 60000, 3431114169ull);
+    fmn_split *sp = load(FMN_SPLIT_TRAIN);
+    static const uint8_t first[10] = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5};
+    assert_memory_equal(fmn_split_labels(sp), first, 10);
+    fmn_split_free(sp);
+}
+
+static void real_test_split_has_the_known_answers(void **state)
+{
+    (void)state;
+    check_split(FMN_SPLIT_TEST, 10000, 573469082ull);
+}
+
+static void real_copies_are_identified_by_content(void **state)
+{
+    (void)state;
+    fmn_split *sp = load(FMN_SPLIT_TEST);
+    char *tmp = tmpdir_make();
+    /* an uncompressed copy of the labels under an unrelated name */
+    uint32_t n[1] = {10000};
+    buf raw = idx_header(0x08, 1, n);
+    buf_put(&raw, fmn_split_labels(sp), 10000);
+    char *p = write_file(tmp, "my-labels.bin", raw.data, raw.size);
+    fmn_idx *idx;
+    fmn_error err;
+    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    const fmn_file_info *fi = fmn_idx_info(idx);
+    assert_int_equal(fi->release, FMN_RELEASE_REPACKED);
+    assert_int_equal(fi->dataset, FMN_DATASET_FASHION_MNIST);
+    assert_int_equal(fi->split, FMN_SPLIT_TEST);
+    assert_int_equal(fi->kind, FMN_FILE_LABELS);
+    fmn_idx_free(idx);
+    free(p);
+    /* one changed label: no longer the release */
+    raw.data[100] ^= 1;
+    p = write_file(tmp, "changed.bin", raw.data, raw.size);
+    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    assert_int_equal(fmn_idx_info(idx)->release, FMN_RELEASE_UNKNOWN);
+    assert_int_equal(fmn_idx_info(idx)->dataset, FMN_DATASET_UNKNOWN);
+    fmn_idx_free(idx);
+    free(p);
+    /* the stored .gz renamed keeps its status */
+    const fmn_file_info *orig = fmn_split_file(sp, FMN_FILE_IMAGES);
+    FILE *f = fopen(orig->path, "rb");
+    assert_non_null(f);
+    buf gz = {NULL, 0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_put(&gz, chunk, k);
+    fclose(f);
+    p = write_file(tmp, "renamed", gz.data, gz.size);
+    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    assert_int_equal(fmn_idx_info(idx)->release, orig->release);
+    assert_int_equal(fmn_idx_info(idx)->kind, FMN_FILE_IMAGES);
+    fmn_idx_free(idx);
+    free(p);
+    free(gz.data);
+    free(raw.data);
+    tmpdir_remove(tmp);
+    fmn_split_free(sp);
+}
+
+static void real_range_equals_the_slice_of_a_full_load(void **state)
+{
+    (void)state;
+    fmn_split *full = load(FMN_SPLIT_TRAIN);
+    fmn_split *part;
+    fmn_error err;
+    assert_int_equal(
+        fmn_split_load_range(fmn_split_file(full, FMN_FILE_IMAGES)->path,
+                             fmn_split_file(full, FMN_FILE_LABELS)->path,
+                             31234, 10, NULL, &part, &err),
+        FMN_OK);
+    assert_int_equal(fmn_split_count(part), 10);
+    assert_int_equal(fmn_split_dataset(part), FMN_DATASET_FASHION_MNIST);
+    assert_memory_equal(fmn_split_images(part).data,
+                        fmn_split_images(full).data + (size_t)31234 * 784,
+                        10 * 784);
+    assert_memory_equal(fmn_split_labels(part),
+                        fmn_split_labels(full) + 31234, 10);
+    fmn_split_free(part);
+    fmn_split_free(full);
+}
+
+int main(void)
+{
+    const char *dirs[2] = {getenv("FMNIST_DATA"), DEBIAN_DIR};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(real_train_split_has_the_known_answers),
+        cmocka_unit_test(real_test_split_has_the_known_answers),
+        cmocka_unit_test(real_copies_are_identified_by_content),
+        cmocka_unit_test(real_range_equals_the_slice_of_a_full_load),
+    };
+    int ran = 0, failed = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!is_dir(dirs[i]) || (i == 1 && dirs[0] && !strcmp(dirs[0], dirs[1])))
+            continue;
+        g_dir = dirs[i];
+        printf("real data in %s\n", g_dir);
+        failed += cmocka_run_group_tests_name(g_dir, tests, NULL, NULL);
+        ran++;
+    }
+    if (!ran) {
+        printf("SKIP: no Fashion-MNIST data: set FMNIST_DATA to a directory "
+               "holding it, or 'apt-get install dataset-fashion-mnist'\n");
+        return 77;
+    }
+    return failed ? 1 : 0;
+}
