@@ -368,6 +368,9 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     }
     uint64_t want = count * item_bytes; /* <= payload: no overflow */
     uint64_t skip = start * item_bytes;
+    st = check_supply(s, &h, h.header_len + skip + want, err);
+    if (st != FMN_OK)
+        goto fail;
     if (want > opt.max_bytes) {
         st = fmni_fail(err, FMN_ERR_TOO_LARGE, name, 4, s->gz != NULL,
                        "the IDX header declares %llu bytes of data, more "
@@ -378,9 +381,6 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
                        (unsigned long long)opt.max_bytes);
         goto fail;
     }
-    st = check_supply(s, &h, h.header_len + skip + want, err);
-    if (st != FMN_OK)
-        goto fail;
 
     uint64_t skipped = 0;
     if (skip) {

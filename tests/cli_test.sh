@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# cli_test.sh - runs the fmnist binary on broken, synthetic and real files
+# and checks exit statuses, stdout and stderr.
+#   cli_test.sh FMNIST synthetic   broken and synthetic files made here
+#   cli_test.sh FMNIST real        the real dataset ($FMNIST_DATA, Debian's);
+#                                  exits 77 (skipped) when there is none
+set -u
+FMNIST=$1
+MODE=$2
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fmnist-cli-XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run EXPECTED_STATUS ARGS...: runs fmnist, keeps stdout/stderr in $TMP
+run() {
+    local want=$1
+    shift
+    "$FMNIST" "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        bad "fmnist $*: exit $got, wanted $want; stderr: $(head -c 400 "$TMP/err")"
+        return 1
+    fi
+    return 0
+}
+out_has() { grep -qF -- "$1" "$TMP/out" || { bad "stdout lacks '$1' ($2)"; return 1; }; }
+err_has() { grep -qF -- "$1" "$TMP/err" || { bad "stderr lacks '$1' ($2): $(cat "$TMP/err")"; return 1; }; }
+# one line on stderr, "fmnist: PATH: ..."
+one_error_line() {
+    local n
+    n=$(wc -l <"$TMP/err")
+    [ "$n" -eq 1 ] || { bad "$2: $n lines on stderr: $(cat "$TMP/err")"; return 1; }
+    grep -q "^fmnist: $1: ." "$TMP/err" || { bad "$2: stderr not 'fmnist: $1: ...': $(cat "$TMP/err")"; return 1; }
+    [ ! -s "$TMP/out" ] || { bad "$2: stdout not empty"; return 1; }
+    ok
+}
+
+be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+# idx3 N H W: a uint8 image file header + N*H*W bytes
+idx3() { printf '\x00\x00\x08\x03'; be32 "$1"; be32 "$2"; be32 "$3"; head -c $(($1 * $2 * $3)) /dev/zero | tr '\0' '\7'; }
+# idx1 N MOD: labels i % MOD
+idx1() { printf '\x00\x00\x08\x01'; be32 "$1"; local i; for ((i = 0; i < $1; i++)); do printf "\\x$(printf %02x $((i % $2)))"; done; }
+
+synthetic() {
+    # usage and help
+    run 0 --help && out_has "usage: fmnist" "--help" && out_has "info" "--help lists info" && ok
+    run 0 info --help && out_has "usage: fmnist info" "info --help" && out_has "--json" "info --help" && ok
+    run 0 --version && out_has "zlib" "--version" && ok
+    run 2 && err_has "Try 'fmnist --help'." "no command" && ok
+    run 2 frobnicate && err_has "'frobnicate' is not a command" "unknown command" && ok
+    run 2 info --frob && err_has "unknown option '--frob'" "unknown option" && err_has "Try 'fmnist info --help'." "hint" && ok
+    run 2 info --max-bytes && err_has "needs a value" "missing value" && ok
+    run 2 info --max-bytes 12Q x && err_has "--max-bytes" "bad size" && ok
+    run 2 info --dataset cifar x && err_has "--dataset" "bad dataset" && ok
+
+    # a valid synthetic pair, not any release
+    mkdir "$TMP/syn"
+    idx3 12 28 28 | gzip -c >"$TMP/syn/train-images-idx3-ubyte.gz"
+    idx1 12 10 >"$TMP/syn/train-labels-idx1-ubyte"
+    run 0 info "$TMP/syn" && out_has "unidentified dataset, 12 items of 28x28" "synthetic" &&
+        out_has "unidentified: not a known release" "synthetic" && ok
+    run 0 info --json "$TMP/syn" && out_has '"dataset": null' "json dataset" &&
+        out_has '"release": null' "json release" && out_has '"name": null' "json class name" &&
+        out_has '"compression": "gzip"' "json gz" && out_has '"compression": "none"' "json raw" &&
+        out_has '"dims": [12, 28, 28]' "json dims" && ok
+    run 0 info --dataset mnist "$TMP/syn" && out_has "MNIST, 12 items" "forced dataset" && ok
+    if command -v python3 >/dev/null; then
+        run 0 info --json "$TMP/syn" "$TMP/syn/train-labels-idx1-ubyte"
+        python3 - "$TMP/out" <<'EOF' && ok || bad "JSON schema"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["splits"][0]
+assert s["name"] == "train" and s["count"] == 12 and s["height"] == 28 and s["width"] == 28
+assert s["images"]["dtype"] == "uint8" and s["labels"]["dims"] == [12]
+assert [c["count"] for c in s["classes"]] == [2, 2] + [1] * 8
+assert d["files"][0]["dims"] == [12] and d["valid"] is True
+EOF
+    fi
+    # FMNIST_DATA is the default PATH
+    FMNIST_DATA="$TMP/syn" run 0 info && out_has "12 items" "FMNIST_DATA default" && ok
+    FMNIST_DATA="$TMP/nowhere" run 1 info && one_error_line "$TMP/nowhere" "FMNIST_DATA missing"
+
+    # broken inputs: each exits 1 with one line naming the file
+    local B="$TMP/bad"
+    mkdir "$B"
+    : >"$B/empty"
+    printf '<!DOCTYPE html><html><body>Not Found</body></html>\n' >"$B/page.gz"
+    printf '<!DOCTYPE html><html><body>Not Found</body></html>\n' | gzip -c >"$B/page-gz.gz"
+    printf 'version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 26421880\n' >"$B/lfs"
+    printf '\x00\x00\x08' >"$B/short-magic"
+    { printf '\x00\x00\x08\x03'; be32 60000; } >"$B/short-dims"
+    { printf '\x00\x00\x07\x01'; be32 1; printf 'x'; } >"$B/bad-type"
+    printf '\x00\x00\x08\x00' >"$B/zero-dims"
+    { printf '\x00\x00\x08\x03'; be32 4294967295; be32 4294967295; be32 4294967295; } >"$B/overflow"
+    { printf '\x00\x00\x08\x03'; be32 4000000000; be32 28; be32 28; head -c 1000 /dev/zero; } >"$B/claims-tb"
+    idx3 10 28 28 | head -c 5000 >"$B/truncated"
+    { idx3 2 28 28; printf 'extra'; } >"$B/trailing"
+    { idx3 2 28 28; printf 'extra'; } | gzip -c >"$B/trailing-in-gz.gz"
+    { printf '\x00\x00\x08\x03'; be32 50; be32 28; be32 28; seq 1 100000 | head -c 39200; } | gzip -c >"$B/whole.gz"
+    head -c 200 "$B/whole.gz" >"$B/gz-truncated.gz"
+    local sz
+    sz=$(stat -c %s "$B/whole.gz")
+    head -c $((sz - 8)) "$B/whole.gz" >"$B/gz-no-trailer.gz"
+    { head -c $((sz - 8)) "$B/whole.gz"; printf '\x00\x00\x00\x00'; tail -c 4 "$B/whole.gz"; } >"$B/gz-bad-crc.gz"
+    { head -c $((sz - 4)) "$B/whole.gz"; printf '\x01\x00\x00\x00'; } >"$B/gz-bad-length.gz"
+    { cat "$B/whole.gz"; printf 'garbage'; } >"$B/gz-garbage.gz"
+    { head -c 3 "$B/whole.gz"; printf '\xe0'; tail -c +5 "$B/whole.gz"; } >"$B/gz-reserved.gz"
+    local f
+    for f in empty page.gz page-gz.gz lfs short-magic short-dims bad-type zero-dims overflow \
+        claims-tb truncated trailing trailing-in-gz.gz gz-truncated.gz gz-no-trailer.gz \
+        gz-bad-crc.gz gz-bad-length.gz gz-garbage.gz gz-reserved.gz; do
+        run 1 info "$B/$f" && one_error_line "$B/$f" "$f"
+        run 1 info --json "$B/$f" && out_has '"valid": false' "$f --json"
+    done
+    run 1 info "$B/page.gz" && err_has "HTML" "html hint" && ok
+    run 1 info "$B/lfs" && err_has "Git LFS" "lfs hint" && ok
+    run 1 info "$B/gz-bad-crc.gz" && err_has "CRC-32 mismatch" "crc" && ok
+    run 1 info "$B/claims-tb" && err_has "bytes short" "claim" && ok
+    run 1 info "$TMP/missing.idx" && one_error_line "$TMP/missing.idx" "missing file"
+    mkdir "$TMP/empty-dir"
+    run 1 info "$TMP/empty-dir" && one_error_line "$TMP/empty-dir" "no dataset in directory"
+    mkdir "$TMP/half"
+    idx3 3 28 28 >"$TMP/half/t10k-images-idx3-ubyte"
+    run 1 info "$TMP/half" && one_error_line "$TMP/half" "labels missing"
+    mkdir "$TMP/mismatch"
+    idx3 3 28 28 >"$TMP/mismatch/train-images-idx3-ubyte"
+    idx1 4 10 >"$TMP/mismatch/train-labels-idx1-ubyte"
+    run 1 info "$TMP/mismatch" && err_has "not a pair" "count mismatch" && ok
+    mkdir "$TMP/labels11"
+    idx3 12 28 28 >"$TMP/labels11/train-images-idx3-ubyte"
+    idx1 12 11 >"$TMP/labels11/train-labels-idx1-ubyte"
+    run 1 info "$TMP/labels11" && err_has "label 10 of item 10" "bad label" && ok
+    run 0 info --classes 11 "$TMP/labels11" && ok
+    # one good and one bad input: both reported, exit 1
+    run 1 info "$TMP/syn" "$B/empty" && out_has "12 items" "good beside bad" &&
+        [ "$(wc -l <"$TMP/err")" -eq 1 ] && err_has "fmnist: $B/empty: " "bad beside good" && ok
+    # a full stdout is an error, not silence
+    if [ -w /dev/full ]; then
+        "$FMNIST" info "$TMP/syn" >/dev/full 2>"$TMP/err"
+        [ $? -eq 1 ] && grep -q "error writing to standard output" "$TMP/err" && ok || bad "stdout to /dev/full"
+    fi
+}
+
+real() {
+    local dirs=() d
+    [ -n "${FMNIST_DATA:-}" ] && [ -d "$FMNIST_DATA" ] && dirs+=("$FMNIST_DATA")
+    [ -d /usr/share/datasets/fashion-mnist ] && [ "${FMNIST_DATA:-}" != /usr/share/datasets/fashion-mnist ] &&
+        dirs+=(/usr/share/datasets/fashion-mnist)
+    if [ ${#dirs[@]} -eq 0 ]; then
+        echo "SKIP: no Fashion-MNIST data: set FMNIST_DATA, or 'apt-get install dataset-fashion-mnist'"
+        exit 77
+    fi
+    for d in "${dirs[@]}"; do
+        echo "real data in $d"
+        local want=repacked
+        [ "$(stat -c %s "$d/train-images-idx3-ubyte.gz" 2>/dev/null)" = 26421880 ] && want=identical
+        run 0 info "$d" || continue
+        out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes" "$d train" &&
+            out_has "test: Fashion-MNIST, 10000 items of 28x28, 10 classes" "$d test" &&
+            out_has "Ankle boot" "$d names" && ok
+        [ "$(grep -c "$want" "$TMP/out")" -eq 4 ] && ok || bad "$d: 4 files not '$want'"
+        run 0 info --json "$d" || continue
+        [ "$(grep -c '"count": 6000}' "$TMP/out")" -eq 10 ] && ok || bad "$d: 6000 per class"
+        [ "$(grep -c '"count": 1000}' "$TMP/out")" -eq 10 ] && ok || bad "$d: 1000 per class"
+        [ "$(grep -c "\"release\": \"$want\"" "$TMP/out")" -eq 4 ] && ok || bad "$d: json release"
+        out_has '"name": "T-shirt/top"' "$d json names" && out_has '"dataset": "fashion-mnist"' "$d json dataset" && ok
+        # one file alone
+        run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
+            out_has '"splits": []' "$d file alone" && ok
+    done
+}
+
+case "$MODE" in
+synthetic) synthetic ;;
+real) real ;;
+*) echo "usage: $0 FMNIST synthetic|real" >&2; exit 2 ;;
+esac
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
