@@ -19,7 +19,9 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 run() {
     local want=$1
     shift
-    "$FMNIST" "$@" >"$TMP/out" 2>"$TMP/err"
+    # FMNIST_RUNNER (e.g. "valgrind --error-exitcode=99 -q") wraps each run
+    # shellcheck disable=SC2086
+    ${FMNIST_RUNNER:-} "$FMNIST" "$@" >"$TMP/out" 2>"$TMP/err"
     local got=$?
     if [ "$got" -ne "$want" ]; then
         bad "fmnist $*: exit $got, wanted $want; stderr: $(head -c 400 "$TMP/err")"
