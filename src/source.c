@@ -125,6 +125,8 @@ fmn_status fmni_src_fill(fmni_src *src, fmn_error *err)
 
 void fmni_src_consume(fmni_src *src, size_t n)
 {
+    if (n == 0) /* `next` may be NULL (an empty memory source) */
+        return;
     src->next += n;
     src->avail -= n;
     src->pos += n;
