@@ -203,22 +203,19 @@ static fmn_status make_split(fmn_idx *images, fmn_idx *labels, uint64_t first,
     return FMN_OK;
 }
 
-static fmn_status split_args(const void *a, const void *b, fmn_split **out,
-                             fmn_error *err)
+/* Clears *out; FMN_OK when both inputs and `out` are usable. */
+static fmn_status split_args(int inputs_ok, fmn_split **out, fmn_error *err)
 {
     if (out)
         *out = NULL;
-    if (!a || !b || !out)
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "fmnist",
-                         FMN_NO_OFFSET, 0, "a required pointer is NULL");
-    return FMN_OK;
+    return inputs_ok && out ? FMN_OK : fmni_bad_argument(err);
 }
 
 fmn_status fmn_split_load(const char *images_path, const char *labels_path,
                           const fmn_options *opt, fmn_split **out,
                           fmn_error *err)
 {
-    fmn_status st = split_args(images_path, labels_path, out, err);
+    fmn_status st = split_args(images_path && labels_path, out, err);
     fmn_idx *labels = NULL, *images = NULL;
     if (st == FMN_OK)
         st = fmn_idx_load_file(labels_path, opt, &labels, err);
@@ -237,8 +234,8 @@ fmn_status fmn_split_load_memory(const void *images, size_t images_size,
                                  const fmn_options *opt, fmn_split **out,
                                  fmn_error *err)
 {
-    fmn_status st = split_args(images || !images_size ? (const void *)out : NULL,
-                               labels || !labels_size ? (const void *)out : NULL,
+    fmn_status st = split_args((images || !images_size) &&
+                                   (labels || !labels_size),
                                out, err);
     fmn_idx *li = NULL, *ii = NULL;
     if (st == FMN_OK)
@@ -261,7 +258,7 @@ fmn_status fmn_split_load_range(const char *images_path,
                                 uint64_t count, const fmn_options *opt,
                                 fmn_split **out, fmn_error *err)
 {
-    fmn_status st = split_args(images_path, labels_path, out, err);
+    fmn_status st = split_args(images_path && labels_path, out, err);
     fmn_idx *labels = NULL, *images = NULL;
     if (st == FMN_OK)
         st = fmn_idx_load_file(labels_path, opt, &labels, err);

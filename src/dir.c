@@ -147,8 +147,7 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
     if (out)
         *out = NULL;
     if (!path || !out)
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "fmnist",
-                         FMN_NO_OFFSET, 0, "a required pointer is NULL");
+        return fmni_bad_argument(err);
     DIR *d = opendir(path);
     if (!d) {
         int e = errno;
@@ -212,8 +211,7 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
     if (out)
         *out = NULL;
     if (!dir || !out || !fmn_split_name(split))
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "fmnist",
-                         FMN_NO_OFFSET, 0, "invalid directory or split");
+        return fmni_bad_argument(err);
     const char *images = fmn_dir_path(dir, split, FMN_FILE_IMAGES);
     const char *labels = fmn_dir_path(dir, split, FMN_FILE_LABELS);
     if (!images || !labels)

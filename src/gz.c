@@ -17,6 +17,7 @@ struct fmni_gz {
     enum gz_state state;
     uint32_t member_crc;
     uint64_t member_len;
+    uint32_t done_crc;    /* CRC-32 of all the members before this one */
     uint64_t member_start; /* file offset of the member's header */
     unsigned members;
 };
@@ -166,8 +167,18 @@ static fmn_status read_member_trailer(fmni_gz *gz, fmni_src *src,
                          "%llu",
                          gz->members, (unsigned long long)(at + 4),
                          le32(t + 4), (unsigned long long)gz->member_len);
+    gz->done_crc = (uint32_t)crc32_combine(gz->done_crc, gz->member_crc,
+                                           (z_off_t)gz->member_len);
+    gz->member_crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    gz->member_len = 0;
     gz->state = BETWEEN_MEMBERS;
     return FMN_OK;
+}
+
+uint32_t fmni_gz_crc(const fmni_gz *gz)
+{
+    return (uint32_t)crc32_combine(gz->done_crc, gz->member_crc,
+                                   (z_off_t)gz->member_len);
 }
 
 /* After a member: the end of the file, or another member's magic. */

@@ -446,7 +446,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->info.compression = s->gz ? FMN_COMPRESSION_GZIP : FMN_COMPRESSION_NONE;
     idx->info.file_size = s->src.size_known ? s->src.size : s->src.pos;
     idx->info.decoded_size = s->out;
-    idx->info.crc32 = s->crc;
+    idx->info.crc32 = fmni_stream_crc(s);
     idx->info.complete = !partial;
     if (!partial)
         identify(s, idx);
@@ -466,25 +466,16 @@ fail:
 
 uint64_t fmni_idx_total_items(const fmn_idx *idx) { return idx->total_items; }
 
-static fmn_status check_args(const void *in, fmn_idx **out, fmn_error *err)
-{
-    if (out)
-        *out = NULL;
-    if (!in || !out)
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "fmnist",
-                         FMN_NO_OFFSET, 0, "a required pointer is NULL");
-    return FMN_OK;
-}
-
 static fmn_status load_file(const char *path, const fmn_options *opt,
                             int partial, uint64_t start, uint64_t count,
                             fmn_idx **out, fmn_error *err)
 {
-    fmn_status st = check_args(path, out, err);
-    if (st != FMN_OK)
-        return st;
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return fmni_bad_argument(err);
     fmni_stream s;
-    st = fmni_src_open_file(&s.src, path, err);
+    fmn_status st = fmni_src_open_file(&s.src, path, err);
     if (st != FMN_OK)
         return st;
     return fmni_idx_decode(&s, opt, partial, start, count, out, err);
@@ -507,10 +498,10 @@ fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
                                const fmn_options *opt, fmn_idx **out,
                                fmn_error *err)
 {
-    fmn_status st = check_args(data || size == 0 ? (const void *)out : NULL,
-                               out, err);
-    if (st != FMN_OK)
-        return st;
+    if (out)
+        *out = NULL;
+    if (!out || (!data && size > 0))
+        return fmni_bad_argument(err);
     fmni_stream s;
     fmni_src_open_memory(&s.src, data, size, name);
     return fmni_idx_decode(&s, opt, 0, 0, 0, out, err);

@@ -26,6 +26,9 @@ fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
                      uint64_t offset, int offset_is_decoded, const char *fmt,
                      ...) FMNI_PRINTF(6, 7);
 
+/* FMN_ERR_INVALID_ARGUMENT, for a NULL where a pointer is required. */
+fmn_status fmni_bad_argument(fmn_error *err);
+
 /* Clears *err (if not NULL) to FMN_OK with an empty message. */
 void fmni_clear(fmn_error *err);
 
@@ -97,7 +100,7 @@ typedef struct fmni_gz fmni_gz; /* gzip decoding state, gz.c */
 typedef struct fmni_stream {
     fmni_src src;
     fmni_gz *gz;       /* NULL for raw input */
-    uint32_t crc;      /* CRC-32 of every decoded byte so far */
+    uint32_t raw_crc;  /* CRC-32 of raw input so far (gzip keeps its own) */
     uint64_t out;      /* decoded bytes so far */
 } fmni_stream;
 
@@ -114,13 +117,18 @@ fmn_status fmni_stream_read(fmni_stream *s, void *dst, size_t n, size_t *got,
  * checked, nothing after the last member. */
 fmn_status fmni_stream_finish(fmni_stream *s, fmn_error *err);
 
+/* CRC-32 of every byte decoded so far: computed once per byte, for raw
+ * input here and for gzip input by the member checks. */
+uint32_t fmni_stream_crc(const fmni_stream *s);
+
 void fmni_stream_close(fmni_stream *s);
 
 /* gz.c: the gzip container on top of a source. */
 fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err);
 fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
                         size_t *got, fmn_error *err);
-/* After fmni_gz_read returned short: the gzip stream ended cleanly. */
+/* CRC-32 of everything decoded so far, from the members' own checksums. */
+uint32_t fmni_gz_crc(const fmni_gz *gz);
 void fmni_gz_close(fmni_gz *gz);
 
 /* ---- IDX (idx.c) -------------------------------------------------------- */

@@ -71,6 +71,12 @@ fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
     return status;
 }
 
+fmn_status fmni_bad_argument(fmn_error *err)
+{
+    return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist", FMN_NO_OFFSET,
+                     0, "an argument is NULL or out of range");
+}
+
 void fmni_hex(char *buf, size_t cap, const uint8_t *p, size_t n)
 {
     size_t used = 0;

@@ -8,7 +8,7 @@
 fmn_status fmni_stream_open(fmni_stream *s, fmn_error *err)
 {
     s->gz = NULL;
-    s->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    s->raw_crc = (uint32_t)crc32(0L, Z_NULL, 0);
     s->out = 0;
     fmn_status st = fmni_src_fill(&s->src, err);
     if (st != FMN_OK)
@@ -23,18 +23,27 @@ fmn_status fmni_stream_open(fmni_stream *s, fmn_error *err)
 fmn_status fmni_stream_read(fmni_stream *s, void *dst, size_t n, size_t *got,
                             fmn_error *err)
 {
-    fmn_status st = s->gz ? fmni_gz_read(s->gz, &s->src, dst, n, got, err)
-                          : fmni_src_read(&s->src, dst, n, got, err);
+    if (s->gz) {
+        fmn_status st = fmni_gz_read(s->gz, &s->src, dst, n, got, err);
+        s->out += *got;
+        return st;
+    }
+    fmn_status st = fmni_src_read(&s->src, dst, n, got, err);
     /* crc32() takes uInt lengths: feed it in pieces */
     const uint8_t *p = dst;
     for (size_t left = *got; left > 0;) {
         uInt k = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        s->crc = (uint32_t)crc32(s->crc, p, k);
+        s->raw_crc = (uint32_t)crc32(s->raw_crc, p, k);
         p += k;
         left -= k;
     }
     s->out += *got;
     return st;
+}
+
+uint32_t fmni_stream_crc(const fmni_stream *s)
+{
+    return s->gz ? fmni_gz_crc(s->gz) : s->raw_crc;
 }
 
 fmn_status fmni_stream_finish(fmni_stream *s, fmn_error *err)

@@ -82,6 +82,18 @@ assert [c["count"] for c in s["classes"]] == [2, 2] + [1] * 8
 assert d["files"][0]["dims"] == [12] and d["valid"] is True
 EOF
     fi
+    # JSON stays valid UTF-8 whatever bytes a file name holds
+    if command -v python3 >/dev/null; then
+        local odd
+        odd="$TMP/$(printf 'caf\xc3\xa9-\xff')"
+        cp "$TMP/syn/train-labels-idx1-ubyte" "$odd"
+        run 0 info --json "$odd" && python3 -c '
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8"))
+assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
+' "$TMP/out" && ok || bad "JSON of a non-UTF-8 file name"
+        rm -f "$odd"
+    fi
     # FMNIST_DATA is the default PATH
     FMNIST_DATA="$TMP/syn" run 0 info && out_has "12 items" "FMNIST_DATA default" && ok
     FMNIST_DATA="$TMP/nowhere" run 1 info && one_error_line "$TMP/nowhere" "FMNIST_DATA missing"

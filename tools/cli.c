@@ -143,6 +143,33 @@ const char *cli_default_path(void)
     return NULL;
 }
 
+/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n;
+    unsigned min;
+    unsigned cp;
+    if (p[0] < 0x80)
+        return 1;
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2, min = 0x80, cp = p[0] & 0x1fu;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3, min = 0x800, cp = p[0] & 0x0fu;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4, min = 0x10000, cp = p[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
 void json_string(FILE *f, const char *s)
 {
     if (!s) {
@@ -151,6 +178,17 @@ void json_string(FILE *f, const char *s)
     }
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) {
+            /* file names need not be UTF-8; JSON must be */
+            size_t n = utf8_len(p);
+            if (n == 0) {
+                fputs("\\ufffd", f);
+            } else {
+                fwrite(p, 1, n, f);
+                p += n - 1;
+            }
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
