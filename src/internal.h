@@ -88,7 +88,8 @@ void fmni_src_consume(fmni_src *src, size_t n);
 fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
                          fmn_error *err);
 
-/* MD5 of the whole input, from its first byte, whatever was consumed. */
+/* MD5 of the whole input, from its first byte. Only once every byte has
+ * been consumed: it reuses the read buffer. */
 fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err);
 
 void fmni_src_close(fmni_src *src);

@@ -152,6 +152,9 @@ fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
 
 fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
 {
+    if (src->avail > 0) /* the read buffer still holds unconsumed input */
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, src->name,
+                         FMN_NO_OFFSET, 0, "hashing before the end of input");
     fmni_md5 ctx;
     fmni_md5_init(&ctx);
     if (src->fd < 0) {
@@ -176,9 +179,6 @@ fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
         off += (uint64_t)r;
     }
     fmni_md5_final(&ctx, digest);
-    /* pread left the window untouched, but it may have been the only copy
-     * of unconsumed bytes in buf: callers use this after decoding only. */
-    src->avail = 0;
     return FMN_OK;
 }
 

@@ -79,7 +79,7 @@ s = d["splits"][0]
 assert s["name"] == "train" and s["count"] == 12 and s["height"] == 28 and s["width"] == 28
 assert s["images"]["dtype"] == "uint8" and s["labels"]["dims"] == [12]
 assert [c["count"] for c in s["classes"]] == [2, 2] + [1] * 8
-assert d["files"][0]["dims"] == [12] and d["valid"] is True
+assert d["files"][0]["dims"] == [12] and d["valid"] is True and d["errors"] == []
 EOF
     fi
     # JSON stays valid UTF-8 whatever bytes a file name holds
@@ -128,7 +128,8 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
         claims-tb truncated trailing trailing-in-gz.gz gz-truncated.gz gz-no-trailer.gz \
         gz-bad-crc.gz gz-bad-length.gz gz-garbage.gz gz-reserved.gz; do
         run 1 info "$B/$f" && one_error_line "$B/$f" "$f"
-        run 1 info --json "$B/$f" && out_has '"valid": false' "$f --json"
+        run 1 info --json "$B/$f" && out_has '"valid": false' "$f --json" &&
+            out_has "\"$B/$f: " "$f in --json errors"
     done
     run 1 info "$B/page.gz" && err_has "HTML" "html hint" && ok
     run 1 info "$B/lfs" && err_has "Git LFS" "lfs hint" && ok

@@ -39,7 +39,29 @@ typedef struct entry {
 typedef struct report {
     entry *items;
     size_t n, cap;
+    char **errors; /* every problem reported, for --json */
+    size_t nerr, errcap;
 } report;
+
+/* Reports a problem on stderr and keeps it for the JSON output. */
+static void problem(report *r, const char *msg)
+{
+    cli_error("%s", msg);
+    if (r->nerr == r->errcap) {
+        size_t cap = r->errcap ? r->errcap * 2 : 4;
+        char **p = realloc(r->errors, cap * sizeof *p);
+        if (!p)
+            return;
+        r->errors = p;
+        r->errcap = cap;
+    }
+    size_t len = strlen(msg) + 1;
+    char *copy = malloc(len);
+    if (copy) {
+        memcpy(copy, msg, len);
+        r->errors[r->nerr++] = copy;
+    }
+}
 
 static int add(report *r, entry e)
 {
@@ -85,7 +107,7 @@ static int load_path(const char *path, const fmn_options *opt, report *r)
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         fmn_dir *dir;
         if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-            cli_error("%s", err.message);
+            problem(r, err.message);
             return 0;
         }
         int ok = 1;
@@ -96,13 +118,13 @@ static int load_path(const char *path, const fmn_options *opt, report *r)
                 continue;
             fmn_split *sp;
             if (fmn_dir_load_split(dir, ids[i], opt, &sp, &err) != FMN_OK) {
-                cli_error("%s", err.message);
+                problem(r, err.message);
                 ok = 0;
                 continue;
             }
             if (!add(r, (entry){fmn_split_name(ids[i]), sp, NULL})) {
                 fmn_split_free(sp);
-                cli_error("out of memory");
+                problem(r, "out of memory");
                 ok = 0;
             }
         }
@@ -111,12 +133,12 @@ static int load_path(const char *path, const fmn_options *opt, report *r)
     }
     fmn_idx *idx;
     if (fmn_idx_load_file(path, opt, &idx, &err) != FMN_OK) {
-        cli_error("%s", err.message);
+        problem(r, err.message);
         return 0;
     }
     if (!add(r, (entry){NULL, NULL, idx})) {
         fmn_idx_free(idx);
-        cli_error("out of memory");
+        problem(r, "out of memory");
         return 0;
     }
     return 1;
@@ -289,6 +311,12 @@ static void print_json(const report *r, int ok)
             first = 0;
         }
     printf(first ? "],\n" : "\n  ],\n");
+    printf("  \"errors\": [");
+    for (size_t i = 0; i < r->nerr; i++) {
+        printf(i ? ",\n    " : "\n    ");
+        json_string(stdout, r->errors[i]);
+    }
+    printf(r->nerr ? "\n  ],\n" : "],\n");
     printf("  \"valid\": %s\n}\n", ok ? "true" : "false");
 }
 
@@ -320,7 +348,7 @@ int cmd_info(int argc, char **argv)
             return cli_usage("info", "unknown option '%s'", argv[optind - 1]);
         }
     }
-    report r = {NULL, 0, 0};
+    report r = {NULL, 0, 0, NULL, 0, 0};
     int ok = 1;
     if (optind == argc) {
         const char *path = cli_default_path();
@@ -348,5 +376,8 @@ int cmd_info(int argc, char **argv)
         fmn_idx_free(r.items[i].idx);
     }
     free(r.items);
+    for (size_t i = 0; i < r.nerr; i++)
+        free(r.errors[i]);
+    free(r.errors);
     return ok ? EXIT_OK : EXIT_BAD;
 }
