@@ -377,6 +377,31 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
 /* Frees the directory handle. NULL is a no-op. */
 FMN_API void fmn_dir_free(fmn_dir *dir);
 
+/* ------------------------------------------------------------------------ */
+/* Statistics: pure functions, exact integer sums.                          */
+
+/* Figures for a set of uint8 values, derived from their histogram. The sums
+ * are exact integers; only mean and std are floating point, computed once
+ * from the exact sums (never accumulated in floating point). */
+typedef struct fmn_pixel_stats {
+    uint64_t count;        /* values */
+    uint64_t sum;          /* sum of values */
+    uint64_t sum_squares;  /* sum of squared values */
+    uint8_t min;           /* 0 when count is 0 */
+    uint8_t max;
+    double mean;           /* sum / count, on the 0-255 scale; 0 if empty */
+    double std;            /* population standard deviation, 0-255 scale */
+} fmn_pixel_stats;
+
+/* Adds `n` values at `pixels` to `histogram` (256 counters, which the
+ * caller zeroes first). Thread-safe for distinct histograms. */
+FMN_API void fmn_histogram_add(uint64_t histogram[256], const uint8_t *pixels,
+                               size_t n);
+
+/* The statistics of the values counted in `histogram`. Divide mean and std
+ * by 255 for the [0,1] scale. */
+FMN_API fmn_pixel_stats fmn_histogram_stats(const uint64_t histogram[256]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,43 @@ int cli_data_option(const char *cmd, int opt, const char *arg,
         return 1;
     default:
         return 0;
+    }
+}
+
+int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
+                    const char *shortopts, const struct option *longopts,
+                    fmn_options *opt, int *status)
+{
+    opterr = 0;
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == -1)
+        return -1;
+    if (opt) {
+        int r = cli_data_option(cmd, c, optarg, opt);
+        if (r < 0) {
+            *status = EXIT_USAGE;
+            return CLI_OPT_DONE;
+        }
+        if (r > 0)
+            return cli_next_option(argc, argv, cmd, help, shortopts, longopts,
+                                   opt, status);
+    }
+    switch (c) {
+    case 'h':
+        fputs(help, stdout);
+        *status = EXIT_OK;
+        return CLI_OPT_DONE;
+    case ':':
+        *status = cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+        return CLI_OPT_DONE;
+    case '?':
+        if (optopt && optopt < 256)
+            *status = cli_usage(cmd, "unknown option '-%c'", optopt);
+        else
+            *status = cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+        return CLI_OPT_DONE;
+    default:
+        return c;
     }
 }
 

@@ -23,6 +23,10 @@ typedef struct cli_command {
 } cli_command;
 
 int cmd_info(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_counts(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_dupes(int argc, char **argv);
 
 /* "fmnist: <message>\n" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -48,7 +52,8 @@ int cli_parse_dataset(const char *s, fmn_dataset *out);
 /* Options every data command takes: --max-bytes, --classes, --dataset.
  * Returns 1 if `opt` (a getopt_long code) was one of them and was applied,
  * 0 if it is not one of them, -1 after reporting a bad value. */
-enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON };
+enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON, OPT_SPLIT,
+       OPT_FORCE, OPT_SEED, OPT_ASCII, OPT_INVERT, OPT_LABELS, OPT_MEAN };
 int cli_data_option(const char *cmd, int opt, const char *arg,
                     fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \
@@ -65,6 +70,20 @@ int cli_data_option(const char *cmd, int opt, const char *arg,
     "      --dataset NAME    class names of fashion-mnist, mnist or kmnist,\n" \
     "                        whatever the content says\n"
 
+/* Option parsing shared by every command. Returns the next option's code
+ * for the command to handle, or -1 at the end of the options, or
+ * CLI_OPT_DONE with *status set when the command must return now: --help
+ * printed `help` (EXIT_OK), or a usage error was reported (EXIT_USAGE).
+ * Handles -h/--help, the data options (into *opt, which may be NULL for a
+ * command without them), missing values and unknown options. Call with
+ * optind = 1 first; getopt_long's own messages are off. */
+enum { CLI_OPT_DONE = -2 };
+#define CLI_HELP_LONGOPT {"help", no_argument, NULL, 'h'}
+struct option;
+int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
+                    const char *shortopts, const struct option *longopts,
+                    fmn_options *opt, int *status);
+
 /* The dataset directory used when no PATH is given: $FMNIST_DATA, then
  * ./data/fashion, then /usr/share/datasets/fashion-mnist. NULL (after an
  * error message) when none exists. */
@@ -72,5 +91,35 @@ const char *cli_default_path(void);
 
 /* JSON: writes `s` as a quoted, escaped JSON string (null for NULL). */
 void json_string(FILE *f, const char *s);
+
+/* Writes the shortest decimal that reads back as `v` (as Python's repr). */
+void cli_json_double(FILE *f, double v);
+
+/* ---- datasets (cli_data.c) ---- */
+
+enum { CLI_TRAIN = 1, CLI_TEST = 2 };
+
+/* Parses --split: "train", "test" (or "t10k"), "all". 0 after a usage
+ * message. */
+int cli_parse_split(const char *cmd, const char *arg, unsigned *mask);
+
+/* The splits of one dataset directory. */
+typedef struct cli_data {
+    const char *path;
+    size_t n;
+    const char *names[2];
+    fmn_split_id ids[2];
+    fmn_split *splits[2];
+} cli_data;
+
+/* Loads the splits in `mask` from directory `path` (NULL: the default
+ * path). With both bits set, the splits present are loaded; a split named
+ * alone must exist. Returns EXIT_OK, or EXIT_BAD after messages. */
+int cli_data_load(cli_data *d, const char *path, unsigned mask,
+                  const fmn_options *opt);
+void cli_data_free(cli_data *d);
+
+/* The class name of `label`, or its number for an unidentified dataset. */
+const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);
 
 #endif

@@ -324,29 +324,19 @@ int cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
-        {"help", no_argument, NULL, 'h'},
+        CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
         {NULL, 0, NULL, 0}};
     fmn_options opt;
     fmn_options_init(&opt);
-    int json = 0, c;
+    int json = 0, c, status;
     optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        int r = cli_data_option("info", c, optarg, &opt);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        switch (c) {
-        case OPT_JSON: json = 1; break;
-        case 'h': fputs(HELP, stdout); return EXIT_OK;
-        case ':':
-            return cli_usage("info", "option '%s' needs a value",
-                             argv[optind - 1]);
-        default:
-            return cli_usage("info", "unknown option '%s'", argv[optind - 1]);
-        }
+    while ((c = cli_next_option(argc, argv, "info", HELP, ":h", longopts, &opt,
+                                &status)) != -1) {
+        if (c == CLI_OPT_DONE)
+            return status;
+        if (c == OPT_JSON)
+            json = 1;
     }
     report r = {NULL, 0, 0, NULL, 0, 0};
     int ok = 1;

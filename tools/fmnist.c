@@ -8,6 +8,12 @@
 static const cli_command COMMANDS[] = {
     {"info", cmd_info,
      "describe IDX files or dataset directories: shape, release, classes"},
+    {"counts", cmd_counts, "items per split and per class, with shares"},
+    {"stats", cmd_stats,
+     "exact pixel statistics per split and class, normalisation constants"},
+    {"dupes", cmd_dupes, "exact duplicate images within and across splits"},
+    {"verify", cmd_verify,
+     "check a download: complete, undamaged, the official release?"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,99 @@
+/* cli_data.c - what the data commands share: loading the splits of a
+ * dataset directory, naming classes, formatting numbers. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cli_parse_split(const char *cmd, const char *arg, unsigned *mask)
+{
+    if (!strcmp(arg, "train"))
+        *mask = CLI_TRAIN;
+    else if (!strcmp(arg, "test") || !strcmp(arg, "t10k"))
+        *mask = CLI_TEST;
+    else if (!strcmp(arg, "all"))
+        *mask = CLI_TRAIN | CLI_TEST;
+    else {
+        cli_usage(cmd, "--split: '%s' is not train, test or all", arg);
+        return 0;
+    }
+    return 1;
+}
+
+int cli_data_load(cli_data *d, const char *path, unsigned mask,
+                  const fmn_options *opt)
+{
+    memset(d, 0, sizeof *d);
+    if (!path)
+        path = cli_default_path();
+    if (!path)
+        return EXIT_BAD;
+    d->path = path;
+    fmn_dir *dir;
+    fmn_error err;
+    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
+        cli_error("%s", err.message);
+        return EXIT_BAD;
+    }
+    static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
+    int status = EXIT_OK;
+    for (int i = 0; i < 2; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        int any = fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) ||
+                  fmn_dir_path(dir, ids[i], FMN_FILE_LABELS);
+        /* a split asked for by name must be there; with "all", the ones
+         * present are enough */
+        if (!any && mask != (CLI_TRAIN | CLI_TEST)) {
+            cli_error("%s: no %s split here", path, fmn_split_name(ids[i]));
+            status = EXIT_BAD;
+            continue;
+        }
+        if (!any)
+            continue;
+        fmn_split *sp;
+        if (fmn_dir_load_split(dir, ids[i], opt, &sp, &err) != FMN_OK) {
+            cli_error("%s", err.message);
+            status = EXIT_BAD;
+            continue;
+        }
+        d->names[d->n] = fmn_split_name(ids[i]);
+        d->ids[d->n] = ids[i];
+        d->splits[d->n++] = sp;
+    }
+    fmn_dir_free(dir);
+    if (status != EXIT_OK) {
+        cli_data_free(d);
+        return status;
+    }
+    return EXIT_OK;
+}
+
+void cli_data_free(cli_data *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fmn_split_free(d->splits[i]);
+    d->n = 0;
+}
+
+const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])
+{
+    const char *name = fmn_split_class_name(sp, label);
+    if (name)
+        return name;
+    snprintf(buf, 16, "%u", label);
+    return buf;
+}
+
+void cli_json_double(FILE *f, double v)
+{
+    /* the shortest decimal that reads back as the same double */
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, f);
+}
