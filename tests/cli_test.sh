@@ -153,6 +153,31 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     # one good and one bad input: both reported, exit 1
     run 1 info "$TMP/syn" "$B/empty" && out_has "12 items" "good beside bad" &&
         [ "$(wc -l <"$TMP/err")" -eq 1 ] && err_has "fmnist: $B/empty: " "bad beside good" && ok
+    # stats, counts, dupes and verify on a synthetic dataset
+    mkdir "$TMP/dup"
+    # train: 6 images, images 1 and 4 identical; test: 3 images, test 2 = train 1
+    img() { head -c 784 /dev/zero | tr '\0' "$(printf "\\$(printf %03o "$1")")"; }
+    { printf '\x00\x00\x08\x03'; be32 6; be32 28; be32 28; img 1; img 2; img 3; img 4; img 2; img 5; } >"$TMP/dup/train-images-idx3-ubyte"
+    idx1 6 10 >"$TMP/dup/train-labels-idx1-ubyte"
+    { printf '\x00\x00\x08\x03'; be32 3; be32 28; be32 28; img 7; img 8; img 2; } >"$TMP/dup/t10k-images-idx3-ubyte"
+    idx1 3 10 >"$TMP/dup/t10k-labels-idx1-ubyte"
+    run 0 dupes "$TMP/dup" && out_has "group 1: train:1 (1) train:4 (4) test:2 (2)" "dupes group" &&
+        out_has "train: 6 images, 1 groups of identical images (2 images, 1 redundant copies)" "dupes train" &&
+        out_has "across: 1 test images also appear in train" "dupes leak" && ok
+    run 0 dupes --split test "$TMP/dup" && out_has "test: 3 images, 0 groups" "dupes test only" && ok
+    run 0 stats --json --split train "$TMP/dup" && out_has '"sum": 13328,' "stats sum (784*(1+2+3+4+2+5))" &&
+        out_has '"min": 1, "max": 5' "stats min max" && ok
+    run 0 counts --json "$TMP/dup" && out_has '{"label": 0, "name": null, "count": 1, "share": 0.16666666666666666}' "counts share" && ok
+    run 1 verify "$TMP/dup" && out_has "FAILED: 4 of 4 files are not the official published release" "verify synthetic" &&
+        out_has "unknown" "verify unknown" && ok
+    run 1 stats --split test "$TMP/syn" && one_error_line "$TMP/syn" "stats on a missing split"
+    run 2 stats --split bogus "$TMP/syn" && err_has "--split" "bad split" && ok
+    run 2 counts "$TMP/syn" "$TMP/dup" && err_has "one PATH at most" "two paths" && ok
+    local cmd
+    for cmd in stats counts dupes verify; do
+        run 0 "$cmd" --help && out_has "usage: fmnist $cmd" "$cmd --help" && ok
+    done
+
     # a full stdout is an error, not silence
     if [ -w /dev/full ]; then
         "$FMNIST" info "$TMP/syn" >/dev/full 2>"$TMP/err"
@@ -183,6 +208,27 @@ real() {
         [ "$(grep -c '"count": 1000}' "$TMP/out")" -eq 10 ] && ok || bad "$d: 1000 per class"
         [ "$(grep -c "\"release\": \"$want\"" "$TMP/out")" -eq 4 ] && ok || bad "$d: json release"
         out_has '"name": "T-shirt/top"' "$d json names" && out_has '"dataset": "fashion-mnist"' "$d json dataset" && ok
+        # stats, counts, verify and dupes against the known answers
+        run 0 stats --json "$d" && python3 - "$TMP/out" <<'EOF' && ok || bad "$d: stats known answers"
+import json, sys
+d = json.load(open(sys.argv[1]))
+tr, te = d["splits"]
+assert tr["name"] == "train" and tr["count"] == 60000
+p = tr["pixels"]
+assert p["count"] == 47040000 and p["sum"] == 3431114169 and p["min"] == 0 and p["max"] == 255
+assert repr(p["mean"]) == "72.94035223214286", p["mean"]
+assert "%.7f" % p["mean01"] == "0.2860406" and "%.7f" % p["std01"] == "0.3530242"
+assert te["pixels"]["sum"] == 573469082
+assert sum(tr["histogram"]) == 47040000
+assert sum(c["pixels"]["sum"] for c in tr["classes"]) == 3431114169
+assert [c["count"] for c in te["classes"]] == [1000] * 10
+EOF
+        run 0 stats "$d" && out_has "normalize: mean=0.2860406 std=0.3530242" "$d normalize" &&
+            out_has "mean     72.94035223214286 (0-255)" "$d mean" && ok
+        run 0 counts --json "$d" && [ "$(grep -c '"count": 6000, "share": 0.1}' "$TMP/out")" -eq 10 ] && ok || bad "$d: counts"
+        run 0 verify "$d" && out_has "VERIFIED: 4 of 4 files are the official Fashion-MNIST release" "$d verify" &&
+            [ "$(grep -c "^t[a-z]* *[a-z]* *$want" "$TMP/out")" -eq 4 ] && ok || bad "$d: verify"
+        run 0 dupes --json "$d" && out_has '"test_in_train": 0' "$d dupes" && out_has '"groups_total": 0' "$d dupes" && ok
         # one file alone
         run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
             out_has '"splits": []' "$d file alone" && ok
