@@ -27,6 +27,9 @@ int cmd_stats(int argc, char **argv);
 int cmd_counts(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_dupes(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_grid(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 /* "fmnist: <message>\n" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -53,7 +56,9 @@ int cli_parse_dataset(const char *s, fmn_dataset *out);
  * Returns 1 if `opt` (a getopt_long code) was one of them and was applied,
  * 0 if it is not one of them, -1 after reporting a bad value. */
 enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON, OPT_SPLIT,
-       OPT_FORCE, OPT_SEED, OPT_ASCII, OPT_INVERT, OPT_LABELS, OPT_MEAN };
+       OPT_FORCE, OPT_SEED, OPT_ASCII, OPT_INVERT, OPT_LABELS, OPT_MEAN,
+       OPT_INDEX, OPT_CLASS, OPT_PER_CLASS, OPT_SAMPLE, OPT_ALL, OPT_SCALE,
+       OPT_COLS, OPT_PADDING, OPT_PAD_VALUE, OPT_COMPRESSION };
 int cli_data_option(const char *cmd, int opt, const char *arg,
                     fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \
@@ -94,6 +99,72 @@ void json_string(FILE *f, const char *s);
 
 /* Writes the shortest decimal that reads back as `v` (as Python's repr). */
 void cli_json_double(FILE *f, double v);
+
+/* ---- choosing images (select.c) ---- */
+
+enum { CLI_MAX_CLASS_ARGS = 64 };
+typedef struct cli_select {
+    const char *index_list;     /* --index "0-9,100" */
+    const char *class_args[CLI_MAX_CLASS_ARGS]; /* --class, names/numbers */
+    size_t nclass_args;
+    size_t per_class;           /* --per-class N: first N of each class */
+    size_t sample;              /* --sample N: seeded random sample */
+    uint64_t seed;              /* --seed S (default 0) */
+    int all;                    /* --all */
+} cli_select;
+
+#define CLI_SELECT_LONGOPTS                                                 \
+    {"index", required_argument, NULL, OPT_INDEX},                          \
+        {"class", required_argument, NULL, OPT_CLASS},                      \
+        {"per-class", required_argument, NULL, OPT_PER_CLASS},              \
+        {"sample", required_argument, NULL, OPT_SAMPLE},                    \
+        {"seed", required_argument, NULL, OPT_SEED},                        \
+        {"all", no_argument, NULL, OPT_ALL}
+#define CLI_SELECT_HELP                                                     \
+    "Choosing images (combined: indices, then classes, then per class,\n"   \
+    "then a sample):\n"                                                     \
+    "      --index LIST      indices and ranges, e.g. 0-9,100,59990-\n"     \
+    "      --class C         a class by number or name (\"Ankle boot\",\n"   \
+    "                        \"ankle-boot\", \"7\"); repeat or use commas\n"  \
+    "      --per-class N     the first N images of each class\n"           \
+    "      --sample N        N images at random ...\n"                      \
+    "      --seed S          ... drawn reproducibly from seed S (default 0)\n" \
+    "      --all             every image\n"
+
+/* Applies a selection option; 1 if handled, 0 if not one, -1 on a usage
+ * error (reported). */
+int cli_select_option(const char *cmd, int c, const char *arg, cli_select *s);
+
+/* Whether any selection option was given. */
+int cli_select_given(const cli_select *s);
+
+/* The chosen indices of `sp`, ascending, in a malloc'd array. 0 after an
+ * error message naming `what` (a split name or path). */
+int cli_select_resolve(const cli_select *s, const fmn_split *sp,
+                       const char *what, size_t **out, size_t *nout);
+
+/* ---- writing images (cli_output.c) ---- */
+
+typedef struct cli_png {
+    size_t scale; /* --scale K, nearest neighbour */
+    int invert;   /* --invert */
+    int force;    /* --force: replace existing files */
+    int level;    /* --compression N */
+} cli_png;
+
+/* Applies --scale, --invert, --force or --compression; 1 if handled, 0 if
+ * not one, -1 on a usage error (reported). */
+int cli_parse_png_option(const char *cmd, int c, const char *arg,
+                         cli_png *png);
+
+/* Whether `dir` exists, is a directory and is writable; 0 after an error
+ * message. */
+int cli_check_output_dir(const char *dir);
+
+/* Writes `src` (w x h) enlarged k times, inverted if asked, into dst
+ * ((w*k) x (h*k)). */
+void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
+                     int invert, uint8_t *dst);
 
 /* ---- datasets (cli_data.c) ---- */
 

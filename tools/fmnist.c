@@ -1,6 +1,7 @@
 /* fmnist.c - the command table and the entry point. Each command lives in
  * its own cmd_*.c file. */
 #include "cli.h"
+#include "png_out.h"
 
 #include <string.h>
 #include <zlib.h>
@@ -12,6 +13,7 @@ static const cli_command COMMANDS[] = {
     {"stats", cmd_stats,
      "exact pixel statistics per split and class, normalisation constants"},
     {"dupes", cmd_dupes, "exact duplicate images within and across splits"},
+    {"export", cmd_export, "write chosen images as PNG files"},
     {"verify", cmd_verify,
      "check a download: complete, undamaged, the official release?"},
 };
@@ -46,8 +48,8 @@ int main(int argc, char **argv)
         return cli_finish(EXIT_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("fmnist %s (libfmnist %s, zlib %s)\n", FMN_VERSION_STRING,
-               fmn_version(), zlibVersion());
+        printf("fmnist %s (libfmnist %s, zlib %s, libpng %s)\n",
+               FMN_VERSION_STRING, fmn_version(), zlibVersion(), png_version());
         return cli_finish(EXIT_OK);
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)

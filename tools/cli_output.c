@@ -1,0 +1,72 @@
+/* cli_output.c - what the commands that write images share: their
+ * options, the output directory check, scaling and inverting. */
+#define _POSIX_C_SOURCE 200809L
+#include "cli.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Pixels of `src` (w x h) enlarged k times and optionally inverted. */
+void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
+                     int invert, uint8_t *dst)
+{
+    for (size_t y = 0; y < h * k; y++)
+        for (size_t x = 0; x < w * k; x++) {
+            uint8_t v = src[(y / k) * w + x / k];
+            dst[y * w * k + x] = invert ? (uint8_t)(255 - v) : v;
+        }
+}
+
+int cli_parse_png_option(const char *cmd, int c, const char *arg,
+                         cli_png *png)
+{
+    unsigned long long n;
+    switch (c) {
+    case OPT_SCALE:
+        if (!cli_parse_uint(arg, 1, 64, &n)) {
+            cli_usage(cmd, "--scale: '%s' is not a number from 1 to 64", arg);
+            return -1;
+        }
+        png->scale = (size_t)n;
+        return 1;
+    case OPT_INVERT:
+        png->invert = 1;
+        return 1;
+    case OPT_FORCE:
+        png->force = 1;
+        return 1;
+    case OPT_COMPRESSION:
+        if (!cli_parse_uint(arg, 0, 9, &n)) {
+            cli_usage(cmd, "--compression: '%s' is not a level from 0 to 9",
+                      arg);
+            return -1;
+        }
+        png->level = (int)n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_check_output_dir(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        cli_error("%s: %s", dir,
+                  errno == ENOENT ? "no such directory (create it first)"
+                                  : strerror(errno));
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        cli_error("%s: not a directory", dir);
+        return 0;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        cli_error("%s: cannot write here: %s", dir, strerror(errno));
+        return 0;
+    }
+    return 1;
+}
+
