@@ -10,6 +10,7 @@ static const cli_command COMMANDS[] = {
     {"info", cmd_info,
      "describe IDX files or dataset directories: shape, release, classes"},
     {"counts", cmd_counts, "items per split and per class, with shares"},
+    {"show", cmd_show, "draw images in the terminal with their class"},
     {"stats", cmd_stats,
      "exact pixel statistics per split and class, normalisation constants"},
     {"dupes", cmd_dupes, "exact duplicate images within and across splits"},
