@@ -178,6 +178,13 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
         run 0 "$cmd" --help && out_has "usage: fmnist $cmd" "$cmd --help" && ok
     done
 
+    run 0 show "$TMP/syn" train:3 && out_has "train:3  label 3" "show synthetic" &&
+        [ "$(wc -l <"$TMP/out")" -eq 29 ] && ok || bad "show: 28 rows and a title"
+    run 1 show "$TMP/syn" train:12 && err_has "holds 12 items" "show out of range" && ok
+    run 1 show "$TMP/syn" test:0 && err_has "no test split" "show missing split" && ok
+    run 2 show "$TMP/syn" && err_has "which images" "show nothing" && ok
+    run 2 show "$TMP/syn" train:x && err_has "is not SPLIT:INDEX" "show bad selector" && ok
+
     # a full stdout is an error, not silence
     if [ -w /dev/full ]; then
         "$FMNIST" info "$TMP/syn" >/dev/full 2>"$TMP/err"
@@ -229,6 +236,20 @@ EOF
         run 0 verify "$d" && out_has "VERIFIED: 4 of 4 files are the official Fashion-MNIST release" "$d verify" &&
             [ "$(grep -c "^t[a-z]* *[a-z]* *$want" "$TMP/out")" -eq 4 ] && ok || bad "$d: verify"
         run 0 dupes --json "$d" && out_has '"test_in_train": 0' "$d dupes" && out_has '"groups_total": 0' "$d dupes" && ok
+        # PNGs read back by an independent decoder equal the IDX bytes
+        local py
+        py="$(dirname "$0")/png_independent.py"
+        mkdir -p "$TMP/png"
+        rm -f "$TMP/png"/*
+        run 0 export "$d" -o "$TMP/png" --index 0,59999 --compression 9 &&
+            python3 "$py" export "$d/train-images-idx3-ubyte.gz" "$TMP/png/train-00000-9-ankle-boot.png" 0 &&
+            python3 "$py" export "$d/train-images-idx3-ubyte.gz" "$TMP/png/train-59999-5-sandal.png" 59999 && ok ||
+            bad "$d: export read back independently"
+        run 0 grid "$d" --split test -o "$TMP/png/grid.png" --index 3-9 --cols 3 --padding 1 --pad-value 77 &&
+            python3 "$py" grid "$d/t10k-images-idx3-ubyte.gz" "$TMP/png/grid.png" 3 1 77 3 4 5 6 7 8 9 && ok ||
+            bad "$d: grid read back independently"
+        run 0 show "$d" train:0 test:1 && out_has "train:0  label 9  Ankle boot" "$d show" &&
+            out_has "test:1  label 2  Pullover" "$d show" && [ "$(wc -l <"$TMP/out")" -eq 59 ] && ok || bad "$d: show"
         # one file alone
         run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
             out_has '"splits": []' "$d file alone" && ok
