@@ -12,6 +12,9 @@ trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/staged" >/dev/null
 mv "$tmp/staged" "$tmp/prefix"
 prefix=$tmp/prefix
+# the tool and its manual are installed with the library
+[ -x "$prefix/bin/fmnist" ] || { echo "bin/fmnist not installed"; exit 1; }
+[ -f "$prefix/share/man/man1/fmnist.1" ] || { echo "share/man/man1/fmnist.1 not installed"; exit 1; }
 libdir=$(dirname "$(find "$prefix" -name 'fmnist.pc' -path '*pkgconfig*' | head -n 1)")/..
 
 echo "== find_package(fmnist)"
