@@ -28,7 +28,7 @@ static char *g_out;  /* a fresh output directory per test */
 static uint8_t g_pixels[N * H * W];
 static uint8_t g_labels[N];
 
-static int run(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int run(const char *fmt, ...)
 {
     char args[2048], cmd[4096];
     va_list ap;
