@@ -8,7 +8,7 @@ set -u
 FMNIST=$1
 MODE=$2
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/fmnist-cli-XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap 'umount "$TMP/full" 2>/dev/null; rm -rf "$TMP"' EXIT
 pass=0
 fail=0
 
@@ -174,7 +174,7 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     run 2 stats --split bogus "$TMP/syn" && err_has "--split" "bad split" && ok
     run 2 counts "$TMP/syn" "$TMP/dup" && err_has "one PATH at most" "two paths" && ok
     local cmd
-    for cmd in stats counts dupes verify; do
+    for cmd in info stats counts dupes verify show export grid; do
         run 0 "$cmd" --help && out_has "usage: fmnist $cmd" "$cmd --help" && ok
     done
 
@@ -185,6 +185,25 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     run 2 show "$TMP/syn" && err_has "which images" "show nothing" && ok
     run 2 show "$TMP/syn" train:x && err_has "is not SPLIT:INDEX" "show bad selector" && ok
 
+    # a full disk while exporting: a clear error, no partial file left
+    mkdir "$TMP/full"
+    if mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>/dev/null; then
+        run 1 export "$TMP/dup" -o "$TMP/full" --all --scale 8 --compression 0 &&
+            err_has "No space left on device" "disk full" &&
+            [ -z "$(ls -A "$TMP/full" | grep '^\.')" ] && ok || bad "export to a full disk"
+        run 1 grid "$TMP/dup" -o "$TMP/full/g.png" --scale 16 --compression 0 &&
+            err_has "No space left on device" "grid disk full" && [ ! -e "$TMP/full/g.png" ] && ok ||
+            bad "grid to a full disk"
+        umount "$TMP/full"
+    else
+        echo "note: cannot mount a small tmpfs (not root?): the disk-full test did not run"
+    fi
+    # a reader that goes away early: exit 1 and a message, not a silent SIGPIPE
+    local rc
+    "$FMNIST" show --ascii "$TMP/dup" train:0-5 2>"$TMP/err" | head -c 1 >/dev/null
+    rc=${PIPESTATUS[0]}
+    [ "$rc" -eq 1 ] && grep -q "error writing to standard output" "$TMP/err" && ok ||
+        bad "stdout closed early: exit $rc, $(cat "$TMP/err")"
     # a full stdout is an error, not silence
     if [ -w /dev/full ]; then
         "$FMNIST" info "$TMP/syn" >/dev/full 2>"$TMP/err"

@@ -34,9 +34,12 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 int cli_finish(int status)
 {
+    int err = ferror(stdout) ? errno : 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (!err)
+            err = errno;
         cli_error("error writing to standard output: %s",
-                  errno ? strerror(errno) : "write failed");
+                  err ? strerror(err) : "write failed");
         return EXIT_BAD;
     }
     return status;

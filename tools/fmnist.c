@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "png_out.h"
 
+#include <signal.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -40,6 +41,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* a reader that goes away (fmnist ... | head) is a write error that
+     * cli_finish reports, not a silent death by SIGPIPE */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         return cli_usage(NULL, "no command given");
     }

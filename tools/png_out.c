@@ -22,8 +22,12 @@ typedef struct png_job {
 
 static void on_error(png_structp png, png_const_charp msg)
 {
+    int e = errno; /* libpng's "Write Error" follows a failed fwrite */
     png_job *job = png_get_error_ptr(png);
-    snprintf(job->err, job->errcap, "libpng: %s", msg);
+    if (e && strstr(msg, "Write Error"))
+        snprintf(job->err, job->errcap, "%s", strerror(e));
+    else
+        snprintf(job->err, job->errcap, "libpng: %s", msg);
     longjmp(job->jmp, 1);
 }
 
