@@ -151,7 +151,10 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
     DIR *d = opendir(path);
     if (!d) {
         int e = errno;
-        return fmni_fail(err, e == ENOENT ? FMN_ERR_NOT_FOUND : FMN_ERR_IO,
+        return fmni_fail(err,
+                         e == ENOENT   ? FMN_ERR_NOT_FOUND
+                         : e == ENOMEM ? FMN_ERR_NOMEM
+                                       : FMN_ERR_IO,
                          path, FMN_NO_OFFSET, 0, "cannot open directory: %s",
                          strerror(e));
     }

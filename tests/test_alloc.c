@@ -1,0 +1,299 @@
+/* test_alloc.c - allocation-failure sweep. For every load path, make the
+ * k-th allocation fail, for k = 1, 2, ... until a call completes without
+ * reaching its k-th allocation: each failing call must return
+ * FMN_ERR_NOMEM with *out NULL and a message, and leave the heap exactly
+ * as it found it.
+ *
+ * The library has no allocator hooks (no global state), so this test
+ * interposes malloc, calloc and realloc in its own executable: every
+ * allocation in the process goes through them, zlib's and libc's included.
+ * glibc only (__libc_malloc); not built with sanitizers, which interpose
+ * the same functions. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "fmnist.h"
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static long g_countdown = -1; /* the allocation that fails is number 0 */
+static long g_seen;           /* allocations while armed */
+static long g_live;           /* blocks allocated and not yet freed */
+
+static int should_fail(void)
+{
+    if (g_countdown < 0)
+        return 0;
+    g_seen++;
+    if (g_countdown-- != 0)
+        return 0;
+    errno = ENOMEM; /* as a real allocation failure */
+    return 1;
+}
+
+void *malloc(size_t n)
+{
+    void *p = should_fail() ? NULL : __libc_malloc(n);
+    g_live += p != NULL;
+    return p;
+}
+
+void *calloc(size_t a, size_t b)
+{
+    void *p = should_fail() ? NULL : __libc_calloc(a, b);
+    g_live += p != NULL;
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    if (should_fail())
+        return NULL; /* p stays allocated */
+    void *q = __libc_realloc(p, n);
+    if (!p && q)
+        g_live++;
+    else if (p && !q && n == 0)
+        g_live--;
+    return q;
+}
+
+void free(void *p)
+{
+    g_live -= p != NULL;
+    __libc_free(p);
+}
+
+static long heap_in_use(void) { return g_live; }
+
+/* One load path: does its work, frees what it made, returns the status. */
+typedef fmn_status (*load_fn)(fmn_error *err);
+
+static char *g_dir, *g_raw, *g_gz, *g_labels, *g_bad;
+static buf g_raw_bytes, g_gz_bytes, g_label_bytes;
+
+static fmn_status idx_memory_raw(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_memory(g_raw_bytes.data, g_raw_bytes.size,
+                                        "raw", NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status idx_memory_gz(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_memory(g_gz_bytes.data, g_gz_bytes.size, "gz",
+                                        NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static buf g_grow_bytes; /* 8 MiB of zeros in 8 KiB: the buffer grows */
+
+static fmn_status idx_memory_gz_grow(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_memory(g_grow_bytes.data, g_grow_bytes.size,
+                                        "grow", NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status idx_file_gz(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_file(g_gz, NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status idx_file_range(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_file_range(g_raw, 3, 4, NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status idx_file_bad(fmn_error *err)
+{
+    /* a broken file: its own error, or NOMEM, never anything else */
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    fmn_status st = fmn_idx_load_file(g_bad, NULL, &idx, err);
+    if (idx)
+        fail_msg("*out not NULL on failure");
+    return st == FMN_ERR_GZIP_CRC ? FMN_OK : st;
+}
+
+static fmn_status split_files(fmn_error *err)
+{
+    fmn_split *sp = (fmn_split *)(uintptr_t)1;
+    fmn_status st = fmn_split_load(g_gz, g_labels, NULL, &sp, err);
+    if (st != FMN_OK && sp)
+        fail_msg("*out not NULL on failure");
+    fmn_split_free(sp);
+    return st;
+}
+
+static fmn_status split_memory(fmn_error *err)
+{
+    fmn_split *sp = (fmn_split *)(uintptr_t)1;
+    fmn_status st = fmn_split_load_memory(g_gz_bytes.data, g_gz_bytes.size,
+                                          NULL, g_label_bytes.data,
+                                          g_label_bytes.size, NULL, NULL, &sp,
+                                          err);
+    if (st != FMN_OK && sp)
+        fail_msg("*out not NULL on failure");
+    fmn_split_free(sp);
+    return st;
+}
+
+static fmn_status split_range(fmn_error *err)
+{
+    fmn_split *sp = (fmn_split *)(uintptr_t)1;
+    fmn_status st = fmn_split_load_range(g_gz, g_labels, 5, 3, NULL, &sp, err);
+    if (st != FMN_OK && sp)
+        fail_msg("*out not NULL on failure");
+    fmn_split_free(sp);
+    return st;
+}
+
+static fmn_status dir_split(fmn_error *err)
+{
+    fmn_dir *d = (fmn_dir *)(uintptr_t)1;
+    fmn_status st = fmn_dir_open(g_dir, &d, err);
+    if (st != FMN_OK) {
+        if (d)
+            fail_msg("*out not NULL on failure");
+        return st;
+    }
+    fmn_split *sp = (fmn_split *)(uintptr_t)1;
+    st = fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, err);
+    if (st != FMN_OK && sp)
+        fail_msg("*out not NULL on failure");
+    fmn_split_free(sp);
+    fmn_dir_free(d);
+    return st;
+}
+
+static void sweep(load_fn fn, const char *what)
+{
+    fmn_error err;
+    assert_int_equal(fn(&err), FMN_OK); /* warm up lazily made buffers */
+    long k;
+    for (k = 0;; k++) {
+        long before = heap_in_use();
+        g_seen = 0;
+        g_countdown = k;
+        memset(&err, 0, sizeof err);
+        fmn_status st = fn(&err);
+        long seen = g_seen;
+        g_countdown = -1;
+        long after = heap_in_use();
+        if (after != before)
+            fail_msg("%s, allocation %ld failing: %ld blocks in use before, "
+                     "%ld after (status %d)",
+                     what, k + 1, before, after, st);
+        if (st == FMN_OK) {
+            if (seen > k) /* it reached the failing allocation yet succeeded */
+                fail_msg("%s: allocation %ld failed unnoticed", what, k + 1);
+            break;
+        }
+        if (st != FMN_ERR_NOMEM)
+            fail_msg("%s, allocation %ld failing: status %d (%s): %s", what,
+                     k + 1, st, fmn_strerror(st), err.message);
+        if (err.status != FMN_ERR_NOMEM || err.message[0] == '\0')
+            fail_msg("%s: no message for the failure", what);
+    }
+    print_message("%s: %ld allocations, each made to fail once\n", what, k);
+    assert_true(k > 0);
+}
+
+static void alloc_sweep_idx_memory_raw(void **s) { (void)s; sweep(idx_memory_raw, "fmn_idx_load_memory (raw)"); }
+static void alloc_sweep_idx_memory_gz(void **s) { (void)s; sweep(idx_memory_gz, "fmn_idx_load_memory (gzip, 3 members)"); }
+static void alloc_sweep_idx_memory_gz_grow(void **s) { (void)s; sweep(idx_memory_gz_grow, "fmn_idx_load_memory (gzip, growing buffer)"); }
+static void alloc_sweep_idx_file_gz(void **s) { (void)s; sweep(idx_file_gz, "fmn_idx_load_file (gzip)"); }
+static void alloc_sweep_idx_file_range(void **s) { (void)s; sweep(idx_file_range, "fmn_idx_load_file_range"); }
+static void alloc_sweep_idx_file_bad(void **s) { (void)s; sweep(idx_file_bad, "fmn_idx_load_file (bad CRC)"); }
+static void alloc_sweep_split_files(void **s) { (void)s; sweep(split_files, "fmn_split_load"); }
+static void alloc_sweep_split_memory(void **s) { (void)s; sweep(split_memory, "fmn_split_load_memory"); }
+static void alloc_sweep_split_range(void **s) { (void)s; sweep(split_range, "fmn_split_load_range"); }
+static void alloc_sweep_dir(void **s) { (void)s; sweep(dir_split, "fmn_dir_open + fmn_dir_load_split"); }
+
+int main(void)
+{
+    uint32_t dims[3] = {20, 28, 28}, n[1] = {20};
+    g_raw_bytes = idx_u8(3, dims);
+    /* three members, and large enough to need the buffer to grow */
+    g_gz_bytes = gz_member(g_raw_bytes.data, 5, 0);
+    buf_cat(&g_gz_bytes, gz_member(g_raw_bytes.data + 5, 100, 0));
+    buf_cat(&g_gz_bytes, gz_member(g_raw_bytes.data + 105,
+                                   g_raw_bytes.size - 105, 0));
+    uint32_t big[3] = {8, 1024, 1024};
+    buf zeros = idx_header(0x08, 3, big);
+    uint8_t *z = calloc((size_t)8 << 20, 1);
+    buf_put(&zeros, z, (size_t)8 << 20);
+    free(z);
+    g_grow_bytes = gz_member(zeros.data, zeros.size, 0);
+    free(zeros.data);
+    g_label_bytes = idx_header(0x08, 1, n);
+    for (int i = 0; i < 20; i++)
+        buf_u8(&g_label_bytes, (uint8_t)(i % 10));
+    g_dir = tmpdir_make();
+    g_raw = write_file(g_dir, "raw.idx", g_raw_bytes.data, g_raw_bytes.size);
+    g_gz = write_file(g_dir, "train-images-idx3-ubyte.gz", g_gz_bytes.data,
+                      g_gz_bytes.size);
+    g_labels = write_file(g_dir, "train-labels-idx1-ubyte", g_label_bytes.data,
+                          g_label_bytes.size);
+    buf bad = gz_member(g_raw_bytes.data, g_raw_bytes.size, 0);
+    bad.data[bad.size - 8] ^= 1;
+    g_bad = write_file(g_dir, "bad.gz", bad.data, bad.size);
+    free(bad.data);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(alloc_sweep_idx_memory_raw),
+        cmocka_unit_test(alloc_sweep_idx_memory_gz),
+        cmocka_unit_test(alloc_sweep_idx_memory_gz_grow),
+        cmocka_unit_test(alloc_sweep_idx_file_gz),
+        cmocka_unit_test(alloc_sweep_idx_file_range),
+        cmocka_unit_test(alloc_sweep_idx_file_bad),
+        cmocka_unit_test(alloc_sweep_split_files),
+        cmocka_unit_test(alloc_sweep_split_memory),
+        cmocka_unit_test(alloc_sweep_split_range),
+        cmocka_unit_test(alloc_sweep_dir),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    free(g_raw);
+    free(g_gz);
+    free(g_labels);
+    free(g_bad);
+    tmpdir_remove(g_dir);
+    free(g_raw_bytes.data);
+    free(g_gz_bytes.data);
+    free(g_label_bytes.data);
+    free(g_grow_bytes.data);
+    return failed ? 1 : 0;
+}
