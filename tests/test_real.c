@@ -131,6 +131,20 @@ static void real_copies_are_identified_by_content(void **state)
     assert_int_equal(fmn_idx_info(idx)->dataset, FMN_DATASET_UNKNOWN);
     fmn_idx_free(idx);
     free(p);
+    /* a label of 10 beside the official images: Fashion-MNIST has 10
+     * classes, so the pair is refused even though the labels file itself
+     * is no longer identified */
+    raw.data[100] ^= 1;
+    raw.data[8 + 9999] = 10;
+    char *lp = write_file(tmp, "labels-10.bin", raw.data, raw.size);
+    fmn_split *bad;
+    assert_int_equal(fmn_split_load(fmn_split_file(sp, FMN_FILE_IMAGES)->path,
+                                    lp, NULL, &bad, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_null(bad);
+    assert_non_null(strstr(err.message, "label 10 of item 9999"));
+    assert_non_null(strstr(err.message, "10-class dataset"));
+    free(lp);
     /* the stored .gz renamed keeps its status */
     const fmn_file_info *orig = fmn_split_file(sp, FMN_FILE_IMAGES);
     FILE *f = fopen(orig->path, "rb");
