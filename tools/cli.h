@@ -190,6 +190,15 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
                   const fmn_options *opt);
 void cli_data_free(cli_data *d);
 
+/* The start of a command that reads one dataset directory and takes
+ * --json, --split and the data options, then at most one PATH: parses
+ * them, loads the splits into *d and sets *json. Returns CLI_CONTINUE when
+ * the command goes on (free d with cli_data_free), else the exit status to
+ * return (after --help, a usage error or a load failure). */
+enum { CLI_CONTINUE = -1 };
+int cli_dataset_command(int argc, char **argv, const char *cmd,
+                        const char *help, cli_data *d, int *json);
+
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);
 

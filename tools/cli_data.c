@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,36 @@ void cli_data_free(cli_data *d)
     for (size_t i = 0; i < d->n; i++)
         fmn_split_free(d->splits[i]);
     d->n = 0;
+}
+
+int cli_dataset_command(int argc, char **argv, const char *cmd,
+                        const char *help, cli_data *d, int *json)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        CLI_HELP_LONGOPT,
+        CLI_DATA_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    fmn_options opt;
+    fmn_options_init(&opt);
+    unsigned mask = CLI_TRAIN | CLI_TEST;
+    int c, status;
+    *json = 0;
+    optind = 1;
+    while ((c = cli_next_option(argc, argv, cmd, help, ":h", longopts, &opt,
+                                &status)) != -1) {
+        if (c == CLI_OPT_DONE)
+            return status;
+        if (c == OPT_JSON)
+            *json = 1;
+        else if (c == OPT_SPLIT && !cli_parse_split(cmd, optarg, &mask))
+            return EXIT_USAGE;
+    }
+    if (argc - optind > 1)
+        return cli_usage(cmd, "one PATH at most, %d given", argc - optind);
+    status = cli_data_load(d, optind < argc ? argv[optind] : NULL, mask, &opt);
+    return status == EXIT_OK ? CLI_CONTINUE : status;
 }
 
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])

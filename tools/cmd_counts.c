@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,31 +34,10 @@ static void bar(double share, double top, int unicode)
 
 int cmd_counts(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    int json = 0, c, status;
-    unsigned mask = CLI_TRAIN | CLI_TEST;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "counts", HELP, ":h", longopts,
-                                &opt, &status)) != -1) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        if (c == OPT_JSON)
-            json = 1;
-        else if (c == OPT_SPLIT && !cli_parse_split("counts", optarg, &mask))
-            return EXIT_USAGE;
-    }
-    if (argc - optind > 1)
-        return cli_usage("counts", "one PATH at most, %d given", argc - optind);
     cli_data d;
-    status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK)
+    int json;
+    int status = cli_dataset_command(argc, argv, "counts", HELP, &d, &json);
+    if (status != CLI_CONTINUE)
         return status;
     int unicode = isatty(STDOUT_FILENO);
     if (json) {

@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char HELP[] =
@@ -133,31 +132,10 @@ static void json_split(const char *name, const fmn_split *sp,
 
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    int json = 0, c, status;
-    unsigned mask = CLI_TRAIN | CLI_TEST;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "stats", HELP, ":h", longopts,
-                                &opt, &status)) != -1) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        if (c == OPT_JSON)
-            json = 1;
-        else if (c == OPT_SPLIT && !cli_parse_split("stats", optarg, &mask))
-            return EXIT_USAGE;
-    }
-    if (argc - optind > 1)
-        return cli_usage("stats", "one PATH at most, %d given", argc - optind);
     cli_data d;
-    status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK)
+    int json;
+    int status = cli_dataset_command(argc, argv, "stats", HELP, &d, &json);
+    if (status != CLI_CONTINUE)
         return status;
     static split_stats st; /* 512 KiB: not on the stack */
     if (json) {
