@@ -152,6 +152,13 @@ typedef struct cli_png {
     int level;    /* --compression N */
 } cli_png;
 
+#define CLI_PNG_DEFAULTS {1, 0, 0, PNG_DEFAULT_LEVEL} /* png_out.h */
+#define CLI_PNG_LONGOPTS                                                    \
+    {"scale", required_argument, NULL, OPT_SCALE},                          \
+        {"invert", no_argument, NULL, OPT_INVERT},                          \
+        {"force", no_argument, NULL, OPT_FORCE},                            \
+        {"compression", required_argument, NULL, OPT_COMPRESSION}
+
 /* Applies --scale, --invert, --force or --compression; 1 if handled, 0 if
  * not one, -1 on a usage error (reported). */
 int cli_parse_png_option(const char *cmd, int c, const char *arg,

@@ -63,10 +63,7 @@ int cmd_export(int argc, char **argv)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"split", required_argument, NULL, OPT_SPLIT},
-        {"scale", required_argument, NULL, OPT_SCALE},
-        {"invert", no_argument, NULL, OPT_INVERT},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"compression", required_argument, NULL, OPT_COMPRESSION},
+        CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
@@ -75,7 +72,7 @@ int cmd_export(int argc, char **argv)
     fmn_options_init(&opt);
     cli_select sel;
     memset(&sel, 0, sizeof sel);
-    cli_png png = {1, 0, 0, PNG_DEFAULT_LEVEL};
+    cli_png png = CLI_PNG_DEFAULTS;
     const char *outdir = NULL;
     unsigned mask = CLI_TRAIN;
     int c, status;

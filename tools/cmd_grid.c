@@ -80,10 +80,7 @@ int cmd_grid(int argc, char **argv)
         {"pad-value", required_argument, NULL, OPT_PAD_VALUE},
         {"labels", no_argument, NULL, OPT_LABELS},
         {"mean", no_argument, NULL, OPT_MEAN},
-        {"scale", required_argument, NULL, OPT_SCALE},
-        {"invert", no_argument, NULL, OPT_INVERT},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"compression", required_argument, NULL, OPT_COMPRESSION},
+        CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
@@ -92,7 +89,7 @@ int cmd_grid(int argc, char **argv)
     fmn_options_init(&opt);
     cli_select sel;
     memset(&sel, 0, sizeof sel);
-    cli_png png = {1, 0, 0, PNG_DEFAULT_LEVEL};
+    cli_png png = CLI_PNG_DEFAULTS;
     const char *out = NULL;
     unsigned mask = CLI_TRAIN;
     unsigned long long cols = 0, padding = 2, pad_value = 0;
