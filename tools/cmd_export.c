@@ -25,7 +25,7 @@ static const char HELP[] =
     "      --split S         train, test or all (default train)\n"
     "      --scale K         enlarge K times, nearest neighbour (default 1)\n"
     "      --invert          dark on light: 255 - value\n"
-    "      --compression N   zlib level 0-9 (default 6)\n"
+    "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
     "      --force           overwrite existing files\n" CLI_SELECT_HELP
     CLI_DATA_HELP
     "  -h, --help            show this help\n";

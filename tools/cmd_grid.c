@@ -32,7 +32,7 @@ static const char HELP[] =
     "                        or --mean); the sheet grows by the margin\n"
     "      --scale K         enlarge the sheet K times (default 1)\n"
     "      --invert          dark on light: 255 - value, padding included\n"
-    "      --compression N   zlib level 0-9 (default 6)\n"
+    "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
     "      --force           overwrite FILE if it exists\n" CLI_SELECT_HELP
     CLI_DATA_HELP
     "  -h, --help            show this help\n";

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* Default zlib level for PNG output (see README, "PNG speed"). */
-enum { PNG_DEFAULT_LEVEL = 6 };
+enum { PNG_DEFAULT_LEVEL = 1 };
 
 /* Writes width x height grey pixels (row-major, one byte each) to `path`
  * with zlib level `level` (0-9). The file appears complete or not at all;
