@@ -1,0 +1,450 @@
+/* bench.c - fmnist-bench: how fast libfmnist loads, as ratios against
+ * baselines measured in the same run on the same files (absolute times on
+ * a shared machine mean little; ratios in one run do).
+ *
+ *   fmnist-bench [--reps N] [PATH]
+ *
+ * PATH is a dataset directory (default as fmnist's). Each measurement is
+ * repeated N times (default 9), the cases alternating, and reported as
+ * median, min and max. */
+#define _POSIX_C_SOURCE 200809L
+#include "fmnist.h"
+#include "png_out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <png.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+extern char **environ;
+
+enum { MAX_REPS = 101 };
+
+typedef struct series {
+    const char *name;
+    double t[MAX_REPS];
+    int n;
+} series;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(series *s)
+{
+    double v[MAX_REPS];
+    memcpy(v, s->t, (size_t)s->n * sizeof *v);
+    qsort(v, (size_t)s->n, sizeof *v, cmp_double);
+    return s->n % 2 ? v[s->n / 2] : (v[s->n / 2 - 1] + v[s->n / 2]) / 2;
+}
+
+static void report(series *s)
+{
+    double lo = s->t[0], hi = s->t[0];
+    for (int i = 1; i < s->n; i++) {
+        lo = s->t[i] < lo ? s->t[i] : lo;
+        hi = s->t[i] > hi ? s->t[i] : hi;
+    }
+    printf("  %-44s %9.2f ms  (min %8.2f, max %8.2f)\n", s->name,
+           median(s) * 1e3, lo * 1e3, hi * 1e3);
+}
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "fmnist-bench: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    exit(1);
+}
+
+/* ---- the cases ------------------------------------------------------- */
+
+static void lib_file(const char *path)
+{
+    fmn_idx *idx;
+    fmn_error err;
+    if (fmn_idx_load_file(path, NULL, &idx, &err) != FMN_OK)
+        die(err.message, NULL);
+    fmn_idx_free(idx);
+}
+
+static void lib_split(const fmn_dir *dir, fmn_split_id id)
+{
+    fmn_split *sp;
+    fmn_error err;
+    if (fmn_dir_load_split(dir, id, NULL, &sp, &err) != FMN_OK)
+        die(err.message, NULL);
+    fmn_split_free(sp);
+}
+
+static uint8_t *read_whole(const char *path, size_t *n)
+{
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        die(path, strerror(errno));
+    uint8_t *buf = malloc((size_t)st.st_size ? (size_t)st.st_size : 1);
+    size_t got = 0;
+    while (buf && got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r <= 0)
+            die(path, "read failed");
+        got += (size_t)r;
+    }
+    close(fd);
+    *n = got;
+    return buf;
+}
+
+/* The baseline: the file read, then one plain zlib inflate (gzip wrapper,
+ * concatenated members) into a buffer allocated and touched beforehand. */
+static void zlib_inflate(const char *path, uint8_t *out, size_t cap)
+{
+    size_t n;
+    uint8_t *in = read_whole(path, &n);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK)
+        die("inflateInit2", NULL);
+    z.next_in = in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int r;
+    while ((r = inflate(&z, Z_NO_FLUSH)) == Z_STREAM_END && z.avail_in > 0)
+        inflateReset(&z);
+    if (r != Z_STREAM_END)
+        die(path, "zlib baseline failed");
+    inflateEnd(&z);
+    free(in);
+}
+
+static void fill_fresh(size_t n)
+{
+    uint8_t *p = malloc(n);
+    if (!p)
+        die("out of memory", NULL);
+    memset(p, 1, n);
+    __asm__ volatile("" : : "r"(p) : "memory"); /* keep the stores */
+    free(p);
+}
+
+/* Peak RSS growth of a load of the split, in a child process, in bytes. */
+static long long peak_of_split_load(const fmn_dir *dir, fmn_split_id id)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        die("pipe", strerror(errno));
+    pid_t pid = fork();
+    if (pid == 0) {
+        long long start = -1, peak = -1;
+        FILE *f = fopen("/proc/self/clear_refs", "w");
+        int reset = f && fputs("5", f) >= 0 && fclose(f) == 0;
+        char line[256];
+        FILE *st = fopen("/proc/self/status", "r");
+        while (st && fgets(line, sizeof line, st))
+            sscanf(line, "VmRSS: %lld kB", &start);
+        if (st)
+            fclose(st);
+        lib_split(dir, id);
+        st = fopen("/proc/self/status", "r");
+        while (st && fgets(line, sizeof line, st))
+            sscanf(line, "VmHWM: %lld kB", &peak);
+        if (st)
+            fclose(st);
+        long long grew = reset && start >= 0 && peak >= 0 ? (peak - start) * 1024 : -1;
+        ssize_t w = write(fds[1], &grew, sizeof grew);
+        _exit(w == sizeof grew ? 0 : 1);
+    }
+    close(fds[1]);
+    long long grew = -1;
+    if (read(fds[0], &grew, sizeof grew) != sizeof grew)
+        grew = -1;
+    close(fds[0]);
+    waitpid(pid, NULL, 0);
+    return grew;
+}
+
+/* Runs argv as a process with stdout and stderr to /dev/null; seconds. */
+static double run_process(char *const argv[])
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    double t0 = now();
+    pid_t pid;
+    if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+        return -1;
+    int ws;
+    waitpid(pid, &ws, 0);
+    double t = now() - t0;
+    posix_spawn_file_actions_destroy(&fa);
+    return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 ? t : -1;
+}
+
+static void target(const char *what, double value, const char *op,
+                   double bound)
+{
+    int ok = op[0] == '<' ? value <= bound : value >= bound;
+    printf("  %-58s %7.3f %s %-6g %s\n", what, value, op, bound,
+           ok ? "met" : "NOT MET");
+}
+
+/* libpng's defaults, for the grid comparison. */
+static size_t png_defaults(const uint8_t *px, size_t w, size_t h)
+{
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&mem, &len);
+    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, 0, 0, 0);
+    png_infop i = png_create_info_struct(p);
+    if (!f || !p || !i || setjmp(png_jmpbuf(p)))
+        die("libpng", NULL);
+    png_init_io(p, f);
+    png_set_IHDR(p, i, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_GRAY,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(p, i);
+    for (size_t y = 0; y < h; y++)
+        png_write_row(p, px + y * w);
+    png_write_end(p, i);
+    png_destroy_write_struct(&p, &i);
+    fclose(f);
+    free(mem);
+    return len;
+}
+
+int main(int argc, char **argv)
+{
+    int reps = 9;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
+            reps = atoi(argv[++i]);
+            if (reps < 1 || reps > MAX_REPS)
+                die("--reps takes 1 to 101", NULL);
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            puts("usage: fmnist-bench [--reps N] [PATH]");
+            return 0;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path)
+        path = getenv("FMNIST_DATA");
+    if (!path || !*path)
+        path = "/usr/share/datasets/fashion-mnist";
+    fmn_dir *dir;
+    fmn_error err;
+    if (fmn_dir_open(path, &dir, &err) != FMN_OK)
+        die(err.message, NULL);
+    const char *f[4] = {fmn_dir_path(dir, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES),
+                        fmn_dir_path(dir, FMN_SPLIT_TRAIN, FMN_FILE_LABELS),
+                        fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_IMAGES),
+                        fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_LABELS)};
+    for (int i = 0; i < 4; i++)
+        if (!f[i])
+            die(path, "needs the four files of both splits");
+    /* sizes of the decoded files, for the baselines' buffers */
+    size_t size[4], total = 0;
+    for (int i = 0; i < 4; i++) {
+        fmn_idx *idx;
+        if (fmn_idx_load_file(f[i], NULL, &idx, &err) != FMN_OK)
+            die(err.message, NULL);
+        size[i] = (size_t)fmn_idx_info(idx)->decoded_size;
+        total += size[i];
+        fmn_idx_free(idx);
+    }
+    uint8_t *out[4];
+    for (int i = 0; i < 4; i++) {
+        out[i] = malloc(size[i]);
+        if (!out[i])
+            die("out of memory", NULL);
+        memset(out[i], 0, size[i]); /* preallocated and touched */
+    }
+    /* raw copies of the train split, for the raw (uncompressed) load */
+    char tmpl[] = "/tmp/fmnist-bench-XXXXXX";
+    char *raw_dir = mkdtemp(tmpl);
+    if (!raw_dir)
+        die("mkdtemp", strerror(errno));
+    char raw_img[4096], raw_lbl[4096];
+    snprintf(raw_img, sizeof raw_img, "%s/train-images-idx3-ubyte", raw_dir);
+    snprintf(raw_lbl, sizeof raw_lbl, "%s/train-labels-idx1-ubyte", raw_dir);
+    for (int i = 0; i < 2; i++) {
+        zlib_inflate(f[i], out[i], size[i]);
+        FILE *w = fopen(i ? raw_lbl : raw_img, "wb");
+        if (!w || fwrite(out[i], 1, size[i], w) != size[i] || fclose(w) != 0)
+            die("writing a raw copy", strerror(errno));
+    }
+    fmn_dir *rawdir;
+    if (fmn_dir_open(raw_dir, &rawdir, &err) != FMN_OK)
+        die(err.message, NULL);
+
+    series s[] = {
+        {"library: train images (gz)", {0}, 0},
+        {"library: train split, images + labels (gz)", {0}, 0},
+        {"library: test split (gz)", {0}, 0},
+        {"library: all four files (gz)", {0}, 0},
+        {"library: train split, raw files", {0}, 0},
+        {"zlib inflate: train images", {0}, 0},
+        {"zlib inflate: train split", {0}, 0},
+        {"zlib inflate: all four files", {0}, 0},
+        {"fill a fresh buffer: train split size", {0}, 0},
+    };
+    enum { L_TI, L_TRAIN, L_TEST, L_ALL, L_RAW, Z_TI, Z_TRAIN, Z_ALL, FILL };
+    for (int r = 0; r < reps; r++) {
+        /* alternate the order: forwards on even rounds, backwards on odd */
+        for (int k = 0; k < 9; k++) {
+            int c = r % 2 ? 8 - k : k;
+            double t0 = now();
+            switch (c) {
+            case L_TI: lib_file(f[0]); break;
+            case L_TRAIN: lib_split(dir, FMN_SPLIT_TRAIN); break;
+            case L_TEST: lib_split(dir, FMN_SPLIT_TEST); break;
+            case L_ALL:
+                lib_split(dir, FMN_SPLIT_TRAIN);
+                lib_split(dir, FMN_SPLIT_TEST);
+                break;
+            case L_RAW: lib_split(rawdir, FMN_SPLIT_TRAIN); break;
+            case Z_TI: zlib_inflate(f[0], out[0], size[0]); break;
+            case Z_TRAIN:
+                zlib_inflate(f[0], out[0], size[0]);
+                zlib_inflate(f[1], out[1], size[1]);
+                break;
+            case Z_ALL:
+                for (int i = 0; i < 4; i++)
+                    zlib_inflate(f[i], out[i], size[i]);
+                break;
+            case FILL: fill_fresh(size[0] + size[1]); break;
+            }
+            s[c].t[s[c].n++] = now() - t0;
+        }
+    }
+    printf("fmnist-bench: libfmnist %s, zlib %s, %d repetitions, on %s\n",
+           fmn_version(), zlibVersion(), reps, path);
+    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
+        report(&s[i]);
+    long long peak = peak_of_split_load(dir, FMN_SPLIT_TRAIN);
+    double payload = (double)(size[0] + size[1]);
+    printf("  peak RSS growth loading the train split: %.1f MiB for %.1f MiB "
+           "of data\n",
+           (double)peak / 1048576.0, payload / 1048576.0);
+
+    /* the grid of all test images: our PNG settings against libpng's */
+    fmn_split *test;
+    if (fmn_dir_load_split(dir, FMN_SPLIT_TEST, NULL, &test, &err) != FMN_OK)
+        die(err.message, NULL);
+    fmn_images im = fmn_split_images(test);
+    size_t gw = 100 * (im.width + 2) + 2, gh = 100 * (im.height + 2) + 2;
+    uint8_t *grid = calloc(gw * gh, 1);
+    for (size_t i = 0; i < im.count && i < 10000; i++)
+        for (size_t y = 0; y < im.height; y++)
+            memcpy(grid + ((i / 100) * (im.height + 2) + 2 + y) * gw +
+                       (i % 100) * (im.width + 2) + 2,
+                   im.data + (i * im.height + y) * im.width, im.width);
+    series pd = {"PNG, libpng defaults: 10,000-image grid", {0}, 0};
+    series po = {"PNG, fmnist default: 10,000-image grid", {0}, 0};
+    size_t bytes_d = 0, bytes_o = 0;
+    char png_path[4200], msg[4400];
+    snprintf(png_path, sizeof png_path, "%s/grid.png", raw_dir);
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        bytes_d = png_defaults(grid, gw, gh);
+        pd.t[pd.n++] = now() - t0;
+        t0 = now();
+        if (!png_write_file(png_path, grid, gw, gh, PNG_DEFAULT_LEVEL, 1, msg,
+                            sizeof msg))
+            die(msg, NULL);
+        po.t[po.n++] = now() - t0;
+        struct stat st;
+        bytes_o = stat(png_path, &st) == 0 ? (size_t)st.st_size : 0;
+    }
+    report(&pd);
+    report(&po);
+    printf("  PNG bytes: libpng defaults %zu, fmnist %zu\n", bytes_d, bytes_o);
+    free(grid);
+    fmn_split_free(test);
+
+    /* fmnist info as a whole process, against NumPy + gzip doing the same */
+    series pi = {"process: fmnist info on the four files", {0}, 0};
+    series pn = {"process: python3 NumPy + gzip loader", {0}, 0};
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[sl > 0 ? sl : 0] = '\0';
+    char *slash = strrchr(self, '/');
+    char tool[4200];
+    snprintf(tool, sizeof tool, "%.*s/fmnist", slash ? (int)(slash - self) : 1,
+             slash ? self : ".");
+    char path_arg[4096], info_word[] = "info";
+    snprintf(path_arg, sizeof path_arg, "%s", path);
+    char *info_argv[] = {tool, info_word, path_arg, NULL};
+    static char numpy_src[] =
+        "import gzip, sys, numpy as np\n"
+        "d = sys.argv[1]\n"
+        "def imgs(p):\n"
+        "    return np.frombuffer(gzip.open(p).read(), np.uint8, offset=16)"
+        ".reshape(-1, 28, 28)\n"
+        "def lbls(p):\n"
+        "    return np.frombuffer(gzip.open(p).read(), np.uint8, offset=8)\n"
+        "for s in ('train', 't10k'):\n"
+        "    x = imgs(d + '/' + s + '-images-idx3-ubyte.gz')\n"
+        "    y = lbls(d + '/' + s + '-labels-idx1-ubyte.gz')\n"
+        "    print(s, x.shape, np.bincount(y))\n";
+    char python[] = "python3", dash_c[] = "-c";
+    char *np_argv[] = {python, dash_c, numpy_src, path_arg, NULL};
+    int have_numpy = run_process(np_argv) >= 0;
+    for (int r = 0; r < reps; r++) {
+        double t = run_process(info_argv);
+        if (t < 0)
+            die(tool, "fmnist info failed");
+        pi.t[pi.n++] = t;
+        if (have_numpy)
+            pn.t[pn.n++] = run_process(np_argv);
+    }
+    report(&pi);
+    if (have_numpy)
+        report(&pn);
+    else
+        printf("  %-44s skipped: python3 with numpy is not installed\n",
+               pn.name);
+
+    printf("\ntargets (ratios in this run):\n");
+    target("train split (gz) / zlib inflate of it", median(&s[L_TRAIN]) / median(&s[Z_TRAIN]), "<=", 0.5);
+    target("all four files / train images alone", median(&s[L_ALL]) / median(&s[L_TI]), "<=", 1.2);
+    target("raw train split / gz train split", median(&s[L_RAW]) / median(&s[L_TRAIN]), "<=", 0.05);
+    target("peak RSS growth, train split / (1.15 x data + 8 MiB)",
+           (double)peak / (payload * 1.15 + 8 * 1048576.0), "<=", 1.0);
+    target("PNG grid: libpng defaults' time / fmnist's", median(&pd) / median(&po), ">=", 2.0);
+    target("PNG grid: fmnist's bytes / libpng defaults'", (double)bytes_o / (double)bytes_d, "<=", 1.2);
+    if (have_numpy)
+        target("NumPy process / fmnist info process", median(&pn) / median(&pi), ">=", 3.0);
+    printf("  (for reference: train split (gz) / filling a fresh buffer: %.2f)\n",
+           median(&s[L_TRAIN]) / median(&s[FILL]));
+
+    unlink(raw_img);
+    unlink(raw_lbl);
+    unlink(png_path);
+    rmdir(raw_dir);
+    for (int i = 0; i < 4; i++)
+        free(out[i]);
+    fmn_dir_free(rawdir);
+    fmn_dir_free(dir);
+    return 0;
+}
