@@ -263,13 +263,12 @@ int main(int argc, char **argv)
         if (!f[i])
             die(path, "needs the four files of both splits");
     /* sizes of the decoded files, for the baselines' buffers */
-    size_t size[4], total = 0;
+    size_t size[4];
     for (int i = 0; i < 4; i++) {
         fmn_idx *idx;
         if (fmn_idx_load_file(f[i], NULL, &idx, &err) != FMN_OK)
             die(err.message, NULL);
         size[i] = (size_t)fmn_idx_info(idx)->decoded_size;
-        total += size[i];
         fmn_idx_free(idx);
     }
     uint8_t *out[4];
