@@ -47,6 +47,10 @@ extern "C" {
  * it (which may differ from the header you compiled against). Never NULL. */
 FMN_API const char *fmn_version(void);
 
+/* Which inflater and CRC-32 this build uses, e.g. "inflate: ISA-L igzip;
+ * CRC-32: ISA-L" or "inflate: zlib; CRC-32: zlib". Never NULL. */
+FMN_API const char *fmn_build_info(void);
+
 /* ------------------------------------------------------------------------ */
 /* Status codes. Values are fixed and only ever appended.                   */
 

@@ -1,9 +1,9 @@
 /* gz.c - the gzip container (RFC 1952): member headers parsed and checked
- * here, deflate data inflated by zlib, each member's CRC-32 and length
- * checked against its trailer, members concatenated into one stream. */
+ * here, deflate data inflated by inflate.c (ISA-L or zlib), each member's
+ * CRC-32 and length checked against its trailer, members concatenated into
+ * one stream. */
 #include "internal.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +13,7 @@ enum { GZ_FTEXT = 1, GZ_FHCRC = 2, GZ_FEXTRA = 4, GZ_FNAME = 8,
 enum gz_state { IN_MEMBER, BETWEEN_MEMBERS, AT_END };
 
 struct fmni_gz {
-    z_stream z;
+    fmni_inflater *inf;
     enum gz_state state;
     uint32_t member_crc;
     uint64_t member_len;
@@ -128,10 +128,10 @@ static fmn_status read_member_header(fmni_gz *gz, fmni_src *src, fmn_error *err)
                              "header's bytes give %04x",
                              (unsigned long long)cat, got, want);
     }
-    if (inflateReset(&gz->z) != Z_OK)
+    if (fmni_inflater_reset(gz->inf) != FMNI_INFLATE_OK)
         return fmni_fail(err, FMN_ERR_GZIP_DATA, src->name, src->pos, 0,
                          "cannot reset the inflater");
-    gz->member_crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    gz->member_crc = 0;
     gz->member_len = 0;
     gz->members++;
     gz->state = IN_MEMBER;
@@ -169,7 +169,7 @@ static fmn_status read_member_trailer(fmni_gz *gz, fmni_src *src,
                          le32(t + 4), (unsigned long long)gz->member_len);
     gz->done_crc = (uint32_t)crc32_combine(gz->done_crc, gz->member_crc,
                                            (z_off_t)gz->member_len);
-    gz->member_crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    gz->member_crc = 0;
     gz->member_len = 0;
     gz->state = BETWEEN_MEMBERS;
     return FMN_OK;
@@ -229,12 +229,13 @@ fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err)
     if (!gz)
         return fmni_fail(err, FMN_ERR_NOMEM, src->name, FMN_NO_OFFSET, 0,
                          "out of memory for a gzip decoder");
-    int zr = inflateInit2(&gz->z, -MAX_WBITS);
-    if (zr != Z_OK) {
+    fmni_inflate_result r = fmni_inflater_new(&gz->inf);
+    if (r != FMNI_INFLATE_OK) {
         free(gz);
-        return fmni_fail(err, zr == Z_MEM_ERROR ? FMN_ERR_NOMEM : FMN_ERR_IO,
+        return fmni_fail(err, r == FMNI_INFLATE_NOMEM ? FMN_ERR_NOMEM
+                                                      : FMN_ERR_IO,
                          src->name, FMN_NO_OFFSET, 0,
-                         "cannot start the inflater (zlib error %d)", zr);
+                         "cannot start the inflater");
     }
     fmn_status st = read_member_header(gz, src, err);
     if (st != FMN_OK) {
@@ -257,7 +258,34 @@ static fmn_status inflate_some(fmni_gz *gz, fmni_src *src, uint8_t *dst,
         fmn_status st = fmni_src_fill(src, err);
         if (st != FMN_OK)
             return st;
-        if (src->avail == 0)
+        /* at the end of the input the inflater still gets a call: it may
+         * hold the stream's last bits, ready to finish */
+        int at_end = src->avail == 0;
+        size_t used = src->avail, made = n - *produced, unread;
+        int end;
+        const char *msg;
+        uint64_t at = src->pos;
+        fmni_inflate_result r = fmni_inflater_step(gz->inf, src->next, &used,
+                                                   dst + *produced, &made,
+                                                   &end, &unread, &msg);
+        fmni_src_consume(src, used);
+        fmni_src_unconsume(src, unread);
+        gz->member_crc = fmni_crc32(gz->member_crc, dst + *produced, made);
+        gz->member_len += made;
+        *produced += made;
+        if (r == FMNI_INFLATE_NOMEM)
+            return fmni_fail(err, FMN_ERR_NOMEM, src->name, at, 0,
+                             "out of memory while inflating");
+        if (r == FMNI_INFLATE_DATA)
+            return fmni_fail(err, FMN_ERR_GZIP_DATA, src->name, src->pos, 0,
+                             "corrupt deflate data in gzip member %u near "
+                             "byte %llu: %s",
+                             gz->members, (unsigned long long)src->pos, msg);
+        if (end) {
+            *done = 1;
+            return FMN_OK;
+        }
+        if (at_end && made == 0)
             return fmni_fail(err, FMN_ERR_GZIP_TRUNCATED, src->name, src->pos,
                              0,
                              "gzip stream is truncated: the file ends at byte "
@@ -265,37 +293,7 @@ static fmn_status inflate_some(fmni_gz *gz, fmni_src *src, uint8_t *dst,
                              "bytes decoded from it)",
                              (unsigned long long)src->pos, gz->members,
                              (unsigned long long)gz->member_len);
-        size_t in = src->avail > UINT_MAX ? UINT_MAX : src->avail;
-        size_t room = n - *produced;
-        if (room > UINT_MAX)
-            room = UINT_MAX;
-        gz->z.next_in = (Bytef *)(uintptr_t)src->next;
-        gz->z.avail_in = (uInt)in;
-        gz->z.next_out = dst + *produced;
-        gz->z.avail_out = (uInt)room;
-        int zr = inflate(&gz->z, Z_NO_FLUSH);
-        size_t used = in - gz->z.avail_in;
-        size_t made = room - gz->z.avail_out;
-        uint64_t at = src->pos;
-        fmni_src_consume(src, used);
-        gz->member_crc = (uint32_t)crc32(gz->member_crc, dst + *produced,
-                                         (uInt)made);
-        gz->member_len += made;
-        *produced += made;
-        if (zr == Z_STREAM_END) {
-            *done = 1;
-            return FMN_OK;
-        }
-        if (zr == Z_MEM_ERROR)
-            return fmni_fail(err, FMN_ERR_NOMEM, src->name, at, 0,
-                             "out of memory while inflating");
-        if (zr == Z_DATA_ERROR || zr == Z_NEED_DICT || zr == Z_STREAM_ERROR)
-            return fmni_fail(err, FMN_ERR_GZIP_DATA, src->name, src->pos, 0,
-                             "corrupt deflate data in gzip member %u near "
-                             "byte %llu: %s",
-                             gz->members, (unsigned long long)src->pos,
-                             gz->z.msg ? gz->z.msg : "invalid data");
-        /* Z_OK or Z_BUF_ERROR: loop for more input or more room */
+        /* more input or more room: go on */
     }
     return FMN_OK;
 }
@@ -326,6 +324,6 @@ void fmni_gz_close(fmni_gz *gz)
 {
     if (!gz)
         return;
-    inflateEnd(&gz->z);
+    fmni_inflater_free(gz->inf);
     free(gz);
 }

@@ -39,6 +39,12 @@ void fmni_hex(char *buf, size_t cap, const uint8_t *p, size_t n);
  * (" (this looks like an HTML page ...)"), or "" when nothing fits. */
 const char *fmni_guess_content(const uint8_t *p, size_t n);
 
+/* ---- CRC-32 (checksum.c) ----------------------------------------------- */
+
+/* zlib's crc32() convention (start from 0, chain by passing the last
+ * value), for any length, by the fastest implementation built in. */
+uint32_t fmni_crc32(uint32_t crc, const void *data, size_t n);
+
 /* ---- MD5 (md5.c) ------------------------------------------------------- */
 
 typedef struct fmni_md5 {
@@ -60,8 +66,9 @@ typedef struct fmni_src {
     const uint8_t *mem;   /* memory source */
     uint64_t size;        /* total size, when size_known */
     int size_known;
-    uint8_t *buf;         /* read buffer (file sources) */
-    size_t buf_cap;
+    uint8_t *buf;         /* read buffer (file sources): FMNI_LOOKBACK bytes
+                             kept from the last window, then a chunk */
+    size_t buf_cap;       /* of the chunk */
     const uint8_t *next;  /* unconsumed bytes */
     size_t avail;
     uint64_t pos;         /* offset of `next` in the input */
@@ -83,6 +90,11 @@ fmn_status fmni_src_fill(fmni_src *src, fmn_error *err);
 /* Marks `n` of the available bytes consumed. */
 void fmni_src_consume(fmni_src *src, size_t n);
 
+/* Hands back the last `n` consumed bytes, n <= FMNI_LOOKBACK: they are
+ * available again. Always possible: a refill keeps the bytes before it. */
+enum { FMNI_LOOKBACK = 16 };
+void fmni_src_unconsume(fmni_src *src, size_t n);
+
 /* Copies up to `n` bytes into `dst`, reading file input directly into it;
  * *got < n only at the end of the input. */
 fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
@@ -91,6 +103,16 @@ fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
 /* MD5 of the whole input, from its first byte. Only once every byte has
  * been consumed: it reuses the read buffer. */
 fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err);
+
+/* The MD5 of an input computed on a thread of its own, while the caller
+ * decodes: it reads with pread (file) or from memory, never touching the
+ * source's state. */
+typedef struct fmni_md5_job fmni_md5_job;
+/* Starts the job; NULL if a thread or memory cannot be had (then hash
+ * with fmni_src_md5 afterwards instead). */
+fmni_md5_job *fmni_md5_start(const fmni_src *src);
+/* Waits for the job, frees it; 1 with the digest, 0 if hashing failed. */
+int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16]);
 
 void fmni_src_close(fmni_src *src);
 
@@ -124,6 +146,26 @@ uint32_t fmni_stream_crc(const fmni_stream *s);
 
 void fmni_stream_close(fmni_stream *s);
 
+/* inflate.c: raw deflate, by ISA-L or zlib (whichever the build has). */
+typedef struct fmni_inflater fmni_inflater;
+typedef enum fmni_inflate_result {
+    FMNI_INFLATE_OK,
+    FMNI_INFLATE_NOMEM,
+    FMNI_INFLATE_DATA /* corrupt data; *msg says how */
+} fmni_inflate_result;
+fmni_inflate_result fmni_inflater_new(fmni_inflater **out);
+fmni_inflate_result fmni_inflater_reset(fmni_inflater *inf);
+/* Inflates from in[0..*in_len) into out[0..*out_len); on return they hold
+ * the bytes consumed and produced, and *end says the deflate stream ended.
+ * *unread (at most 8, with ISA-L, which reads ahead) counts bytes consumed
+ * in earlier calls that must be handed back to the source
+ * (fmni_src_unconsume): at the end, those past the stream's end. */
+fmni_inflate_result fmni_inflater_step(fmni_inflater *inf, const uint8_t *in,
+                                       size_t *in_len, uint8_t *out,
+                                       size_t *out_len, int *end,
+                                       size_t *unread, const char **msg);
+void fmni_inflater_free(fmni_inflater *inf);
+
 /* gz.c: the gzip container on top of a source. */
 fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err);
 fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
@@ -151,6 +193,10 @@ fmn_options fmni_options(const fmn_options *opt);
 /* Whether a decoded file of this shape could be a known release that is
  * only recognisable by the MD5 of its .gz (so a hashing pass is worth it). */
 int fmni_release_needs_md5(const fmn_file_info *info);
+
+/* Whether a gzip file of `size` bytes may be a published .gz whose MD5 will
+ * be wanted: known before decoding, so the hash can run alongside. */
+int fmni_release_may_need_md5(uint64_t size);
 
 /* Sets info->release/dataset/split/kind from the content checksum, and from
  * `gz_md5` (the MD5 of the file as stored) when not NULL. */

@@ -102,6 +102,14 @@ int fmni_release_needs_md5(const fmn_file_info *info)
     return 0;
 }
 
+int fmni_release_may_need_md5(uint64_t size)
+{
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (RELEASES[i].gz_size == size)
+            return 1;
+    return 0;
+}
+
 void fmni_release_identify(fmn_file_info *info, const uint8_t *gz_md5)
 {
     if (!info->complete)

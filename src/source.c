@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,7 +53,7 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
         return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
                          "is a directory, expected an IDX file");
     }
-    src->buf = malloc(CHUNK);
+    src->buf = malloc(FMNI_LOOKBACK + CHUNK);
     if (!src->buf) {
         close(fd);
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
@@ -114,11 +115,16 @@ fmn_status fmni_src_fill(fmni_src *src, fmn_error *err)
 {
     if (src->avail > 0 || src->eof)
         return FMN_OK;
+    /* keep the bytes just consumed in front of the new chunk, so that a
+     * few can be handed back (fmni_src_unconsume) */
+    uint8_t *chunk = src->buf + FMNI_LOOKBACK;
+    if (src->next && src->next != chunk)
+        memmove(src->buf, src->next - FMNI_LOOKBACK, FMNI_LOOKBACK);
     size_t got = 0;
-    fmn_status st = read_full(src, src->buf, src->buf_cap, &got, err);
+    fmn_status st = read_full(src, chunk, src->buf_cap, &got, err);
     if (st != FMN_OK)
         return st;
-    src->next = src->buf;
+    src->next = chunk;
     src->avail = got;
     return FMN_OK;
 }
@@ -130,6 +136,13 @@ void fmni_src_consume(fmni_src *src, size_t n)
     src->next += n;
     src->avail -= n;
     src->pos += n;
+}
+
+void fmni_src_unconsume(fmni_src *src, size_t n)
+{
+    src->next -= n;
+    src->avail += n;
+    src->pos -= n;
 }
 
 fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
@@ -190,4 +203,68 @@ void fmni_src_close(fmni_src *src)
     src->fd = -1;
     src->buf = NULL;
     src->avail = 0;
+}
+
+struct fmni_md5_job {
+    pthread_t thread;
+    int fd;             /* a file, read with pread ... */
+    const uint8_t *mem; /* ... or memory */
+    uint64_t size;
+    int ok;
+    uint8_t digest[16];
+};
+
+static void *md5_main(void *arg)
+{
+    fmni_md5_job *job = arg;
+    fmni_md5 ctx;
+    fmni_md5_init(&ctx);
+    if (job->mem) {
+        fmni_md5_update(&ctx, job->mem, (size_t)job->size);
+        job->ok = 1;
+    } else {
+        enum { N = 256 * 1024 };
+        uint8_t *buf = malloc(N);
+        uint64_t off = 0;
+        job->ok = buf != NULL;
+        while (job->ok) {
+            ssize_t r = pread(job->fd, buf, N, (off_t)off);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                job->ok = r == 0 && off == job->size;
+                break;
+            }
+            fmni_md5_update(&ctx, buf, (size_t)r);
+            off += (uint64_t)r;
+        }
+        free(buf);
+    }
+    fmni_md5_final(&ctx, job->digest);
+    return NULL;
+}
+
+fmni_md5_job *fmni_md5_start(const fmni_src *src)
+{
+    fmni_md5_job *job = calloc(1, sizeof *job);
+    if (!job)
+        return NULL;
+    job->fd = src->fd;
+    job->mem = src->fd < 0 ? src->mem : NULL;
+    job->size = src->size;
+    if (pthread_create(&job->thread, NULL, md5_main, job) != 0) {
+        free(job);
+        return NULL;
+    }
+    return job;
+}
+
+int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16])
+{
+    pthread_join(job->thread, NULL);
+    int ok = job->ok;
+    if (ok)
+        memcpy(digest, job->digest, 16);
+    free(job);
+    return ok;
 }

@@ -8,7 +8,7 @@
 fmn_status fmni_stream_open(fmni_stream *s, fmn_error *err)
 {
     s->gz = NULL;
-    s->raw_crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    s->raw_crc = 0;
     s->out = 0;
     fmn_status st = fmni_src_fill(&s->src, err);
     if (st != FMN_OK)
@@ -29,14 +29,7 @@ fmn_status fmni_stream_read(fmni_stream *s, void *dst, size_t n, size_t *got,
         return st;
     }
     fmn_status st = fmni_src_read(&s->src, dst, n, got, err);
-    /* crc32() takes uInt lengths: feed it in pieces */
-    const uint8_t *p = dst;
-    for (size_t left = *got; left > 0;) {
-        uInt k = left > (1u << 30) ? (1u << 30) : (uInt)left;
-        s->raw_crc = (uint32_t)crc32(s->raw_crc, p, k);
-        p += k;
-        left -= k;
-    }
+    s->raw_crc = fmni_crc32(s->raw_crc, dst, *got);
     s->out += *got;
     return st;
 }

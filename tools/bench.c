@@ -336,8 +336,9 @@ int main(int argc, char **argv)
             s[c].t[s[c].n++] = now() - t0;
         }
     }
-    printf("fmnist-bench: libfmnist %s, zlib %s, %d repetitions, on %s\n",
-           fmn_version(), zlibVersion(), reps, path);
+    printf("fmnist-bench: libfmnist %s (%s), zlib %s, %d repetitions, on "
+           "%s\n",
+           fmn_version(), fmn_build_info(), zlibVersion(), reps, path);
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         report(&s[i]);
     long long peak = peak_of_split_load(dir, FMN_SPLIT_TRAIN);

@@ -54,8 +54,9 @@ int main(int argc, char **argv)
         return cli_finish(EXIT_OK);
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("fmnist %s (libfmnist %s, zlib %s, libpng %s)\n",
-               FMN_VERSION_STRING, fmn_version(), zlibVersion(), png_version());
+        printf("fmnist %s (libfmnist %s, zlib %s, libpng %s)\n%s\n",
+               FMN_VERSION_STRING, fmn_version(), zlibVersion(), png_version(),
+               fmn_build_info());
         return cli_finish(EXIT_OK);
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
