@@ -248,6 +248,45 @@ static void gz_stops_a_bomb_at_the_limit(void **state)
     free(g.data);
 }
 
+static void gz_members_ending_at_every_offset_near_a_read_chunk(void **state)
+{
+    (void)state;
+    /* Files are read in 256 KiB chunks, and an inflater may read a few
+     * bytes past the end of a member before it knows the member ended
+     * (ISA-L does), to hand them back later. The first member's end is
+     * moved across a chunk boundary a byte at a time: wherever it falls,
+     * both members decode and their trailers are found. */
+    uint32_t dims[1] = {300000};
+    buf idx = idx_header(0x08, 1, dims);
+    uint32_t x = 1;
+    for (size_t i = 0; i < dims[0]; i++) {
+        x = x * 1103515245u + 12345u; /* incompressible */
+        buf_u8(&idx, (uint8_t)(x >> 24));
+    }
+    char *dir = tmpdir_make();
+    size_t chunk = 256 * 1024, hits = 0;
+    for (size_t cut = chunk - 160; cut < chunk + 16; cut++) {
+        buf g = gz_member(idx.data, cut, 0);
+        size_t end1 = g.size;
+        buf_cat(&g, gz_member(idx.data + cut, idx.size - cut, 0));
+        hits += end1 >= chunk - 8 && end1 <= chunk + 8;
+        char *p = write_file(dir, "two.gz", g.data, g.size);
+        fmn_idx *out;
+        fmn_error err;
+        if (fmn_idx_load_file(p, NULL, &out, &err) != FMN_OK)
+            fail_msg("first member ending at byte %zu: %s", end1, err.message);
+        assert_memory_equal(fmn_idx_array(out).data, idx.data + 8, dims[0]);
+        assert_int_equal(fmn_idx_info(out)->crc32,
+                         crc32(0, idx.data, (uInt)idx.size));
+        fmn_idx_free(out);
+        free(p);
+        free(g.data);
+    }
+    assert_true(hits >= 8); /* the sweep did cross the boundary */
+    tmpdir_remove(dir);
+    free(idx.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +301,7 @@ int main(void)
         cmocka_unit_test(gz_rejects_corrupt_deflate_data),
         cmocka_unit_test(gz_rejects_an_html_page_gzipped),
         cmocka_unit_test(gz_stops_a_bomb_at_the_limit),
+        cmocka_unit_test(gz_members_ending_at_every_offset_near_a_read_chunk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
