@@ -14,7 +14,9 @@
  *   - The library keeps no global state, never prints, never exits and never
  *     asserts on input. Distinct handles may be used from different threads
  *     concurrently; one handle is safe to read (const calls) from many
- *     threads at once once loaded.
+ *     threads at once once loaded. A load of a file the size of a published
+ *     .gz hashes it on a short-lived second thread, joined before the call
+ *     returns.
  *   - Views (fmn_array, fmn_images, pointers returned by accessors) stay
  *     valid until the handle that owns them is freed.
  *
@@ -211,7 +213,10 @@ typedef struct fmn_file_info {
     uint32_t crc32;              /* CRC-32 of the decoded IDX bytes */
     int complete;                /* 1: whole file read and every check
                                     made; 0: a partial (range) load */
-    fmn_release release;         /* identification by content */
+    fmn_release release;         /* identification by content: the CRC-32
+                                    and length of the decoded bytes; for
+                                    IDENTICAL, also the publisher's MD5 of
+                                    the .gz */
     fmn_dataset dataset;         /* what the content was identified as ... */
     fmn_split_id split;
     fmn_file_kind kind;
