@@ -383,6 +383,22 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                                       const fmn_options *opt, fmn_split **out,
                                       fmn_error *err);
 
+/* Loads both splits found by fmn_dir_open at once: the test split on a
+ * second thread while the calling thread loads the train split, so the
+ * whole dataset costs little more than its largest file.
+ *   train, test  receive the splits (free each with fmn_split_free); NULL
+ *                where the directory has neither file of that split.
+ *   train_err, test_err  optional details of each split's failure.
+ * Returns FMN_OK when every split present loaded, else the train split's
+ * failure if it failed, else the test split's; a split that failed is
+ * NULL while the other may still be loaded (then free it). Without a
+ * thread to be had, the splits load one after the other. */
+FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,
+                                     const fmn_options *opt,
+                                     fmn_split **train, fmn_split **test,
+                                     fmn_error *train_err,
+                                     fmn_error *test_err);
+
 /* Frees the directory handle. NULL is a no-op. */
 FMN_API void fmn_dir_free(fmn_dir *dir);
 

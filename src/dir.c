@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -227,4 +228,56 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                          images || labels ? ", but found " : "",
                          images ? images : labels ? labels : "");
     return fmn_split_load(images, labels, opt, out, err);
+}
+
+/* A split present in the directory: either of its files is there. */
+static int has_split(const fmn_dir *dir, fmn_split_id id)
+{
+    return fmn_dir_path(dir, id, FMN_FILE_IMAGES) ||
+           fmn_dir_path(dir, id, FMN_FILE_LABELS);
+}
+
+typedef struct split_job {
+    const fmn_dir *dir;
+    const fmn_options *opt;
+    fmn_split_id id;
+    fmn_split *out;
+    fmn_error *err;
+    fmn_status status;
+} split_job;
+
+static void *split_main(void *arg)
+{
+    split_job *job = arg;
+    job->status = fmn_dir_load_split(job->dir, job->id, job->opt, &job->out,
+                                     job->err);
+    return NULL;
+}
+
+fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
+                             fmn_split **train, fmn_split **test,
+                             fmn_error *train_err, fmn_error *test_err)
+{
+    if (train)
+        *train = NULL;
+    if (test)
+        *test = NULL;
+    if (!dir || !train || !test)
+        return fmni_bad_argument(train_err);
+    fmni_clear(train_err);
+    fmni_clear(test_err);
+    split_job job = {dir, opt, FMN_SPLIT_TEST, NULL, test_err, FMN_OK};
+    int threaded = 0;
+    pthread_t thread;
+    if (has_split(dir, FMN_SPLIT_TEST))
+        threaded = pthread_create(&thread, NULL, split_main, &job) == 0;
+    fmn_status st = FMN_OK;
+    if (has_split(dir, FMN_SPLIT_TRAIN))
+        st = fmn_dir_load_split(dir, FMN_SPLIT_TRAIN, opt, train, train_err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else if (has_split(dir, FMN_SPLIT_TEST))
+        split_main(&job);
+    *test = job.out;
+    return st != FMN_OK ? st : job.status;
 }

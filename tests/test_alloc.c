@@ -200,6 +200,22 @@ static fmn_status dir_split(fmn_error *err)
     return st;
 }
 
+static fmn_status dir_both(fmn_error *err)
+{
+    fmn_dir *d;
+    fmn_status st = fmn_dir_open(g_dir, &d, err);
+    if (st != FMN_OK)
+        return st;
+    fmn_split *a = (fmn_split *)(uintptr_t)1, *b = (fmn_split *)(uintptr_t)1;
+    st = fmn_dir_load_both(d, NULL, &a, &b, err, NULL);
+    if (st != FMN_OK && a)
+        fail_msg("train split not NULL after its failure");
+    fmn_split_free(a);
+    fmn_split_free(b);
+    fmn_dir_free(d);
+    return st;
+}
+
 static void sweep(load_fn fn, const char *what)
 {
     fmn_error err;
@@ -242,6 +258,7 @@ static void alloc_sweep_idx_file_bad(void **s) { (void)s; sweep(idx_file_bad, "f
 static void alloc_sweep_split_files(void **s) { (void)s; sweep(split_files, "fmn_split_load"); }
 static void alloc_sweep_split_memory(void **s) { (void)s; sweep(split_memory, "fmn_split_load_memory"); }
 static void alloc_sweep_split_range(void **s) { (void)s; sweep(split_range, "fmn_split_load_range"); }
+static void alloc_sweep_dir_both(void **s) { (void)s; sweep(dir_both, "fmn_dir_load_both"); }
 static void alloc_sweep_dir(void **s) { (void)s; sweep(dir_split, "fmn_dir_open + fmn_dir_load_split"); }
 
 int main(void)
@@ -284,6 +301,7 @@ int main(void)
         cmocka_unit_test(alloc_sweep_split_memory),
         cmocka_unit_test(alloc_sweep_split_range),
         cmocka_unit_test(alloc_sweep_dir),
+        cmocka_unit_test(alloc_sweep_dir_both),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(g_raw);

@@ -299,6 +299,54 @@ static void split_range_loads_the_items_asked_for(void **state)
     tmpdir_remove(dir);
 }
 
+static void dir_loads_both_splits_at_once(void **state)
+{
+    (void)state;
+    char *dir = make_dir("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                         20, 10);
+    buf im = images_file(7), lb = labels_file(7, 10);
+    free(write_file(dir, "t10k-images-idx3-ubyte", im.data, im.size));
+    free(write_file(dir, "t10k-labels-idx1-ubyte", lb.data, lb.size));
+    fmn_dir *d;
+    assert_int_equal(fmn_dir_open(dir, &d, NULL), FMN_OK);
+    fmn_split *train, *test;
+    fmn_error e1, e2;
+    assert_int_equal(fmn_dir_load_both(d, NULL, &train, &test, &e1, &e2),
+                     FMN_OK);
+    assert_int_equal(fmn_split_count(train), 20);
+    assert_int_equal(fmn_split_count(test), 7);
+    assert_int_equal(e2.status, FMN_OK);
+    fmn_split_free(train);
+    fmn_split_free(test);
+    fmn_dir_free(d);
+    /* a broken test split: its own error, the train split still loads */
+    lb.data[lb.size - 1] = 99;
+    free(write_file(dir, "t10k-labels-idx1-ubyte", lb.data, lb.size));
+    assert_int_equal(fmn_dir_open(dir, &d, NULL), FMN_OK);
+    assert_int_equal(fmn_dir_load_both(d, NULL, &train, &test, &e1, &e2),
+                     FMN_ERR_BAD_LABEL);
+    assert_non_null(train);
+    assert_null(test);
+    assert_int_equal(e1.status, FMN_OK);
+    assert_int_equal(e2.status, FMN_ERR_BAD_LABEL);
+    assert_non_null(strstr(e2.message, "label 99"));
+    fmn_split_free(train);
+    fmn_dir_free(d);
+    free(im.data);
+    free(lb.data);
+    tmpdir_remove(dir);
+    /* only a train split: test stays NULL */
+    dir = make_dir("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 3, 10);
+    assert_int_equal(fmn_dir_open(dir, &d, NULL), FMN_OK);
+    assert_int_equal(fmn_dir_load_both(d, NULL, &train, &test, NULL, NULL),
+                     FMN_OK);
+    assert_non_null(train);
+    assert_null(test);
+    fmn_split_free(train);
+    fmn_dir_free(d);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -313,6 +361,7 @@ int main(void)
         cmocka_unit_test(dir_reports_missing_ambiguous_and_empty),
         cmocka_unit_test(emnist_names_give_their_class_count),
         cmocka_unit_test(split_range_loads_the_items_asked_for),
+        cmocka_unit_test(dir_loads_both_splits_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,27 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
     }
     static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
     int status = EXIT_OK;
+    if (mask == (CLI_TRAIN | CLI_TEST)) {
+        /* both at once, on two cores */
+        fmn_split *sp[2];
+        fmn_error errs[2];
+        fmn_status st = fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0],
+                                          &errs[1]);
+        for (int i = 0; i < 2; i++) {
+            if (errs[i].status != FMN_OK) {
+                cli_error("%s", errs[i].message);
+                status = EXIT_BAD;
+            }
+            if (sp[i]) {
+                d->names[d->n] = fmn_split_name(ids[i]);
+                d->ids[d->n] = ids[i];
+                d->splits[d->n++] = sp[i];
+            }
+        }
+        if (st != FMN_OK)
+            status = EXIT_BAD;
+        mask = 0; /* done */
+    }
     for (int i = 0; i < 2; i++) {
         if (!(mask & (1u << i)))
             continue;

@@ -112,18 +112,17 @@ static int load_path(const char *path, const fmn_options *opt, report *r)
         }
         int ok = 1;
         static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
+        fmn_split *sp[2];
+        fmn_error errs[2];
+        /* both splits at once, on two cores */
+        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0], &errs[1]);
         for (size_t i = 0; i < 2; i++) {
-            if (!fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) &&
-                !fmn_dir_path(dir, ids[i], FMN_FILE_LABELS))
-                continue;
-            fmn_split *sp;
-            if (fmn_dir_load_split(dir, ids[i], opt, &sp, &err) != FMN_OK) {
-                problem(r, err.message);
+            if (errs[i].status != FMN_OK) {
+                problem(r, errs[i].message);
                 ok = 0;
-                continue;
             }
-            if (!add(r, (entry){fmn_split_name(ids[i]), sp, NULL})) {
-                fmn_split_free(sp);
+            if (sp[i] && !add(r, (entry){fmn_split_name(ids[i]), sp[i], NULL})) {
+                fmn_split_free(sp[i]);
                 problem(r, "out of memory");
                 ok = 0;
             }
