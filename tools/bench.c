@@ -411,9 +411,15 @@ int main(int argc, char **argv)
         "    x = imgs(d + '/' + s + '-images-idx3-ubyte.gz')\n"
         "    y = lbls(d + '/' + s + '-labels-idx1-ubyte.gz')\n"
         "    print(s, x.shape, np.bincount(y))\n";
-    char python[] = "python3", dash_c[] = "-c";
-    char *np_argv[] = {python, dash_c, numpy_src, path_arg, NULL};
+    /* the python3 first on PATH, else the system's, whichever has numpy */
+    static char pythons[2][32] = {"python3", "/usr/bin/python3"};
+    char dash_c[] = "-c";
+    char *np_argv[] = {pythons[0], dash_c, numpy_src, path_arg, NULL};
     int have_numpy = run_process(np_argv) >= 0;
+    if (!have_numpy) {
+        np_argv[0] = pythons[1];
+        have_numpy = run_process(np_argv) >= 0;
+    }
     for (int r = 0; r < reps; r++) {
         double t = run_process(info_argv);
         if (t < 0)

@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +58,75 @@ static void image_name(char *buf, size_t cap, const char *dir, const char *split
     snprintf(buf, cap, "%s%s%s-%05zu-%u%s%s.png", dir,
              dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", split, index,
              label, s[0] ? "-" : "", s);
+}
+
+enum { EXPORT_THREADS = 8 };
+
+/* What the workers share. */
+typedef struct export_job {
+    const cli_data *d;
+    const size_t *chosen[2]; /* train's then test's, as one list */
+    size_t nchosen[2];
+    size_t total;
+    const char *outdir;
+    cli_png png;
+    int progress;
+    atomic_size_t next;   /* the next image of the list to take */
+    atomic_size_t done;
+    atomic_int failed;
+    pthread_mutex_t lock; /* guards error and the progress line */
+    char error[4200];
+} export_job;
+
+/* Takes images off the list until it is empty or any worker failed. */
+static void *export_main(void *arg)
+{
+    export_job *job = arg;
+    uint8_t *buf = NULL;
+    size_t cap = 0;
+    char path[4096], err[4200];
+    for (;;) {
+        size_t g = atomic_fetch_add(&job->next, 1);
+        if (g >= job->total || atomic_load(&job->failed))
+            break;
+        size_t s = g < job->nchosen[0] ? 0 : 1;
+        size_t k = job->chosen[s][s ? g - job->nchosen[0] : g];
+        const fmn_split *sp = job->d->splits[s];
+        fmn_images im = fmn_split_images(sp);
+        size_t wd = im.width * job->png.scale, ht = im.height * job->png.scale;
+        if (wd * ht > cap) {
+            free(buf);
+            cap = wd * ht;
+            buf = malloc(cap);
+        }
+        int ok = buf != NULL;
+        if (!ok) {
+            cap = 0;
+            snprintf(err, sizeof err, "out of memory");
+        } else {
+            cli_scale_image(im.data + k * im.height * im.width, im.width,
+                            im.height, job->png.scale, job->png.invert, buf);
+            image_name(path, sizeof path, job->outdir, job->d->names[s], k, sp,
+                       fmn_split_labels(sp)[k]);
+            ok = png_write_file(path, buf, wd, ht, job->png.level,
+                                job->png.force, err, sizeof err);
+        }
+        if (!ok) {
+            pthread_mutex_lock(&job->lock);
+            if (!atomic_exchange(&job->failed, 1))
+                snprintf(job->error, sizeof job->error, "%s", err);
+            pthread_mutex_unlock(&job->lock);
+            break;
+        }
+        size_t done = atomic_fetch_add(&job->done, 1) + 1;
+        if (job->progress && (done % 100 == 0 || done == job->total)) {
+            pthread_mutex_lock(&job->lock);
+            fprintf(stderr, "\rfmnist: exported %zu of %zu", done, job->total);
+            pthread_mutex_unlock(&job->lock);
+        }
+    }
+    free(buf);
+    return NULL;
 }
 
 int cmd_export(int argc, char **argv)
@@ -138,43 +209,44 @@ int cmd_export(int argc, char **argv)
         cli_error("%s: no image matches the selection", d.path);
         status = EXIT_BAD;
     }
-    int progress = isatty(STDERR_FILENO) && total > 300;
+    /* write on every core: each worker takes the next image not yet taken,
+     * so however many threads start, every image is written once */
+    export_job job;
+    memset(&job, 0, sizeof job);
+    job.d = &d;
+    job.chosen[0] = chosen[0];
+    job.chosen[1] = chosen[1];
+    job.nchosen[0] = nchosen[0];
+    job.total = total;
+    job.outdir = outdir;
+    job.png = png;
+    job.progress = isatty(STDERR_FILENO) && total > 300;
+    atomic_init(&job.next, 0);
+    atomic_init(&job.done, 0);
+    atomic_init(&job.failed, 0);
+    pthread_mutex_init(&job.lock, NULL);
     size_t done = 0;
-    uint8_t *buf = NULL;
-    for (size_t s = 0; s < d.n && status == EXIT_OK; s++) {
-        fmn_images im = fmn_split_images(d.splits[s]);
-        const uint8_t *labels = fmn_split_labels(d.splits[s]);
-        size_t w = im.width * png.scale, h = im.height * png.scale;
-        free(buf);
-        buf = malloc(w * h > 0 ? w * h : 1);
-        if (!buf) {
-            cli_error("out of memory");
+    if (status == EXIT_OK) {
+        pthread_t threads[EXPORT_THREADS];
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        size_t want = cores > 1 ? (size_t)cores - 1 : 0, started = 0;
+        if (want > EXPORT_THREADS)
+            want = EXPORT_THREADS;
+        while (started < want && started + 1 < total &&
+               pthread_create(&threads[started], NULL, export_main, &job) == 0)
+            started++;
+        export_main(&job); /* this thread works too */
+        for (size_t t = 0; t < started; t++)
+            pthread_join(threads[t], NULL);
+        done = atomic_load(&job.done);
+        if (job.progress)
+            fputc('\n', stderr);
+        if (atomic_load(&job.failed)) {
+            cli_error("%s", job.error);
             status = EXIT_BAD;
-            break;
-        }
-        for (size_t i = 0; i < nchosen[s]; i++) {
-            size_t k = chosen[s][i];
-            cli_scale_image(im.data + k * im.height * im.width, im.width,
-                            im.height, png.scale, png.invert, buf);
-            image_name(path, sizeof path, outdir, d.names[s], k,
-                           d.splits[s], labels[k]);
-            char err[4200];
-            if (!png_write_file(path, buf, w, h, png.level, png.force, err,
-                                sizeof err)) {
-                if (progress)
-                    fputc('\n', stderr);
-                cli_error("%s", err);
-                status = EXIT_BAD;
-                break;
-            }
-            done++;
-            if (progress && (done % 100 == 0 || done == total))
-                fprintf(stderr, "\rfmnist: exported %zu of %zu", done, total);
         }
     }
-    if (progress && done == total)
-        fputc('\n', stderr);
-    free(buf);
+    pthread_mutex_destroy(&job.lock);
     if (status == EXIT_OK)
         printf("exported %zu images to %s\n", done, outdir);
     else if (done)
