@@ -27,14 +27,21 @@ static buf images_file(size_t n)
     return idx_u8(3, dims);
 }
 
+/* Loads images `a` (named "im") and labels `b` (named "lb") as a split. */
+static fmn_status load_pair(buf a, buf b, const fmn_options *opt,
+                            fmn_split **sp, fmn_error *err)
+{
+    return fmn_split_load_memory(a.data, a.size, "im", b.data, b.size, "lb", opt,
+                                 sp, err);
+}
+
 static void split_pairs_images_and_labels(void **state)
 {
     (void)state;
     buf im = images_file(12), lb = labels_file(12, 10);
     fmn_split *sp;
     fmn_error err;
-    assert_int_equal(fmn_split_load_memory(im.data, im.size, "im", lb.data,
-                                           lb.size, "lb", NULL, &sp, &err),
+    assert_int_equal(load_pair(im, lb, NULL, &sp, &err),
                      FMN_OK);
     fmn_images v = fmn_split_images(sp);
     assert_int_equal(v.count, 12);
@@ -60,8 +67,7 @@ static void split_rejects_disagreeing_counts(void **state)
     buf im = images_file(12), lb = labels_file(11, 10);
     fmn_split *sp;
     fmn_error err;
-    assert_int_equal(fmn_split_load_memory(im.data, im.size, "im", lb.data,
-                                           lb.size, "lb", NULL, &sp, &err),
+    assert_int_equal(load_pair(im, lb, NULL, &sp, &err),
                      FMN_ERR_COUNT_MISMATCH);
     assert_null(sp);
     assert_non_null(strstr(err.message, "11 labels"));
@@ -76,8 +82,7 @@ static void split_rejects_labels_outside_the_classes(void **state)
     buf im = images_file(12), lb = labels_file(12, 11); /* label 10 at 10 */
     fmn_split *sp;
     fmn_error err;
-    assert_int_equal(fmn_split_load_memory(im.data, im.size, "im", lb.data,
-                                           lb.size, "lb", NULL, &sp, &err),
+    assert_int_equal(load_pair(im, lb, NULL, &sp, &err),
                      FMN_ERR_BAD_LABEL);
     assert_null(sp);
     assert_non_null(strstr(err.message, "label 10 of item 10"));
@@ -85,8 +90,7 @@ static void split_rejects_labels_outside_the_classes(void **state)
     fmn_options opt;
     fmn_options_init(&opt);
     opt.num_classes = 11;
-    assert_int_equal(fmn_split_load_memory(im.data, im.size, "im", lb.data,
-                                           lb.size, "lb", &opt, &sp, &err),
+    assert_int_equal(load_pair(im, lb, &opt, &sp, &err),
                      FMN_OK);
     assert_int_equal(fmn_split_num_classes(sp), 11);
     fmn_split_free(sp);
@@ -108,9 +112,7 @@ static void split_rejects_swapped_or_odd_shapes(void **state)
     buf f = idx_header(0x0D, 1, d);
     uint8_t z[48] = {0};
     buf_put(&f, z, sizeof z);
-    assert_int_equal(fmn_split_load_memory(im.data, im.size, "im", f.data,
-                                           f.size, "f", NULL, &sp, &err),
-                     FMN_ERR_NOT_LABELS);
+    assert_int_equal(load_pair(im, f, NULL, &sp, &err), FMN_ERR_NOT_LABELS);
     assert_non_null(strstr(err.message, "1-D float32"));
     free(f.data);
     free(im.data);

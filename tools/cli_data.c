@@ -38,51 +38,34 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
         return EXIT_BAD;
     }
     static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
+    fmn_split *sp[2] = {NULL, NULL};
+    fmn_error errs[2];
+    errs[0].status = errs[1].status = FMN_OK;
     int status = EXIT_OK;
     if (mask == (CLI_TRAIN | CLI_TEST)) {
-        /* both at once, on two cores */
-        fmn_split *sp[2];
-        fmn_error errs[2];
-        fmn_status st = fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0],
-                                          &errs[1]);
-        for (int i = 0; i < 2; i++) {
-            if (errs[i].status != FMN_OK) {
-                cli_error("%s", errs[i].message);
-                status = EXIT_BAD;
-            }
-            if (sp[i]) {
-                d->names[d->n] = fmn_split_name(ids[i]);
-                d->ids[d->n] = ids[i];
-                d->splits[d->n++] = sp[i];
-            }
-        }
-        if (st != FMN_OK)
-            status = EXIT_BAD;
-        mask = 0; /* done */
-    }
-    for (int i = 0; i < 2; i++) {
-        if (!(mask & (1u << i)))
-            continue;
-        int any = fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) ||
-                  fmn_dir_path(dir, ids[i], FMN_FILE_LABELS);
-        /* a split asked for by name must be there; with "all", the ones
-         * present are enough */
-        if (!any && mask != (CLI_TRAIN | CLI_TEST)) {
+        /* the splits present, both at once on two cores */
+        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0], &errs[1]);
+    } else {
+        /* a split asked for by name must be there */
+        int i = mask == CLI_TEST;
+        if (!fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) &&
+            !fmn_dir_path(dir, ids[i], FMN_FILE_LABELS)) {
             cli_error("%s: no %s split here", path, fmn_split_name(ids[i]));
             status = EXIT_BAD;
-            continue;
+        } else {
+            fmn_dir_load_split(dir, ids[i], opt, &sp[i], &errs[i]);
         }
-        if (!any)
-            continue;
-        fmn_split *sp;
-        if (fmn_dir_load_split(dir, ids[i], opt, &sp, &err) != FMN_OK) {
-            cli_error("%s", err.message);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (errs[i].status != FMN_OK) {
+            cli_error("%s", errs[i].message);
             status = EXIT_BAD;
-            continue;
         }
-        d->names[d->n] = fmn_split_name(ids[i]);
-        d->ids[d->n] = ids[i];
-        d->splits[d->n++] = sp;
+        if (sp[i]) {
+            d->names[d->n] = fmn_split_name(ids[i]);
+            d->ids[d->n] = ids[i];
+            d->splits[d->n++] = sp[i];
+        }
     }
     fmn_dir_free(dir);
     if (status != EXIT_OK) {

@@ -65,8 +65,8 @@ enum { EXPORT_THREADS = 8 };
 /* What the workers share. */
 typedef struct export_job {
     const cli_data *d;
-    const size_t *chosen[2]; /* train's then test's, as one list */
-    size_t nchosen[2];
+    const size_t *chosen[2]; /* the splits' choices, as one list */
+    size_t nfirst;           /* how many of the list the first split has */
     size_t total;
     const char *outdir;
     cli_png png;
@@ -89,8 +89,8 @@ static void *export_main(void *arg)
         size_t g = atomic_fetch_add(&job->next, 1);
         if (g >= job->total || atomic_load(&job->failed))
             break;
-        size_t s = g < job->nchosen[0] ? 0 : 1;
-        size_t k = job->chosen[s][s ? g - job->nchosen[0] : g];
+        size_t s = g < job->nfirst ? 0 : 1;
+        size_t k = job->chosen[s][s ? g - job->nfirst : g];
         const fmn_split *sp = job->d->splits[s];
         fmn_images im = fmn_split_images(sp);
         size_t wd = im.width * job->png.scale, ht = im.height * job->png.scale;
@@ -216,7 +216,7 @@ int cmd_export(int argc, char **argv)
     job.d = &d;
     job.chosen[0] = chosen[0];
     job.chosen[1] = chosen[1];
-    job.nchosen[0] = nchosen[0];
+    job.nfirst = nchosen[0];
     job.total = total;
     job.outdir = outdir;
     job.png = png;
