@@ -84,7 +84,12 @@ typedef enum fmn_status {
     FMN_ERR_RANGE = 24,           /* requested items are outside the file */
     FMN_ERR_NO_DATASET = 25,      /* a directory holds no IDX split files */
     FMN_ERR_AMBIGUOUS = 26,       /* several candidate files for one role */
-    FMN_ERR_MISMATCHED_PAIR = 27  /* images and labels of different releases */
+    FMN_ERR_MISMATCHED_PAIR = 27, /* images and labels of different releases */
+    FMN_ERR_BUFFER_TOO_SMALL = 28,/* an output buffer holds fewer values than
+                                     needed (the message says how many) */
+    FMN_ERR_EXISTS = 29,          /* an output file exists (and may not be
+                                     replaced) */
+    FMN_ERR_WRITE = 30            /* writing output failed (full disk, ...) */
 } fmn_status;
 
 /* Returns a short English description of `status`. Never NULL; unknown
@@ -426,6 +431,308 @@ FMN_API void fmn_histogram_add(uint64_t histogram[256], const uint8_t *pixels,
 /* The statistics of the values counted in `histogram`. Divide mean and std
  * by 255 for the [0,1] scale. */
 FMN_API fmn_pixel_stats fmn_histogram_stats(const uint64_t histogram[256]);
+
+/* ------------------------------------------------------------------------ */
+/* Choosing items: ranges, index lists, classes.                            */
+
+/* Items of a split (any N images), in order: the index list
+ * indices[0 .. count) when `indices` is not NULL, else the range
+ * [start, start + count). Calls read it and never keep it. Indices are
+ * positions in the split (0 .. fmn_split_count() - 1); every call checks
+ * them and fails with FMN_ERR_RANGE on one outside. Make one with
+ * fmn_items_range() or fmn_items_list(). */
+typedef struct fmn_items {
+    const uint32_t *indices;
+    size_t start;
+    size_t count;
+} fmn_items;
+
+/* The range [start, start + count):
+ *     fmn_items all = fmn_items_range(0, fmn_split_count(split)); */
+static inline fmn_items fmn_items_range(size_t start, size_t count)
+{
+    fmn_items it = {NULL, start, count};
+    return it;
+}
+
+/* The listed items, in the listed order (repeats allowed). */
+static inline fmn_items fmn_items_list(const uint32_t *indices, size_t count)
+{
+    fmn_items it = {indices, 0, count};
+    return it;
+}
+
+/* Item `i` of `items` (i < items.count). */
+static inline size_t fmn_items_at(fmn_items items, size_t i)
+{
+    return items.indices ? (size_t)items.indices[i] : items.start + i;
+}
+
+/* The items of `from` labelled `label`, in the order of `from`, written to
+ * out[0 .. cap). *total receives how many there are; call with out NULL
+ * (and cap 0) to learn the size, then again with a buffer:
+ *
+ *     size_t n;
+ *     fmn_select_class(split, all, 9, NULL, 0, &n, NULL);
+ *     uint32_t *boots = malloc(n * sizeof *boots);
+ *     fmn_select_class(split, all, 9, boots, n, &n, NULL);
+ *
+ * FMN_ERR_BUFFER_TOO_SMALL when out is not NULL and cap < *total (nothing
+ * useful is written then); FMN_ERR_RANGE for an item outside the split. */
+FMN_API fmn_status fmn_select_class(const fmn_split *split, fmn_items from,
+                                    unsigned label, uint32_t *out, size_t cap,
+                                    size_t *total, fmn_error *err);
+
+/* The first `k` items of each class among `from` (all of a class that has
+ * fewer), in the order of `from`; sizes and errors as fmn_select_class.
+ *     fmn_select_first_per_class(split, all, 10, out, 100, &n, &err); */
+FMN_API fmn_status fmn_select_first_per_class(const fmn_split *split,
+                                              fmn_items from, size_t k,
+                                              uint32_t *out, size_t cap,
+                                              size_t *total, fmn_error *err);
+
+/* A stratified validation split: exactly `per_class` items of every class
+ * 0 .. fmn_split_num_classes()-1 go to `val`, the other items of `from` to
+ * `rest`, both in the order of `from` (ascending for a range). Which items
+ * is fixed by `seed` alone, on every platform: the items of class c, in
+ * the order of `from`, are shuffled by fmn_shuffle() with a generator from
+ * fmn_rng_seed(seed, c), and the first `per_class` of them are chosen.
+ *   val   room for val_cap >= per_class * num_classes indices;
+ *   rest  room for rest_cap >= from.count - per_class * num_classes
+ *         indices, or NULL when not wanted.
+ * FMN_ERR_RANGE when a class has fewer than `per_class` items (the message
+ * names it), FMN_ERR_BUFFER_TOO_SMALL, FMN_ERR_NOMEM (one temporary array
+ * of from.count indices is allocated).
+ *
+ *     uint32_t *val = malloc(6000 * 4), *train = malloc(54000 * 4);
+ *     fmn_select_stratified(split, all, 600, 42, val, 6000, train, 54000,
+ *                           &err);   // 54,000 / 6,000, 600 of each class */
+FMN_API fmn_status fmn_select_stratified(const fmn_split *split,
+                                         fmn_items from, size_t per_class,
+                                         uint64_t seed, uint32_t *val,
+                                         size_t val_cap, uint32_t *rest,
+                                         size_t rest_cap, fmn_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* A reproducible order: PCG32 and Fisher-Yates.                            */
+
+/* The PCG32 generator (pcg-random.org, "pcg32" = PCG-XSH-RR 64/32): a
+ * 64-bit LCG state, multiplier 6364136223846793005, an odd increment that
+ * selects one of 2^63 streams, and a 32-bit xorshift-and-rotate output.
+ * Integer arithmetic only, so every platform and compiler gives the same
+ * numbers. A plain value: copy it to save a position. */
+typedef struct fmn_rng {
+    uint64_t state;
+    uint64_t inc;
+} fmn_rng;
+
+/* Seeds `rng` exactly as the reference pcg32_srandom_r(rng, seed, stream)
+ * does. Seed 42 stream 54 gives 0xa15c02b7, 0x7b47f409, 0xba1d3330, ... */
+FMN_API void fmn_rng_seed(fmn_rng *rng, uint64_t seed, uint64_t stream);
+
+/* The next 32 random bits (pcg32_random_r). */
+FMN_API uint32_t fmn_rng_next(fmn_rng *rng);
+
+/* A uniform number in [0, bound), without modulo bias: outputs below
+ * (2^32 - bound) % bound are skipped (pcg32_boundedrand_r). 0 when bound
+ * is 0. */
+FMN_API uint32_t fmn_rng_below(fmn_rng *rng, uint32_t bound);
+
+/* Shuffles values[0 .. n) in place by Fisher-Yates: for i from n-1 down to
+ * 1, swap values[i] with values[fmn_rng_below(rng, i + 1)].
+ * FMN_ERR_INVALID_ARGUMENT when n > UINT32_MAX or values is NULL with n > 0.
+ *     fmn_rng rng;
+ *     fmn_rng_seed(&rng, 42, 0);
+ *     fmn_shuffle(order, n, &rng, NULL); */
+FMN_API fmn_status fmn_shuffle(uint32_t *values, size_t n, fmn_rng *rng,
+                               fmn_error *err);
+
+/* The permutation of 0 .. n-1 for (seed, epoch): the identity shuffled by
+ * fmn_shuffle() with the generator fmn_rng_seed(seed, epoch). What the
+ * batch iterator uses each epoch. For n = 10, seed 42, epoch 0 it is
+ * pinned by the test suite.
+ *     uint32_t perm[60000];
+ *     fmn_permutation(perm, 60000, 42, epoch, NULL); */
+FMN_API fmn_status fmn_permutation(uint32_t *out, size_t n, uint64_t seed,
+                                   uint64_t epoch, fmn_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Mini-batches.                                                            */
+
+typedef struct fmn_batch_options {
+    size_t batch_size;   /* items per batch; 0 means 64 */
+    int shuffle;         /* 0: the items in order; 1: each epoch in the
+                            order fmn_permutation(n, seed, epoch) */
+    uint64_t seed;
+    int drop_last;       /* 1: leave out a last batch shorter than
+                            batch_size; 0: yield it */
+    int views_only;      /* 1: never copy pixels; a batch whose items are
+                            not consecutive has images.data and labels
+                            NULL (convert it through `items`) */
+} fmn_batch_options;
+
+/* One batch. Everything in it stays valid until the next call on the
+ * batcher that made it. */
+typedef struct fmn_batch {
+    uint64_t epoch;
+    size_t index;        /* batch number in the epoch, from 0 */
+    size_t count;        /* items in this batch (<= batch_size) */
+    fmn_items items;     /* which items of the split, in batch order */
+    fmn_images images;   /* their pixels, count x H x W: a view into the
+                            split when the items are consecutive, else
+                            gathered into the batcher's buffer */
+    const uint8_t *labels; /* their count labels, likewise */
+    int copied;          /* 1 when images and labels were gathered */
+} fmn_batch;
+
+typedef struct fmn_batcher fmn_batcher;
+
+/* A batch iterator over `items` of `split` (fmn_items_range(0, N) for the
+ * whole split). It copies the item list and, unless views_only, allocates
+ * one batch of pixels; nothing is allocated per batch. The split must
+ * outlive the batcher. `opt` NULL means batch_size 64, in order, keep the
+ * last batch. FMN_ERR_RANGE for items outside the split. */
+FMN_API fmn_status fmn_batcher_new(const fmn_split *split, fmn_items items,
+                                   const fmn_batch_options *opt,
+                                   fmn_batcher **out, fmn_error *err);
+
+/* Fills *batch with the next batch of the current epoch and returns 1; at
+ * the end of the epoch returns 0 and moves to the next epoch (reshuffled
+ * from (seed, epoch + 1)), so each loop below is one epoch and every item
+ * comes exactly once in it:
+ *
+ *     for (int e = 0; e < epochs; e++)
+ *         while (fmn_batcher_next(b, &batch))
+ *             train_on(batch.images, batch.labels, batch.count);
+ */
+FMN_API int fmn_batcher_next(fmn_batcher *b, fmn_batch *batch);
+
+/* Restarts at the first batch of `epoch`: the order depends only on
+ * (seed, epoch), so training can resume where it stopped. */
+FMN_API void fmn_batcher_seek_epoch(fmn_batcher *b, uint64_t epoch);
+
+/* The epoch the next batch belongs to. */
+FMN_API uint64_t fmn_batcher_epoch(const fmn_batcher *b);
+
+/* Batches per epoch: ceil(n / batch_size), or floor with drop_last. */
+FMN_API size_t fmn_batcher_num_batches(const fmn_batcher *b);
+
+/* Frees the batcher. NULL is a no-op. */
+FMN_API void fmn_batcher_free(fmn_batcher *b);
+
+/* ------------------------------------------------------------------------ */
+/* Floats for a model.                                                      */
+
+/* out = ((float)pixel / 255.0f - mean) / std, in float arithmetic.
+ * {0, 1} gives pixel / 255 exactly rounded: 0 -> 0.0f, 128 -> 128/255.0f,
+ * 255 -> 1.0f. Fashion-MNIST's train split: {0.2860406f, 0.3530242f}. */
+typedef struct fmn_scale {
+    float mean;   /* on the [0,1] scale */
+    float std;    /* > 0 */
+} fmn_scale;
+
+/* Statistics over the pixels of `items` of `images` (a split's or a
+ * batch's), exact integer sums as fmn_histogram_stats(). FMN_ERR_RANGE for
+ * items outside `images`. */
+FMN_API fmn_status fmn_images_pixel_stats(fmn_images images, fmn_items items,
+                                          fmn_pixel_stats *out,
+                                          fmn_error *err);
+
+/* The scale that standardises data with these statistics: {mean/255,
+ * std/255}; std 1 when the statistics' std is 0.
+ *     fmn_pixel_stats st;
+ *     fmn_images_pixel_stats(fmn_split_images(train), all, &st, NULL);
+ *     fmn_scale z = fmn_scale_from_stats(&st); */
+FMN_API fmn_scale fmn_scale_from_stats(const fmn_pixel_stats *stats);
+
+/* Memory layouts of a float tensor. With one channel both hold the same
+ * bytes; they differ only in the shape a framework is told. */
+typedef enum fmn_layout {
+    FMN_LAYOUT_NHW = 0,   /* N x H x W */
+    FMN_LAYOUT_NCHW = 1   /* N x 1 x H x W */
+} fmn_layout;
+
+/* Writes the shape of `n` images of `images` in `layout` to shape[] and
+ * returns the number of dimensions (3 or 4; 0 for an unknown layout). */
+FMN_API size_t fmn_float_shape(fmn_images images, size_t n, fmn_layout layout,
+                               size_t shape[4]);
+
+/* Converts the pixels of `items` of `images` to float32 in `layout`, image
+ * after image, into out[0 .. out_count): items.count * H * W values. Plain
+ * loops the compiler vectorises; no allocation. `scale` NULL means
+ * {0, 1} (the [0,1] range).
+ * FMN_ERR_BUFFER_TOO_SMALL when out_count is short, FMN_ERR_RANGE for
+ * items outside `images`, FMN_ERR_INVALID_ARGUMENT for a std that is not
+ * positive and finite, or an unknown layout.
+ *
+ *     float *x = malloc(batch.count * 784 * sizeof *x);
+ *     fmn_images_to_float(batch.images, fmn_items_range(0, batch.count),
+ *                         NULL, FMN_LAYOUT_NCHW, x, batch.count * 784,
+ *                         &err); */
+FMN_API fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
+                                       const fmn_scale *scale,
+                                       fmn_layout layout, float *out,
+                                       size_t out_count, fmn_error *err);
+
+/* One-hot float32 labels: row i of out (num_classes values) is 1.0f at
+ * column labels[item i] and 0.0f elsewhere; items.count * num_classes
+ * values. `labels` holds n_labels labels (items index them).
+ * FMN_ERR_BAD_LABEL for a label >= num_classes, FMN_ERR_RANGE,
+ * FMN_ERR_BUFFER_TOO_SMALL.
+ *     fmn_labels_one_hot(fmn_split_labels(split), fmn_split_count(split),
+ *                        batch.items, 10, y, batch.count * 10, &err); */
+FMN_API fmn_status fmn_labels_one_hot(const uint8_t *labels, size_t n_labels,
+                                      fmn_items items, unsigned num_classes,
+                                      float *out, size_t out_count,
+                                      fmn_error *err);
+
+/* ------------------------------------------------------------------------ */
+/* Writing files: IDX, gzipped IDX, NumPy .npy, Kaggle CSV, PGM.            */
+
+typedef enum fmn_format {
+    FMN_FORMAT_IDX = 0,    /* raw IDX: the images (N x H x W) or labels (N)
+                              file, as the originals */
+    FMN_FORMAT_IDX_GZ = 1, /* the same, gzipped (zlib level 6, no name,
+                              mtime 0): fmnist reads it back */
+    FMN_FORMAT_NPY = 2,    /* NumPy .npy v1.0, uint8 ('|u1'), shape
+                              (N, H, W) or (N,): numpy.load() reads it */
+    FMN_FORMAT_CSV = 3,    /* the Kaggle Fashion-MNIST layout: a header
+                              "label,pixel1,...,pixel784", then per image
+                              its label and H*W pixels; its labels file is
+                              a one-column CSV "label" */
+    FMN_FORMAT_PGM = 4     /* binary PGM (P5) images, one after another in
+                              one stream (netpbm's multi-image form; one
+                              image is a plain .pgm); each carries a comment
+                              "# item I label L (name)". Images only. */
+} fmn_format;
+
+/* Output callback: writes `size` bytes; returns 0 on success, anything
+ * else to stop the writer with FMN_ERR_WRITE. */
+typedef int (*fmn_write_fn)(void *ctx, const void *data, size_t size);
+
+/* Writes the images file (kind FMN_FILE_IMAGES) or the labels file
+ * (FMN_FILE_LABELS) of `items` of `split` in `format` through `write`,
+ * in 64 KiB pieces. FMN_ERR_INVALID_ARGUMENT for a PGM labels file,
+ * FMN_ERR_RANGE, FMN_ERR_WRITE (the callback failed), FMN_ERR_NOMEM. */
+FMN_API fmn_status fmn_split_write(const fmn_split *split, fmn_items items,
+                                   fmn_format format, fmn_file_kind kind,
+                                   fmn_write_fn write, void *ctx,
+                                   fmn_error *err);
+
+/* fmn_split_save() flag: replace an existing file. */
+#define FMN_SAVE_OVERWRITE 1
+
+/* As fmn_split_write, into the file at `path`, atomically: the data goes
+ * to a temporary file beside it, which takes the name only when complete,
+ * so `path` never holds half a file. Without FMN_SAVE_OVERWRITE an
+ * existing `path` is left alone and the call fails with FMN_ERR_EXISTS.
+ * FMN_ERR_WRITE (with the system's reason) when the file cannot be made.
+ *     fmn_split_save(test, all, FMN_FORMAT_NPY, FMN_FILE_IMAGES,
+ *                    "test-images.npy", 0, &err); */
+FMN_API fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
+                                  fmn_format format, fmn_file_kind kind,
+                                  const char *path, int flags,
+                                  fmn_error *err);
 
 #ifdef __cplusplus
 }

@@ -207,4 +207,19 @@ void fmni_release_identify(fmn_file_info *info, const uint8_t *gz_md5);
 /* Class count implied by an EMNIST file name ("emnist-letters-..."), or 0. */
 unsigned fmni_emnist_classes(const char *path);
 
+/* ---- items (subset.c) ------------------------------------------------- */
+
+/* FMN_ERR_RANGE, naming `what`, when an item of `items` is not below n. */
+fmn_status fmni_items_check(fmn_items items, size_t n, const char *what,
+                            fmn_error *err);
+
+/* fmni_items_check against the split's count, and FMN_ERR_INVALID_ARGUMENT
+ * for more than UINT32_MAX items (repeats in a list). */
+fmn_status fmni_split_items_check(const fmn_split *split, fmn_items items,
+                                  const char *what, fmn_error *err);
+
+/* FMN_ERR_BUFFER_TOO_SMALL, naming `what`, when cap < need. */
+fmn_status fmni_out_check(size_t need, size_t cap, const char *what,
+                          fmn_error *err);
+
 #endif

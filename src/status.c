@@ -37,6 +37,9 @@ const char *fmn_strerror(fmn_status status)
     case FMN_ERR_NO_DATASET: return "no IDX dataset files found";
     case FMN_ERR_AMBIGUOUS: return "several candidate files";
     case FMN_ERR_MISMATCHED_PAIR: return "images and labels of different releases";
+    case FMN_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
+    case FMN_ERR_EXISTS: return "output file exists";
+    case FMN_ERR_WRITE: return "write failed";
     }
     return "unknown status";
 }

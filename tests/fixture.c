@@ -1,6 +1,7 @@
 /* fixture.c - see fixture.h. Aborts on allocation failure: tests only. */
 #define _XOPEN_SOURCE 700
 #include "fixture.h"
+#include "fmnist.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,4 +134,32 @@ char *write_file(const char *dir, const char *name, const void *p, size_t n)
     if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f) != 0)
         abort();
     return path;
+}
+
+struct fmn_split *split_make(void)
+{
+    enum { PX = SPLIT_H * SPLIT_W };
+    uint32_t dims[3] = {SPLIT_N, SPLIT_H, SPLIT_W};
+    buf img = idx_u8(3, dims);
+    uint8_t *px = img.data + 16;
+    for (size_t i = 0; i < SPLIT_N; i++)
+        for (size_t k = 0; k < PX; k++)
+            px[i * PX + k] = (uint8_t)(i * 7 + k);
+    px[0] = 0;
+    px[1] = 128;
+    px[2] = 255;
+    uint32_t ldims[1] = {SPLIT_N};
+    buf lab = idx_u8(1, ldims);
+    for (size_t i = 0; i < SPLIT_N; i++)
+        lab.data[8 + i] = (uint8_t)(i < 5 ? 3 : i % 10);
+    fmn_split *sp = NULL;
+    fmn_error err;
+    fmn_status st = fmn_split_load_memory(img.data, img.size, "images",
+                                          lab.data, lab.size, "labels", NULL,
+                                          &sp, &err);
+    free(img.data);
+    free(lab.data);
+    if (st != FMN_OK)
+        fprintf(stderr, "split_make: %s\n", err.message);
+    return sp;
 }

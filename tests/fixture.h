@@ -35,4 +35,11 @@ void tmpdir_remove(char *dir);
 /* Writes `b` to DIR/NAME; returns the malloc'd path. */
 char *write_file(const char *dir, const char *name, const void *p, size_t n);
 
+/* A synthetic split of SPLIT_N images of SPLIT_H x SPLIT_W: image i is
+ * filled with (i * 7 + k) & 0xff except that image 0 starts 0, 128, 255;
+ * label i % 10, except that items 0-4 are class 3 (so classes differ in
+ * size). NULL (after a message on stderr) on failure. */
+enum { SPLIT_N = 103, SPLIT_H = 3, SPLIT_W = 2 };
+struct fmn_split *split_make(void);
+
 #endif

@@ -1,0 +1,186 @@
+/* subset.c - choosing items: checks of item sets, selection by class,
+ * first K per class, stratified validation splits. Index lists only: no
+ * pixel is copied here. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+fmn_status fmni_items_check(fmn_items items, size_t n, const char *what,
+                            fmn_error *err)
+{
+    if (items.indices) {
+        for (size_t i = 0; i < items.count; i++)
+            if (items.indices[i] >= n)
+                return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
+                                 "item %zu of the list is index %lu, but "
+                                 "there are only %zu items (0 to %zu)",
+                                 i, (unsigned long)items.indices[i], n,
+                                 n ? n - 1 : 0);
+        return FMN_OK;
+    }
+    if (items.start > n || items.count > n - items.start)
+        return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
+                         "items %zu to %zu asked, but there are only %zu",
+                         items.start, items.start + items.count - 1, n);
+    return FMN_OK;
+}
+
+fmn_status fmni_split_items_check(const fmn_split *split, fmn_items items,
+                                  const char *what, fmn_error *err)
+{
+    fmn_status st = fmni_items_check(items, fmn_split_count(split), what,
+                                     err);
+    if (st == FMN_OK && items.count > UINT32_MAX)
+        st = fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET, 0,
+                       "%zu items, more than the 4294967295 one call takes",
+                       items.count);
+    return st;
+}
+
+fmn_status fmni_out_check(size_t need, size_t cap, const char *what,
+                          fmn_error *err)
+{
+    if (cap < need)
+        return fmni_fail(err, FMN_ERR_BUFFER_TOO_SMALL, what, FMN_NO_OFFSET,
+                         0, "the output needs room for %zu values; the "
+                         "buffer holds %zu", need, cap);
+    return FMN_OK;
+}
+
+/* Checks the common arguments of the selections. */
+static fmn_status check_select(const fmn_split *split, fmn_items from,
+                               size_t *total, const char *what,
+                               fmn_error *err)
+{
+    fmni_clear(err);
+    if (total)
+        *total = 0;
+    if (!split || !total)
+        return fmni_bad_argument(err);
+    return fmni_split_items_check(split, from, what, err);
+}
+
+fmn_status fmn_select_class(const fmn_split *split, fmn_items from,
+                            unsigned label, uint32_t *out, size_t cap,
+                            size_t *total, fmn_error *err)
+{
+    fmn_status st = check_select(split, from, total, "fmn_select_class", err);
+    if (st != FMN_OK)
+        return st;
+    const uint8_t *labels = fmn_split_labels(split);
+    size_t n = 0;
+    for (size_t i = 0; i < from.count; i++) {
+        size_t item = fmn_items_at(from, i);
+        if (labels[item] != label)
+            continue;
+        if (out && n < cap)
+            out[n] = (uint32_t)item;
+        n++;
+    }
+    *total = n;
+    return out ? fmni_out_check(n, cap, "fmn_select_class", err) : FMN_OK;
+}
+
+fmn_status fmn_select_first_per_class(const fmn_split *split, fmn_items from,
+                                      size_t k, uint32_t *out, size_t cap,
+                                      size_t *total, fmn_error *err)
+{
+    fmn_status st = check_select(split, from, total,
+                                 "fmn_select_first_per_class", err);
+    if (st != FMN_OK)
+        return st;
+    const uint8_t *labels = fmn_split_labels(split);
+    size_t taken[256] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < from.count; i++) {
+        size_t item = fmn_items_at(from, i);
+        if (taken[labels[item]] >= k)
+            continue;
+        taken[labels[item]]++;
+        if (out && n < cap)
+            out[n] = (uint32_t)item;
+        n++;
+    }
+    *total = n;
+    return out ? fmni_out_check(n, cap, "fmn_select_first_per_class", err)
+               : FMN_OK;
+}
+
+fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
+                                 size_t per_class, uint64_t seed,
+                                 uint32_t *val, size_t val_cap,
+                                 uint32_t *rest, size_t rest_cap,
+                                 fmn_error *err)
+{
+    const char *what = "fmn_select_stratified";
+    size_t unused;
+    fmn_status st = check_select(split, from, &unused, what, err);
+    if (st != FMN_OK)
+        return st;
+    if (!val && per_class > 0)
+        return fmni_bad_argument(err);
+    const uint8_t *labels = fmn_split_labels(split);
+    unsigned classes = fmn_split_num_classes(split);
+    if (classes > 256) /* labels are bytes: classes past 255 are empty */
+        classes = 256;
+    if (classes == 0)
+        return fmni_bad_argument(err);
+    size_t count[256] = {0};
+    for (size_t i = 0; i < from.count; i++)
+        count[labels[fmn_items_at(from, i)]]++;
+    for (unsigned c = 0; c < classes; c++)
+        if (count[c] < per_class)
+            return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
+                             "class %u has %zu items; %zu per class were "
+                             "asked for validation", c, count[c], per_class);
+    if (per_class > SIZE_MAX / classes)
+        return fmni_bad_argument(err);
+    size_t nval = per_class * classes;
+    if ((st = fmni_out_check(nval, val_cap, what, err)) != FMN_OK)
+        return st;
+    if (rest && (st = fmni_out_check(from.count - nval, rest_cap, what,
+                                     err)) != FMN_OK)
+        return st;
+    if (from.count == 0)
+        return FMN_OK;
+
+    /* positions in `from`, grouped by class (stable), then each group
+     * shuffled and its first per_class positions flagged */
+    uint32_t *pos = malloc(from.count * sizeof *pos);
+    if (!pos)
+        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
+                         "no memory for %zu indices", from.count);
+    size_t begin[257];
+    begin[0] = 0;
+    for (unsigned c = 0; c < 256; c++)
+        begin[c + 1] = begin[c] + count[c];
+    size_t fill[256];
+    memcpy(fill, begin, sizeof fill);
+    for (size_t i = 0; i < from.count; i++)
+        pos[fill[labels[fmn_items_at(from, i)]]++] = (uint32_t)i;
+    uint8_t *chosen = calloc(from.count, 1);
+    if (!chosen) {
+        free(pos);
+        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
+                         "no memory for %zu flags", from.count);
+    }
+    for (unsigned c = 0; c < classes; c++) {
+        fmn_rng rng;
+        fmn_rng_seed(&rng, seed, c);
+        (void)fmn_shuffle(pos + begin[c], count[c], &rng, NULL);
+        for (size_t j = 0; j < per_class; j++)
+            chosen[pos[begin[c] + j]] = 1;
+    }
+    size_t nv = 0, nr = 0;
+    for (size_t i = 0; i < from.count; i++) {
+        uint32_t item = (uint32_t)fmn_items_at(from, i);
+        if (chosen[i])
+            val[nv++] = item;
+        else if (rest)
+            rest[nr++] = item;
+    }
+    free(chosen);
+    free(pos);
+    return FMN_OK;
+}
