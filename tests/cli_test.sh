@@ -185,6 +185,32 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     run 2 show "$TMP/syn" && err_has "which images" "show nothing" && ok
     run 2 show "$TMP/syn" train:x && err_has "is not SPLIT:INDEX" "show bad selector" && ok
 
+    # convert: every format, names, no replacing without --force
+    mkdir "$TMP/cv"
+    run 0 convert --help && out_has "usage: fmnist convert" "convert --help" && out_has "Kaggle" "convert --help" && ok
+    run 2 convert "$TMP/syn" -o "$TMP/cv" && err_has "no format" "convert without --to" && ok
+    run 2 convert "$TMP/syn" --to tiff && err_has "'tiff' is not idx" "convert bad format" && ok
+    run 2 convert "$TMP/syn" --to npy --name x && err_has "--name names one split" "convert --name all" && ok
+    run 1 convert "$TMP/syn" --to npy -o "$TMP/nope" && err_has "no such directory" "convert missing dir" && ok
+    run 0 convert "$TMP/syn" --to idx.gz -o "$TMP/cv" && out_has "train-images-idx3-ubyte.gz: 12 images" "convert idx.gz" &&
+        out_has "train-labels-idx1-ubyte.gz: 12 labels" "convert idx.gz" && ok
+    run 0 info --json "$TMP/cv" && out_has '"count": 12' "converted reads back" && out_has '"compression": "gzip"' "gz" && ok
+    run 1 convert "$TMP/syn" --to idx.gz -o "$TMP/cv" && err_has "exists; nothing written" "convert exists" && ok
+    run 0 convert "$TMP/syn" --to idx.gz -o "$TMP/cv" --force --index 2-4 && out_has "3 images" "convert --force" && ok
+    run 0 info "$TMP/cv" && out_has "3 items of 28x28" "subset is a valid IDX split" && ok
+    run 0 convert "$TMP/syn" --to idx --split train --name sub --class 3 -o "$TMP/cv" &&
+        out_has "sub-images-idx3-ubyte: 1 images" "convert --class --name" && ok
+    cmp -s <(tail -c +17 "$TMP/cv/sub-images-idx3-ubyte") <(head -c 784 /dev/zero | tr '\0' '\7') && ok || bad "convert idx pixels"
+    run 0 convert "$TMP/syn" --to csv -o "$TMP/cv" && out_has "train.csv: 12 images" "convert csv" &&
+        [ "$(head -1 "$TMP/cv/train.csv" | tr ',' '\n' | wc -l)" -eq 785 ] &&
+        [ "$(sed -n 2p "$TMP/cv/train.csv" | cut -d, -f1-3)" = "0,7,7" ] &&
+        [ "$(wc -l <"$TMP/cv/train.csv")" -eq 13 ] && ok || bad "convert csv content"
+    run 0 convert "$TMP/syn" --to pgm -o "$TMP/cv" --index 1 && out_has "train-images.pgm: 1 images" "convert pgm" &&
+        [ "$(head -c 30 "$TMP/cv/train-images.pgm" | tr '\n' '|')" = "P5|# item 1 label 1|28 28|255|" ] && ok ||
+        bad "convert pgm header: $(head -c 30 "$TMP/cv/train-images.pgm")"
+    run 1 convert "$TMP/syn" --to npy --class 9 --index 0-5 -o "$TMP/cv" && err_has "no image of the train split" "convert empty" && ok
+    [ -z "$(ls -A "$TMP/cv" | grep '^\.')" ] && ok || bad "convert left temporary files: $(ls -A "$TMP/cv")"
+
     # a full disk while exporting: a clear error, no partial file left
     mkdir "$TMP/full"
     if mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>/dev/null; then
@@ -272,6 +298,13 @@ EOF
             bad "$d: grid read back independently"
         run 0 show "$d" train:0 test:1 && out_has "train:0  label 9  Ankle boot" "$d show" &&
             out_has "test:1  label 2  Pullover" "$d show" && [ "$(wc -l <"$TMP/out")" -eq 59 ] && ok || bad "$d: show"
+        # convert: the gzipped IDX re-encoding is the same release, repacked
+        rm -rf "$TMP/rcv" && mkdir "$TMP/rcv"
+        run 0 convert "$d" --to idx.gz -o "$TMP/rcv" && run 0 verify "$TMP/rcv" &&
+            [ "$(grep -c "^t[a-z]* *[a-z]* *repacked" "$TMP/out")" -eq 4 ] && ok || bad "$d: convert idx.gz: $(cat "$TMP/out")"
+        run 0 convert "$d" --to csv --split test --per-class 1 -o "$TMP/rcv" &&
+            [ "$(wc -l <"$TMP/rcv/fashion-mnist_test.csv")" -eq 11 ] &&
+            [ "$(sed -n 2p "$TMP/rcv/fashion-mnist_test.csv" | cut -d, -f1)" = 9 ] && ok || bad "$d: convert csv"
         # one file alone
         run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
             out_has '"splits": []' "$d file alone" && ok

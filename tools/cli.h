@@ -30,6 +30,7 @@ int cmd_dupes(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_grid(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 /* "fmnist: <message>\n" on stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
@@ -58,7 +59,7 @@ int cli_parse_dataset(const char *s, fmn_dataset *out);
 enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON, OPT_SPLIT,
        OPT_FORCE, OPT_SEED, OPT_ASCII, OPT_INVERT, OPT_LABELS, OPT_MEAN,
        OPT_INDEX, OPT_CLASS, OPT_PER_CLASS, OPT_SAMPLE, OPT_ALL, OPT_SCALE,
-       OPT_COLS, OPT_PADDING, OPT_PAD_VALUE, OPT_COMPRESSION };
+       OPT_COLS, OPT_PADDING, OPT_PAD_VALUE, OPT_COMPRESSION, OPT_NAME };
 int cli_data_option(const char *cmd, int opt, const char *arg,
                     fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \

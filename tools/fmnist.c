@@ -16,6 +16,8 @@ static const cli_command COMMANDS[] = {
      "exact pixel statistics per split and class, normalisation constants"},
     {"dupes", cmd_dupes, "exact duplicate images within and across splits"},
     {"export", cmd_export, "write chosen images as PNG files"},
+    {"convert", cmd_convert,
+     "write splits as IDX, gzipped IDX, .npy, Kaggle CSV or PGM"},
     {"grid", cmd_grid, "one PNG contact sheet: make_grid, per class, means"},
     {"verify", cmd_verify,
      "check a download: complete, undamaged, the official release?"},
