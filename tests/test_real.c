@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,73 @@ static void real_range_equals_the_slice_of_a_full_load(void **state)
     fmn_split_free(full);
 }
 
+/* The training-side calls on the real train split: a stratified 54,000 /
+ * 6,000 split with exactly 600 per class, batches that cover all 60,000
+ * once, floats whose sum is the known pixel sum / 255. */
+static void real_training_calls(void **state)
+{
+    (void)state;
+    fmn_split *sp = load(FMN_SPLIT_TRAIN);
+    const uint8_t *labels = fmn_split_labels(sp);
+    fmn_items all = fmn_items_range(0, 60000);
+    uint32_t *val = malloc(6000 * sizeof *val);
+    uint32_t *rest = malloc(54000 * sizeof *rest);
+    assert_non_null(val);
+    assert_non_null(rest);
+    fmn_error err;
+    if (fmn_select_stratified(sp, all, 600, 42, val, 6000, rest, 54000,
+                              &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    unsigned vc[10] = {0}, rc[10] = {0};
+    uint8_t *seen = calloc(60000, 1);
+    assert_non_null(seen);
+    for (size_t i = 0; i < 6000; i++)
+        vc[labels[val[i]]]++, seen[val[i]]++;
+    for (size_t i = 0; i < 54000; i++)
+        rc[labels[rest[i]]]++, seen[rest[i]]++;
+    for (int c = 0; c < 10; c++) {
+        assert_int_equal(vc[c], 600);
+        assert_int_equal(rc[c], 5400);
+    }
+    for (size_t i = 0; i < 60000; i++)
+        assert_int_equal(seen[i], 1);
+
+    /* one shuffled epoch of batches of 64: every image once */
+    memset(seen, 0, 60000);
+    fmn_batch_options o = {64, 1, 42, 0, 0};
+    fmn_batcher *b;
+    assert_int_equal(fmn_batcher_new(sp, all, &o, &b, &err), FMN_OK);
+    assert_int_equal(fmn_batcher_num_batches(b), 938);
+    float *x = malloc(64 * 784 * sizeof *x);
+    assert_non_null(x);
+    double sum = 0;
+    fmn_batch batch;
+    size_t n = 0;
+    while (fmn_batcher_next(b, &batch)) {
+        for (size_t i = 0; i < batch.count; i++)
+            seen[batch.items.indices[i]]++;
+        assert_int_equal(fmn_images_to_float(batch.images,
+                                             fmn_items_range(0, batch.count),
+                                             NULL, FMN_LAYOUT_NCHW, x,
+                                             64 * 784, &err), FMN_OK);
+        for (size_t i = 0; i < batch.count * 784; i++)
+            sum += x[i];
+        n += batch.count;
+    }
+    assert_int_equal(n, 60000);
+    for (size_t i = 0; i < 60000; i++)
+        assert_int_equal(seen[i], 1);
+    /* floats of v/255 summed: the exact sum / 255 within rounding */
+    double want = 3431114169.0 / 255.0;
+    assert_true(fabs(sum - want) < want * 1e-7);
+    fmn_batcher_free(b);
+    free(x);
+    free(seen);
+    free(val);
+    free(rest);
+    fmn_split_free(sp);
+}
+
 int main(void)
 {
     const char *dirs[2] = {getenv("FMNIST_DATA"), DEBIAN_DIR};
@@ -197,6 +265,7 @@ int main(void)
         cmocka_unit_test(real_test_split_has_the_known_answers),
         cmocka_unit_test(real_copies_are_identified_by_content),
         cmocka_unit_test(real_range_equals_the_slice_of_a_full_load),
+        cmocka_unit_test(real_training_calls),
     };
     int ran = 0, failed = 0;
     for (int i = 0; i < 2; i++) {

@@ -50,4 +50,55 @@ if [ -d /usr/share/datasets/fashion-mnist ]; then
 else
   echo "(not run: no /usr/share/datasets/fashion-mnist)"
 fi
+
+# README blocks between <!-- NAME:begin --> and <!-- NAME:end -->, fences cut
+readme_block() {
+  sed -n "/<!-- $1:begin -->/,/<!-- $1:end -->/p" "$src/README.md" | sed '/^<!--/d; /^```/d'
+}
+# run_accuracy PROGRAM: the example on the real data, above 80%
+run_accuracy() {
+  local rc=0
+  LD_LIBRARY_PATH="$libdir" bash "$src/tests/example_test.sh" "$1" 0.80 1.0 || rc=$?
+  if [ "$rc" -eq 77 ]; then echo "(not run: no dataset)"; elif [ "$rc" -ne 0 ]; then exit 1; fi
+}
+
+echo "== the README's training program: load, shuffle, batch, convert"
+readme_block train-example >"$tmp/train.c"
+[ -s "$tmp/train.c" ] || { echo "README.md has no train-example block"; exit 1; }
+# shellcheck disable=SC2086
+"$cc" -std=c11 -Wall -Wextra -Werror $flags "$tmp/train.c" -o "$tmp/train" $libs
+data=${FMNIST_DATA:-}
+[ -n "$data" ] && [ -d "$data" ] || data=/usr/share/datasets/fashion-mnist
+if [ -d "$data" ]; then
+  out=$(LD_LIBRARY_PATH="$libdir" "$tmp/train" "$data")
+  echo "$out"
+  [ "$out" = "epoch 0: first batch starts with image 36651, label 5
+938 batches, mean pixel 0.2860406 on [0,1]" ] || { echo "the training program printed something else"; exit 1; }
+else
+  echo "(not run: no dataset)"
+fi
+
+echo "== tools/example_softmax.c built with the README's CMakeLists.txt"
+mkdir "$tmp/softmax-cmake"
+readme_block consumer-cmake >"$tmp/softmax-cmake/CMakeLists.txt"
+grep -q find_package "$tmp/softmax-cmake/CMakeLists.txt" || { echo "README.md has no consumer-cmake block"; exit 1; }
+cp "$src/tools/example_softmax.c" "$tmp/softmax-cmake/"
+cmake -S "$tmp/softmax-cmake" -B "$tmp/softmax-cmake/build" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$cc" >/dev/null
+cmake --build "$tmp/softmax-cmake/build" >/dev/null
+run_accuracy "$tmp/softmax-cmake/build/example_softmax"
+
+echo "== tools/example_softmax.c built with the README's pkg-config command"
+mkdir "$tmp/softmax-pc"
+cp "$src/tools/example_softmax.c" "$tmp/softmax-pc/"
+cmd=$(readme_block consumer-pkgconfig)
+case "$cmd" in "cc "*) ;; *) echo "README.md's consumer-pkgconfig block is not a cc command: $cmd"; exit 1 ;; esac
+cmd="\"\$cc\" ${cmd#cc }"
+if [ -z "$(find "$libdir" -maxdepth 1 -name 'libfmnist.so*' -print -quit)" ]; then
+  cmd=${cmd//--libs fmnist/--static --libs fmnist}
+fi
+echo "$cmd"
+(cd "$tmp/softmax-pc" && eval "$cmd")
+run_accuracy "$tmp/softmax-pc/example_softmax"
+
 echo "consumer: built and ran with find_package and with pkg-config"
