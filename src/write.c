@@ -255,7 +255,7 @@ fmn_status fmn_split_write(const fmn_split *split, fmn_items items,
     s.ctx = ctx;
     s.gzip = format == FMN_FORMAT_IDX_GZ;
     s.buf = malloc(SINK_SIZE);
-    if (s.gzip) {
+    if (s.buf && s.gzip) {
         s.zbuf = malloc(SINK_SIZE);
         /* windowBits 15 + 16: a gzip wrapper, no name, mtime 0 */
         if (s.zbuf && deflateInit2(&s.z, 6, Z_DEFLATED, 15 + 16, 8,
@@ -265,6 +265,7 @@ fmn_status fmn_split_write(const fmn_split *split, fmn_items items,
         }
     }
     if (!s.buf || (s.gzip && !s.zbuf)) {
+        /* (deflateInit2 frees what it allocated when it fails) */
         free(s.buf);
         free(s.zbuf);
         return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,

@@ -216,6 +216,55 @@ static fmn_status dir_both(fmn_error *err)
     return st;
 }
 
+/* The training-side calls and the writers, on a split loaded beforehand. */
+static fmn_split *g_split;
+
+static fmn_status batcher(fmn_error *err)
+{
+    fmn_batch_options o = {7, 1, 42, 0, 0}; /* shuffled: gathers */
+    fmn_batcher *b = (fmn_batcher *)(uintptr_t)1;
+    fmn_status st = fmn_batcher_new(g_split, fmn_items_range(0, SPLIT_N), &o,
+                                    &b, err);
+    if (st != FMN_OK && b)
+        fail_msg("*out not NULL on failure");
+    fmn_batch batch;
+    while (b && fmn_batcher_next(b, &batch))
+        ;
+    fmn_batcher_free(b);
+    return st;
+}
+
+static fmn_status stratified(fmn_error *err)
+{
+    uint32_t val[20], rest[SPLIT_N];
+    return fmn_select_stratified(g_split, fmn_items_range(0, SPLIT_N), 2, 1,
+                                 val, 20, rest, SPLIT_N, err);
+}
+
+static int discard(void *ctx, const void *p, size_t n)
+{
+    (void)ctx;
+    (void)p;
+    (void)n;
+    return 0;
+}
+
+static fmn_status write_gz(fmn_error *err)
+{
+    return fmn_split_write(g_split, fmn_items_range(0, SPLIT_N),
+                           FMN_FORMAT_IDX_GZ, FMN_FILE_IMAGES, discard, NULL,
+                           err);
+}
+
+static char *g_out; /* a file that fmn_split_save replaces */
+
+static fmn_status save_npy(fmn_error *err)
+{
+    return fmn_split_save(g_split, fmn_items_range(0, SPLIT_N),
+                          FMN_FORMAT_IDX_GZ, FMN_FILE_IMAGES, g_out,
+                          FMN_SAVE_OVERWRITE, err);
+}
+
 static void sweep(load_fn fn, const char *what)
 {
     fmn_error err;
@@ -260,6 +309,10 @@ static void alloc_sweep_split_memory(void **s) { (void)s; sweep(split_memory, "f
 static void alloc_sweep_split_range(void **s) { (void)s; sweep(split_range, "fmn_split_load_range"); }
 static void alloc_sweep_dir_both(void **s) { (void)s; sweep(dir_both, "fmn_dir_load_both"); }
 static void alloc_sweep_dir(void **s) { (void)s; sweep(dir_split, "fmn_dir_open + fmn_dir_load_split"); }
+static void alloc_sweep_batcher(void **s) { (void)s; sweep(batcher, "fmn_batcher_new (shuffled)"); }
+static void alloc_sweep_stratified(void **s) { (void)s; sweep(stratified, "fmn_select_stratified"); }
+static void alloc_sweep_write_gz(void **s) { (void)s; sweep(write_gz, "fmn_split_write (gzipped IDX)"); }
+static void alloc_sweep_save(void **s) { (void)s; sweep(save_npy, "fmn_split_save"); }
 
 int main(void)
 {
@@ -290,6 +343,8 @@ int main(void)
     bad.data[bad.size - 8] ^= 1;
     g_bad = write_file(g_dir, "bad.gz", bad.data, bad.size);
     free(bad.data);
+    g_split = split_make();
+    g_out = write_file(g_dir, "out.gz", "", 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alloc_sweep_idx_memory_raw),
         cmocka_unit_test(alloc_sweep_idx_memory_gz),
@@ -302,12 +357,18 @@ int main(void)
         cmocka_unit_test(alloc_sweep_split_range),
         cmocka_unit_test(alloc_sweep_dir),
         cmocka_unit_test(alloc_sweep_dir_both),
+        cmocka_unit_test(alloc_sweep_batcher),
+        cmocka_unit_test(alloc_sweep_stratified),
+        cmocka_unit_test(alloc_sweep_write_gz),
+        cmocka_unit_test(alloc_sweep_save),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(g_raw);
     free(g_gz);
     free(g_labels);
     free(g_bad);
+    free(g_out);
+    fmn_split_free(g_split);
     tmpdir_remove(g_dir);
     free(g_raw_bytes.data);
     free(g_gz_bytes.data);
