@@ -46,11 +46,15 @@ extern "C" {
 #endif
 
 /* Returns the library's version, FMN_VERSION_STRING of the build that made
- * it (which may differ from the header you compiled against). Never NULL. */
+ * it (which may differ from the header you compiled against). Never NULL.
+ *     printf("libfmnist %s\n", fmn_version());
+ */
 FMN_API const char *fmn_version(void);
 
 /* Which inflater and CRC-32 this build uses, e.g. "inflate: ISA-L igzip;
- * CRC-32: ISA-L" or "inflate: zlib; CRC-32: zlib". Never NULL. */
+ * CRC-32: ISA-L" or "inflate: zlib; CRC-32: zlib". Never NULL.
+ *     puts(fmn_build_info());
+ */
 FMN_API const char *fmn_build_info(void);
 
 /* ------------------------------------------------------------------------ */
@@ -93,7 +97,9 @@ typedef enum fmn_status {
 } fmn_status;
 
 /* Returns a short English description of `status`. Never NULL; unknown
- * values give "unknown status". Thread-safe. */
+ * values give "unknown status". Thread-safe.
+ *     fprintf(stderr, "%s\n", fmn_strerror(st)); // "IDX data is truncated"
+ */
 FMN_API const char *fmn_strerror(fmn_status status);
 
 #define FMN_NO_OFFSET UINT64_MAX
@@ -122,11 +128,15 @@ typedef enum fmn_dtype {
     FMN_DTYPE_F64 = 0x0E
 } fmn_dtype;
 
-/* Size of one element in bytes (1, 2, 4 or 8), or 0 for an invalid code. */
+/* Size of one element in bytes (1, 2, 4 or 8), or 0 for an invalid code.
+ *     size_t bytes = (size_t)a.count * fmn_dtype_size(a.dtype);
+ */
 FMN_API size_t fmn_dtype_size(fmn_dtype dtype);
 
 /* NumPy-style name: "uint8", "int8", "int16", "int32", "float32",
- * "float64"; "invalid" for any other value. Never NULL. */
+ * "float64"; "invalid" for any other value. Never NULL.
+ *     printf("%s\n", fmn_dtype_name(a.dtype)); // "uint8"
+ */
 FMN_API const char *fmn_dtype_name(fmn_dtype dtype);
 
 /* ------------------------------------------------------------------------ */
@@ -151,19 +161,27 @@ typedef enum fmn_file_kind {
     FMN_FILE_LABELS = 2
 } fmn_file_kind;
 
-/* "fashion-mnist", "mnist", "kmnist"; NULL for FMN_DATASET_UNKNOWN. */
+/* "fashion-mnist", "mnist", "kmnist"; NULL for FMN_DATASET_UNKNOWN.
+ *     fmn_dataset_name(fmn_split_dataset(sp)) // "fashion-mnist"
+ */
 FMN_API const char *fmn_dataset_name(fmn_dataset dataset);
 
-/* "train" or "test"; NULL for FMN_SPLIT_UNKNOWN. */
+/* "train" or "test"; NULL for FMN_SPLIT_UNKNOWN.
+ *     fmn_split_name(FMN_SPLIT_TEST) // "test"
+ */
 FMN_API const char *fmn_split_name(fmn_split_id split);
 
-/* Number of classes of a known dataset (10), or 0 if unknown. */
+/* Number of classes of a known dataset (10), or 0 if unknown.
+ *     fmn_dataset_num_classes(FMN_DATASET_MNIST) // 10
+ */
 FMN_API unsigned fmn_dataset_num_classes(fmn_dataset dataset);
 
 /* Name of class `label` of `dataset`: Fashion-MNIST's as published
  * ("T-shirt/top", ..., "Ankle boot"), MNIST's "0".."9", KMNIST's romanized
  * names ("o", "ki", ...). NULL for an unknown dataset or label. Static
- * storage; thread-safe. */
+ * storage; thread-safe.
+ *     fmn_class_name(FMN_DATASET_FASHION_MNIST, 9) // "Ankle boot"
+ */
 FMN_API const char *fmn_class_name(fmn_dataset dataset, unsigned label);
 
 /* ------------------------------------------------------------------------ */
@@ -189,7 +207,11 @@ typedef struct fmn_options {
     fmn_dataset dataset;
 } fmn_options;
 
-/* Sets every field of *opt to its default. */
+/* Sets every field of *opt to its default.
+ *     fmn_options opt;
+ *     fmn_options_init(&opt);
+ *     opt.max_bytes = (uint64_t)4 << 30; // accept files up to 4 GiB
+ */
 FMN_API void fmn_options_init(fmn_options *opt);
 
 /* ------------------------------------------------------------------------ */
@@ -249,13 +271,20 @@ typedef struct fmn_idx fmn_idx;
  *   err   optional failure details.
  * Returns FMN_OK, or the first problem found: FMN_ERR_NOT_FOUND,
  * FMN_ERR_IS_DIRECTORY, FMN_ERR_IO, a format or gzip error, FMN_ERR_NOMEM,
- * FMN_ERR_TOO_LARGE. */
+ * FMN_ERR_TOO_LARGE.
+ *     fmn_idx *idx;
+ *     fmn_error err;
+ *     if (fmn_idx_load_file("t10k-labels-idx1-ubyte.gz", NULL, &idx, &err))
+ *         fprintf(stderr, "%s\n", err.message);
+ */
 FMN_API fmn_status fmn_idx_load_file(const char *path, const fmn_options *opt,
                                      fmn_idx **out, fmn_error *err);
 
 /* As fmn_idx_load_file, from `size` bytes at `data` (not retained; may be
  * freed once the call returns). `name` labels messages and info->path; NULL
- * means "<memory>". */
+ * means "<memory>".
+ *     fmn_idx_load_memory(bytes, size, "download", NULL, &idx, &err);
+ */
 FMN_API fmn_status fmn_idx_load_memory(const void *data, size_t size,
                                        const char *name,
                                        const fmn_options *opt, fmn_idx **out,
@@ -267,19 +296,30 @@ FMN_API fmn_status fmn_idx_load_memory(const void *data, size_t size,
  * item requested, so trailing bytes and the gzip CRC are checked only if
  * that reaches the end of the stream, and the file is not identified
  * (info->complete is 0). Fails with FMN_ERR_RANGE when the
- * range is not inside the file. */
+ * range is not inside the file.
+ *     fmn_idx_load_file_range(path, 100, 10, NULL, &idx, &err); // 100-109
+ */
 FMN_API fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
                                            uint64_t count,
                                            const fmn_options *opt,
                                            fmn_idx **out, fmn_error *err);
 
-/* The decoded array. Valid until fmn_idx_free(idx). */
+/* The decoded array. Valid until fmn_idx_free(idx).
+ *     fmn_array a = fmn_idx_array(idx);
+ *     for (size_t i = 0; i < a.ndim; i++)
+ *         printf(" %u", (unsigned)a.dims[i]); // " 10000 28 28"
+ */
 FMN_API fmn_array fmn_idx_array(const fmn_idx *idx);
 
-/* What is known about the file. Valid until fmn_idx_free(idx). */
+/* What is known about the file. Valid until fmn_idx_free(idx).
+ *     if (fmn_idx_info(idx)->release == FMN_RELEASE_IDENTICAL)
+ *         puts("the published file, byte for byte");
+ */
 FMN_API const fmn_file_info *fmn_idx_info(const fmn_idx *idx);
 
-/* Frees the handle and its data. NULL is a no-op. */
+/* Frees the handle and its data. NULL is a no-op.
+ *     fmn_idx_free(idx);
+ */
 FMN_API void fmn_idx_free(fmn_idx *idx);
 
 /* ------------------------------------------------------------------------ */
@@ -302,13 +342,20 @@ typedef struct fmn_split fmn_split;
  * from the files' content. Either file may be gzipped or raw.
  * Errors: those of fmn_idx_load_file, plus FMN_ERR_NOT_IMAGES,
  * FMN_ERR_NOT_LABELS, FMN_ERR_COUNT_MISMATCH, FMN_ERR_BAD_LABEL and
- * FMN_ERR_MISMATCHED_PAIR (files identified as different releases). */
+ * FMN_ERR_MISMATCHED_PAIR (files identified as different releases).
+ *     fmn_split *train;
+ *     fmn_split_load("train-images-idx3-ubyte.gz",
+ *                    "train-labels-idx1-ubyte.gz", NULL, &train, &err);
+ */
 FMN_API fmn_status fmn_split_load(const char *images_path,
                                   const char *labels_path,
                                   const fmn_options *opt, fmn_split **out,
                                   fmn_error *err);
 
-/* As fmn_split_load for in-memory files. The names may be NULL. */
+/* As fmn_split_load for in-memory files. The names may be NULL.
+ *     fmn_split_load_memory(img, img_size, NULL, lab, lab_size, NULL, NULL,
+ *                           &sp, &err);
+ */
 FMN_API fmn_status fmn_split_load_memory(const void *images, size_t images_size,
                                          const char *images_name,
                                          const void *labels, size_t labels_size,
@@ -319,45 +366,68 @@ FMN_API fmn_status fmn_split_load_memory(const void *images, size_t images_size,
 /* Loads items [start, start + count) of a split. The labels file is read
  * whole (it is small) and identifies the dataset; the images file is decoded
  * only up to the last image requested. FMN_ERR_RANGE when the range is not
- * inside the split. */
+ * inside the split.
+ *     fmn_split_load_range(images, labels, 0, 100, NULL, &first100, &err);
+ */
 FMN_API fmn_status fmn_split_load_range(const char *images_path,
                                         const char *labels_path,
                                         uint64_t start, uint64_t count,
                                         const fmn_options *opt,
                                         fmn_split **out, fmn_error *err);
 
-/* The images: N x H x W uint8. */
+/* The images: N x H x W uint8.
+ *     fmn_images im = fmn_split_images(sp);
+ *     const uint8_t *image7 = im.data + 7 * im.height * im.width;
+ */
 FMN_API fmn_images fmn_split_images(const fmn_split *split);
 
-/* The N labels, one byte each. NULL when N is 0. */
+/* The N labels, one byte each. NULL when N is 0.
+ *     uint8_t label7 = fmn_split_labels(sp)[7];
+ */
 FMN_API const uint8_t *fmn_split_labels(const fmn_split *split);
 
-/* Number of items N. */
+/* Number of items N.
+ *     for (size_t i = 0; i < fmn_split_count(sp); i++) ...
+ */
 FMN_API size_t fmn_split_count(const fmn_split *split);
 
-/* Index in the files of item 0 (the `start` of a range load, else 0). */
+/* Index in the files of item 0 (the `start` of a range load, else 0).
+ *     // after fmn_split_load_range(..., 500, 10, ...): 500
+ */
 FMN_API uint64_t fmn_split_first_index(const fmn_split *split);
 
-/* The dataset, from options or content; FMN_DATASET_UNKNOWN if neither. */
+/* The dataset, from options or content; FMN_DATASET_UNKNOWN if neither.
+ *     if (fmn_split_dataset(sp) == FMN_DATASET_FASHION_MNIST) ...
+ */
 FMN_API fmn_dataset fmn_split_dataset(const fmn_split *split);
 
-/* Train or test, when identified by content; else FMN_SPLIT_UNKNOWN. */
+/* Train or test, when identified by content; else FMN_SPLIT_UNKNOWN.
+ *     fmn_split_name(fmn_split_id_of(sp)) // "train"
+ */
 FMN_API fmn_split_id fmn_split_id_of(const fmn_split *split);
 
-/* The class count labels were checked against. */
+/* The class count labels were checked against.
+ *     float *y = malloc(n * fmn_split_num_classes(sp) * sizeof *y);
+ */
 FMN_API unsigned fmn_split_num_classes(const fmn_split *split);
 
 /* Class name of `label` for this split's dataset, or NULL when the dataset
- * is unknown or the label out of range. */
+ * is unknown or the label out of range.
+ *     fmn_split_class_name(sp, fmn_split_labels(sp)[0]) // "Ankle boot"
+ */
 FMN_API const char *fmn_split_class_name(const fmn_split *split,
                                          unsigned label);
 
 /* Info on the images (FMN_FILE_IMAGES) or labels (FMN_FILE_LABELS) file;
- * NULL for any other kind. */
+ * NULL for any other kind.
+ *     printf("%08x\n", (unsigned)fmn_split_file(sp, FMN_FILE_IMAGES)->crc32);
+ */
 FMN_API const fmn_file_info *fmn_split_file(const fmn_split *split,
                                             fmn_file_kind kind);
 
-/* Frees the split. NULL is a no-op. */
+/* Frees the split. NULL is a no-op.
+ *     fmn_split_free(sp);
+ */
 FMN_API void fmn_split_free(fmn_split *split);
 
 /* ------------------------------------------------------------------------ */
@@ -373,17 +443,24 @@ typedef struct fmn_dir fmn_dir;
  * Errors: FMN_ERR_NOT_FOUND, FMN_ERR_IO (not a directory, or unreadable),
  * FMN_ERR_NO_DATASET (nothing recognised), FMN_ERR_AMBIGUOUS (two
  * candidates for one file, e.g. MNIST and EMNIST side by side), FMN_ERR_NOMEM.
+ *     fmn_dir *dir;
+ *     if (fmn_dir_open("/usr/share/datasets/fashion-mnist", &dir, &err))
+ *         fprintf(stderr, "%s\n", err.message);
  */
 FMN_API fmn_status fmn_dir_open(const char *path, fmn_dir **out,
                                 fmn_error *err);
 
 /* Path of the file for (`split`, `kind`), or NULL if the directory has
- * none. Valid until fmn_dir_free(dir). */
+ * none. Valid until fmn_dir_free(dir).
+ *     const char *p = fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_LABELS);
+ */
 FMN_API const char *fmn_dir_path(const fmn_dir *dir, fmn_split_id split,
                                  fmn_file_kind kind);
 
 /* Loads `split` found by fmn_dir_open. FMN_ERR_NOT_FOUND when the
- * directory lacks its images or labels file (the message names which). */
+ * directory lacks its images or labels file (the message names which).
+ *     fmn_dir_load_split(dir, FMN_SPLIT_TRAIN, NULL, &train, &err);
+ */
 FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                                       const fmn_options *opt, fmn_split **out,
                                       fmn_error *err);
@@ -397,14 +474,18 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
  * Returns FMN_OK when every split present loaded, else the train split's
  * failure if it failed, else the test split's; a split that failed is
  * NULL while the other may still be loaded (then free it). Without a
- * thread to be had, the splits load one after the other. */
+ * thread to be had, the splits load one after the other.
+ *     fmn_dir_load_both(dir, NULL, &train, &test, &err, &test_err);
+ */
 FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,
                                      const fmn_options *opt,
                                      fmn_split **train, fmn_split **test,
                                      fmn_error *train_err,
                                      fmn_error *test_err);
 
-/* Frees the directory handle. NULL is a no-op. */
+/* Frees the directory handle. NULL is a no-op.
+ *     fmn_dir_free(dir);
+ */
 FMN_API void fmn_dir_free(fmn_dir *dir);
 
 /* ------------------------------------------------------------------------ */
@@ -424,12 +505,18 @@ typedef struct fmn_pixel_stats {
 } fmn_pixel_stats;
 
 /* Adds `n` values at `pixels` to `histogram` (256 counters, which the
- * caller zeroes first). Thread-safe for distinct histograms. */
+ * caller zeroes first). Thread-safe for distinct histograms.
+ *     uint64_t hist[256] = {0};
+ *     fmn_histogram_add(hist, im.data, im.count * im.height * im.width);
+ */
 FMN_API void fmn_histogram_add(uint64_t histogram[256], const uint8_t *pixels,
                                size_t n);
 
 /* The statistics of the values counted in `histogram`. Divide mean and std
- * by 255 for the [0,1] scale. */
+ * by 255 for the [0,1] scale.
+ *     fmn_pixel_stats st = fmn_histogram_stats(hist);
+ *     printf("mean %.7f on [0,1]\n", st.mean / 255);
+ */
 FMN_API fmn_pixel_stats fmn_histogram_stats(const uint64_t histogram[256]);
 
 /* ------------------------------------------------------------------------ */
@@ -455,14 +542,20 @@ static inline fmn_items fmn_items_range(size_t start, size_t count)
     return it;
 }
 
-/* The listed items, in the listed order (repeats allowed). */
+/* The listed items, in the listed order (repeats allowed).
+ *     uint32_t pick[3] = {0, 5, 9};
+ *     fmn_items it = fmn_items_list(pick, 3);
+ */
 static inline fmn_items fmn_items_list(const uint32_t *indices, size_t count)
 {
     fmn_items it = {indices, 0, count};
     return it;
 }
 
-/* Item `i` of `items` (i < items.count). */
+/* Item `i` of `items` (i < items.count).
+ *     for (size_t i = 0; i < it.count; i++)
+ *         use(fmn_items_at(it, i));
+ */
 static inline size_t fmn_items_at(fmn_items items, size_t i)
 {
     return items.indices ? (size_t)items.indices[i] : items.start + i;
@@ -527,15 +620,22 @@ typedef struct fmn_rng {
 } fmn_rng;
 
 /* Seeds `rng` exactly as the reference pcg32_srandom_r(rng, seed, stream)
- * does. Seed 42 stream 54 gives 0xa15c02b7, 0x7b47f409, 0xba1d3330, ... */
+ * does. Seed 42 stream 54 gives 0xa15c02b7, 0x7b47f409, 0xba1d3330, ...
+ *     fmn_rng rng;
+ *     fmn_rng_seed(&rng, 42, 54);
+ */
 FMN_API void fmn_rng_seed(fmn_rng *rng, uint64_t seed, uint64_t stream);
 
-/* The next 32 random bits (pcg32_random_r). */
+/* The next 32 random bits (pcg32_random_r).
+ *     uint32_t bits = fmn_rng_next(&rng);
+ */
 FMN_API uint32_t fmn_rng_next(fmn_rng *rng);
 
 /* A uniform number in [0, bound), without modulo bias: outputs below
  * (2^32 - bound) % bound are skipped (pcg32_boundedrand_r). 0 when bound
- * is 0. */
+ * is 0.
+ *     size_t k = fmn_rng_below(&rng, 60000); // a random index
+ */
 FMN_API uint32_t fmn_rng_below(fmn_rng *rng, uint32_t bound);
 
 /* Shuffles values[0 .. n) in place by Fisher-Yates: for i from n-1 down to
@@ -591,7 +691,12 @@ typedef struct fmn_batcher fmn_batcher;
  * whole split). It copies the item list and, unless views_only, allocates
  * one batch of pixels; nothing is allocated per batch. The split must
  * outlive the batcher. `opt` NULL means batch_size 64, in order, keep the
- * last batch. FMN_ERR_RANGE for items outside the split. */
+ * last batch. FMN_ERR_RANGE for items outside the split.
+ *     fmn_batch_options o = {.batch_size = 128, .shuffle = 1, .seed = 42};
+ *     fmn_batcher *b;
+ *     fmn_batcher_new(train, fmn_items_range(0, fmn_split_count(train)), &o,
+ *                     &b, &err);
+ */
 FMN_API fmn_status fmn_batcher_new(const fmn_split *split, fmn_items items,
                                    const fmn_batch_options *opt,
                                    fmn_batcher **out, fmn_error *err);
@@ -608,16 +713,24 @@ FMN_API fmn_status fmn_batcher_new(const fmn_split *split, fmn_items items,
 FMN_API int fmn_batcher_next(fmn_batcher *b, fmn_batch *batch);
 
 /* Restarts at the first batch of `epoch`: the order depends only on
- * (seed, epoch), so training can resume where it stopped. */
+ * (seed, epoch), so training can resume where it stopped.
+ *     fmn_batcher_seek_epoch(b, 7); // resume at epoch 7
+ */
 FMN_API void fmn_batcher_seek_epoch(fmn_batcher *b, uint64_t epoch);
 
-/* The epoch the next batch belongs to. */
+/* The epoch the next batch belongs to.
+ *     printf("epoch %llu\n", (unsigned long long)fmn_batcher_epoch(b));
+ */
 FMN_API uint64_t fmn_batcher_epoch(const fmn_batcher *b);
 
-/* Batches per epoch: ceil(n / batch_size), or floor with drop_last. */
+/* Batches per epoch: ceil(n / batch_size), or floor with drop_last.
+ *     fmn_batcher_num_batches(b) // 469 for 60,000 items in batches of 128
+ */
 FMN_API size_t fmn_batcher_num_batches(const fmn_batcher *b);
 
-/* Frees the batcher. NULL is a no-op. */
+/* Frees the batcher. NULL is a no-op.
+ *     fmn_batcher_free(b);
+ */
 FMN_API void fmn_batcher_free(fmn_batcher *b);
 
 /* ------------------------------------------------------------------------ */
@@ -633,7 +746,9 @@ typedef struct fmn_scale {
 
 /* Statistics over the pixels of `items` of `images` (a split's or a
  * batch's), exact integer sums as fmn_histogram_stats(). FMN_ERR_RANGE for
- * items outside `images`. */
+ * items outside `images`.
+ *     fmn_images_pixel_stats(fmn_split_images(sp), boots, &st, &err);
+ */
 FMN_API fmn_status fmn_images_pixel_stats(fmn_images images, fmn_items items,
                                           fmn_pixel_stats *out,
                                           fmn_error *err);
@@ -653,7 +768,10 @@ typedef enum fmn_layout {
 } fmn_layout;
 
 /* Writes the shape of `n` images of `images` in `layout` to shape[] and
- * returns the number of dimensions (3 or 4; 0 for an unknown layout). */
+ * returns the number of dimensions (3 or 4; 0 for an unknown layout).
+ *     size_t shape[4], nd = fmn_float_shape(im, 64, FMN_LAYOUT_NCHW, shape);
+ *     // nd 4, shape 64 x 1 x 28 x 28
+ */
 FMN_API size_t fmn_float_shape(fmn_images images, size_t n, fmn_layout layout,
                                size_t shape[4]);
 
@@ -713,7 +831,15 @@ typedef int (*fmn_write_fn)(void *ctx, const void *data, size_t size);
 /* Writes the images file (kind FMN_FILE_IMAGES) or the labels file
  * (FMN_FILE_LABELS) of `items` of `split` in `format` through `write`,
  * in 64 KiB pieces. FMN_ERR_INVALID_ARGUMENT for a PGM labels file,
- * FMN_ERR_RANGE, FMN_ERR_WRITE (the callback failed), FMN_ERR_NOMEM. */
+ * FMN_ERR_RANGE, FMN_ERR_WRITE (the callback failed), FMN_ERR_NOMEM.
+ *     static int to_file(void *f, const void *p, size_t n)
+ *     {
+ *         return fwrite(p, 1, n, f) == n ? 0 : -1;
+ *     }
+ *     ...
+ *     fmn_split_write(sp, all, FMN_FORMAT_CSV, FMN_FILE_IMAGES, to_file,
+ *                     stdout, &err);
+ */
 FMN_API fmn_status fmn_split_write(const fmn_split *split, fmn_items items,
                                    fmn_format format, fmn_file_kind kind,
                                    fmn_write_fn write, void *ctx,
