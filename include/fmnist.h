@@ -323,6 +323,55 @@ FMN_API const fmn_file_info *fmn_idx_info(const fmn_idx *idx);
 FMN_API void fmn_idx_free(fmn_idx *idx);
 
 /* ------------------------------------------------------------------------ */
+/* Reading a file larger than memory, item by item.                         */
+
+typedef struct fmn_reader fmn_reader;
+
+/* Opens the IDX file at `path` (gzipped or raw) and reads its header, for
+ * reading its items a few at a time in constant memory: no byte limit
+ * applies, since nothing is allocated by the file's size. The checks of a
+ * load are made as the data passes; when the last item has been read,
+ * the end is checked (no trailing bytes, every gzip trailer) and the
+ * content identified (fmn_reader_info). Errors: those of
+ * fmn_idx_load_file's header checks, FMN_ERR_TRUNCATED for a raw file
+ * shorter than its header declares.
+ *     fmn_reader *r;
+ *     if (fmn_reader_open("huge-images-idx3-ubyte", &r, &err)) ... */
+FMN_API fmn_status fmn_reader_open(const char *path, fmn_reader **out,
+                                   fmn_error *err);
+
+/* The file's shape: dtype, ndim, dims and count as the header declares
+ * them; data is NULL and nbytes the payload size (SIZE_MAX if larger).
+ *     fmn_array a = fmn_reader_shape(r); // a.dims[0] items */
+FMN_API fmn_array fmn_reader_shape(const fmn_reader *r);
+
+/* Bytes of one item (the product of the dims after the first, times the
+ * element size): 784 for 28x28 uint8 images.
+ *     uint8_t *buf = malloc(1024 * fmn_reader_item_bytes(r)); */
+FMN_API size_t fmn_reader_item_bytes(const fmn_reader *r);
+
+/* Reads the next min(max_items, items left) items into dst (room for
+ * max_items * fmn_reader_item_bytes(r) bytes), in host byte order, and
+ * sets *got to their number: 0 once every item has been read. The call
+ * that reads the last item also checks the end of the file and fails if
+ * anything is wrong there. FMN_ERR_TRUNCATED when the data ends early,
+ * gzip errors as they are met.
+ *     size_t n;
+ *     while (fmn_reader_read(r, buf, 1024, &n, &err) == FMN_OK && n > 0)
+ *         use(buf, n);   // then check the status of the last call */
+FMN_API fmn_status fmn_reader_read(fmn_reader *r, void *dst, size_t max_items,
+                                   size_t *got, fmn_error *err);
+
+/* What is known about the file: compression and size at once; after the
+ * last item, complete is 1 with the CRC-32, decoded size and release.
+ *     if (fmn_reader_info(r)->complete) ... */
+FMN_API const fmn_file_info *fmn_reader_info(const fmn_reader *r);
+
+/* Closes the file and frees the reader. NULL is a no-op.
+ *     fmn_reader_free(r); */
+FMN_API void fmn_reader_free(fmn_reader *r);
+
+/* ------------------------------------------------------------------------ */
 /* A split: an images file and a labels file.                               */
 
 /* Read-only view of a split's images: count x height x width uint8 pixels,

@@ -78,7 +78,7 @@ static uint32_t be32(const uint8_t *p)
 }
 
 /* Big-endian file order to host order, in place. */
-static void to_host_order(void *data, size_t nbytes, size_t elem)
+void fmni_to_host_order(void *data, size_t nbytes, size_t elem)
 {
     uint8_t *p = data;
     if (elem == 2) {
@@ -203,18 +203,7 @@ static fmn_status skip_bytes(fmni_stream *s, uint64_t n, uint64_t *got,
     return FMN_OK;
 }
 
-typedef struct header {
-    uint8_t magic[4];
-    fmn_dtype dtype;
-    size_t elem;
-    size_t ndim;
-    uint32_t *dims;
-    size_t header_len;
-    uint64_t count;    /* product of dims */
-    uint64_t payload;  /* count * elem */
-} header;
-
-static fmn_status read_header(fmni_stream *s, header *h, fmn_error *err)
+fmn_status fmni_read_header(fmni_stream *s, fmni_header *h, fmn_error *err)
 {
     const char *name = s->src.name;
     size_t got;
@@ -315,8 +304,8 @@ static fmn_status read_header(fmni_stream *s, header *h, fmn_error *err)
 }
 
 /* Refuses a claim the input cannot possibly supply, before allocating. */
-static fmn_status check_supply(const fmni_stream *s, const header *h,
-                               uint64_t need_end, fmn_error *err)
+fmn_status fmni_check_supply(const fmni_stream *s, const fmni_header *h,
+                             uint64_t need_end, fmn_error *err)
 {
     const fmni_src *src = &s->src;
     if (!src->size_known)
@@ -345,19 +334,37 @@ static fmn_status check_supply(const fmni_stream *s, const header *h,
     return FMN_OK;
 }
 
+fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
+                          uint64_t have, fmn_error *err)
+{
+    uint64_t end = h->header_len + have;
+    uint64_t item_bytes = h->dims[0] ? h->payload / h->dims[0] : 0;
+    char dims[96];
+    format_dims(dims, sizeof dims, h->dims, h->ndim);
+    return fmni_fail(err, FMN_ERR_TRUNCATED, s->src.name, end, s->gz != NULL,
+                     "IDX data is truncated: the header declares %s %s "
+                     "(%llu bytes of data) but the data ends at byte "
+                     "%llu%s, after %llu complete items of %" PRIu32,
+                     dims, fmn_dtype_name(h->dtype),
+                     (unsigned long long)h->payload, (unsigned long long)end,
+                     s->gz ? " of the decompressed data" : "",
+                     (unsigned long long)(item_bytes ? have / item_bytes : 0),
+                     h->dims[0]);
+}
+
 /* Identifies the content by its CRC-32, and hashes the stored file only
  * when that could tell a published .gz from a repack: with the hash that
  * ran alongside the decoding if one was started (job), else now. */
-static void identify(fmni_stream *s, fmn_idx *idx, fmni_md5_job *job)
+void fmni_identify(fmni_stream *s, fmn_file_info *info, fmni_md5_job *job)
 {
-    fmni_release_identify(&idx->info, NULL);
-    int needed = fmni_release_needs_md5(&idx->info);
+    fmni_release_identify(info, NULL);
+    int needed = fmni_release_needs_md5(info);
     uint8_t md5[16];
     /* a failure to re-read leaves the file unidentified, not invalid */
     int have = job ? fmni_md5_join(job, md5)
                    : needed && fmni_src_md5(&s->src, md5, NULL) == FMN_OK;
     if (needed && have)
-        fmni_release_identify(&idx->info, md5);
+        fmni_release_identify(info, md5);
 }
 
 fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
@@ -366,13 +373,13 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
 {
     const char *name = s->src.name;
     fmn_options opt = fmni_options(opt_in);
-    header h;
+    fmni_header h;
     fmn_idx *idx = NULL;
     uint8_t *data = NULL;
     fmni_md5_job *job = NULL;
     fmn_status st = fmni_stream_open(s, err);
     if (st == FMN_OK)
-        st = read_header(s, &h, err);
+        st = fmni_read_header(s, &h, err);
     else
         memset(&h, 0, sizeof h);
     if (st != FMN_OK)
@@ -392,7 +399,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     }
     uint64_t want = count * item_bytes; /* <= payload: no overflow */
     uint64_t skip = start * item_bytes;
-    st = check_supply(s, &h, h.header_len + skip + want, err);
+    st = fmni_check_supply(s, &h, h.header_len + skip + want, err);
     if (st != FMN_OK)
         goto fail;
     if (want > opt.max_bytes) {
@@ -434,19 +441,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     if (st != FMN_OK)
         goto fail;
     if (skipped < skip || got < want) {
-        uint64_t have = skipped < skip ? skipped : skip + got;
-        uint64_t end = h.header_len + have;
-        char dims[96];
-        format_dims(dims, sizeof dims, h.dims, h.ndim);
-        st = fmni_fail(err, FMN_ERR_TRUNCATED, name, end, s->gz != NULL,
-                       "IDX data is truncated: the header declares %s %s "
-                       "(%llu bytes of data) but the data ends at byte "
-                       "%llu%s, after %llu complete items of %" PRIu32,
-                       dims, fmn_dtype_name(h.dtype),
-                       (unsigned long long)h.payload, (unsigned long long)end,
-                       s->gz ? " of the decompressed data" : "",
-                       (unsigned long long)(item_bytes ? have / item_bytes : 0),
-                       h.dims[0]);
+        st = fmni_truncated(s, &h, skipped < skip ? skipped : skip + got, err);
         goto fail;
     }
     if (!partial) {
@@ -462,7 +457,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
         goto fail;
     }
     memcpy(path, name, strlen(name) + 1);
-    to_host_order(data, (size_t)want, h.elem);
+    fmni_to_host_order(data, (size_t)want, h.elem);
     idx->total_items = h.dims[0];
     h.dims[0] = (uint32_t)count;
     idx->data = data;
@@ -479,7 +474,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->info.crc32 = fmni_stream_crc(s);
     idx->info.complete = !partial;
     if (!partial)
-        identify(s, idx, job);
+        fmni_identify(s, &idx->info, job);
     fmni_stream_close(s);
     *out = idx;
     fmni_clear(err);

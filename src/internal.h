@@ -182,6 +182,39 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt,
                            int partial, uint64_t start, uint64_t count,
                            fmn_idx **out, fmn_error *err);
 
+/* A checked IDX header. */
+typedef struct fmni_header {
+    uint8_t magic[4];
+    fmn_dtype dtype;
+    size_t elem;
+    size_t ndim;
+    uint32_t *dims;    /* malloc'd; the caller frees it, also on failure */
+    size_t header_len;
+    uint64_t count;    /* product of dims */
+    uint64_t payload;  /* count * elem */
+} fmni_header;
+
+/* Reads and checks the header at the start of an opened stream. */
+fmn_status fmni_read_header(fmni_stream *s, fmni_header *h, fmn_error *err);
+
+/* Refuses a claim the input cannot possibly supply (a raw file shorter than
+ * need_end, a gzip file that small), before anything is allocated. */
+fmn_status fmni_check_supply(const fmni_stream *s, const fmni_header *h,
+                             uint64_t need_end, fmn_error *err);
+
+/* FMN_ERR_TRUNCATED: the data ended after `have` payload bytes. */
+fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
+                          uint64_t have, fmn_error *err);
+
+/* Identifies a completely read file into *info (release, dataset, split,
+ * kind), with the MD5 from `job` (joined and freed) or, when the content
+ * says a hash could tell more, read again now. */
+void fmni_identify(fmni_stream *s, fmn_file_info *info, fmni_md5_job *job);
+
+/* Big-endian file order to host order, in place, for elements of `elem`
+ * bytes. */
+void fmni_to_host_order(void *data, size_t nbytes, size_t elem);
+
 /* The first extent the header declared (before any range was applied). */
 uint64_t fmni_idx_total_items(const fmn_idx *idx);
 

@@ -185,6 +185,27 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     run 2 show "$TMP/syn" && err_has "which images" "show nothing" && ok
     run 2 show "$TMP/syn" train:x && err_has "is not SPLIT:INDEX" "show bad selector" && ok
 
+    # --stream: the same figures as a load, in constant memory
+    for cmd in stats counts; do
+        for fmt in "" --json; do
+            run 0 $cmd $fmt "$TMP/syn" && cp "$TMP/out" "$TMP/loaded" &&
+                run 0 $cmd $fmt --stream "$TMP/syn" && cmp -s "$TMP/out" "$TMP/loaded" && ok ||
+                bad "$cmd $fmt --stream differs from the loaded figures: $(diff "$TMP/loaded" "$TMP/out" | head -5)"
+        done
+    done
+    run 0 stats --help && out_has "--stream" "stats --help" && ok
+    mkdir "$TMP/st"
+    idx3 5 28 28 >"$TMP/st/train-images-idx3-ubyte"
+    idx1 4 10 >"$TMP/st/train-labels-idx1-ubyte"
+    run 1 stats --stream "$TMP/st" && err_has "4 labels for the 5 images" "stream count mismatch" && ok
+    idx1 5 10 >"$TMP/st/train-labels-idx1-ubyte"
+    idx3 5 28 28 | head -c 3000 >"$TMP/st/train-images-idx3-ubyte"
+    run 1 stats --stream "$TMP/st" && err_has "truncated" "stream truncated" && ok
+    run 1 counts --stream --split test "$TMP/st" && err_has "no test split" "stream missing split" && ok
+    idx3 5 28 28 >"$TMP/st/train-images-idx3-ubyte"
+    run 1 stats --stream --classes 3 "$TMP/st" && err_has "label 3 of item 3 is not below the 3 classes" "stream --classes" && ok
+    run 0 counts --stream --json "$TMP/st" && out_has '"count": 5' "stream counts" && ok
+
     # convert: every format, names, no replacing without --force
     mkdir "$TMP/cv"
     run 0 convert --help && out_has "usage: fmnist convert" "convert --help" && out_has "Kaggle" "convert --help" && ok
@@ -298,6 +319,9 @@ EOF
             bad "$d: grid read back independently"
         run 0 show "$d" train:0 test:1 && out_has "train:0  label 9  Ankle boot" "$d show" &&
             out_has "test:1  label 2  Pullover" "$d show" && [ "$(wc -l <"$TMP/out")" -eq 59 ] && ok || bad "$d: show"
+        # the streamed figures equal the loaded ones
+        run 0 stats --json "$d" && cp "$TMP/out" "$TMP/loaded" && run 0 stats --json --stream "$d" &&
+            cmp -s "$TMP/out" "$TMP/loaded" && ok || bad "$d: stats --stream differs"
         # convert: the gzipped IDX re-encoding is the same release, repacked
         rm -rf "$TMP/rcv" && mkdir "$TMP/rcv"
         run 0 convert "$d" --to idx.gz -o "$TMP/rcv" && run 0 verify "$TMP/rcv" &&

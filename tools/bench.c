@@ -2,12 +2,16 @@
  * baselines measured in the same run on the same files (absolute times on
  * a shared machine mean little; ratios in one run do).
  *
- *   fmnist-bench [--reps N] [PATH]
+ *   fmnist-bench [--reps N] [--large SIZE] [PATH]
  *
  * PATH is a dataset directory (default as fmnist's). Each measurement is
  * repeated N times (default 9), the cases alternating, and reported as
- * median, min and max. */
+ * median, min and max. --large SIZE (e.g. 5G) also generates a raw split
+ * of about SIZE bytes and a quarter of it in $TMPDIR (the real train split
+ * tiled), runs `fmnist stats --stream` and `fmnist counts --stream` on both
+ * and reports their peak RSS and time per byte. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* wait4 */
 #include "fmnist.h"
 #include "png_out.h"
 
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -181,8 +186,9 @@ static long long peak_of_split_load(const fmn_dir *dir, fmn_split_id id)
     return grew;
 }
 
-/* Runs argv as a process with stdout and stderr to /dev/null; seconds. */
-static double run_process(char *const argv[])
+/* Runs argv with stdout and stderr to /dev/null; seconds, and the peak RSS
+ * of the process in KiB in *rss_kib. -1 if it failed. */
+static double run_measured(char *const argv[], long *rss_kib)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -190,13 +196,62 @@ static double run_process(char *const argv[])
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     double t0 = now();
     pid_t pid;
-    if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+    int ok = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) == 0;
+    posix_spawn_file_actions_destroy(&fa);
+    if (!ok)
         return -1;
     int ws;
-    waitpid(pid, &ws, 0);
+    struct rusage ru;
+    if (wait4(pid, &ws, 0, &ru) != pid)
+        return -1;
     double t = now() - t0;
-    posix_spawn_file_actions_destroy(&fa);
+    *rss_kib = ru.ru_maxrss;
     return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 ? t : -1;
+}
+
+/* Writes a raw split of n items into dir: the images and labels of the
+ * `have` items given, repeated. */
+static void write_tiled(const char *dir, const uint8_t *px,
+                        const uint8_t *labels, size_t have, uint32_t n)
+{
+    char path[4200];
+    for (int k = 0; k < 2; k++) {
+        size_t item = k ? 1 : 784;
+        snprintf(path, sizeof path, "%s/train-%s", dir,
+                 k ? "labels-idx1-ubyte" : "images-idx3-ubyte");
+        FILE *w = fopen(path, "wb");
+        uint8_t head[16] = {0, 0, 8, (uint8_t)(k ? 1 : 3),
+                            (uint8_t)(n >> 24), (uint8_t)(n >> 16),
+                            (uint8_t)(n >> 8), (uint8_t)n, 0, 0, 0, 28,
+                            0, 0, 0, 28};
+        if (!w || fwrite(head, 1, k ? 8 : 16, w) != (k ? 8u : 16u))
+            die(path, strerror(errno));
+        for (uint64_t done = 0; done < n;) {
+            size_t m = n - done < have ? (size_t)(n - done) : have;
+            if (fwrite(k ? labels : px, item, m, w) != m)
+                die(path, strerror(errno));
+            done += m;
+        }
+        if (fclose(w) != 0)
+            die(path, strerror(errno));
+    }
+}
+
+static void remove_split(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/train-images-idx3-ubyte", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/train-labels-idx1-ubyte", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* As run_measured, without the RSS. */
+static double run_process(char *const argv[])
+{
+    long rss;
+    return run_measured(argv, &rss);
 }
 
 static void target(const char *what, double value, const char *op,
@@ -234,14 +289,22 @@ static size_t png_defaults(const uint8_t *px, size_t w, size_t h)
 int main(int argc, char **argv)
 {
     int reps = 9;
+    uint64_t large = 0;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
             reps = atoi(argv[++i]);
             if (reps < 1 || reps > MAX_REPS)
                 die("--reps takes 1 to 101", NULL);
+        } else if (!strcmp(argv[i], "--large") && i + 1 < argc) {
+            char *end;
+            double v = strtod(argv[++i], &end);
+            uint64_t unit = *end == 'G' ? 1u << 30 : *end == 'M' ? 1u << 20 : 1;
+            large = (uint64_t)(v * (double)unit);
+            if (v <= 0 || large < ((uint64_t)1 << 26))
+                die("--large takes a size of at least 64M, e.g. 5G", NULL);
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            puts("usage: fmnist-bench [--reps N] [PATH]");
+            puts("usage: fmnist-bench [--reps N] [--large SIZE] [PATH]");
             return 0;
         } else {
             path = argv[i];
@@ -435,6 +498,45 @@ int main(int argc, char **argv)
         printf("  %-44s skipped: python3 with numpy is not installed\n",
                pn.name);
 
+    /* a split larger than memory, streamed: constant RSS, linear time */
+    double large_rss[2] = {0, 0}, per_byte[2][2] = {{0, 0}, {0, 0}};
+    if (large) {
+        uint64_t items = large / 785 > UINT32_MAX ? UINT32_MAX : large / 785;
+        uint32_t sizes[2] = {(uint32_t)(items / 4), (uint32_t)items};
+        const char *words[2] = {"stats", "counts"};
+        for (int z = 0; z < 2; z++) {
+            char ltmpl[4200];
+            const char *tmp = getenv("TMPDIR");
+            snprintf(ltmpl, sizeof ltmpl, "%s/fmnist-large-XXXXXX",
+                     tmp && *tmp ? tmp : "/tmp");
+            char *ldir = mkdtemp(ltmpl);
+            if (!ldir)
+                die("mkdtemp", strerror(errno));
+            double t0 = now();
+            write_tiled(ldir, out[0] + 16, out[1] + 8, 60000, sizes[z]);
+            uint64_t bytes = (uint64_t)sizes[z] * 785 + 24;
+            printf("  generated %s: %u items, %.2f GB, in %.1f s\n", ldir,
+                   sizes[z], (double)bytes / 1e9, now() - t0);
+            for (int w = 0; w < 2; w++) {
+                char word[16], stream[] = "--stream";
+                snprintf(word, sizeof word, "%s", words[w]);
+                char *av[] = {tool, word, stream, ldir, NULL};
+                long rss = 0;
+                double t = run_measured(av, &rss);
+                if (t < 0)
+                    die(tool, "the streamed run failed");
+                printf("  process: fmnist %-6s --stream, %5.2f GB    %9.2f s "
+                       "  peak RSS %6.1f MiB   %.2f GB/s\n", words[w],
+                       (double)bytes / 1e9, t, (double)rss / 1024.0,
+                       (double)bytes / 1e9 / t);
+                per_byte[w][z] = t / (double)bytes;
+                if ((double)rss / 1024.0 > large_rss[w])
+                    large_rss[w] = (double)rss / 1024.0;
+            }
+            remove_split(ldir);
+        }
+    }
+
     printf("\ntargets (ratios in this run):\n");
     target("train split (gz) / zlib inflate of it", median(&s[L_TRAIN]) / median(&s[Z_TRAIN]), "<=", 0.5);
     target("all four files / train images alone", median(&s[L_ALL]) / median(&s[L_TI]), "<=", 1.2);
@@ -445,6 +547,14 @@ int main(int argc, char **argv)
     target("PNG grid: fmnist's bytes / libpng defaults'", (double)bytes_o / (double)bytes_d, "<=", 1.2);
     if (have_numpy)
         target("NumPy process / fmnist info process", median(&pn) / median(&pi), ">=", 3.0);
+    if (large) {
+        target("stats --stream peak RSS / 64 MiB", large_rss[0] / 64, "<=", 1.0);
+        target("counts --stream peak RSS / 64 MiB", large_rss[1] / 64, "<=", 1.0);
+        target("stats --stream time per byte, full / quarter size",
+               per_byte[0][1] / per_byte[0][0], "<=", 1.25);
+        target("counts --stream time per byte, full / quarter size",
+               per_byte[1][1] / per_byte[1][0], "<=", 1.25);
+    }
     printf("  (for reference: train split (gz) / filling a fresh buffer: %.2f)\n",
            median(&s[L_TRAIN]) / median(&s[FILL]));
 

@@ -59,7 +59,8 @@ int cli_parse_dataset(const char *s, fmn_dataset *out);
 enum { OPT_MAX_BYTES = 256, OPT_CLASSES, OPT_DATASET, OPT_JSON, OPT_SPLIT,
        OPT_FORCE, OPT_SEED, OPT_ASCII, OPT_INVERT, OPT_LABELS, OPT_MEAN,
        OPT_INDEX, OPT_CLASS, OPT_PER_CLASS, OPT_SAMPLE, OPT_ALL, OPT_SCALE,
-       OPT_COLS, OPT_PADDING, OPT_PAD_VALUE, OPT_COMPRESSION, OPT_NAME };
+       OPT_COLS, OPT_PADDING, OPT_PAD_VALUE, OPT_COMPRESSION, OPT_NAME,
+       OPT_STREAM };
 int cli_data_option(const char *cmd, int opt, const char *arg,
                     fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \
@@ -207,7 +208,54 @@ enum { CLI_CONTINUE = -1 };
 int cli_dataset_command(int argc, char **argv, const char *cmd,
                         const char *help, cli_data *d, int *json);
 
+/* The parsing part of cli_dataset_command: fills *json, *stream (--stream
+ * is refused when `stream` is NULL), *mask, *opt and *path (NULL: the
+ * default path). Returns CLI_CONTINUE or the exit status to return. */
+int cli_dataset_options(int argc, char **argv, const char *cmd,
+                        const char *help, int *json, int *stream,
+                        unsigned *mask, fmn_options *opt, const char **path);
+
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);
+
+/* ---- what stats and counts print (cli_summary.c) ---- */
+
+/* One split, gathered from a loaded split or streamed from its files. */
+typedef struct cli_summary {
+    const char *name;             /* "train" or "test" */
+    uint64_t count;
+    size_t height, width;
+    fmn_dataset dataset;
+    unsigned num_classes;
+    uint64_t images[256];         /* items per class */
+    uint64_t per_class[256][256]; /* pixel histogram per class (pixels) */
+} cli_summary;
+
+typedef struct cli_summaries {
+    const char *path;
+    size_t n;
+    cli_summary *s[2];
+} cli_summaries;
+
+#define CLI_STREAM_HELP                                                     \
+    "      --stream          read the files item by item in constant "      \
+    "memory\n"                                                              \
+    "                        (for files larger than memory; no byte "       \
+    "limit)\n"
+
+/* The start of `stats` (pixels 1) and `counts` (pixels 0): parses --json,
+ * --split, --stream and the data options and at most one PATH, then
+ * summarises each split present into *out: from the loaded splits, or
+ * with --stream from readers (counts then reads only the images' header).
+ * Returns CLI_CONTINUE (free *out with cli_summaries_free), or the exit
+ * status to return. */
+int cli_summary_command(int argc, char **argv, const char *cmd,
+                        const char *help, int pixels, cli_summaries *out,
+                        int *json);
+void cli_summaries_free(cli_summaries *out);
+
+/* The class name of `label`, or its number for an unidentified dataset. */
+const char *cli_summary_class(const cli_summary *s, unsigned label,
+                              char buf[16]);
 
 #endif

@@ -82,33 +82,54 @@ void cli_data_free(cli_data *d)
     d->n = 0;
 }
 
-int cli_dataset_command(int argc, char **argv, const char *cmd,
-                        const char *help, cli_data *d, int *json)
+int cli_dataset_options(int argc, char **argv, const char *cmd,
+                        const char *help, int *json, int *stream,
+                        unsigned *mask, fmn_options *opt, const char **path)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"split", required_argument, NULL, OPT_SPLIT},
+        {"stream", no_argument, NULL, OPT_STREAM},
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    unsigned mask = CLI_TRAIN | CLI_TEST;
-    int c, status;
+    fmn_options_init(opt);
+    *mask = CLI_TRAIN | CLI_TEST;
     *json = 0;
+    if (stream)
+        *stream = 0;
+    int c, status;
     optind = 1;
-    while ((c = cli_next_option(argc, argv, cmd, help, ":h", longopts, &opt,
+    while ((c = cli_next_option(argc, argv, cmd, help, ":h", longopts, opt,
                                 &status)) != -1) {
         if (c == CLI_OPT_DONE)
             return status;
         if (c == OPT_JSON)
             *json = 1;
-        else if (c == OPT_SPLIT && !cli_parse_split(cmd, optarg, &mask))
+        else if (c == OPT_STREAM && !stream)
+            return cli_usage(cmd, "unknown option '--stream'");
+        else if (c == OPT_STREAM)
+            *stream = 1;
+        else if (c == OPT_SPLIT && !cli_parse_split(cmd, optarg, mask))
             return EXIT_USAGE;
     }
     if (argc - optind > 1)
         return cli_usage(cmd, "one PATH at most, %d given", argc - optind);
-    status = cli_data_load(d, optind < argc ? argv[optind] : NULL, mask, &opt);
+    *path = optind < argc ? argv[optind] : NULL;
+    return CLI_CONTINUE;
+}
+
+int cli_dataset_command(int argc, char **argv, const char *cmd,
+                        const char *help, cli_data *d, int *json)
+{
+    fmn_options opt;
+    unsigned mask;
+    const char *path;
+    int status = cli_dataset_options(argc, argv, cmd, help, json, NULL,
+                                     &mask, &opt, &path);
+    if (status != CLI_CONTINUE)
+        return status;
+    status = cli_data_load(d, path, mask, &opt);
     return status == EXIT_OK ? CLI_CONTINUE : status;
 }
 

@@ -15,7 +15,8 @@ static const char HELP[] =
     "\n"
     "Options:\n"
     "      --split S         train, test or all (default all)\n"
-    "      --json            print one JSON object (schema in README.md)\n" CLI_DATA_HELP
+    "      --json            print one JSON object (schema in README.md)\n"
+    CLI_STREAM_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
 
 /* A bar of up to 30 cells for `share` of the largest class's share `top`,
@@ -34,53 +35,51 @@ static void bar(double share, double top, int unicode)
 
 int cmd_counts(int argc, char **argv)
 {
-    cli_data d;
+    cli_summaries all;
     int json;
-    int status = cli_dataset_command(argc, argv, "counts", HELP, &d, &json);
+    int status = cli_summary_command(argc, argv, "counts", HELP, 0, &all,
+                                     &json);
     if (status != CLI_CONTINUE)
         return status;
     int unicode = isatty(STDOUT_FILENO);
     if (json) {
         printf("{\n  \"path\": ");
-        json_string(stdout, d.path);
+        json_string(stdout, all.path);
         printf(",\n  \"splits\": [");
     }
-    for (size_t i = 0; i < d.n; i++) {
-        const fmn_split *sp = d.splits[i];
-        size_t n = fmn_split_count(sp);
-        const uint8_t *labels = fmn_split_labels(sp);
-        uint64_t counts[256] = {0};
-        for (size_t k = 0; k < n; k++)
-            counts[labels[k]]++;
-        unsigned ncls = fmn_split_num_classes(sp);
+    for (size_t i = 0; i < all.n; i++) {
+        const cli_summary *sm = all.s[i];
+        uint64_t n = sm->count;
+        unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
         uint64_t most = 0;
         for (unsigned k = 0; k < ncls; k++)
-            most = counts[k] > most ? counts[k] : most;
+            most = sm->images[k] > most ? sm->images[k] : most;
         double top = n ? (double)most / (double)n : 0.0;
-        const char *ds = fmn_dataset_name(fmn_split_dataset(sp));
+        const char *ds = fmn_dataset_name(sm->dataset);
         if (json) {
             printf("%s\n    {\"name\": \"%s\", \"dataset\": ", i ? "," : "",
-                   d.names[i]);
+                   sm->name);
             json_string(stdout, ds);
-            printf(", \"count\": %zu, \"classes\": [", n);
+            printf(", \"count\": %llu, \"classes\": [",
+                   (unsigned long long)n);
         } else {
-            printf("%s%s: %zu items (%s)\n", i ? "\n" : "", d.names[i], n,
-                   ds ? ds : "unidentified dataset");
+            printf("%s%s: %llu items (%s)\n", i ? "\n" : "", sm->name,
+                   (unsigned long long)n, ds ? ds : "unidentified dataset");
         }
         for (unsigned k = 0; k < ncls; k++) {
-            double share = n ? (double)counts[k] / (double)n : 0.0;
+            double share = n ? (double)sm->images[k] / (double)n : 0.0;
             char buf[16];
             if (json) {
                 printf("%s\n      {\"label\": %u, \"name\": ", k ? "," : "", k);
-                json_string(stdout, fmn_split_class_name(sp, k));
+                json_string(stdout, fmn_class_name(sm->dataset, k));
                 printf(", \"count\": %llu, \"share\": ",
-                       (unsigned long long)counts[k]);
+                       (unsigned long long)sm->images[k]);
                 cli_json_double(stdout, share);
                 printf("}");
             } else {
                 printf("  %3u  %-12s %8llu  %5.1f%%  ", k,
-                       cli_class_name(sp, k, buf), (unsigned long long)counts[k],
-                       100.0 * share);
+                       cli_summary_class(sm, k, buf),
+                       (unsigned long long)sm->images[k], 100.0 * share);
                 bar(share, top, unicode);
                 printf("\n");
             }
@@ -90,6 +89,6 @@ int cmd_counts(int argc, char **argv)
     }
     if (json)
         printf("\n  ]\n}\n");
-    cli_data_free(&d);
+    cli_summaries_free(&all);
     return EXIT_OK;
 }
