@@ -205,6 +205,15 @@ typedef struct fmn_options {
     /* Force the dataset used for class names; FMN_DATASET_UNKNOWN means
      * identify it from the files' content. */
     fmn_dataset dataset;
+    /* 1: a raw (uncompressed) uint8 or int8 file of 2 or more dimensions
+     * (images) and 1 MiB or more is memory-mapped read-only and its pages
+     * become the tensor: checked and identified, never copied, the fastest
+     * load there is. The price: if the file is truncated or its storage
+     * fails while mapped, the process gets SIGBUS instead of an error, and
+     * changes other processes make to the file show through. Labels
+     * (1-D) are always copied, so every check made at load keeps holding.
+     * 0 (the default): every file is read into memory of its own. */
+    int map_raw;
 } fmn_options;
 
 /* Sets every field of *opt to its default.

@@ -1,6 +1,6 @@
 /* idx.c - the IDX format: header checks, bounded allocation, payload
  * decoding into one contiguous host-order buffer, and the fmn_idx handle. */
-#define _DEFAULT_SOURCE /* madvise */
+#define _DEFAULT_SOURCE /* madvise, munmap */
 #include "internal.h"
 
 #include <inttypes.h>
@@ -10,7 +10,9 @@
 #include <sys/mman.h>
 
 struct fmn_idx {
-    void *data;
+    void *data;          /* malloc'd, or inside `map` */
+    void *map;           /* a read-only mapping of the file (map_raw) */
+    size_t map_len;
     uint32_t *dims;
     size_t ndim;
     fmn_dtype dtype;
@@ -24,6 +26,10 @@ struct fmn_idx {
 /* The most a deflate stream can expand: 1032:1 (258-byte matches coded in
  * about two bits). A gzip file of S bytes can never hold more. */
 enum { DEFLATE_MAX_RATIO = 1032 };
+
+/* Raw files from this size on are mapped when fmn_options.map_raw asks:
+ * below it a copy costs nothing worth a mapping. */
+enum { MAP_MIN_SIZE = 1 << 20 };
 
 size_t fmn_dtype_size(fmn_dtype dtype)
 {
@@ -376,6 +382,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     fmni_header h;
     fmn_idx *idx = NULL;
     uint8_t *data = NULL;
+    int mapped = 0;
     fmni_md5_job *job = NULL;
     fmn_status st = fmni_stream_open(s, err);
     if (st == FMN_OK)
@@ -436,8 +443,19 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
             initial = (size_t)guess;
     }
     size_t got = 0;
-    if (skipped == skip)
+    /* zero-copy: a mapped raw file's bytes are the tensor (bytes need no
+     * reordering; labels, 1-D, are always copied: see fmn_options) */
+    mapped = s->src.map && !s->gz && h.elem == 1 && h.ndim >= 2 &&
+                 !partial && s->src.avail >= want;
+    if (mapped) {
+        data = (uint8_t *)(uintptr_t)s->src.next;
+        s->raw_crc = fmni_crc32(s->raw_crc, data, (size_t)want);
+        fmni_src_consume(&s->src, (size_t)want);
+        s->out += want;
+        got = (size_t)want;
+    } else if (skipped == skip) {
         st = read_payload(s, (size_t)want, initial, &data, &got, err);
+    }
     if (st != FMN_OK)
         goto fail;
     if (skipped < skip || got < want) {
@@ -461,6 +479,11 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->total_items = h.dims[0];
     h.dims[0] = (uint32_t)count;
     idx->data = data;
+    if (mapped) { /* the idx owns the mapping now */
+        idx->map = s->src.map;
+        idx->map_len = s->src.map_len;
+        s->src.map = NULL;
+    }
     idx->dims = h.dims;
     idx->ndim = h.ndim;
     idx->dtype = h.dtype;
@@ -486,7 +509,8 @@ fail:
         fmni_md5_join(job, unused);
     }
     free(h.dims);
-    free(data);
+    if (!mapped)
+        free(data);
     free(idx);
     fmni_stream_close(s);
     *out = NULL;
@@ -507,6 +531,8 @@ static fmn_status load_file(const char *path, const fmn_options *opt,
     fmn_status st = fmni_src_open_file(&s.src, path, err);
     if (st != FMN_OK)
         return st;
+    if (opt && opt->map_raw && !partial)
+        (void)fmni_src_map(&s.src, MAP_MIN_SIZE);
     return fmni_idx_decode(&s, opt, partial, start, count, out, err);
 }
 
@@ -560,7 +586,10 @@ void fmn_idx_free(fmn_idx *idx)
 {
     if (!idx)
         return;
-    free(idx->data);
+    if (idx->map)
+        munmap(idx->map, idx->map_len);
+    else
+        free(idx->data);
     free(idx->dims);
     free(idx->path);
     free(idx);

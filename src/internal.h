@@ -73,6 +73,9 @@ typedef struct fmni_src {
     size_t avail;
     uint64_t pos;         /* offset of `next` in the input */
     int eof;              /* nothing left after `next`/`avail` */
+    void *map;            /* a read-only mapping of the file this source
+                             reads as memory (fmni_src_map), or NULL */
+    size_t map_len;
 } fmni_src;
 
 /* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
@@ -113,6 +116,13 @@ typedef struct fmni_md5_job fmni_md5_job;
 fmni_md5_job *fmni_md5_start(const fmni_src *src);
 /* Waits for the job, frees it; 1 with the digest, 0 if hashing failed. */
 int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16]);
+
+/* Turns an opened raw file of `min_size` bytes or more into a memory
+ * source over a read-only mapping of it (the pages read in at once):
+ * returns 1 if it did, 0 if the source stays a file (gzip input, not a
+ * regular file, too small, or mmap refused). Owned by the source until
+ * taken (set src->map to NULL); fmni_src_close unmaps it. */
+int fmni_src_map(fmni_src *src, uint64_t min_size);
 
 void fmni_src_close(fmni_src *src);
 

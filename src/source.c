@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -195,8 +196,42 @@ fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
     return FMN_OK;
 }
 
+int fmni_src_map(fmni_src *src, uint64_t min_size)
+{
+    if (src->fd < 0 || !src->size_known || src->size < min_size ||
+        src->size > SIZE_MAX || src->pos != 0 || src->avail != 0)
+        return 0;
+    uint8_t magic[2];
+    if (pread(src->fd, magic, 2, 0) != 2 ||
+        (magic[0] == 0x1f && magic[1] == 0x8b))
+        return 0;
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE; /* one pass over the page cache, not a fault per
+                              page */
+#endif
+    void *map = mmap(NULL, (size_t)src->size, PROT_READ, flags, src->fd, 0);
+    if (map == MAP_FAILED)
+        return 0;
+    close(src->fd);
+    free(src->buf);
+    src->fd = -1;
+    src->buf = NULL;
+    src->buf_cap = 0;
+    src->mem = map;
+    src->next = map;
+    src->avail = (size_t)src->size;
+    src->eof = 1;
+    src->map = map;
+    src->map_len = (size_t)src->size;
+    return 1;
+}
+
 void fmni_src_close(fmni_src *src)
 {
+    if (src->map)
+        munmap(src->map, src->map_len);
+    src->map = NULL;
     if (src->fd >= 0)
         close(src->fd);
     free(src->buf);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -447,6 +448,89 @@ static void strerror_names_every_status(void **state)
     assert_int_equal(fmn_dtype_size((fmn_dtype)7), 0);
 }
 
+/* Whether /proc/self/maps lists `path` (Linux); -1 when it cannot tell. */
+static int is_mapped(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f)
+        return -1;
+    char line[8192];
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, path))
+            found = 1;
+    fclose(f);
+    return found;
+}
+
+static void idx_maps_raw_images_when_asked(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    uint32_t dims[3] = {2000, 28, 28}, ldims[1] = {2000};
+    buf img = idx_u8(3, dims), lab = idx_u8(1, ldims);
+    char *pi = write_file(dir, "images", img.data, img.size);
+    char *pl = write_file(dir, "labels", lab.data, lab.size);
+    fmn_options opt;
+    fmn_options_init(&opt);
+    opt.map_raw = 1;
+    fmn_error err;
+    fmn_idx *a, *b;
+    if (fmn_idx_load_file(pi, &opt, &a, &err) != FMN_OK ||
+        fmn_idx_load_file(pi, NULL, &b, &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    /* the same array, checksum and identification as a copy */
+    assert_int_equal(fmn_idx_array(a).nbytes, fmn_idx_array(b).nbytes);
+    assert_memory_equal(fmn_idx_array(a).data, fmn_idx_array(b).data,
+                        fmn_idx_array(b).nbytes);
+    assert_memory_equal(fmn_idx_array(a).data, img.data + 16, img.size - 16);
+    assert_int_equal(fmn_idx_info(a)->crc32, fmn_idx_info(b)->crc32);
+    assert_int_equal(fmn_idx_info(a)->decoded_size, img.size);
+    int m = is_mapped(pi);
+    if (m >= 0)
+        assert_int_equal(m, 1);
+    fmn_idx_free(a);
+    if (m >= 0)
+        assert_int_equal(is_mapped(pi), 0);
+    fmn_idx_free(b);
+    /* labels (1-D) are copied, never mapped */
+    if (fmn_idx_load_file(pl, &opt, &a, &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    if (m >= 0)
+        assert_int_equal(is_mapped(pl), 0);
+    fmn_idx_free(a);
+    /* the checks of a copy: bytes after the data */
+    buf_put(&img, "x", 1);
+    free(pi);
+    pi = write_file(dir, "images", img.data, img.size);
+    assert_int_equal(fmn_idx_load_file(pi, &opt, &a, &err),
+                     FMN_ERR_TRAILING_DATA);
+    assert_null(a);
+    if (m >= 0)
+        assert_int_equal(is_mapped(pi), 0);
+    /* a split loads with its images mapped */
+    free(pi);
+    img.size--;
+    pi = write_file(dir, "images", img.data, img.size);
+    for (size_t i = 0; i < 2000; i++)
+        lab.data[8 + i] = (uint8_t)(i % 10);
+    free(pl);
+    pl = write_file(dir, "labels", lab.data, lab.size);
+    fmn_split *sp;
+    if (fmn_split_load(pi, pl, &opt, &sp, &err) != FMN_OK)
+        fail_msg("%s", err.message);
+    assert_memory_equal(fmn_split_images(sp).data, img.data + 16,
+                        img.size - 16);
+    if (m >= 0)
+        assert_int_equal(is_mapped(pi), 1);
+    fmn_split_free(sp);
+    free(img.data);
+    free(lab.data);
+    free(pi);
+    free(pl);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +551,7 @@ int main(void)
         cmocka_unit_test(idx_reports_missing_paths_and_directories),
         cmocka_unit_test(idx_loads_from_a_file_like_from_memory),
         cmocka_unit_test(strerror_names_every_status),
+        cmocka_unit_test(idx_maps_raw_images_when_asked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
