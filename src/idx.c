@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 struct fmn_idx {
@@ -144,6 +145,52 @@ static void huge_pages(void *p, size_t n)
 #endif
 }
 
+/* The pages of a new output buffer faulted in on another core while this
+ * one decodes into it: the kernel zeroes them there, off the decoder's
+ * path. MADV_POPULATE_WRITE (Linux 5.14) maps pages without touching
+ * their contents, so it is safe beside the decoder's writes; elsewhere
+ * nothing happens. */
+typedef struct prefault {
+    pthread_t thread;
+    void *p;
+    size_t n;
+    int started;
+} prefault;
+
+static void *prefault_main(void *arg)
+{
+    prefault *pf = arg;
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    (void)madvise(pf->p, pf->n, MADV_POPULATE_WRITE);
+#endif
+    return NULL;
+}
+
+static void prefault_start(prefault *pf, void *p, size_t n)
+{
+    pf->started = 0;
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+    const uintptr_t page = 4096;
+    uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)p + n) & ~(page - 1);
+    if (n < ((size_t)8 << 20) || end <= start)
+        return;
+    pf->p = (void *)start;
+    pf->n = end - start;
+    pf->started = pthread_create(&pf->thread, NULL, prefault_main, pf) == 0;
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+static void prefault_join(prefault *pf)
+{
+    if (pf->started)
+        pthread_join(pf->thread, NULL);
+    pf->started = 0;
+}
+
 /* Reads `need` decoded bytes into a buffer that grows only as the data
  * arrives, starting at `initial` bytes: a header's claim alone never
  * allocates. On success *out owns the buffer and *got says how many bytes
@@ -162,11 +209,14 @@ static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
     if (!buf)
         return nomem(s->src.name, err, "the IDX data");
     huge_pages(buf, cap);
+    prefault pf;
+    prefault_start(&pf, buf, cap);
     size_t have = 0;
     for (;;) {
         size_t n;
         fmn_status st = fmni_stream_read(s, buf + have, cap - have, &n, err);
         have += n;
+        prefault_join(&pf); /* (before a realloc may move the buffer) */
         if (st != FMN_OK) {
             free(buf);
             return st;
