@@ -551,8 +551,8 @@ int main(int argc, char **argv)
                 double t = run_measured(av, &rss);
                 if (t < 0)
                     die(tool, "the streamed run failed");
-                char rss_text[32] = "not sampled (under 5 ms)";
-                if (rss)
+                char rss_text[32] = "not sampled (ended at once)";
+                if (rss >= 1024) /* below that: read before its exec */
                     snprintf(rss_text, sizeof rss_text, "%.1f MiB",
                              (double)rss / 1024.0);
                 printf("  process: fmnist %-6s --stream, %5.2f GB    %9.3f s "
