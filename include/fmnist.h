@@ -15,8 +15,9 @@
  *     asserts on input. Distinct handles may be used from different threads
  *     concurrently; one handle is safe to read (const calls) from many
  *     threads at once once loaded. A load of a file the size of a published
- *     .gz hashes it on a short-lived second thread, joined before the call
- *     returns.
+ *     .gz hashes it on a short-lived second thread, and a load of 8 MiB or
+ *     more has the pages of its buffer faulted in on another (Linux), each
+ *     joined before the call returns.
  *   - Views (fmn_array, fmn_images, pointers returned by accessors) stay
  *     valid until the handle that owns them is freed.
  *

@@ -475,7 +475,7 @@ static void idx_maps_raw_images_when_asked(void **state)
     fmn_options_init(&opt);
     opt.map_raw = 1;
     fmn_error err;
-    fmn_idx *a, *b;
+    fmn_idx *a = NULL, *b = NULL;
     if (fmn_idx_load_file(pi, &opt, &a, &err) != FMN_OK ||
         fmn_idx_load_file(pi, NULL, &b, &err) != FMN_OK)
         fail_msg("%s", err.message);
