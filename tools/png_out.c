@@ -4,14 +4,17 @@
  * final step is link(), which fails if the name exists). */
 #define _POSIX_C_SOURCE 200809L
 #include "png_out.h"
+#include "fmnist.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -100,9 +103,19 @@ int png_write_file(const char *path, const uint8_t *pixels, size_t width,
     }
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    snprintf(tmp, len + 16, "%.*s.%s.XXXXXX", (int)dirlen, path,
-             path + dirlen);
-    int fd = mkstemp(tmp);
+    /* a new name of our own, created with the mode any new file gets (0666
+     * less the umask: never read or changed here, it is process-wide) */
+    fmn_rng rng;
+    fmn_rng_seed(&rng, (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+                 (uint64_t)(uintptr_t)tmp);
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        snprintf(tmp, len + 16, "%.*s.%s.%08lx", (int)dirlen, path,
+                 path + dirlen, (unsigned long)fmn_rng_next(&rng));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         snprintf(err, errcap, "%s: cannot create a file in that directory: "
                  "%s", path, strerror(errno));
@@ -126,10 +139,6 @@ int png_write_file(const char *path, const uint8_t *pixels, size_t width,
     if (fclose(f) != 0 && ok)
         ok = 0, snprintf(why, sizeof why, "%s", strerror(errno));
     if (ok) {
-        /* mkstemp made it 0600: give it the usual mode under the umask */
-        mode_t mask = umask(0);
-        umask(mask);
-        chmod(tmp, 0666 & ~mask);
         if (force) {
             if (rename(tmp, path) != 0)
                 ok = 0, snprintf(why, sizeof why, "%s", strerror(errno));
