@@ -17,7 +17,6 @@ struct fmn_batcher {
     uint8_t *labels;     /* gather buffer: batch_size labels */
     uint64_t epoch;
     size_t next;         /* position in `order` of the next batch */
-    size_t index;        /* number of the next batch */
     int ready;           /* `order` holds `epoch`'s order */
 };
 
@@ -100,7 +99,6 @@ int fmn_batcher_next(fmn_batcher *b, fmn_batch *batch)
         /* end of the epoch: the next call starts the next one */
         b->epoch++;
         b->next = 0;
-        b->index = 0;
         b->ready = 0;
         memset(batch, 0, sizeof *batch);
         return 0;
@@ -112,7 +110,7 @@ int fmn_batcher_next(fmn_batcher *b, fmn_batch *batch)
 
     memset(batch, 0, sizeof *batch);
     batch->epoch = b->epoch;
-    batch->index = b->index;
+    batch->index = b->next / b->opt.batch_size; /* all but the last are full */
     batch->count = count;
     batch->items = fmn_items_list(ids, count);
     batch->images.count = count;
@@ -134,7 +132,6 @@ int fmn_batcher_next(fmn_batcher *b, fmn_batch *batch)
         batch->copied = 1;
     }
     b->next += count;
-    b->index++;
     return 1;
 }
 
@@ -144,7 +141,6 @@ void fmn_batcher_seek_epoch(fmn_batcher *b, uint64_t epoch)
         return;
     b->epoch = epoch;
     b->next = 0;
-    b->index = 0;
     b->ready = 0;
 }
 

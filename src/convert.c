@@ -14,15 +14,6 @@ static void to_float(const uint8_t *restrict src, size_t n,
         dst[i] = ((float)src[i] / 255.0f - mean) / std;
 }
 
-/* As to_float for the [0,1] scale: the same values (x - 0) / 1 == x, one
- * division less. */
-static void to_unit(const uint8_t *restrict src, size_t n,
-                    float *restrict dst)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] = (float)src[i] / 255.0f;
-}
-
 static size_t image_size(fmn_images images)
 {
     return images.height * images.width;
@@ -108,7 +99,6 @@ fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
     if ((st = fmni_out_check(items.count * px, out_count, what, err)) !=
         FMN_OK)
         return st;
-    int unit = s.mean == 0.0f && s.std == 1.0f;
     /* a range is one run; a list is one run per image */
     size_t runs = items.indices ? items.count : (items.count ? 1 : 0);
     size_t run = items.indices ? px : items.count * px;
@@ -116,10 +106,7 @@ fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
         size_t first = items.indices ? items.indices[r] : items.start;
         const uint8_t *src = images.data + first * px;
         float *dst = out + r * run;
-        if (unit)
-            to_unit(src, run, dst);
-        else
-            to_float(src, run, dst, s.mean, s.std);
+        to_float(src, run, dst, s.mean, s.std); /* {0, 1}: exactly v/255 */
     }
     return FMN_OK;
 }

@@ -12,7 +12,6 @@ struct fmn_reader {
     fmni_header h;
     uint64_t item_bytes;
     uint64_t next;       /* items read so far */
-    int done;            /* the end has been checked */
     char *path;
     fmn_file_info info;
 };
@@ -84,7 +83,6 @@ static fmn_status finish(fmn_reader *r, fmn_error *err)
     fmn_status st = fmni_stream_finish(&r->s, err);
     if (st != FMN_OK)
         return st;
-    r->done = 1;
     r->info.decoded_size = r->s.out;
     r->info.crc32 = fmni_stream_crc(&r->s);
     r->info.complete = 1;
@@ -115,7 +113,7 @@ fmn_status fmn_reader_read(fmn_reader *r, void *dst, size_t max_items,
     fmni_to_host_order(dst, bytes, r->h.elem);
     r->next += n;
     *got = n;
-    if (r->next == r->h.dims[0] && !r->done)
+    if (r->next == r->h.dims[0] && !r->info.complete)
         return finish(r, err);
     return FMN_OK;
 }
