@@ -94,7 +94,9 @@ typedef enum fmn_status {
                                      needed (the message says how many) */
     FMN_ERR_EXISTS = 29,          /* an output file exists (and may not be
                                      replaced) */
-    FMN_ERR_WRITE = 30            /* writing output failed (full disk, ...) */
+    FMN_ERR_WRITE = 30,           /* writing output failed (full disk, ...) */
+    FMN_ERR_MISNAMED = 31         /* a published file under the name of
+                                     another (train images named test, ...) */
 } fmn_status;
 
 /* Returns a short English description of `status`. Never NULL; unknown
@@ -167,6 +169,17 @@ typedef enum fmn_file_kind {
  */
 FMN_API const char *fmn_dataset_name(fmn_dataset dataset);
 
+/* The dataset's name as its publishers write it: "Fashion-MNIST",
+ * "MNIST", "KMNIST"; NULL for FMN_DATASET_UNKNOWN.
+ *     printf("%s\n", fmn_dataset_title(FMN_DATASET_KMNIST)); // "KMNIST"
+ */
+FMN_API const char *fmn_dataset_title(fmn_dataset dataset);
+
+/* "images" or "labels"; NULL for FMN_FILE_UNKNOWN.
+ *     fmn_file_kind_name(fmn_idx_info(idx)->kind) // "labels"
+ */
+FMN_API const char *fmn_file_kind_name(fmn_file_kind kind);
+
 /* "train" or "test"; NULL for FMN_SPLIT_UNKNOWN.
  *     fmn_split_name(FMN_SPLIT_TEST) // "test"
  */
@@ -200,11 +213,14 @@ typedef struct fmn_options {
      * FMN_ERR_TOO_LARGE before anything is allocated. Raise it for files
      * over 1 GiB (sizes are 64-bit; files over 4 GiB work). */
     uint64_t max_bytes;
-    /* Labels must be below this; 0 means: the identified dataset's class
-     * count, else the count implied by an EMNIST file name, else 10. */
+    /* Labels must be below this; 0 means: the class count of `dataset` when
+     * set, else the count an EMNIST labels file name implies, else 10 (the
+     * count of every release this library identifies). Loads and streams
+     * apply the same rule. */
     unsigned num_classes;
-    /* Force the dataset used for class names; FMN_DATASET_UNKNOWN means
-     * identify it from the files' content. */
+    /* The dataset whose class names a split uses (fmn_split_naming);
+     * FMN_DATASET_UNKNOWN: the one its content is identified as. Never
+     * changes what the content is identified as (fmn_split_dataset). */
     fmn_dataset dataset;
     /* 1: a raw (uncompressed) uint8 or int8 file of 2 or more dimensions
      * (images) and 1 MiB or more is memory-mapped read-only and its pages
@@ -215,6 +231,16 @@ typedef struct fmn_options {
      * (1-D) are always copied, so every check made at load keeps holding.
      * 0 (the default): every file is read into memory of its own. */
     int map_raw;
+    /* Optional: receives every problem that a split or directory load
+     * (fmn_split_load, fmn_split_load_range, fmn_dir_load_split,
+     * fmn_dir_load_both, fmn_split_reader_open) finds, the first included.
+     * With it set, those calls check every file even after one failed, so
+     * that each bad file is reported once; they still return the first
+     * problem in `err`. Called from the calling thread before the call
+     * returns, in a fixed order (train before test, labels before images,
+     * then pairing). NULL: only `err`. */
+    void (*report)(void *report_ctx, const fmn_error *problem);
+    void *report_ctx;
 } fmn_options;
 
 /* Sets every field of *opt to its default.
@@ -232,13 +258,30 @@ typedef enum fmn_compression {
     FMN_COMPRESSION_GZIP = 1
 } fmn_compression;
 
-/* How a file relates to a published release. */
+/* How a file relates to the published releases. What each proves:
+ * IDENTICAL rests on the publisher's MD5 of the .gz; REPACKED on the
+ * CRC-32 and length of the decoded bytes (which tells accidents, not a
+ * deliberate forgery); MODIFIED and NOT_KNOWN on the header's shape. */
 typedef enum fmn_release {
-    FMN_RELEASE_UNKNOWN = 0,   /* not recognised (or not fully read) */
+    FMN_RELEASE_UNKNOWN = 0,   /* not the shape of any published file (or
+                                  not fully read) */
     FMN_RELEASE_IDENTICAL = 1, /* byte for byte the published .gz file */
-    FMN_RELEASE_REPACKED = 2   /* the published content in another
+    FMN_RELEASE_REPACKED = 2,  /* the published content in another
                                   container (other gzip header, or raw) */
+    FMN_RELEASE_MODIFIED = 3,  /* the shape of a published file, but the
+                                  content of none whose shape it has (every
+                                  one of them has a known content) */
+    FMN_RELEASE_NOT_KNOWN = 4  /* the shape of a published file whose content
+                                  checksum is not known (only its .gz's MD5
+                                  is published), and no known content: it
+                                  may be a repack of that file */
 } fmn_release;
+
+/* "identical", "repacked", "modified", "not-known" or "unknown". Never
+ * NULL.
+ *     puts(fmn_release_name(fmn_idx_info(idx)->release)); // "repacked"
+ */
+FMN_API const char *fmn_release_name(fmn_release release);
 
 /* What is known about one loaded file. */
 typedef struct fmn_file_info {
@@ -253,11 +296,39 @@ typedef struct fmn_file_info {
     fmn_release release;         /* identification by content: the CRC-32
                                     and length of the decoded bytes; for
                                     IDENTICAL, also the publisher's MD5 of
-                                    the .gz */
-    fmn_dataset dataset;         /* what the content was identified as ... */
-    fmn_split_id split;
+                                    the .gz (hashed as it is read when the
+                                    input is a pipe) */
+    fmn_dataset dataset;         /* what the content was identified as:
+                                    set for IDENTICAL and REPACKED only */
+    fmn_split_id split;          /* ... and the role: for MODIFIED and
+                                    NOT_KNOWN, the role of the published
+                                    files of that shape */
     fmn_file_kind kind;
 } fmn_file_info;
+
+/* A sentence for a person on how the file relates to the releases, into
+ * buf (cap bytes, truncated and NUL-terminated); returns the length it
+ * needed, as snprintf does. E.g. "identical to the published
+ * Fashion-MNIST train images", "repacked: the published MNIST test labels
+ * content in another container", "not known: the shape of the published
+ * train images, but not Fashion-MNIST's or MNIST's content; no checksum of
+ * KMNIST's content is known, so it may be a copy of it".
+ *     char say[256];
+ *     fmn_release_describe(fmn_idx_info(idx), say, sizeof say);
+ */
+FMN_API size_t fmn_release_describe(const fmn_file_info *info, char *buf,
+                                    size_t cap);
+
+/* Checks that an identified file holds what its name says: FMN_OK unless
+ * the content was identified (IDENTICAL or REPACKED) as a file of another
+ * split or kind than `split` and `kind` (split FMN_SPLIT_UNKNOWN: any
+ * split), then FMN_ERR_MISNAMED with a message naming both.
+ *     fmn_file_check_role(fmn_idx_info(idx), FMN_SPLIT_TRAIN,
+ *                         FMN_FILE_IMAGES, &err);
+ */
+FMN_API fmn_status fmn_file_check_role(const fmn_file_info *info,
+                                       fmn_split_id split, fmn_file_kind kind,
+                                       fmn_error *err);
 
 /* A read-only view of an array: row-major, host byte order. */
 typedef struct fmn_array {
@@ -422,10 +493,12 @@ FMN_API fmn_status fmn_split_load_memory(const void *images, size_t images_size,
                                          const fmn_options *opt,
                                          fmn_split **out, fmn_error *err);
 
-/* Loads items [start, start + count) of a split. The labels file is read
- * whole (it is small) and identifies the dataset; the images file is decoded
- * only up to the last image requested. FMN_ERR_RANGE when the range is not
- * inside the split.
+/* Loads items [start, start + count) of a split, with every check of
+ * fmn_split_load: both files are decoded to their end (the images outside
+ * the range are checked and dropped, not kept), so a damaged file or a
+ * pair of two releases is refused as a whole load refuses it. Only the
+ * range is kept in memory. FMN_ERR_RANGE when the range is not inside the
+ * split.
  *     fmn_split_load_range(images, labels, 0, 100, NULL, &first100, &err);
  */
 FMN_API fmn_status fmn_split_load_range(const char *images_path,
@@ -455,10 +528,18 @@ FMN_API size_t fmn_split_count(const fmn_split *split);
  */
 FMN_API uint64_t fmn_split_first_index(const fmn_split *split);
 
-/* The dataset, from options or content; FMN_DATASET_UNKNOWN if neither.
+/* The dataset the content was identified as (the labels file's, else the
+ * images file's); FMN_DATASET_UNKNOWN if neither is a known release.
+ * fmn_options.dataset never changes it.
  *     if (fmn_split_dataset(sp) == FMN_DATASET_FASHION_MNIST) ...
  */
 FMN_API fmn_dataset fmn_split_dataset(const fmn_split *split);
+
+/* The dataset whose class names the split uses: fmn_options.dataset when it
+ * was set, else fmn_split_dataset().
+ *     if (fmn_split_naming(sp) != fmn_split_dataset(sp)) puts("overridden");
+ */
+FMN_API fmn_dataset fmn_split_naming(const fmn_split *split);
 
 /* Train or test, when identified by content; else FMN_SPLIT_UNKNOWN.
  *     fmn_split_name(fmn_split_id_of(sp)) // "train"
@@ -470,8 +551,8 @@ FMN_API fmn_split_id fmn_split_id_of(const fmn_split *split);
  */
 FMN_API unsigned fmn_split_num_classes(const fmn_split *split);
 
-/* Class name of `label` for this split's dataset, or NULL when the dataset
- * is unknown or the label out of range.
+/* Class name of `label` in the split's naming (fmn_split_naming), or NULL
+ * when that dataset is unknown or the label out of range.
  *     fmn_split_class_name(sp, fmn_split_labels(sp)[0]) // "Ankle boot"
  */
 FMN_API const char *fmn_split_class_name(const fmn_split *split,
@@ -490,18 +571,113 @@ FMN_API const fmn_file_info *fmn_split_file(const fmn_split *split,
 FMN_API void fmn_split_free(fmn_split *split);
 
 /* ------------------------------------------------------------------------ */
+/* Reading a split larger than memory, item by item.                        */
+
+typedef struct fmn_split_reader fmn_split_reader;
+
+/* Opens a split's images and labels files to read them side by side in
+ * constant memory, with every check fmn_split_load makes, in the same
+ * words: the headers' shapes and counts here; truncation, gzip errors and
+ * each label against the class count (fmn_options.num_classes, the same
+ * rule as a load) as the data passes; trailing bytes, gzip trailers and
+ * whether the two files are of one release when the last item has been
+ * read. No byte limit applies: nothing is allocated by the files' size.
+ * A reader that failed stays failed: every later call returns the same
+ * error.
+ *     fmn_split_reader *r;
+ *     fmn_split_reader_open("train-images-idx3-ubyte.gz",
+ *                           "train-labels-idx1-ubyte.gz", NULL, &r, &err);
+ */
+FMN_API fmn_status fmn_split_reader_open(const char *images_path,
+                                         const char *labels_path,
+                                         const fmn_options *opt,
+                                         fmn_split_reader **out,
+                                         fmn_error *err);
+
+/* The shape: count x height x width, as the headers declare (data NULL).
+ *     fmn_images sh = fmn_split_reader_shape(r); // sh.count items
+ */
+FMN_API fmn_images fmn_split_reader_shape(const fmn_split_reader *r);
+
+/* The class count labels are checked against.
+ *     uint64_t per_class[256] = {0}; // fmn_split_reader_num_classes(r) used
+ */
+FMN_API unsigned fmn_split_reader_num_classes(const fmn_split_reader *r);
+
+/* Reads the next min(max_items, items left) items: their labels into
+ * labels[] (room for max_items) and their pixels into pixels[] (room for
+ * max_items * height * width bytes), or, with pixels NULL, reads the
+ * pixels through a small buffer of its own and drops them (every check is
+ * made all the same). *got: items read, 0 once all were. The call that
+ * reads the last item checks the end of both files and the pair.
+ *     size_t n;
+ *     while (fmn_split_reader_read(r, px, lb, 1024, &n, &err) == FMN_OK &&
+ *            n > 0)
+ *         tally(px, lb, n);   // then check the last call's status
+ */
+FMN_API fmn_status fmn_split_reader_read(fmn_split_reader *r, uint8_t *pixels,
+                                         uint8_t *labels, size_t max_items,
+                                         size_t *got, fmn_error *err);
+
+/* 1 once every item has been read and every check passed.
+ *     if (!fmn_split_reader_complete(r)) ... // stopped early, or failed
+ */
+FMN_API int fmn_split_reader_complete(const fmn_split_reader *r);
+
+/* Once complete: what the content was identified as (fmn_split_dataset's
+ * rule); FMN_DATASET_UNKNOWN before.
+ *     fmn_dataset_name(fmn_split_reader_dataset(r)) // "fashion-mnist"
+ */
+FMN_API fmn_dataset fmn_split_reader_dataset(const fmn_split_reader *r);
+
+/* The dataset whose class names apply (fmn_split_naming's rule): the
+ * option at once, the identified dataset once complete.
+ *     fmn_class_name(fmn_split_reader_naming(r), 9) // "Ankle boot"
+ */
+FMN_API fmn_dataset fmn_split_reader_naming(const fmn_split_reader *r);
+
+/* Once complete: train or test, when identified by content.
+ *     fmn_split_name(fmn_split_reader_id(r)) // "test"
+ */
+FMN_API fmn_split_id fmn_split_reader_id(const fmn_split_reader *r);
+
+/* Info on the images or labels file (complete once read to the end).
+ *     fmn_split_reader_file(r, FMN_FILE_LABELS)->release
+ */
+FMN_API const fmn_file_info *fmn_split_reader_file(const fmn_split_reader *r,
+                                                   fmn_file_kind kind);
+
+/* Closes both files and frees the reader. NULL is a no-op.
+ *     fmn_split_reader_free(r);
+ */
+FMN_API void fmn_split_reader_free(fmn_split_reader *r);
+
+/* ------------------------------------------------------------------------ */
 /* Finding splits in a directory.                                           */
 
 typedef struct fmn_dir fmn_dir;
 
-/* Scans directory `path` for IDX split files under the official names
- * (train-images-idx3-ubyte, t10k-labels-idx1-ubyte, ...), with or without
- * ".gz", the common variants (train-images.idx3-ubyte, test-...) and
- * prefixed names (emnist-digits-train-images-idx3-ubyte). Files are only
- * named here, not opened.
+/* Scans directory `path` for IDX split files:
+ *   - under the official names (train-images-idx3-ubyte, t10k-labels-
+ *     idx1-ubyte, ...), with or without ".gz", the common variants
+ *     (train-images.idx3-ubyte, test-...) and prefixed names
+ *     (emnist-digits-train-images-idx3-ubyte);
+ *   - under other names (fashion_train_images.gz, ...): any regular file
+ *     whose name suggests IDX data (".gz", "idx", "ubyte", "image",
+ *     "label") is opened and its header read: a 3-D uint8 array is an
+ *     images file, a 1-D one a labels file; the split is the one its name
+ *     says (the words train, training, test, testing, t10k), else by count
+ *     (the larger count is train);
+ *   - when the folder holds none, in its subfolders, two levels deep
+ *     (torchvision's ROOT/FashionMNIST/raw): the one subfolder that holds
+ *     some is used (fmn_dir_location); several are FMN_ERR_AMBIGUOUS.
+ * Several files for one role (x.gz beside x, as torchvision keeps them;
+ * a renamed copy) are copies, all kept: loads check that every copy holds
+ * the same bytes. Hidden files are skipped.
  * Errors: FMN_ERR_NOT_FOUND, FMN_ERR_IO (not a directory, or unreadable),
- * FMN_ERR_NO_DATASET (nothing recognised), FMN_ERR_AMBIGUOUS (two
- * candidates for one file, e.g. MNIST and EMNIST side by side), FMN_ERR_NOMEM.
+ * FMN_ERR_NO_DATASET (nothing recognised), FMN_ERR_AMBIGUOUS (files of two
+ * datasets for one role, e.g. MNIST and EMNIST side by side, or several
+ * dataset subfolders), FMN_ERR_NOMEM.
  *     fmn_dir *dir;
  *     if (fmn_dir_open("/usr/share/datasets/fashion-mnist", &dir, &err))
  *         fprintf(stderr, "%s\n", err.message);
@@ -509,15 +685,45 @@ typedef struct fmn_dir fmn_dir;
 FMN_API fmn_status fmn_dir_open(const char *path, fmn_dir **out,
                                 fmn_error *err);
 
-/* Path of the file for (`split`, `kind`), or NULL if the directory has
- * none. Valid until fmn_dir_free(dir).
+/* Path of the file for (`split`, `kind`) that loads read (the first copy:
+ * an official name before another, gzip before raw), or NULL if the
+ * directory has none. Valid until fmn_dir_free(dir).
  *     const char *p = fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_LABELS);
  */
 FMN_API const char *fmn_dir_path(const fmn_dir *dir, fmn_split_id split,
                                  fmn_file_kind kind);
 
-/* Loads `split` found by fmn_dir_open. FMN_ERR_NOT_FOUND when the
- * directory lacks its images or labels file (the message names which).
+/* How many files the directory holds for (`split`, `kind`): 0, 1, or more
+ * when it keeps copies.
+ *     if (fmn_dir_copies(dir, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES) > 1) ...
+ */
+FMN_API size_t fmn_dir_copies(const fmn_dir *dir, fmn_split_id split,
+                              fmn_file_kind kind);
+
+/* Path of copy `i` (0 is fmn_dir_path's) of (`split`, `kind`), or NULL
+ * past the last.
+ *     for (size_t i = 0; fmn_dir_copy(dir, s, k, i); i++) ...
+ */
+FMN_API const char *fmn_dir_copy(const fmn_dir *dir, fmn_split_id split,
+                                 fmn_file_kind kind, size_t i);
+
+/* 1 if the directory holds either file of `split`.
+ *     if (fmn_dir_has_split(dir, FMN_SPLIT_TEST)) ...
+ */
+FMN_API int fmn_dir_has_split(const fmn_dir *dir, fmn_split_id split);
+
+/* The folder the files were found in: the path given, or the subfolder of
+ * it that holds them.
+ *     printf("reading %s\n", fmn_dir_location(dir)); // "data/MNIST/raw"
+ */
+FMN_API const char *fmn_dir_location(const fmn_dir *dir);
+
+/* Loads `split` found by fmn_dir_open, with every check of fmn_split_load,
+ * and two more: an identified file must hold what its name says
+ * (FMN_ERR_MISNAMED), and every other copy of either file must hold the
+ * same bytes, with every check of a load (FMN_ERR_AMBIGUOUS naming both
+ * files where they differ). FMN_ERR_NOT_FOUND when the directory lacks
+ * its images or labels file (the message names which).
  *     fmn_dir_load_split(dir, FMN_SPLIT_TRAIN, NULL, &train, &err);
  */
 FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
@@ -526,7 +732,9 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
 
 /* Loads both splits found by fmn_dir_open at once: the test split on a
  * second thread while the calling thread loads the train split, so the
- * whole dataset costs little more than its largest file.
+ * whole dataset costs little more than its largest file. Each split as
+ * fmn_dir_load_split loads it; and when both are identified, they must be
+ * of one dataset (else FMN_ERR_MISMATCHED_PAIR for the test split).
  *   train, test  receive the splits (free each with fmn_split_free); NULL
  *                where the directory has neither file of that split.
  *   train_err, test_err  optional details of each split's failure.
@@ -541,6 +749,28 @@ FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,
                                      fmn_split **train, fmn_split **test,
                                      fmn_error *train_err,
                                      fmn_error *test_err);
+
+/* Checks that a loaded file found in the directory for (`split`, `kind`)
+ * holds what its name there says: fmn_file_check_role with the split its
+ * name gives (any split when the name gives none and its split came from
+ * its count). FMN_ERR_MISNAMED otherwise.
+ *     fmn_dir_check_role(dir, fmn_idx_info(idx), FMN_SPLIT_TEST,
+ *                        FMN_FILE_LABELS, &err);
+ */
+FMN_API fmn_status fmn_dir_check_role(const fmn_dir *dir,
+                                      const fmn_file_info *info,
+                                      fmn_split_id split, fmn_file_kind kind,
+                                      fmn_error *err);
+
+/* A reader (fmn_split_reader_open) over `split` found by fmn_dir_open,
+ * with fmn_dir_load_split's checks: every other copy of either file is
+ * read alongside and compared byte for byte, and the files' roles are
+ * checked at the end.
+ *     fmn_dir_open_reader(dir, FMN_SPLIT_TRAIN, NULL, &r, &err);
+ */
+FMN_API fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
+                                       const fmn_options *opt,
+                                       fmn_split_reader **out, fmn_error *err);
 
 /* Frees the directory handle. NULL is a no-op.
  *     fmn_dir_free(dir);
@@ -620,6 +850,13 @@ static inline size_t fmn_items_at(fmn_items items, size_t i)
     return items.indices ? (size_t)items.indices[i] : items.start + i;
 }
 
+/* FMN_OK when every item of `items` is in the split, else FMN_ERR_RANGE
+ * with a message that names the split's file and its size.
+ *     fmn_split_check_items(split, fmn_items_range(100, 10), &err);
+ */
+FMN_API fmn_status fmn_split_check_items(const fmn_split *split,
+                                         fmn_items items, fmn_error *err);
+
 /* The items of `from` labelled `label`, in the order of `from`, written to
  * out[0 .. cap). *total receives how many there are; call with out NULL
  * (and cap 0) to learn the size, then again with a buffer:
@@ -634,6 +871,42 @@ static inline size_t fmn_items_at(fmn_items items, size_t i)
 FMN_API fmn_status fmn_select_class(const fmn_split *split, fmn_items from,
                                     unsigned label, uint32_t *out, size_t cap,
                                     size_t *total, fmn_error *err);
+
+/* The items of `from` whose label is any of labels[0 .. nlabels), in the
+ * order of `from`; sizes and errors as fmn_select_class.
+ *     unsigned shoes[3] = {5, 7, 9};
+ *     fmn_select_classes(split, all, shoes, 3, out, cap, &n, &err);
+ */
+FMN_API fmn_status fmn_select_classes(const fmn_split *split, fmn_items from,
+                                      const unsigned *labels, size_t nlabels,
+                                      uint32_t *out, size_t cap,
+                                      size_t *total, fmn_error *err);
+
+/* A random sample of `k` items of `from` (all of them when k >=
+ * from.count: *total says how many), in the order of `from`. Which items
+ * is fixed by `seed` alone, on every platform: the positions in `from`
+ * given by the first k values of fmn_permutation(from.count, seed, 0).
+ * The fmnist tool's --sample K --seed S draws exactly these. Sizes and
+ * errors as fmn_select_class; FMN_ERR_NOMEM (a permutation of from.count
+ * indices is made).
+ *     fmn_select_sample(split, all, 100, 42, out, 100, &n, &err);
+ */
+FMN_API fmn_status fmn_select_sample(const fmn_split *split, fmn_items from,
+                                     size_t k, uint64_t seed, uint32_t *out,
+                                     size_t cap, size_t *total,
+                                     fmn_error *err);
+
+/* The class `text` names: a number below fmn_split_num_classes(), or a
+ * class name in any case with spaces, '-', '_' and '/' alike ("ankle
+ * boot", "Ankle-boot"), or the start of one up to a separator ("t-shirt"
+ * for "T-shirt/top"). FMN_ERR_BAD_LABEL (saying what the classes are)
+ * when it names none.
+ *     unsigned c;
+ *     fmn_split_find_class(split, "ankle-boot", &c, &err); // c == 9
+ */
+FMN_API fmn_status fmn_split_find_class(const fmn_split *split,
+                                        const char *text, unsigned *label,
+                                        fmn_error *err);
 
 /* The first `k` items of each class among `from` (all of a class that has
  * fewer), in the order of `from`; sizes and errors as fmn_select_class.
@@ -918,6 +1191,30 @@ FMN_API fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
                                   fmn_format format, fmn_file_kind kind,
                                   const char *path, int flags,
                                   fmn_error *err);
+
+/* What fills a file for fmn_file_save: writes its bytes through `write`
+ * (passing `write_ctx`) and returns 0, or nonzero to give up, after
+ * putting the reason in why[0 .. why_cap) if it has one (a failed write's
+ * reason is known already). */
+typedef int (*fmn_produce_fn)(void *ctx, fmn_write_fn write, void *write_ctx,
+                              char *why, size_t why_cap);
+
+/* Writes a file at `path` atomically, as fmn_split_save does, with the
+ * bytes `produce` writes: the file takes its name complete or not at all,
+ * and an existing path (a dangling link too) is left alone unless
+ * FMN_SAVE_OVERWRITE. FMN_ERR_EXISTS, FMN_ERR_WRITE ("PATH: reason").
+ *     static int hello(void *c, fmn_write_fn w, void *wc, char *why,
+ *                      size_t cap)
+ *     {
+ *         (void)c, (void)why, (void)cap;
+ *         return w(wc, "hello\n", 6);
+ *     }
+ *     ...
+ *     fmn_file_save("hello.txt", 0, hello, NULL, &err);
+ */
+FMN_API fmn_status fmn_file_save(const char *path, int flags,
+                                 fmn_produce_fn produce, void *ctx,
+                                 fmn_error *err);
 
 #ifdef __cplusplus
 }

@@ -81,47 +81,116 @@ struct fmn_split {
     size_t height;
     size_t width;
     uint64_t first;
-    fmn_dataset dataset;
+    fmn_dataset dataset;       /* as identified by content */
+    fmn_dataset naming;        /* whose class names: the option, else dataset */
     fmn_split_id id;
     unsigned num_classes;
 };
 
-static fmn_status check_shapes(const fmn_idx *images, const fmn_idx *labels,
-                               fmn_error *err)
+/* ---- problems ----------------------------------------------------------- */
+
+void fmni_problems_init(fmni_problems *p, const fmn_options *opt)
 {
-    fmn_array a = fmn_idx_array(images);
-    fmn_array l = fmn_idx_array(labels);
-    if (a.dtype != FMN_DTYPE_U8 || a.ndim != 3)
-        return fmni_fail(err, FMN_ERR_NOT_IMAGES, fmn_idx_info(images)->path,
-                         FMN_NO_OFFSET, 0,
+    memset(p, 0, sizeof *p);
+    p->collect = opt && opt->report;
+}
+
+void fmni_problems_add(fmni_problems *p, const fmn_error *e)
+{
+    p->total++;
+    if (!p->have) {
+        p->first = *e;
+        p->have = 1;
+    }
+    if (!p->collect)
+        return;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 4;
+        fmn_error *grown = realloc(p->list, cap * sizeof *grown);
+        if (!grown) {
+            p->lost++;
+            return;
+        }
+        p->list = grown;
+        p->cap = cap;
+    }
+    p->list[p->n++] = *e;
+}
+
+void fmni_problems_move(fmni_problems *to, fmni_problems *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        fmni_problems_add(to, &from->list[i]);
+    if (from->have && !from->collect)
+        fmni_problems_add(to, &from->first);
+    to->lost += from->lost;
+    free(from->list);
+    memset(from, 0, sizeof *from);
+}
+
+fmn_status fmni_problems_end(fmni_problems *p, const fmn_options *opt,
+                             fmn_error *err)
+{
+    for (size_t i = 0; i < p->n; i++)
+        opt->report(opt->report_ctx, &p->list[i]);
+    if (p->lost && opt && opt->report) {
+        /* a report that could not be kept is still a problem reported */
+        fmn_error e;
+        fmni_fail(&e, FMN_ERR_NOMEM, "libfmnist", FMN_NO_OFFSET, 0,
+                  "out of memory: %zu more problems found but not kept",
+                  p->lost);
+        opt->report(opt->report_ctx, &e);
+    }
+    free(p->list);
+    p->list = NULL;
+    p->n = 0;
+    if (!p->have) {
+        fmni_clear(err);
+        return FMN_OK;
+    }
+    if (err)
+        *err = p->first;
+    return p->first.status;
+}
+
+/* ---- the pairing rules, for loads and streams alike ---------------------- */
+
+unsigned fmni_class_count(const fmn_options *opt, const char *labels_path)
+{
+    if (opt && opt->num_classes)
+        return opt->num_classes;
+    unsigned n = opt ? fmn_dataset_num_classes(opt->dataset) : 0;
+    if (!n)
+        n = fmni_emnist_classes(labels_path);
+    return n ? n : 10;
+}
+
+fmn_status fmni_pair_shapes(const fmni_shape *im, const fmni_shape *lb,
+                            fmn_error *err)
+{
+    if (im->dtype != FMN_DTYPE_U8 || im->ndim != 3)
+        return fmni_fail(err, FMN_ERR_NOT_IMAGES, im->path, FMN_NO_OFFSET, 0,
                          "not an images file: expected a 3-D uint8 array (N x "
                          "height x width), found a %zu-D %s array",
-                         a.ndim, fmn_dtype_name(a.dtype));
-    if (l.dtype != FMN_DTYPE_U8 || l.ndim != 1)
-        return fmni_fail(err, FMN_ERR_NOT_LABELS, fmn_idx_info(labels)->path,
-                         FMN_NO_OFFSET, 0,
+                         im->ndim, fmn_dtype_name(im->dtype));
+    if (lb->dtype != FMN_DTYPE_U8 || lb->ndim != 1)
+        return fmni_fail(err, FMN_ERR_NOT_LABELS, lb->path, FMN_NO_OFFSET, 0,
                          "not a labels file: expected a 1-D uint8 array, found "
                          "a %zu-D %s array",
-                         l.ndim, fmn_dtype_name(l.dtype));
-    uint64_t ni = fmni_idx_total_items(images);
-    uint64_t nl = fmni_idx_total_items(labels);
-    if (ni != nl)
-        return fmni_fail(err, FMN_ERR_COUNT_MISMATCH,
-                         fmn_idx_info(labels)->path, FMN_NO_OFFSET, 0,
+                         lb->ndim, fmn_dtype_name(lb->dtype));
+    if (im->items != lb->items)
+        return fmni_fail(err, FMN_ERR_COUNT_MISMATCH, lb->path, FMN_NO_OFFSET,
+                         0,
                          "holds %llu labels, but the images file %s holds "
                          "%llu images: they are not a pair",
-                         (unsigned long long)nl, fmn_idx_info(images)->path,
-                         (unsigned long long)ni);
+                         (unsigned long long)lb->items, im->path,
+                         (unsigned long long)im->items);
     return FMN_OK;
 }
 
-/* The dataset and split, from options or from what the files were
- * identified as; images and labels of two different releases are refused. */
-static fmn_status resolve_identity(fmn_split *sp, const fmn_options *opt,
-                                   fmn_error *err)
+fmn_status fmni_pair_identity(const fmn_file_info *ii, const fmn_file_info *li,
+                              fmn_error *err)
 {
-    const fmn_file_info *ii = fmn_idx_info(sp->images);
-    const fmn_file_info *li = fmn_idx_info(sp->labels);
     if (ii->dataset && li->dataset &&
         (ii->dataset != li->dataset || ii->split != li->split))
         return fmni_fail(err, FMN_ERR_MISMATCHED_PAIR, li->path, FMN_NO_OFFSET,
@@ -132,59 +201,78 @@ static fmn_status resolve_identity(fmn_split *sp, const fmn_options *opt,
                          fmn_split_name(li->split), ii->path,
                          fmn_dataset_name(ii->dataset),
                          fmn_split_name(ii->split));
-    const fmn_file_info *known = li->dataset ? li : ii;
-    sp->dataset = opt->dataset ? opt->dataset : known->dataset;
-    sp->id = known->split;
-    sp->num_classes = opt->num_classes;
-    if (!sp->num_classes)
-        sp->num_classes = fmn_dataset_num_classes(sp->dataset);
-    if (!sp->num_classes)
-        sp->num_classes = fmni_emnist_classes(li->path);
-    if (!sp->num_classes)
-        sp->num_classes = 10;
     return FMN_OK;
 }
 
-static fmn_status check_labels(const fmn_split *sp, fmn_error *err)
+fmn_status fmni_label_check(const char *path, int gzip, uint64_t item,
+                            unsigned label, unsigned num_classes,
+                            const fmn_options *opt, fmn_error *err)
+{
+    if (label < num_classes)
+        return FMN_OK;
+    int defaulted = !opt || (!opt->num_classes && !opt->dataset);
+    return fmni_fail(
+        err, FMN_ERR_BAD_LABEL, path, 8 + item, gzip,
+        "label %u of item %llu (byte %llu of the IDX data) is not a valid "
+        "class: expected 0 to %u for a %u-class dataset%s",
+        label, (unsigned long long)item, (unsigned long long)(8 + item),
+        num_classes - 1, num_classes,
+        defaulted ? " (set fmn_options.num_classes, or fmnist --classes, if "
+                    "it has more)"
+                  : "");
+}
+
+static fmni_shape shape_of(const fmn_idx *idx)
+{
+    fmn_array a = fmn_idx_array(idx);
+    fmni_shape sh = {fmn_idx_info(idx)->path, a.dtype, a.ndim,
+                     fmni_idx_total_items(idx)};
+    return sh;
+}
+
+static fmn_status check_labels(const fmn_split *sp, const fmn_options *opt,
+                               fmn_error *err)
 {
     fmn_array l = fmn_idx_array(sp->labels);
     const fmn_file_info *info = fmn_idx_info(sp->labels);
     const uint8_t *p = l.data;
     for (size_t i = 0; i < l.nbytes; i++)
         if (p[i] >= sp->num_classes)
-            return fmni_fail(
-                err, FMN_ERR_BAD_LABEL, info->path, 8 + i,
-                info->compression == FMN_COMPRESSION_GZIP,
-                "label %u of item %zu (byte %zu of the IDX data) is not a "
-                "valid class: expected 0 to %u for a %u-class dataset%s",
-                p[i], i, 8 + i, sp->num_classes - 1, sp->num_classes,
-                sp->dataset ? ""
-                            : " (set fmn_options.num_classes, or fmnist "
-                              "--classes, if it has more)");
+            return fmni_label_check(info->path,
+                                    info->compression == FMN_COMPRESSION_GZIP,
+                                    i, p[i], sp->num_classes, opt, err);
     return FMN_OK;
 }
 
-/* Takes ownership of both handles, freed on failure too. */
-static fmn_status make_split(fmn_idx *images, fmn_idx *labels, uint64_t first,
-                             const fmn_options *opt_in, fmn_split **out,
-                             fmn_error *err)
+fmn_status fmni_split_make(fmn_idx *images, fmn_idx *labels, uint64_t first,
+                           const fmn_options *opt_in, fmn_split **out,
+                           fmn_error *err)
 {
+    *out = NULL;
     fmn_options opt = fmni_options(opt_in);
+    fmni_shape im = shape_of(images), lb = shape_of(labels);
+    const fmn_file_info *ii = fmn_idx_info(images);
+    const fmn_file_info *li = fmn_idx_info(labels);
     fmn_split *sp = NULL;
-    fmn_status st = check_shapes(images, labels, err);
+    fmn_status st = fmni_pair_shapes(&im, &lb, err);
+    if (st == FMN_OK)
+        st = fmni_pair_identity(ii, li, err);
     if (st == FMN_OK) {
         sp = calloc(1, sizeof *sp);
         if (!sp)
-            st = fmni_fail(err, FMN_ERR_NOMEM, fmn_idx_info(images)->path,
-                           FMN_NO_OFFSET, 0, "out of memory for a split");
+            st = fmni_fail(err, FMN_ERR_NOMEM, ii->path, FMN_NO_OFFSET, 0,
+                           "out of memory for a split");
     }
     if (st == FMN_OK) {
         sp->images = images;
         sp->labels = labels;
-        st = resolve_identity(sp, &opt, err);
+        const fmn_file_info *known = li->dataset ? li : ii;
+        sp->dataset = known->dataset;
+        sp->id = known->split;
+        sp->naming = opt.dataset ? opt.dataset : sp->dataset;
+        sp->num_classes = fmni_class_count(&opt, li->path);
+        st = check_labels(sp, &opt, err);
     }
-    if (st == FMN_OK)
-        st = check_labels(sp, err);
     if (st != FMN_OK) {
         free(sp);
         fmn_idx_free(images);
@@ -203,6 +291,58 @@ static fmn_status make_split(fmn_idx *images, fmn_idx *labels, uint64_t first,
     return FMN_OK;
 }
 
+/* Loads the labels file whole and the images file whole or, with a
+ * range, the items asked (the whole file checked all the same), then
+ * pairs them; every problem goes to `p`. With p->collect, the images file
+ * is read even when the labels file failed. */
+fmn_status fmni_split_load_paths(const char *images_path,
+                                 const char *labels_path, int ranged,
+                                 uint64_t start, uint64_t count,
+                                 const fmn_options *opt, fmn_split **out,
+                                 fmni_problems *p)
+{
+    *out = NULL;
+    fmn_idx *labels = NULL, *images = NULL;
+    fmn_error e;
+    fmn_status sl = fmn_idx_load_file(labels_path, opt, &labels, &e);
+    if (sl != FMN_OK)
+        fmni_problems_add(p, &e);
+    if (sl == FMN_OK && ranged) {
+        uint64_t n = fmni_idx_total_items(labels);
+        if (start > n || count > n - start) {
+            sl = fmni_fail(&e, FMN_ERR_RANGE, labels_path, FMN_NO_OFFSET, 0,
+                           "items [%llu, %llu) requested, but the split "
+                           "holds %llu items",
+                           (unsigned long long)start,
+                           (unsigned long long)(start + count),
+                           (unsigned long long)n);
+            fmni_problems_add(p, &e);
+        }
+    }
+    fmn_status si = FMN_OK;
+    if (sl == FMN_OK) {
+        si = ranged ? fmni_idx_load_checked_range(images_path, start, count,
+                                                  opt, &images, &e)
+                    : fmn_idx_load_file(images_path, opt, &images, &e);
+    } else if (p->collect && !labels) {
+        /* the labels file is bad: is the images file too? (whole: a range
+         * checked against labels nobody could read means nothing) */
+        si = fmn_idx_load_file(images_path, opt, &images, &e);
+    }
+    if (si != FMN_OK)
+        fmni_problems_add(p, &e);
+    if (sl != FMN_OK || si != FMN_OK) {
+        fmn_idx_free(labels);
+        fmn_idx_free(images);
+        return sl != FMN_OK ? sl : si;
+    }
+    fmn_status st = fmni_split_make(images, labels, ranged ? start : 0, opt,
+                                    out, &e);
+    if (st != FMN_OK)
+        fmni_problems_add(p, &e);
+    return st;
+}
+
 /* Clears *out; FMN_OK when both inputs and `out` are usable. */
 static fmn_status split_args(int inputs_ok, fmn_split **out, fmn_error *err)
 {
@@ -216,16 +356,12 @@ fmn_status fmn_split_load(const char *images_path, const char *labels_path,
                           fmn_error *err)
 {
     fmn_status st = split_args(images_path && labels_path, out, err);
-    fmn_idx *labels = NULL, *images = NULL;
-    if (st == FMN_OK)
-        st = fmn_idx_load_file(labels_path, opt, &labels, err);
-    if (st == FMN_OK)
-        st = fmn_idx_load_file(images_path, opt, &images, err);
-    if (st != FMN_OK) {
-        fmn_idx_free(labels);
+    if (st != FMN_OK)
         return st;
-    }
-    return make_split(images, labels, 0, opt, out, err);
+    fmni_problems p;
+    fmni_problems_init(&p, opt);
+    fmni_split_load_paths(images_path, labels_path, 0, 0, 0, opt, out, &p);
+    return fmni_problems_end(&p, opt, err);
 }
 
 fmn_status fmn_split_load_memory(const void *images, size_t images_size,
@@ -250,7 +386,7 @@ fmn_status fmn_split_load_memory(const void *images, size_t images_size,
         fmn_idx_free(li);
         return st;
     }
-    return make_split(ii, li, 0, opt, out, err);
+    return fmni_split_make(ii, li, 0, opt, out, err);
 }
 
 fmn_status fmn_split_load_range(const char *images_path,
@@ -259,27 +395,13 @@ fmn_status fmn_split_load_range(const char *images_path,
                                 fmn_split **out, fmn_error *err)
 {
     fmn_status st = split_args(images_path && labels_path, out, err);
-    fmn_idx *labels = NULL, *images = NULL;
-    if (st == FMN_OK)
-        st = fmn_idx_load_file(labels_path, opt, &labels, err);
-    if (st == FMN_OK) {
-        uint64_t n = fmni_idx_total_items(labels);
-        if (start > n || count > n - start)
-            st = fmni_fail(err, FMN_ERR_RANGE, labels_path, FMN_NO_OFFSET, 0,
-                           "items [%llu, %llu) requested, but the split holds "
-                           "%llu items",
-                           (unsigned long long)start,
-                           (unsigned long long)(start + count),
-                           (unsigned long long)n);
-    }
-    if (st == FMN_OK)
-        st = fmn_idx_load_file_range(images_path, start, count, opt, &images,
-                                     err);
-    if (st != FMN_OK) {
-        fmn_idx_free(labels);
+    if (st != FMN_OK)
         return st;
-    }
-    return make_split(images, labels, start, opt, out, err);
+    fmni_problems p;
+    fmni_problems_init(&p, opt);
+    fmni_split_load_paths(images_path, labels_path, 1, start, count, opt, out,
+                          &p);
+    return fmni_problems_end(&p, opt, err);
 }
 
 fmn_images fmn_split_images(const fmn_split *sp)
@@ -312,6 +434,11 @@ fmn_dataset fmn_split_dataset(const fmn_split *sp)
     return sp ? sp->dataset : FMN_DATASET_UNKNOWN;
 }
 
+fmn_dataset fmn_split_naming(const fmn_split *sp)
+{
+    return sp ? sp->naming : FMN_DATASET_UNKNOWN;
+}
+
 fmn_split_id fmn_split_id_of(const fmn_split *sp)
 {
     return sp ? sp->id : FMN_SPLIT_UNKNOWN;
@@ -324,7 +451,7 @@ unsigned fmn_split_num_classes(const fmn_split *sp)
 
 const char *fmn_split_class_name(const fmn_split *sp, unsigned label)
 {
-    return sp ? fmn_class_name(sp->dataset, label) : NULL;
+    return sp ? fmn_class_name(sp->naming, label) : NULL;
 }
 
 const fmn_file_info *fmn_split_file(const fmn_split *sp, fmn_file_kind kind)

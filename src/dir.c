@@ -1,24 +1,43 @@
-/* dir.c - finding a dataset's split files in a directory by their names:
- * [PREFIX-]{train,t10k,test}-{images,labels}{-,.}idx{3,1}-ubyte[.gz]. */
+/* dir.c - finding a dataset's split files in a directory: by their names,
+ * [PREFIX-]{train,t10k,test}-{images,labels}{-,.}idx{3,1}-ubyte[.gz], or,
+ * for files under other names, by their content (an IDX header's shape)
+ * and the words in their names; in a subfolder when the folder itself
+ * holds none (torchvision's ROOT/FashionMNIST/raw). Every copy of a file
+ * (x.gz beside x, as torchvision keeps them) is kept and checked. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
-typedef struct found {
+/* Files whose names are not official are opened to read their header: at
+ * most this many per folder. Subfolders are searched this deep, at most
+ * this many of each folder. */
+enum { MAX_PEEKS = 64, MAX_DEPTH = 2, MAX_SUBDIRS = 64 };
+
+typedef struct entry {
     char *path;
-    char *prefix; /* "" or "emnist-digits-" */
-    int rank;     /* lower is preferred: official name, then gzip */
-} found;
+    fmn_split_id split;
+    fmn_file_kind kind;
+    char *prefix;      /* official names: "" or "emnist-digits-"; NULL for
+                          a file recognised by its content */
+    int rank;          /* among copies, lower first: official name, then
+                          gzip, then the others in name order */
+    int split_by_name; /* the split comes from the name, not the count */
+    uint64_t items;    /* from the header (files recognised by content) */
+} entry;
 
 struct fmn_dir {
-    char *path;
-    found files[2][2]; /* [split - 1][kind - 1] */
+    char *path;        /* the folder given */
+    char *location;    /* the folder the files are in */
+    entry *files;      /* sorted by split, kind, rank */
+    size_t n, cap;
 };
 
 static int ends_with(const char *s, size_t n, const char *suffix)
@@ -27,7 +46,7 @@ static int ends_with(const char *s, size_t n, const char *suffix)
     return n >= k && strncmp(s + n - k, suffix, k) == 0;
 }
 
-/* Parses a file name; returns 0 if it is not a split file. */
+/* Parses an official file name; returns 0 if it is not one. */
 static int parse_name(const char *name, fmn_split_id *split,
                       fmn_file_kind *kind, size_t *prefix_len, int *rank)
 {
@@ -63,6 +82,34 @@ static int parse_name(const char *name, fmn_split_id *split,
     return 0;
 }
 
+/* Whether `word` occurs in `name` (any case) not inside a longer word. */
+static int has_word(const char *name, const char *word)
+{
+    size_t n = strlen(name), k = strlen(word);
+    for (size_t i = 0; i + k <= n; i++) {
+        if (strncasecmp(name + i, word, k) != 0)
+            continue;
+        int before = i == 0 || !isalpha((unsigned char)name[i - 1]);
+        int after = !isalpha((unsigned char)name[i + k]);
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a file under an unofficial name is worth opening: the names a
+ * download or a renamed copy of an IDX file gets. */
+static int may_be_idx(const char *name)
+{
+    static const char *const hints[] = {".gz", "idx", "ubyte", "image",
+                                        "label"};
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        for (const char *p = name; *p; p++)
+            if (strncasecmp(p, hints[i], strlen(hints[i])) == 0)
+                return 1;
+    return 0;
+}
+
 static char *join(const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
@@ -87,60 +134,361 @@ static char *dup_n(const char *s, size_t n)
     return p;
 }
 
+static void entries_free(entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].path);
+        free(e[i].prefix);
+    }
+    free(e);
+}
+
 void fmn_dir_free(fmn_dir *dir)
 {
     if (!dir)
         return;
-    for (int s = 0; s < 2; s++)
-        for (int k = 0; k < 2; k++) {
-            free(dir->files[s][k].path);
-            free(dir->files[s][k].prefix);
-        }
+    entries_free(dir->files, dir->n);
     free(dir->path);
+    free(dir->location);
     free(dir);
 }
 
-/* Records a candidate; two of different prefixes (or equal rank) for one
- * role make the directory ambiguous. */
-static fmn_status consider(fmn_dir *dir, const char *name, fmn_split_id split,
-                           fmn_file_kind kind, size_t prefix_len, int rank,
+static fmn_status nomem(const char *path, fmn_error *err)
+{
+    return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
+                     "out of memory while scanning");
+}
+
+/* Appends an entry (taking path and prefix, freed on failure). */
+static fmn_status add(fmn_dir *dir, entry e, fmn_error *err)
+{
+    if (dir->n == dir->cap) {
+        size_t cap = dir->cap ? dir->cap * 2 : 8;
+        entry *grown = realloc(dir->files, cap * sizeof *grown);
+        if (!grown) {
+            free(e.path);
+            free(e.prefix);
+            return nomem(dir->location, err);
+        }
+        dir->files = grown;
+        dir->cap = cap;
+    }
+    dir->files[dir->n++] = e;
+    return FMN_OK;
+}
+
+static int is_regular(const char *path, struct stat *st)
+{
+    return stat(path, st) == 0 && S_ISREG(st->st_mode);
+}
+
+/* Reads the header of `path`: 1 with its shape if it is an images (3-D
+ * uint8) or labels (1-D uint8) file, 0 if it is not (or cannot be read),
+ * -1 when memory ran out. */
+static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
+{
+    fmni_stream s;
+    fmn_error err;
+    if (fmni_src_open_file(&s.src, path, &err) != FMN_OK)
+        return err.status == FMN_ERR_NOMEM ? -1 : 0;
+    fmni_header h;
+    memset(&h, 0, sizeof h);
+    fmn_status st = fmni_stream_open(&s, &err);
+    if (st == FMN_OK)
+        st = fmni_read_header(&s, &h, &err);
+    int ok = st == FMN_OK && h.dtype == FMN_DTYPE_U8 &&
+             (h.ndim == 1 || h.ndim == 3);
+    if (ok) {
+        *kind = h.ndim == 3 ? FMN_FILE_IMAGES : FMN_FILE_LABELS;
+        *items = h.dims[0];
+    }
+    free(h.dims);
+    fmni_stream_close(&s);
+    return st == FMN_ERR_NOMEM ? -1 : ok;
+}
+
+/* Considers one directory entry of dir->location. */
+static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
                            fmn_error *err)
 {
-    found *f = &dir->files[split - 1][kind - 1];
-    if (f->path) {
-        int same_prefix = strlen(f->prefix) == prefix_len &&
-                          strncmp(f->prefix, name, prefix_len) == 0;
-        if (!same_prefix || f->rank == rank)
-            return fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->path, FMN_NO_OFFSET,
-                             0,
-                             "holds two %s %s files, %s and %s: name the files "
-                             "to use explicitly",
-                             fmn_split_name(split),
-                             kind == FMN_FILE_IMAGES ? "images" : "labels",
-                             f->path, name);
-        if (f->rank < rank)
-            return FMN_OK;
-    }
-    char *path = join(dir->path, name);
-    char *prefix = dup_n(name, prefix_len);
-    if (!path || !prefix) {
-        free(path);
-        free(prefix);
-        return fmni_fail(err, FMN_ERR_NOMEM, dir->path, FMN_NO_OFFSET, 0,
-                         "out of memory while scanning");
-    }
+    if (name[0] == '.') /* hidden, and our own temporary files */
+        return FMN_OK;
+    char *path = join(dir->location, name);
+    if (!path)
+        return nomem(dir->location, err);
     struct stat st;
-    if (stat(path, &st) != 0 || S_ISDIR(st.st_mode)) {
+    entry e = {path, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN, NULL, 0, 1, 0};
+    size_t prefix_len;
+    if (!is_regular(path, &st)) {
         free(path);
-        free(prefix);
         return FMN_OK;
     }
-    free(f->path);
-    free(f->prefix);
-    f->path = path;
-    f->prefix = prefix;
-    f->rank = rank;
+    if (parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
+        e.prefix = dup_n(name, prefix_len);
+        if (!e.prefix) {
+            free(path);
+            return nomem(dir->location, err);
+        }
+        return add(dir, e, err);
+    }
+    int is_idx = 0;
+    if (may_be_idx(name) && *peeks < MAX_PEEKS) {
+        ++*peeks;
+        is_idx = peek(path, &e.kind, &e.items);
+    }
+    if (is_idx <= 0) {
+        free(path);
+        return is_idx < 0 ? nomem(dir->location, err) : FMN_OK;
+    }
+    /* its split from the words of its name, else from its count, later */
+    int train = has_word(name, "train") || has_word(name, "training");
+    int test = has_word(name, "test") || has_word(name, "testing") ||
+               has_word(name, "t10k");
+    e.split = train && !test   ? FMN_SPLIT_TRAIN
+              : test && !train ? FMN_SPLIT_TEST
+                               : FMN_SPLIT_UNKNOWN;
+    e.split_by_name = e.split != FMN_SPLIT_UNKNOWN;
+    e.rank = 10;
+    return add(dir, e, err);
+}
+
+/* Drops entry i. */
+static void drop(fmn_dir *dir, size_t i)
+{
+    free(dir->files[i].path);
+    free(dir->files[i].prefix);
+    dir->files[i] = dir->files[--dir->n];
+}
+
+/* Files recognised by content whose names say neither train nor test.
+ * Beside files under official names they are not part of the dataset
+ * (they are something else), so they are left out. Otherwise, the larger
+ * count is train, the smaller test; one count alone is train. */
+static fmn_status assign_splits(fmn_dir *dir, fmn_error *err)
+{
+    uint64_t counts[2] = {0, 0};
+    size_t ncounts = 0;
+    int official = 0;
+    for (size_t i = 0; i < dir->n; i++)
+        official |= dir->files[i].prefix != NULL;
+    for (size_t i = 0; i < dir->n;) {
+        const entry *e = &dir->files[i];
+        if (e->split != FMN_SPLIT_UNKNOWN) {
+            i++;
+            continue;
+        }
+        if (official) {
+            drop(dir, i);
+            continue;
+        }
+        size_t k = 0;
+        while (k < ncounts && counts[k] != e->items)
+            k++;
+        if (k == ncounts && ncounts == 2)
+            return fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->location,
+                             FMN_NO_OFFSET, 0,
+                             "holds IDX files of three or more sizes whose "
+                             "names say neither train nor test (%s is one): "
+                             "name the files to use",
+                             e->path);
+        if (k == ncounts)
+            counts[ncounts++] = e->items;
+        i++;
+    }
+    uint64_t larger = ncounts == 2 && counts[1] > counts[0] ? counts[1]
+                                                            : counts[0];
+    for (size_t i = 0; i < dir->n; i++) {
+        entry *e = &dir->files[i];
+        if (e->split == FMN_SPLIT_UNKNOWN)
+            e->split = e->items == larger ? FMN_SPLIT_TRAIN : FMN_SPLIT_TEST;
+    }
     return FMN_OK;
+}
+
+static int by_role(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    if (x->split != y->split)
+        return x->split < y->split ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+/* Two official names of different prefixes for one role are two datasets
+ * (EMNIST's variants side by side): which one is meant, only the caller
+ * knows. Copies (one prefix, or files recognised by content) are fine. */
+static fmn_status check_prefixes(const fmn_dir *dir, fmn_error *err)
+{
+    for (size_t i = 0; i < dir->n; i++)
+        for (size_t j = i + 1; j < dir->n; j++) {
+            const entry *a = &dir->files[i], *b = &dir->files[j];
+            if (a->split != b->split || a->kind != b->kind)
+                break;
+            if (a->prefix && b->prefix && strcmp(a->prefix, b->prefix) != 0)
+                return fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->location,
+                                 FMN_NO_OFFSET, 0,
+                                 "holds two %s %s files, %s and %s: name the "
+                                 "files to use explicitly",
+                                 fmn_split_name(a->split),
+                                 fmn_file_kind_name(a->kind),
+                                 strrchr(a->path, '/') + 1,
+                                 strrchr(b->path, '/') + 1);
+        }
+    return FMN_OK;
+}
+
+/* Scans dir->location into dir->files. */
+static fmn_status scan(fmn_dir *dir, fmn_error *err)
+{
+    DIR *d = opendir(dir->location);
+    if (!d) {
+        int e = errno;
+        return fmni_fail(err,
+                         e == ENOENT   ? FMN_ERR_NOT_FOUND
+                         : e == ENOMEM ? FMN_ERR_NOMEM
+                                       : FMN_ERR_IO,
+                         dir->location, FMN_NO_OFFSET, 0,
+                         "cannot open directory: %s", strerror(e));
+    }
+    fmn_status st = FMN_OK;
+    int peeks = 0;
+    struct dirent *e;
+    while (st == FMN_OK && (errno = 0, e = readdir(d)) != NULL)
+        st = consider(dir, e->d_name, &peeks, err);
+    if (st == FMN_OK && errno != 0)
+        st = fmni_fail(err, FMN_ERR_IO, dir->location, FMN_NO_OFFSET, 0,
+                       "cannot read directory: %s", strerror(errno));
+    closedir(d);
+    if (st == FMN_OK)
+        st = assign_splits(dir, err);
+    if (st == FMN_OK && dir->n) {
+        qsort(dir->files, dir->n, sizeof *dir->files, by_role);
+        st = check_prefixes(dir, err);
+    }
+    return st;
+}
+
+/* The subfolders of `path` (not hidden), at most MAX_SUBDIRS, into a
+ * malloc'd array of malloc'd paths. */
+static fmn_status subfolders(const char *path, char ***out, size_t *n,
+                             fmn_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return FMN_OK;
+    char **list = malloc(MAX_SUBDIRS * sizeof *list);
+    if (!list) {
+        closedir(d);
+        return nomem(path, err);
+    }
+    struct dirent *e;
+    while (*n < MAX_SUBDIRS && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = join(path, e->d_name);
+        struct stat st;
+        if (sub && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+            list[(*n)++] = sub;
+        else
+            free(sub);
+    }
+    closedir(d);
+    *out = list;
+    return FMN_OK;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Folders under `path` (to `depth` levels) that hold split files, each
+ * scanned into a fmn_dir of its own, appended to found[] (cap entries;
+ * *nfound counts past cap). Only folders with nothing found are
+ * descended into. */
+static fmn_status search(const char *root, const char *path, int depth,
+                         fmn_dir **found, size_t cap, size_t *nfound,
+                         fmn_error *err)
+{
+    char **subs;
+    size_t nsubs;
+    fmn_status st = subfolders(path, &subs, &nsubs, err);
+    if (st != FMN_OK)
+        return st;
+    qsort(subs, nsubs, sizeof *subs, by_string);
+    for (size_t i = 0; i < nsubs && st == FMN_OK; i++) {
+        fmn_dir *d = calloc(1, sizeof *d);
+        if (d) {
+            d->path = dup_n(root, strlen(root));
+            d->location = subs[i];
+            subs[i] = NULL;
+        }
+        if (!d || !d->path) {
+            fmn_dir_free(d);
+            st = nomem(path, err);
+            break;
+        }
+        fmn_error ignored;
+        if (scan(d, &ignored) == FMN_OK && d->n > 0) {
+            if (*nfound < cap)
+                found[*nfound] = d;
+            else
+                fmn_dir_free(d);
+            ++*nfound;
+            continue;
+        }
+        if (depth > 1)
+            st = search(root, d->location, depth - 1, found, cap, nfound,
+                        err);
+        fmn_dir_free(d);
+    }
+    for (size_t i = 0; i < nsubs; i++)
+        free(subs[i]);
+    free(subs);
+    return st;
+}
+
+/* A folder with no split files of its own: the one subfolder that has
+ * some becomes the location. */
+static fmn_status search_below(fmn_dir *dir, fmn_error *err)
+{
+    enum { SHOWN = 3 };
+    fmn_dir *found[SHOWN];
+    size_t n = 0;
+    fmn_status st = search(dir->path, dir->path, MAX_DEPTH, found, SHOWN, &n,
+                           err);
+    if (st == FMN_OK && n == 0)
+        st = fmni_fail(err, FMN_ERR_NO_DATASET, dir->path, FMN_NO_OFFSET, 0,
+                       "no IDX split files here or in its subfolders (looked "
+                       "for names like train-images-idx3-ubyte.gz and "
+                       "t10k-labels-idx1-ubyte, and for IDX files under "
+                       "other names)");
+    else if (st == FMN_OK && n > 1)
+        st = fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->path, FMN_NO_OFFSET, 0,
+                       "holds several datasets, in %s, %s%s%s: name the "
+                       "folder to use",
+                       found[0]->location, found[1]->location,
+                       n > 2 ? ", " : "",
+                       n > 3 ? "and more" : n > 2 ? found[2]->location : "");
+    if (st == FMN_OK) {
+        /* take the one found */
+        free(dir->location);
+        dir->location = found[0]->location;
+        dir->files = found[0]->files;
+        dir->n = found[0]->n;
+        dir->cap = found[0]->cap;
+        found[0]->location = NULL;
+        found[0]->files = NULL;
+        found[0]->n = 0;
+    }
+    for (size_t i = 0; i < n && i < SHOWN; i++)
+        fmn_dir_free(found[i]);
+    return st;
 }
 
 fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
@@ -149,47 +497,18 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
         *out = NULL;
     if (!path || !out)
         return fmni_bad_argument(err);
-    DIR *d = opendir(path);
-    if (!d) {
-        int e = errno;
-        return fmni_fail(err,
-                         e == ENOENT   ? FMN_ERR_NOT_FOUND
-                         : e == ENOMEM ? FMN_ERR_NOMEM
-                                       : FMN_ERR_IO,
-                         path, FMN_NO_OFFSET, 0, "cannot open directory: %s",
-                         strerror(e));
-    }
     fmn_dir *dir = calloc(1, sizeof *dir);
-    if (dir)
+    if (dir) {
         dir->path = dup_n(path, strlen(path));
-    if (!dir || !dir->path) {
-        closedir(d);
+        dir->location = dup_n(path, strlen(path));
+    }
+    if (!dir || !dir->path || !dir->location) {
         fmn_dir_free(dir);
-        return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
-                         "out of memory while scanning");
+        return nomem(path, err);
     }
-    fmn_status st = FMN_OK;
-    struct dirent *e;
-    while (st == FMN_OK && (errno = 0, e = readdir(d)) != NULL) {
-        fmn_split_id split;
-        fmn_file_kind kind;
-        size_t prefix_len;
-        int rank;
-        if (parse_name(e->d_name, &split, &kind, &prefix_len, &rank))
-            st = consider(dir, e->d_name, split, kind, prefix_len, rank, err);
-    }
-    if (st == FMN_OK && errno != 0)
-        st = fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
-                       "cannot read directory: %s", strerror(errno));
-    closedir(d);
-    int any = 0;
-    for (int s = 0; s < 2; s++)
-        for (int k = 0; k < 2; k++)
-            any |= dir->files[s][k].path != NULL;
-    if (st == FMN_OK && !any)
-        st = fmni_fail(err, FMN_ERR_NO_DATASET, path, FMN_NO_OFFSET, 0,
-                       "no IDX split files here (looked for names like "
-                       "train-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte)");
+    fmn_status st = scan(dir, err);
+    if (st == FMN_OK && dir->n == 0)
+        st = search_below(dir, err);
     if (st != FMN_OK) {
         fmn_dir_free(dir);
         return st;
@@ -199,13 +518,148 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
     return FMN_OK;
 }
 
+const char *fmn_dir_location(const fmn_dir *dir)
+{
+    return dir ? dir->location : NULL;
+}
+
+/* The first entry of a role, and how many there are. */
+static const entry *role(const fmn_dir *dir, fmn_split_id split,
+                         fmn_file_kind kind, size_t *count)
+{
+    *count = 0;
+    if (!dir)
+        return NULL;
+    const entry *first = NULL;
+    for (size_t i = 0; i < dir->n; i++)
+        if (dir->files[i].split == split && dir->files[i].kind == kind) {
+            if (!first)
+                first = &dir->files[i];
+            ++*count;
+        }
+    return first;
+}
+
+size_t fmn_dir_copies(const fmn_dir *dir, fmn_split_id split,
+                      fmn_file_kind kind)
+{
+    size_t n;
+    role(dir, split, kind, &n);
+    return n;
+}
+
+const char *fmn_dir_copy(const fmn_dir *dir, fmn_split_id split,
+                         fmn_file_kind kind, size_t i)
+{
+    size_t n;
+    const entry *e = role(dir, split, kind, &n);
+    return e && i < n ? e[i].path : NULL;
+}
+
 const char *fmn_dir_path(const fmn_dir *dir, fmn_split_id split,
                          fmn_file_kind kind)
 {
-    if (!dir || (split != FMN_SPLIT_TRAIN && split != FMN_SPLIT_TEST) ||
-        (kind != FMN_FILE_IMAGES && kind != FMN_FILE_LABELS))
-        return NULL;
-    return dir->files[split - 1][kind - 1].path;
+    return fmn_dir_copy(dir, split, kind, 0);
+}
+
+int fmn_dir_has_split(const fmn_dir *dir, fmn_split_id split)
+{
+    return fmn_dir_copies(dir, split, FMN_FILE_IMAGES) ||
+           fmn_dir_copies(dir, split, FMN_FILE_LABELS);
+}
+
+/* FMN_ERR_NOT_FOUND when a present split lacks one of its files. */
+static fmn_status both_files(const fmn_dir *dir, fmn_split_id split,
+                             fmn_error *err)
+{
+    const char *images = fmn_dir_path(dir, split, FMN_FILE_IMAGES);
+    const char *labels = fmn_dir_path(dir, split, FMN_FILE_LABELS);
+    if (images && labels)
+        return FMN_OK;
+    return fmni_fail(err, FMN_ERR_NOT_FOUND, dir->location, FMN_NO_OFFSET, 0,
+                     "no %s %s file (looked for %s-%s-idx%d-ubyte[.gz], "
+                     "variants, and IDX files under other names)%s%s",
+                     fmn_split_name(split), images ? "labels" : "images",
+                     split == FMN_SPLIT_TRAIN ? "train" : "t10k",
+                     images ? "labels" : "images", images ? 1 : 3,
+                     images || labels ? ", but found " : "",
+                     images ? images : labels ? labels : "");
+}
+
+fmn_status fmn_dir_check_role(const fmn_dir *dir, const fmn_file_info *info,
+                              fmn_split_id split, fmn_file_kind kind,
+                              fmn_error *err)
+{
+    fmni_clear(err);
+    if (!dir || !info)
+        return fmni_bad_argument(err);
+    size_t n;
+    const entry *e = role(dir, split, kind, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(e[i].path, info->path) == 0)
+            return fmn_file_check_role(
+                info, e[i].split_by_name ? split : FMN_SPLIT_UNKNOWN, kind,
+                err);
+    return fmn_file_check_role(info, split, kind, err);
+}
+
+/* The other copies of a loaded file hold the same bytes. */
+static void check_copies(const fmn_dir *dir, const fmn_split *sp,
+                         fmn_split_id split, fmn_file_kind kind,
+                         fmni_problems *p)
+{
+    size_t n;
+    const entry *e = role(dir, split, kind, &n);
+    const fmn_file_info *fi = fmn_split_file(sp, kind);
+    fmn_images im = fmn_split_images(sp);
+    const uint8_t *data = kind == FMN_FILE_IMAGES ? im.data
+                                                  : fmn_split_labels(sp);
+    uint32_t dims[3] = {(uint32_t)im.count, (uint32_t)im.height,
+                        (uint32_t)im.width};
+    fmni_header h;
+    memset(&h, 0, sizeof h);
+    h.dtype = FMN_DTYPE_U8;
+    h.ndim = kind == FMN_FILE_IMAGES ? 3 : 1;
+    h.dims = dims;
+    for (size_t i = 1; i < n; i++) {
+        fmn_error err;
+        if (fmni_copy_matches(fi->path, &h, data, e[i].path, kind, &err) !=
+            FMN_OK)
+            fmni_problems_add(p, &err);
+    }
+}
+
+/* fmn_dir_load_split, every problem to `p`. */
+static fmn_status load_split(const fmn_dir *dir, fmn_split_id split,
+                             const fmn_options *opt, fmn_split **out,
+                             fmni_problems *p)
+{
+    *out = NULL;
+    fmn_error err;
+    if (both_files(dir, split, &err) != FMN_OK) {
+        fmni_problems_add(p, &err);
+        return err.status;
+    }
+    fmn_split *sp;
+    size_t before = p->total;
+    fmn_status st = fmni_split_load_paths(
+        fmn_dir_path(dir, split, FMN_FILE_IMAGES),
+        fmn_dir_path(dir, split, FMN_FILE_LABELS), 0, 0, 0, opt, &sp, p);
+    if (st != FMN_OK)
+        return st;
+    for (int k = FMN_FILE_IMAGES; k <= FMN_FILE_LABELS; k++) {
+        fmn_error e;
+        if (fmn_dir_check_role(dir, fmn_split_file(sp, (fmn_file_kind)k),
+                               split, (fmn_file_kind)k, &e) != FMN_OK)
+            fmni_problems_add(p, &e);
+        check_copies(dir, sp, split, (fmn_file_kind)k, p);
+    }
+    if (p->total != before) {
+        fmn_split_free(sp);
+        return p->first.status;
+    }
+    *out = sp;
+    return FMN_OK;
 }
 
 fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
@@ -216,25 +670,10 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
         *out = NULL;
     if (!dir || !out || !fmn_split_name(split))
         return fmni_bad_argument(err);
-    const char *images = fmn_dir_path(dir, split, FMN_FILE_IMAGES);
-    const char *labels = fmn_dir_path(dir, split, FMN_FILE_LABELS);
-    if (!images || !labels)
-        return fmni_fail(err, FMN_ERR_NOT_FOUND, dir->path, FMN_NO_OFFSET, 0,
-                         "no %s %s file (looked for %s-%s-idx%d-ubyte[.gz] "
-                         "and variants)%s%s",
-                         fmn_split_name(split), images ? "labels" : "images",
-                         split == FMN_SPLIT_TRAIN ? "train" : "t10k",
-                         images ? "labels" : "images", images ? 1 : 3,
-                         images || labels ? ", but found " : "",
-                         images ? images : labels ? labels : "");
-    return fmn_split_load(images, labels, opt, out, err);
-}
-
-/* A split present in the directory: either of its files is there. */
-static int has_split(const fmn_dir *dir, fmn_split_id id)
-{
-    return fmn_dir_path(dir, id, FMN_FILE_IMAGES) ||
-           fmn_dir_path(dir, id, FMN_FILE_LABELS);
+    fmni_problems p;
+    fmni_problems_init(&p, opt);
+    load_split(dir, split, opt, out, &p);
+    return fmni_problems_end(&p, opt, err);
 }
 
 typedef struct split_job {
@@ -242,16 +681,31 @@ typedef struct split_job {
     const fmn_options *opt;
     fmn_split_id id;
     fmn_split *out;
-    fmn_error *err;
-    fmn_status status;
+    fmni_problems problems;
 } split_job;
 
 static void *split_main(void *arg)
 {
     split_job *job = arg;
-    job->status = fmn_dir_load_split(job->dir, job->id, job->opt, &job->out,
-                                     job->err);
+    load_split(job->dir, job->id, job->opt, &job->out, &job->problems);
     return NULL;
+}
+
+/* The train and test splits of one folder come from one release. */
+static void check_release(const fmn_split *train, const fmn_split *test,
+                          fmni_problems *p)
+{
+    fmn_dataset a = fmn_split_dataset(train), b = fmn_split_dataset(test);
+    if (!a || !b || a == b)
+        return;
+    fmn_error err;
+    fmni_fail(&err, FMN_ERR_MISMATCHED_PAIR,
+              fmn_split_file(test, FMN_FILE_IMAGES)->path, FMN_NO_OFFSET, 0,
+              "the test split is %s's, but the train split beside it (%s) "
+              "is %s's: the folder does not hold one release",
+              fmn_dataset_title(b), fmn_split_file(train, FMN_FILE_IMAGES)->path,
+              fmn_dataset_title(a));
+    fmni_problems_add(p, &err);
 }
 
 fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
@@ -264,20 +718,73 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
         *test = NULL;
     if (!dir || !train || !test)
         return fmni_bad_argument(train_err);
-    fmni_clear(train_err);
-    fmni_clear(test_err);
-    split_job job = {dir, opt, FMN_SPLIT_TEST, NULL, test_err, FMN_OK};
+    split_job jobs[2];
+    for (int i = 0; i < 2; i++) {
+        jobs[i].dir = dir;
+        jobs[i].opt = opt;
+        jobs[i].id = i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN;
+        jobs[i].out = NULL;
+        fmni_problems_init(&jobs[i].problems, opt);
+    }
     int threaded = 0;
     pthread_t thread;
-    if (has_split(dir, FMN_SPLIT_TEST))
-        threaded = pthread_create(&thread, NULL, split_main, &job) == 0;
-    fmn_status st = FMN_OK;
-    if (has_split(dir, FMN_SPLIT_TRAIN))
-        st = fmn_dir_load_split(dir, FMN_SPLIT_TRAIN, opt, train, train_err);
+    if (fmn_dir_has_split(dir, FMN_SPLIT_TEST))
+        threaded = pthread_create(&thread, NULL, split_main, &jobs[1]) == 0;
+    if (fmn_dir_has_split(dir, FMN_SPLIT_TRAIN))
+        split_main(&jobs[0]);
     if (threaded)
         pthread_join(thread, NULL);
-    else if (has_split(dir, FMN_SPLIT_TEST))
-        split_main(&job);
-    *test = job.out;
-    return st != FMN_OK ? st : job.status;
+    else if (fmn_dir_has_split(dir, FMN_SPLIT_TEST))
+        split_main(&jobs[1]);
+    if (jobs[0].out && jobs[1].out) {
+        check_release(jobs[0].out, jobs[1].out, &jobs[1].problems);
+        if (jobs[1].problems.have) {
+            fmn_split_free(jobs[1].out);
+            jobs[1].out = NULL;
+        }
+    }
+    *train = jobs[0].out;
+    *test = jobs[1].out;
+    fmn_status st = fmni_problems_end(&jobs[0].problems, opt, train_err);
+    fmn_status st2 = fmni_problems_end(&jobs[1].problems, opt, test_err);
+    return st != FMN_OK ? st : st2;
+}
+
+fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
+                               const fmn_options *opt, fmn_split_reader **out,
+                               fmn_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!dir || !out || !fmn_split_name(split))
+        return fmni_bad_argument(err);
+    fmn_status st = both_files(dir, split, err);
+    if (st != FMN_OK) {
+        if (opt && opt->report)
+            opt->report(opt->report_ctx, err);
+        return st;
+    }
+    fmn_split_reader *r;
+    st = fmn_split_reader_open(fmn_dir_path(dir, split, FMN_FILE_IMAGES),
+                               fmn_dir_path(dir, split, FMN_FILE_LABELS), opt,
+                               &r, err);
+    if (st != FMN_OK)
+        return st;
+    for (int k = FMN_FILE_IMAGES; k <= FMN_FILE_LABELS && st == FMN_OK; k++) {
+        size_t n;
+        const entry *e = role(dir, split, (fmn_file_kind)k, &n);
+        fmni_split_reader_expect(r, (fmn_file_kind)k,
+                                 e->split_by_name ? split : FMN_SPLIT_UNKNOWN);
+        for (size_t i = 1; i < n && st == FMN_OK; i++)
+            st = fmni_split_reader_add_copy(r, (fmn_file_kind)k, e[i].path,
+                                            err);
+    }
+    if (st != FMN_OK) {
+        if (opt && opt->report)
+            opt->report(opt->report_ctx, err);
+        fmn_split_reader_free(r);
+        return st;
+    }
+    *out = r;
+    return FMN_OK;
 }

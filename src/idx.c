@@ -411,22 +411,26 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
 /* Identifies the content by its CRC-32, and hashes the stored file only
  * when that could tell a published .gz from a repack: with the hash that
  * ran alongside the decoding if one was started (job), else now. */
-void fmni_identify(fmni_stream *s, fmn_file_info *info, fmni_md5_job *job)
+void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
+                   fmni_md5_job *job)
 {
-    fmni_release_identify(info, NULL);
+    fmni_release_by_content(info);
     int needed = fmni_release_needs_md5(info);
     uint8_t md5[16];
     /* a failure to re-read leaves the file unidentified, not invalid */
     int have = job ? fmni_md5_join(job, md5)
                    : needed && fmni_src_md5(&s->src, md5, NULL) == FMN_OK;
     if (needed && have)
-        fmni_release_identify(info, md5);
+        fmni_release_by_md5(info, md5);
+    fmni_release_by_shape(info, h);
 }
 
 fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
-                           int partial, uint64_t start, uint64_t count,
+                           fmni_range range, uint64_t start, uint64_t count,
                            fmn_idx **out, fmn_error *err)
 {
+    /* a range whose file is not read to its end */
+    int partial = range == FMNI_RANGE_ONLY;
     const char *name = s->src.name;
     fmn_options opt = fmni_options(opt_in);
     fmni_header h;
@@ -443,7 +447,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
         goto fail;
 
     uint64_t item_bytes = h.dims[0] ? h.payload / h.dims[0] : 0;
-    if (!partial) {
+    if (range == FMNI_RANGE_NONE) {
         start = 0;
         count = h.dims[0];
     } else if (start > h.dims[0] || count > h.dims[0] - start) {
@@ -459,13 +463,15 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     st = fmni_check_supply(s, &h, h.header_len + skip + want, err);
     if (st != FMN_OK)
         goto fail;
-    if (want > opt.max_bytes) {
+    /* what is decoded counts, kept or not */
+    uint64_t decoded = range == FMNI_RANGE_CHECKED ? h.payload : want;
+    if (decoded > opt.max_bytes) {
         st = fmni_fail(err, FMN_ERR_TOO_LARGE, name, 4, s->gz != NULL,
                        "the IDX header declares %llu bytes of data, more "
                        "than the limit of %llu bytes; if the file is "
                        "genuine, raise the limit (fmn_options.max_bytes, "
                        "fmnist --max-bytes)",
-                       (unsigned long long)want,
+                       (unsigned long long)decoded,
                        (unsigned long long)opt.max_bytes);
         goto fail;
     }
@@ -496,7 +502,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     /* zero-copy: a mapped raw file's bytes are the tensor (bytes need no
      * reordering; labels, 1-D, are always copied: see fmn_options) */
     mapped = s->src.map && !s->gz && h.elem == 1 && h.ndim >= 2 &&
-                 !partial && s->src.avail >= want;
+             range == FMNI_RANGE_NONE && s->src.avail >= want;
     if (mapped) {
         data = (uint8_t *)(uintptr_t)s->src.next;
         s->raw_crc = fmni_crc32(s->raw_crc, data, (size_t)want);
@@ -508,8 +514,18 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     }
     if (st != FMN_OK)
         goto fail;
-    if (skipped < skip || got < want) {
-        st = fmni_truncated(s, &h, skipped < skip ? skipped : skip + got, err);
+    /* the items after a checked range: decoded, checked, dropped */
+    uint64_t after = partial ? 0 : h.payload - skip - want, rest = 0;
+    if (st == FMN_OK && skipped == skip && got == want && after)
+        st = skip_bytes(s, after, &rest, err);
+    if (st != FMN_OK)
+        goto fail;
+    if (skipped < skip || got < want || rest < after) {
+        st = fmni_truncated(s, &h,
+                            skipped < skip ? skipped
+                            : got < want   ? skip + got
+                                           : skip + want + rest,
+                            err);
         goto fail;
     }
     if (!partial) {
@@ -546,8 +562,11 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->info.decoded_size = s->out;
     idx->info.crc32 = fmni_stream_crc(s);
     idx->info.complete = !partial;
-    if (!partial)
-        fmni_identify(s, &idx->info, job);
+    if (!partial) {
+        h.dims[0] = (uint32_t)idx->total_items; /* the file's own shape */
+        fmni_identify(s, &h, &idx->info, job);
+        h.dims[0] = (uint32_t)count;
+    }
     fmni_stream_close(s);
     *out = idx;
     fmni_clear(err);
@@ -570,7 +589,7 @@ fail:
 uint64_t fmni_idx_total_items(const fmn_idx *idx) { return idx->total_items; }
 
 static fmn_status load_file(const char *path, const fmn_options *opt,
-                            int partial, uint64_t start, uint64_t count,
+                            fmni_range range, uint64_t start, uint64_t count,
                             fmn_idx **out, fmn_error *err)
 {
     if (out)
@@ -581,22 +600,29 @@ static fmn_status load_file(const char *path, const fmn_options *opt,
     fmn_status st = fmni_src_open_file(&s.src, path, err);
     if (st != FMN_OK)
         return st;
-    if (opt && opt->map_raw && !partial)
+    if (opt && opt->map_raw && range == FMNI_RANGE_NONE)
         (void)fmni_src_map(&s.src, MAP_MIN_SIZE);
-    return fmni_idx_decode(&s, opt, partial, start, count, out, err);
+    return fmni_idx_decode(&s, opt, range, start, count, out, err);
 }
 
 fmn_status fmn_idx_load_file(const char *path, const fmn_options *opt,
                              fmn_idx **out, fmn_error *err)
 {
-    return load_file(path, opt, 0, 0, 0, out, err);
+    return load_file(path, opt, FMNI_RANGE_NONE, 0, 0, out, err);
+}
+
+fmn_status fmni_idx_load_checked_range(const char *path, uint64_t start,
+                                       uint64_t count, const fmn_options *opt,
+                                       fmn_idx **out, fmn_error *err)
+{
+    return load_file(path, opt, FMNI_RANGE_CHECKED, start, count, out, err);
 }
 
 fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
                                    uint64_t count, const fmn_options *opt,
                                    fmn_idx **out, fmn_error *err)
 {
-    return load_file(path, opt, 1, start, count, out, err);
+    return load_file(path, opt, FMNI_RANGE_ONLY, start, count, out, err);
 }
 
 fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
@@ -609,7 +635,7 @@ fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
         return fmni_bad_argument(err);
     fmni_stream s;
     fmni_src_open_memory(&s.src, data, size, name);
-    return fmni_idx_decode(&s, opt, 0, 0, 0, out, err);
+    return fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out, err);
 }
 
 fmn_array fmn_idx_array(const fmn_idx *idx)

@@ -186,11 +186,24 @@ void fmni_gz_close(fmni_gz *gz);
 
 /* ---- IDX (idx.c) -------------------------------------------------------- */
 
-/* Decodes an IDX file from an open stream, which it closes. With
- * `partial`, loads items [start, start+count) only. */
+/* How much of a file a decode keeps and checks. */
+typedef enum fmni_range {
+    FMNI_RANGE_NONE,    /* every item, every check */
+    FMNI_RANGE_ONLY,    /* items [start, start+count), decoding no further */
+    FMNI_RANGE_CHECKED  /* keeps items [start, start+count) but decodes the
+                           whole file: every check, and identification */
+} fmni_range;
+
+/* Decodes an IDX file from a source opened in s->src (the stream is
+ * opened here and closed on return, whatever the outcome). */
 fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt,
-                           int partial, uint64_t start, uint64_t count,
+                           fmni_range range, uint64_t start, uint64_t count,
                            fmn_idx **out, fmn_error *err);
+
+/* fmn_idx_load_file_range with FMNI_RANGE_CHECKED. */
+fmn_status fmni_idx_load_checked_range(const char *path, uint64_t start,
+                                       uint64_t count, const fmn_options *opt,
+                                       fmn_idx **out, fmn_error *err);
 
 /* A checked IDX header. */
 typedef struct fmni_header {
@@ -216,10 +229,11 @@ fmn_status fmni_check_supply(const fmni_stream *s, const fmni_header *h,
 fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
                           uint64_t have, fmn_error *err);
 
-/* Identifies a completely read file into *info (release, dataset, split,
- * kind), with the MD5 from `job` (joined and freed) or, when the content
- * says a hash could tell more, read again now. */
-void fmni_identify(fmni_stream *s, fmn_file_info *info, fmni_md5_job *job);
+/* Identifies a completely read file with header `h` into *info (release,
+ * dataset, split, kind), with the MD5 from `job` (joined and freed) or,
+ * when the content says a hash could tell more, read again now. */
+void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
+                   fmni_md5_job *job);
 
 /* Big-endian file order to host order, in place, for elements of `elem`
  * bytes. */
@@ -231,19 +245,123 @@ uint64_t fmni_idx_total_items(const fmn_idx *idx);
 /* Options with zeros replaced by defaults. */
 fmn_options fmni_options(const fmn_options *opt);
 
+/* ---- streaming (reader.c, split_reader.c) ----------------------------- */
+
+/* Reads up to n payload bytes (whole elements) of the reader's file, item
+ * boundaries or not; *got < n only at the end of the payload. The call
+ * that reads the last byte checks the end and identifies the file. */
+fmn_status fmni_reader_bytes(fmn_reader *r, void *dst, size_t n, size_t *got,
+                             fmn_error *err);
+/* Payload bytes not read yet. */
+uint64_t fmni_reader_left(const fmn_reader *r);
+const fmni_header *fmni_reader_header(const fmn_reader *r);
+
+/* FMN_ERR_AMBIGUOUS, naming both files, unless headers a and b (of two
+ * copies of one `kind` of file) declare the same array. */
+fmn_status fmni_same_header(const fmni_header *a, const char *a_path,
+                            const fmni_header *b, const char *b_path,
+                            fmn_file_kind kind, fmn_error *err);
+
+/* Reads the next n bytes of `copy` (through scratch, piece bytes at a
+ * time) and requires them equal to `expect`, the bytes of the same place
+ * in file `primary`: FMN_ERR_AMBIGUOUS where they differ. */
+fmn_status fmni_reader_compare(fmn_reader *copy, const uint8_t *expect,
+                               size_t n, const char *primary,
+                               uint8_t *scratch, size_t piece, fmn_error *err);
+
+/* Requires the file `copy` to hold the array `h` whose payload is `data`
+ * (of the loaded file `primary`), byte for byte, with every check of a
+ * load: FMN_ERR_AMBIGUOUS naming both where they differ. */
+fmn_status fmni_copy_matches(const char *primary, const fmni_header *h,
+                             const uint8_t *data, const char *copy,
+                             fmn_file_kind kind, fmn_error *err);
+
+/* Another copy of the images or labels file, compared as it is read. */
+fmn_status fmni_split_reader_add_copy(fmn_split_reader *r, fmn_file_kind kind,
+                                      const char *path, fmn_error *err);
+/* The role the `kind` file's name gives it, checked when the file has been
+ * read (fmn_file_check_role; split FMN_SPLIT_UNKNOWN: any split). */
+void fmni_split_reader_expect(fmn_split_reader *r, fmn_file_kind kind,
+                              fmn_split_id split);
+
 /* ---- releases (release.c) ----------------------------------------------- */
 
-/* Whether a decoded file of this shape could be a known release that is
- * only recognisable by the MD5 of its .gz (so a hashing pass is worth it). */
+/* Whether a completely decoded gzip file could be a published .gz that
+ * only the MD5 of the file as stored can tell (so a hashing pass is worth
+ * it): its content is a release's, or of a release whose content is not
+ * known. */
 int fmni_release_needs_md5(const fmn_file_info *info);
 
 /* Whether a gzip file of `size` bytes may be a published .gz whose MD5 will
  * be wanted: known before decoding, so the hash can run alongside. */
 int fmni_release_may_need_md5(uint64_t size);
 
-/* Sets info->release/dataset/split/kind from the content checksum, and from
- * `gz_md5` (the MD5 of the file as stored) when not NULL. */
-void fmni_release_identify(fmn_file_info *info, const uint8_t *gz_md5);
+/* The steps of identification, in this order, on a complete file's info:
+ * by the content checksum (REPACKED), by the MD5 of the file as stored
+ * (IDENTICAL), and, when neither matched, by the shape of the header
+ * (MODIFIED, NOT_KNOWN). Each sets release, dataset, split and kind. */
+void fmni_release_by_content(fmn_file_info *info);
+void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16]);
+void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h);
+
+/* ---- splits (dataset.c) --------------------------------------------------- */
+
+/* The problems one call finds: the first always, every one when the
+ * caller set fmn_options.report (collect). */
+typedef struct fmni_problems {
+    fmn_error first;
+    int have;
+    size_t total;     /* problems added */
+    int collect;
+    fmn_error *list;
+    size_t n, cap;
+    size_t lost;      /* problems not kept for want of memory */
+} fmni_problems;
+
+void fmni_problems_init(fmni_problems *p, const fmn_options *opt);
+void fmni_problems_add(fmni_problems *p, const fmn_error *e);
+/* Appends every problem of `from` to `to` and empties `from`. */
+void fmni_problems_move(fmni_problems *to, fmni_problems *from);
+/* Hands every problem to opt->report, the first to *err; frees the list.
+ * Returns the first problem's status, FMN_OK when there was none. */
+fmn_status fmni_problems_end(fmni_problems *p, const fmn_options *opt,
+                             fmn_error *err);
+
+/* What pairing needs to know of one file. */
+typedef struct fmni_shape {
+    const char *path;
+    fmn_dtype dtype;
+    size_t ndim;
+    uint64_t items;   /* the first extent the header declares */
+} fmni_shape;
+
+/* The rules that make two files a split, for loads and streams alike:
+ * images 3-D uint8, labels 1-D uint8, the same count ... */
+fmn_status fmni_pair_shapes(const fmni_shape *images, const fmni_shape *labels,
+                            fmn_error *err);
+/* ... not two different releases ... */
+fmn_status fmni_pair_identity(const fmn_file_info *images,
+                              const fmn_file_info *labels, fmn_error *err);
+/* ... and each label below the class count (FMN_OK when it is). */
+fmn_status fmni_label_check(const char *path, int gzip, uint64_t item,
+                            unsigned label, unsigned num_classes,
+                            const fmn_options *opt, fmn_error *err);
+/* The class count labels are checked against (fmn_options.num_classes). */
+unsigned fmni_class_count(const fmn_options *opt, const char *labels_path);
+
+/* Pairs two loaded files into a split (taking both handles, freed on
+ * failure too), item 0 being item `first` of the files. */
+fmn_status fmni_split_make(fmn_idx *images, fmn_idx *labels, uint64_t first,
+                           const fmn_options *opt, fmn_split **out,
+                           fmn_error *err);
+
+/* fmn_split_load, or with `ranged` fmn_split_load_range, with every
+ * problem passed to `p`. */
+fmn_status fmni_split_load_paths(const char *images_path,
+                                 const char *labels_path, int ranged,
+                                 uint64_t start, uint64_t count,
+                                 const fmn_options *opt, fmn_split **out,
+                                 fmni_problems *p);
 
 /* ---- names (dataset.c) ---------------------------------------------------- */
 

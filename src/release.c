@@ -1,59 +1,120 @@
 /* release.c - the published releases, and identification by content.
  *
+ * Everything this library knows about the published files is in RELEASES
+ * below, and every verdict on a file's relation to them is made here.
+ *
  * Content is identified by the CRC-32 and length of the decoded IDX bytes,
  * which decoding computes anyway (and which a gzip trailer carries), so a
  * renamed, uncompressed or re-gzipped copy is still recognised. Whether a
  * file is the published .gz byte for byte is decided by the MD5 the
  * publisher gives, computed only when it could match.
  *
- * MNIST and KMNIST publish only .gz MD5s; their content CRC-32s are not
- * recorded here, so only their published files are recognised. */
+ * Where the content checksum of a published file is not known (the
+ * publishers give only the MD5 of their .gz), a file of its shape that is
+ * no other known content is FMN_RELEASE_NOT_KNOWN, never "modified": this
+ * library cannot tell it from a repack of that file. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct release_file {
     fmn_dataset dataset;
     fmn_split_id split;
-    fmn_file_kind kind;
-    uint64_t gz_size;     /* 0: not recorded */
+    fmn_file_kind kind;   /* images: items x 28 x 28 uint8; labels: items */
+    uint32_t items;
+    uint64_t gz_size;     /* of the published .gz; 0: not recorded */
     const char *gz_md5;   /* as published */
-    uint64_t idx_size;    /* decoded size, header included */
-    uint32_t idx_crc32;
+    uint32_t idx_crc32;   /* of the decoded IDX bytes, header included */
     int crc_known;
 } release_file;
 
+/* Content CRC-32s: Fashion-MNIST's computed from its published files (the
+ * MD5 of each .gz checked first); MNIST's from the unpacked files, whose
+ * SHA-256s are published by many projects (train images ba891046...,
+ * train labels 65a50cbb..., test images 0fa7898d..., test labels
+ * ff7bcfd4...); KMNIST's train labels as reported by an independent check
+ * of the published file. The other KMNIST contents are not known. */
 static const release_file RELEASES[] = {
     /* Fashion-MNIST, github.com/zalandoresearch/fashion-mnist */
-    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 26421880,
-     "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 47040016, 0xb4f29f28u, 1},
-    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 29515,
-     "25c81989df183df01b3e8a0aad5dffbe", 60008, 0x741a4657u, 1},
-    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 4422102,
-     "bef4ecab320f06d8554ea6380940ec79", 7840016, 0x678fe0b1u, 1},
-    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 5148,
-     "bb300cfdad3c16e7a12a480ee83cd310", 10008, 0x80142c1fu, 1},
+    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000,
+     26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 0xb4f29f28u, 1},
+    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000,
+     29515, "25c81989df183df01b3e8a0aad5dffbe", 0x741a4657u, 1},
+    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000,
+     4422102, "bef4ecab320f06d8554ea6380940ec79", 0x678fe0b1u, 1},
+    {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000,
+     5148, "bb300cfdad3c16e7a12a480ee83cd310", 0x80142c1fu, 1},
     /* MNIST, as published by its authors and mirrored by torchvision */
-    {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 0,
-     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 47040016, 0, 0},
-    {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 0,
-     "d53e105ee54ea40749a09fcbcd1e9432", 60008, 0, 0},
-    {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 0,
-     "9fb629c4189551a2d022fa330f9573f3", 7840016, 0, 0},
-    {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 0,
-     "ec29112dd5afa0611ce80d1b7f02629c", 10008, 0, 0},
+    {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 9912422,
+     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 0xe9f4d8b3u, 1},
+    {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 28881,
+     "d53e105ee54ea40749a09fcbcd1e9432", 0xe0cb4ad2u, 1},
+    {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 1648877,
+     "9fb629c4189551a2d022fa330f9573f3", 0x91373bdfu, 1},
+    {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 4542,
+     "ec29112dd5afa0611ce80d1b7f02629c", 0x4ab9eff9u, 1},
     /* Kuzushiji-MNIST, github.com/rois-codh/kmnist */
-    {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 0,
-     "bdb82020997e1d708af4cf47b453dcf7", 47040016, 0, 0},
-    {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 0,
-     "e144d726b3acfaa3e44228e80efcd344", 60008, 0, 0},
-    {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 0,
-     "5c965bf0a639b31b8f53240b1b52f4d7", 7840016, 0, 0},
-    {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 0,
-     "7320c461ea6c1c855c0b718fb2a4b134", 10008, 0, 0},
+    {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 0,
+     "bdb82020997e1d708af4cf47b453dcf7", 0, 0},
+    {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 0,
+     "e144d726b3acfaa3e44228e80efcd344", 0x71af1bfcu, 1},
+    {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 0,
+     "5c965bf0a639b31b8f53240b1b52f4d7", 0, 0},
+    {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 0,
+     "7320c461ea6c1c855c0b718fb2a4b134", 0, 0},
 };
 
 enum { NRELEASES = sizeof RELEASES / sizeof RELEASES[0] };
+
+const char *fmn_dataset_title(fmn_dataset dataset)
+{
+    switch (dataset) {
+    case FMN_DATASET_FASHION_MNIST: return "Fashion-MNIST";
+    case FMN_DATASET_MNIST: return "MNIST";
+    case FMN_DATASET_KMNIST: return "KMNIST";
+    case FMN_DATASET_UNKNOWN: break;
+    }
+    return NULL;
+}
+
+const char *fmn_release_name(fmn_release release)
+{
+    switch (release) {
+    case FMN_RELEASE_IDENTICAL: return "identical";
+    case FMN_RELEASE_REPACKED: return "repacked";
+    case FMN_RELEASE_MODIFIED: return "modified";
+    case FMN_RELEASE_NOT_KNOWN: return "not-known";
+    case FMN_RELEASE_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+const char *fmn_file_kind_name(fmn_file_kind kind)
+{
+    switch (kind) {
+    case FMN_FILE_IMAGES: return "images";
+    case FMN_FILE_LABELS: return "labels";
+    case FMN_FILE_UNKNOWN: break;
+    }
+    return NULL;
+}
+
+static uint64_t idx_size(const release_file *r)
+{
+    return r->kind == FMN_FILE_IMAGES ? 16 + (uint64_t)r->items * 784
+                                      : 8 + (uint64_t)r->items;
+}
+
+/* Whether a header is the shape of release file r. */
+static int same_shape(const release_file *r, const fmni_header *h)
+{
+    if (h->dtype != FMN_DTYPE_U8 || h->dims[0] != r->items)
+        return 0;
+    if (r->kind == FMN_FILE_LABELS)
+        return h->ndim == 1;
+    return h->ndim == 3 && h->dims[1] == 28 && h->dims[2] == 28;
+}
 
 static int hexval(char c)
 {
@@ -75,7 +136,7 @@ static int md5_equals(const char *hex, const uint8_t md5[16])
 static int same_content(const release_file *r, const fmn_file_info *info)
 {
     return r->crc_known && r->idx_crc32 == info->crc32 &&
-           r->idx_size == info->decoded_size;
+           idx_size(r) == info->decoded_size;
 }
 
 static void mark(fmn_file_info *info, const release_file *r, fmn_release rel)
@@ -86,17 +147,27 @@ static void mark(fmn_file_info *info, const release_file *r, fmn_release rel)
     info->kind = r->kind;
 }
 
+/* Whether the MD5 of a gzip file could match release file r. */
+static int md5_could_match(const release_file *r, const fmn_file_info *info)
+{
+    return info->compression == FMN_COMPRESSION_GZIP &&
+           idx_size(r) == info->decoded_size &&
+           (r->gz_size == 0 || r->gz_size == info->file_size);
+}
+
 int fmni_release_needs_md5(const fmn_file_info *info)
 {
     if (info->compression != FMN_COMPRESSION_GZIP || !info->complete)
         return 0;
     for (size_t i = 0; i < NRELEASES; i++) {
         const release_file *r = &RELEASES[i];
+        if (!md5_could_match(r, info))
+            continue;
+        /* the published content: is it the published .gz too? */
         if (info->release == FMN_RELEASE_REPACKED && same_content(r, info))
-            return r->gz_size == info->file_size;
-        if (info->release == FMN_RELEASE_UNKNOWN && !r->crc_known &&
-            r->idx_size == info->decoded_size &&
-            (r->gz_size == 0 || r->gz_size == info->file_size))
+            return 1;
+        /* content not known: only the .gz's MD5 can tell */
+        if (info->release == FMN_RELEASE_UNKNOWN && !r->crc_known)
             return 1;
     }
     return 0;
@@ -110,20 +181,138 @@ int fmni_release_may_need_md5(uint64_t size)
     return 0;
 }
 
-void fmni_release_identify(fmn_file_info *info, const uint8_t *gz_md5)
+void fmni_release_by_content(fmn_file_info *info)
 {
     if (!info->complete)
         return;
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (same_content(&RELEASES[i], info)) {
+            mark(info, &RELEASES[i], FMN_RELEASE_REPACKED);
+            return;
+        }
+}
+
+void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
+{
     for (size_t i = 0; i < NRELEASES; i++) {
         const release_file *r = &RELEASES[i];
-        if (gz_md5 && info->compression == FMN_COMPRESSION_GZIP &&
-            r->idx_size == info->decoded_size && md5_equals(r->gz_md5, gz_md5)) {
+        if (md5_could_match(r, info) && md5_equals(r->gz_md5, gz_md5)) {
             mark(info, r, FMN_RELEASE_IDENTICAL);
             return;
         }
-        if (!gz_md5 && same_content(r, info)) {
-            mark(info, r, FMN_RELEASE_REPACKED);
-            return;
-        }
     }
+}
+
+void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h)
+{
+    if (!info->complete || info->release != FMN_RELEASE_UNKNOWN)
+        return;
+    const release_file *first = NULL;
+    int unknown_content = 0, same_role = 1;
+    for (size_t i = 0; i < NRELEASES; i++) {
+        const release_file *r = &RELEASES[i];
+        if (!same_shape(r, h))
+            continue;
+        if (!first)
+            first = r;
+        else if (r->split != first->split || r->kind != first->kind)
+            same_role = 0;
+        unknown_content |= !r->crc_known;
+    }
+    if (!first)
+        return;
+    /* a known shape whose content is none of the known ones: modified,
+     * unless a release of this shape has a content nobody recorded */
+    info->release = unknown_content ? FMN_RELEASE_NOT_KNOWN
+                                    : FMN_RELEASE_MODIFIED;
+    info->dataset = FMN_DATASET_UNKNOWN;
+    if (same_role) {
+        info->split = first->split;
+        info->kind = first->kind;
+    }
+}
+
+/* Appends "NAME's" of dataset d to a list "A's, B's or C's" in buf. */
+static void list_add(char *buf, size_t cap, int *n, int last, fmn_dataset d)
+{
+    size_t used = strlen(buf);
+    snprintf(buf + used, cap - used, "%s%s's",
+             *n == 0 ? "" : last ? " or " : ", ", fmn_dataset_title(d));
+    (*n)++;
+}
+
+/* The datasets that publish a file of this role, with (known = 1) or
+ * without (known = 0) a known content checksum, as "A's, B's or C's". */
+static void role_list(const fmn_file_info *info, int known, char *buf,
+                      size_t cap)
+{
+    int total = 0, n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < NRELEASES; i++)
+        total += RELEASES[i].split == info->split &&
+                 RELEASES[i].kind == info->kind &&
+                 RELEASES[i].crc_known == known;
+    for (size_t i = 0; i < NRELEASES; i++) {
+        const release_file *r = &RELEASES[i];
+        if (r->split == info->split && r->kind == info->kind &&
+            r->crc_known == known)
+            list_add(buf, cap, &n, n == total - 1, r->dataset);
+    }
+}
+
+size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
+{
+    char known[128], open[128];
+    const char *what = fmn_file_kind_name(info->kind);
+    const char *split = fmn_split_name(info->split);
+    const char *title = fmn_dataset_title(info->dataset);
+    switch (info->release) {
+    case FMN_RELEASE_IDENTICAL:
+        return (size_t)snprintf(buf, cap, "identical to the published %s %s "
+                                "%s", title, split, what);
+    case FMN_RELEASE_REPACKED:
+        return (size_t)snprintf(buf, cap, "repacked: the published %s %s %s "
+                                "content in another container",
+                                title, split, what);
+    case FMN_RELEASE_MODIFIED:
+    case FMN_RELEASE_NOT_KNOWN:
+        if (!split || !what)
+            break;
+        role_list(info, 1, known, sizeof known);
+        role_list(info, 0, open, sizeof open);
+        if (info->release == FMN_RELEASE_MODIFIED)
+            return (size_t)snprintf(buf, cap, "modified: the shape of the "
+                                    "published %s %s, but not the content "
+                                    "of %s", split, what, known);
+        return (size_t)snprintf(buf, cap, "not known: the shape of the "
+                                "published %s %s, but not %s content; no "
+                                "checksum of %s content is known, so it may "
+                                "be a copy of it", split, what,
+                                known[0] ? known : "any known",
+                                open);
+    case FMN_RELEASE_UNKNOWN:
+        break;
+    }
+    return (size_t)snprintf(buf, cap, "unidentified: not the shape of any "
+                            "known release");
+}
+
+fmn_status fmn_file_check_role(const fmn_file_info *info, fmn_split_id split,
+                               fmn_file_kind kind, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!info)
+        return fmni_bad_argument(err);
+    int identified = info->release == FMN_RELEASE_IDENTICAL ||
+                     info->release == FMN_RELEASE_REPACKED;
+    if (!identified || (info->split == split && info->kind == kind) ||
+        (split == FMN_SPLIT_UNKNOWN && info->kind == kind))
+        return FMN_OK;
+    return fmni_fail(err, FMN_ERR_MISNAMED, info->path, FMN_NO_OFFSET, 0,
+                     "holds the %s %s %s, not the %s%s%s its name says",
+                     fmn_dataset_title(info->dataset),
+                     fmn_split_name(info->split),
+                     fmn_file_kind_name(info->kind),
+                     split ? fmn_split_name(split) : "",
+                     split ? " " : "", fmn_file_kind_name(kind));
 }

@@ -1,6 +1,7 @@
-/* save.c - writers into files, atomically: a temporary file beside the
- * target takes its name only once complete. Without FMN_SAVE_OVERWRITE
- * the last step is link(), which never replaces an existing file. */
+/* save.c - files written atomically: a temporary file beside the target
+ * takes its name only once complete. Without FMN_SAVE_OVERWRITE the last
+ * step is link(), which never replaces an existing file. Every file this
+ * library and the fmnist tool write goes through save() below. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +23,8 @@ static int write_fd(void *ctx, const void *data, size_t size)
 {
     fd_out *o = ctx;
     const uint8_t *p = data;
+    if (o->error)
+        return -1;
     while (size > 0) {
         size_t chunk = size < ((size_t)1 << 30) ? size : ((size_t)1 << 30);
         ssize_t n = write(o->fd, p, chunk);
@@ -36,7 +40,7 @@ static int write_fd(void *ctx, const void *data, size_t size)
     return 0;
 }
 
-/* Creates a new temporary file ".NAME.XXXXXX" beside `path`, with the
+/* Creates a new temporary file ".NAME.XXXXXXXX" beside `path`, with the
  * mode a new file gets (0666 less the umask). -1 with errno on failure. */
 static int open_temp(const char *path, char *tmp, size_t cap)
 {
@@ -55,15 +59,24 @@ static int open_temp(const char *path, char *tmp, size_t cap)
     return -1;
 }
 
-fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
-                          fmn_format format, fmn_file_kind kind,
-                          const char *path, int flags, fmn_error *err)
+/* Whether anything is at `path`: a file, a directory, or a link, even one
+ * whose target is missing (which link() would not replace either). */
+static int exists(const char *path)
 {
-    fmni_clear(err);
-    if (!split || !path)
-        return fmni_bad_argument(err);
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* What fills a file: writes through `write`, returns FMN_OK or a status
+ * with *err filled (FMN_ERR_WRITE when a write failed). */
+typedef fmn_status (*fill_fn)(void *ctx, fmn_write_fn write, void *wctx,
+                              fmn_error *err);
+
+static fmn_status save(const char *path, int flags, fill_fn fill, void *ctx,
+                       fmn_error *err)
+{
     int overwrite = flags & FMN_SAVE_OVERWRITE;
-    if (!overwrite && access(path, F_OK) == 0)
+    if (!overwrite && exists(path))
         return fmni_fail(err, FMN_ERR_EXISTS, path, FMN_NO_OFFSET, 0,
                          "exists; not replaced");
     size_t cap = strlen(path) + 16;
@@ -79,17 +92,14 @@ fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
         free(tmp);
         return st;
     }
-    fmn_status st = fmn_split_write(split, items, format, kind, write_fd, &o,
-                                    err);
-    if (st == FMN_ERR_WRITE)
-        st = fmni_fail(err, st, path, FMN_NO_OFFSET, 0, "%s",
+    fmn_status st = fill(ctx, write_fd, &o, err);
+    if (o.error) /* a write failed: its reason, whatever the filler said */
+        st = fmni_fail(err, FMN_ERR_WRITE, path, FMN_NO_OFFSET, 0, "%s",
                        strerror(o.error));
-    else if (st != FMN_OK)
-        ; /* the writer's own message */
-    else if (close(o.fd) != 0)
+    else if (st == FMN_OK && close(o.fd) != 0)
         st = fmni_fail(err, FMN_ERR_WRITE, path, FMN_NO_OFFSET, 0, "%s",
                        strerror(errno));
-    else
+    else if (st == FMN_OK)
         o.fd = -1;
     if (o.fd >= 0)
         close(o.fd);
@@ -110,4 +120,57 @@ fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
         unlink(tmp);
     free(tmp);
     return st;
+}
+
+typedef struct split_fill {
+    const fmn_split *split;
+    fmn_items items;
+    fmn_format format;
+    fmn_file_kind kind;
+} split_fill;
+
+static fmn_status fill_split(void *ctx, fmn_write_fn write, void *wctx,
+                             fmn_error *err)
+{
+    const split_fill *f = ctx;
+    return fmn_split_write(f->split, f->items, f->format, f->kind, write,
+                           wctx, err);
+}
+
+fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
+                          fmn_format format, fmn_file_kind kind,
+                          const char *path, int flags, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!split || !path)
+        return fmni_bad_argument(err);
+    split_fill f = {split, items, format, kind};
+    return save(path, flags, fill_split, &f, err);
+}
+
+typedef struct user_fill {
+    fmn_produce_fn produce;
+    void *ctx;
+    const char *path;
+} user_fill;
+
+static fmn_status fill_user(void *ctx, fmn_write_fn write, void *wctx,
+                            fmn_error *err)
+{
+    const user_fill *f = ctx;
+    char why[256] = "";
+    if (f->produce(f->ctx, write, wctx, why, sizeof why) == 0)
+        return FMN_OK;
+    return fmni_fail(err, FMN_ERR_WRITE, f->path, FMN_NO_OFFSET, 0, "%s",
+                     why[0] ? why : "not written: the producer failed");
+}
+
+fmn_status fmn_file_save(const char *path, int flags, fmn_produce_fn produce,
+                         void *ctx, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!path || !produce)
+        return fmni_bad_argument(err);
+    user_fill f = {produce, ctx, path};
+    return save(path, flags, fill_user, &f, err);
 }

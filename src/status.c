@@ -40,6 +40,7 @@ const char *fmn_strerror(fmn_status status)
     case FMN_ERR_BUFFER_TOO_SMALL: return "output buffer too small";
     case FMN_ERR_EXISTS: return "output file exists";
     case FMN_ERR_WRITE: return "write failed";
+    case FMN_ERR_MISNAMED: return "a published file under another file's name";
     }
     return "unknown status";
 }

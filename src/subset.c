@@ -3,6 +3,7 @@
  * pixel is copied here. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,19 @@ fmn_status fmni_items_check(fmn_items items, size_t n, const char *what,
                                  n ? n - 1 : 0);
         return FMN_OK;
     }
-    if (items.start > n || items.count > n - items.start)
+    if (items.start > n || items.count > n - items.start) {
+        if (n == 0)
+            return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
+                             "item %zu asked, but it holds no items",
+                             items.start);
+        if (items.count == 1)
+            return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
+                             "item %zu asked, but it holds %zu items (0 to "
+                             "%zu)", items.start, n, n - 1);
         return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
-                         "items %zu to %zu asked, but there are only %zu",
+                         "items %zu to %zu asked, but it holds %zu items",
                          items.start, items.start + items.count - 1, n);
+    }
     return FMN_OK;
 }
 
@@ -36,6 +46,16 @@ fmn_status fmni_split_items_check(const fmn_split *split, fmn_items items,
                        "%zu items, more than the 4294967295 one call takes",
                        items.count);
     return st;
+}
+
+fmn_status fmn_split_check_items(const fmn_split *split, fmn_items items,
+                                 fmn_error *err)
+{
+    fmni_clear(err);
+    if (!split)
+        return fmni_bad_argument(err);
+    const fmn_file_info *fi = fmn_split_file(split, FMN_FILE_IMAGES);
+    return fmni_split_items_check(split, items, fi->path, err);
 }
 
 fmn_status fmni_out_check(size_t need, size_t cap, const char *what,
@@ -183,4 +203,122 @@ fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
     free(chosen);
     free(pos);
     return FMN_OK;
+}
+
+fmn_status fmn_select_classes(const fmn_split *split, fmn_items from,
+                              const unsigned *labels, size_t nlabels,
+                              uint32_t *out, size_t cap, size_t *total,
+                              fmn_error *err)
+{
+    const char *what = "fmn_select_classes";
+    fmn_status st = check_select(split, from, total, what, err);
+    if (st != FMN_OK)
+        return st;
+    if (!labels && nlabels > 0)
+        return fmni_bad_argument(err);
+    uint8_t want[256] = {0};
+    for (size_t i = 0; i < nlabels; i++)
+        if (labels[i] < 256)
+            want[labels[i]] = 1;
+    const uint8_t *lab = fmn_split_labels(split);
+    size_t n = 0;
+    for (size_t i = 0; i < from.count; i++) {
+        size_t item = fmn_items_at(from, i);
+        if (!want[lab[item]])
+            continue;
+        if (out && n < cap)
+            out[n] = (uint32_t)item;
+        n++;
+    }
+    *total = n;
+    return out ? fmni_out_check(n, cap, what, err) : FMN_OK;
+}
+
+fmn_status fmn_select_sample(const fmn_split *split, fmn_items from, size_t k,
+                             uint64_t seed, uint32_t *out, size_t cap,
+                             size_t *total, fmn_error *err)
+{
+    const char *what = "fmn_select_sample";
+    fmn_status st = check_select(split, from, total, what, err);
+    if (st != FMN_OK)
+        return st;
+    size_t n = k < from.count ? k : from.count;
+    *total = n;
+    if (!out)
+        return FMN_OK;
+    if ((st = fmni_out_check(n, cap, what, err)) != FMN_OK)
+        return st;
+    if (n == from.count) { /* all of them, in order */
+        for (size_t i = 0; i < n; i++)
+            out[i] = (uint32_t)fmn_items_at(from, i);
+        return FMN_OK;
+    }
+    /* the first n of the permutation for (seed, 0), put back in order */
+    uint32_t *perm = malloc(from.count * sizeof *perm);
+    uint8_t *chosen = calloc(from.count, 1);
+    if (!perm || !chosen) {
+        free(perm);
+        free(chosen);
+        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
+                         "no memory for %zu indices", from.count);
+    }
+    (void)fmn_permutation(perm, from.count, seed, 0, NULL);
+    for (size_t i = 0; i < n; i++)
+        chosen[perm[i]] = 1;
+    for (size_t i = 0, m = 0; i < from.count; i++)
+        if (chosen[i])
+            out[m++] = (uint32_t)fmn_items_at(from, i);
+    free(chosen);
+    free(perm);
+    return FMN_OK;
+}
+
+/* Whether `text` names class `name`: case aside, and spaces, '-', '_' and
+ * '/' alike ("ankle boot", "Ankle-boot"), or a prefix of it that ends
+ * where the name has a separator ("t-shirt" for "T-shirt/top"). */
+static int names_class(const char *text, const char *name)
+{
+    const char *a = text, *b = name;
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca && strchr(" -_/", ca))
+            ca = '_';
+        if (cb && strchr(" -_/", cb))
+            cb = '_';
+        if (!ca && (!cb || (cb == '_' && a > text)))
+            return 1;
+        if (ca != cb)
+            return 0;
+    }
+}
+
+fmn_status fmn_split_find_class(const fmn_split *split, const char *text,
+                                unsigned *label, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!split || !text || !label)
+        return fmni_bad_argument(err);
+    unsigned n = fmn_split_num_classes(split);
+    const char *p = text;
+    unsigned long v = 0;
+    while (*p >= '0' && *p <= '9' && v < 1000)
+        v = v * 10 + (unsigned long)(*p++ - '0');
+    if (p != text && !*p && v < n) {
+        *label = (unsigned)v;
+        return FMN_OK;
+    }
+    for (unsigned c = 0; c < n && *text; c++) {
+        const char *name = fmn_split_class_name(split, c);
+        if (name && names_class(text, name)) {
+            *label = c;
+            return FMN_OK;
+        }
+    }
+    const fmn_file_info *li = fmn_split_file(split, FMN_FILE_LABELS);
+    return fmni_fail(err, FMN_ERR_BAD_LABEL, li ? li->path : "class",
+                     FMN_NO_OFFSET, 0,
+                     "no class '%s' (classes are 0 to %u%s)", text, n - 1,
+                     fmn_split_class_name(split, 0)
+                         ? ", or their names"
+                         : "; this dataset's classes have no names");
 }

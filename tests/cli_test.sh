@@ -64,12 +64,17 @@ synthetic() {
     idx3 12 28 28 | gzip -c >"$TMP/syn/train-images-idx3-ubyte.gz"
     idx1 12 10 >"$TMP/syn/train-labels-idx1-ubyte"
     run 0 info "$TMP/syn" && out_has "unidentified dataset, 12 items of 28x28" "synthetic" &&
-        out_has "unidentified: not a known release" "synthetic" && ok
+        out_has "unidentified: not the shape of any known release" "synthetic" && ok
     run 0 info --json "$TMP/syn" && out_has '"dataset": null' "json dataset" &&
         out_has '"release": null' "json release" && out_has '"name": null' "json class name" &&
         out_has '"compression": "gzip"' "json gz" && out_has '"compression": "none"' "json raw" &&
         out_has '"dims": [12, 28, 28]' "json dims" && ok
-    run 0 info --dataset mnist "$TMP/syn" && out_has "MNIST, 12 items" "forced dataset" && ok
+    # an override names the classes; it never says what the content is
+    run 0 info --dataset mnist "$TMP/syn" &&
+        out_has "train: unidentified dataset, 12 items of 28x28, 10 classes (class names of MNIST, as --dataset asks)" "forced dataset" &&
+        out_has "      3  3" "forced dataset's class names" && ok
+    run 0 info --json --dataset mnist "$TMP/syn" && out_has '"dataset": null' "override json dataset" &&
+        out_has '"class_names": "mnist"' "override json names" && ok
     if command -v python3 >/dev/null; then
         run 0 info --json "$TMP/syn" "$TMP/syn/train-labels-idx1-ubyte"
         python3 - "$TMP/out" <<'EOF' && ok || bad "JSON schema"
@@ -197,13 +202,18 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     mkdir "$TMP/st"
     idx3 5 28 28 >"$TMP/st/train-images-idx3-ubyte"
     idx1 4 10 >"$TMP/st/train-labels-idx1-ubyte"
-    run 1 stats --stream "$TMP/st" && err_has "4 labels for the 5 images" "stream count mismatch" && ok
+    # a stream fails as a load does, in the same words
+    run 1 stats "$TMP/st" && cp "$TMP/err" "$TMP/load-err" &&
+        run 1 stats --stream "$TMP/st" && cmp -s "$TMP/err" "$TMP/load-err" &&
+        err_has "holds 4 labels, but the images file" "stream count mismatch" && ok ||
+        bad "stream count mismatch: $(cat "$TMP/load-err" "$TMP/err")"
     idx1 5 10 >"$TMP/st/train-labels-idx1-ubyte"
     idx3 5 28 28 | head -c 3000 >"$TMP/st/train-images-idx3-ubyte"
     run 1 stats --stream "$TMP/st" && err_has "truncated" "stream truncated" && ok
     run 1 counts --stream --split test "$TMP/st" && err_has "no test split" "stream missing split" && ok
     idx3 5 28 28 >"$TMP/st/train-images-idx3-ubyte"
-    run 1 stats --stream --classes 3 "$TMP/st" && err_has "label 3 of item 3 is not below the 3 classes" "stream --classes" && ok
+    run 1 stats --stream --classes 3 "$TMP/st" &&
+        err_has "label 3 of item 3 (byte 11 of the IDX data) is not a valid class: expected 0 to 2" "stream --classes" && ok
     run 0 counts --stream --json "$TMP/st" && out_has '"count": 5' "stream counts" && ok
 
     # convert: every format, names, no replacing without --force

@@ -198,7 +198,7 @@ static void export_reports_bad_requests(void **state)
 {
     (void)state;
     assert_int_equal(run("export '%s' -o '%s' --index 100", g_dir, g_out), 1);
-    assert_true(stderr_has("index 100 is out of range"));
+    assert_true(stderr_has("item 100 asked, but it holds"));
     assert_int_equal(run("export '%s' -o '%s' --class sweater", g_dir, g_out), 1);
     assert_true(stderr_has("no class 'sweater'"));
     assert_int_equal(run("export '%s' -o '%s/missing' --all", g_dir, g_out), 1);

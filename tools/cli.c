@@ -184,6 +184,55 @@ const char *cli_default_path(void)
     return NULL;
 }
 
+void cli_problem(cli_problems *p, const char *msg)
+{
+    cli_error("%s", msg);
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 4;
+        char **grown = realloc(p->msg, cap * sizeof *grown);
+        if (!grown)
+            return;
+        p->msg = grown;
+        p->cap = cap;
+    }
+    size_t len = strlen(msg) + 1;
+    char *copy = malloc(len);
+    if (copy) {
+        memcpy(copy, msg, len);
+        p->msg[p->n++] = copy;
+    }
+}
+
+void cli_report(void *ctx, const fmn_error *problem)
+{
+    cli_problem(ctx, problem->message);
+}
+
+void cli_report_to(fmn_options *opt, cli_problems *p)
+{
+    opt->report = cli_report;
+    opt->report_ctx = p;
+}
+
+void cli_problems_json(FILE *f, const cli_problems *p, const char *indent)
+{
+    fprintf(f, "%s\"errors\": [", indent);
+    for (size_t i = 0; i < p->n; i++) {
+        fprintf(f, i ? ",\n%s  " : "\n%s  ", indent);
+        json_string(f, p->msg[i]);
+    }
+    fprintf(f, p->n ? "\n%s]" : "]", indent);
+}
+
+void cli_problems_free(cli_problems *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->msg[i]);
+    free(p->msg);
+    p->msg = NULL;
+    p->n = p->cap = 0;
+}
+
 /* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
 static size_t utf8_len(const unsigned char *p)
 {

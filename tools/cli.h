@@ -96,6 +96,25 @@ int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
  * error message) when none exists. */
 const char *cli_default_path(void);
 
+/* ---- problems (cli.c) ---- */
+
+/* Every problem a command met: each printed to stderr once, as
+ * "fmnist: MESSAGE", and kept for --json's "errors". */
+typedef struct cli_problems {
+    char **msg;
+    size_t n, cap;
+} cli_problems;
+
+/* Prints and keeps one problem. */
+void cli_problem(cli_problems *p, const char *msg);
+/* fmn_options.report for a cli_problems (report_ctx). */
+void cli_report(void *ctx, const fmn_error *problem);
+/* Sets opt->report so that the library's problems land in `p`. */
+void cli_report_to(fmn_options *opt, cli_problems *p);
+/* `"errors": [...]` (no trailing comma or newline). */
+void cli_problems_json(FILE *f, const cli_problems *p, const char *indent);
+void cli_problems_free(cli_problems *p);
+
 /* JSON: writes `s` as a quoted, escaped JSON string (null for NULL). */
 void json_string(FILE *f, const char *s);
 
@@ -140,10 +159,19 @@ int cli_select_option(const char *cmd, int c, const char *arg, cli_select *s);
 /* Whether any selection option was given. */
 int cli_select_given(const cli_select *s);
 
-/* The chosen indices of `sp`, ascending, in a malloc'd array. 0 after an
- * error message naming `what` (a split name or path). */
+/* The chosen items of `sp`, ascending, in a malloc'd array, chosen by the
+ * library (fmn_split_find_class, fmn_select_classes, fmn_select_first_per_
+ * class, fmn_select_sample, in that order). 0 after an error message
+ * naming `what` (a split name or path). */
 int cli_select_resolve(const cli_select *s, const fmn_split *sp,
-                       const char *what, size_t **out, size_t *nout);
+                       const char *what, uint32_t **out, size_t *nout);
+
+/* Parses an index list "0-9,100,59990-" for `count` items, calling
+ * range(ctx, first, last) for each part ("N-" runs to the last item).
+ * Returns 1, 0 for bad syntax, -1 when range() returned 0. */
+int cli_parse_list(const char *list, size_t count,
+                   int (*range)(void *ctx, size_t first, size_t last),
+                   void *ctx);
 
 /* ---- writing images (cli_output.c) ---- */
 
@@ -185,16 +213,20 @@ int cli_parse_split(const char *cmd, const char *arg, unsigned *mask);
 
 /* The splits of one dataset directory. */
 typedef struct cli_data {
-    const char *path;
+    const char *path;          /* the folder the files are in */
+    char location[4096];
     size_t n;
     const char *names[2];
     fmn_split_id ids[2];
     fmn_split *splits[2];
+    cli_problems problems;     /* every problem met, each printed once */
 } cli_data;
 
 /* Loads the splits in `mask` from directory `path` (NULL: the default
  * path). With both bits set, the splits present are loaded; a split named
- * alone must exist. Returns EXIT_OK, or EXIT_BAD after messages. */
+ * alone must exist. Returns EXIT_OK, or EXIT_BAD after every problem was
+ * printed (and kept in d->problems); the splits that did load are in *d
+ * either way: free it with cli_data_free. */
 int cli_data_load(cli_data *d, const char *path, unsigned mask,
                   const fmn_options *opt);
 void cli_data_free(cli_data *d);
@@ -225,16 +257,20 @@ typedef struct cli_summary {
     const char *name;             /* "train" or "test" */
     uint64_t count;
     size_t height, width;
-    fmn_dataset dataset;
+    fmn_dataset dataset;          /* as identified */
+    fmn_dataset naming;           /* whose class names */
     unsigned num_classes;
     uint64_t images[256];         /* items per class */
     uint64_t per_class[256][256]; /* pixel histogram per class (pixels) */
 } cli_summary;
 
 typedef struct cli_summaries {
-    const char *path;
+    const char *path;             /* the folder the files are in */
+    char location[4096];
     size_t n;
-    cli_summary *s[2];
+    cli_summary *s[2];            /* the splits that were read whole */
+    cli_problems problems;        /* every problem, printed already */
+    int status;                   /* EXIT_OK, or EXIT_BAD with problems */
 } cli_summaries;
 
 #define CLI_STREAM_HELP                                                     \
@@ -246,9 +282,11 @@ typedef struct cli_summaries {
 /* The start of `stats` (pixels 1) and `counts` (pixels 0): parses --json,
  * --split, --stream and the data options and at most one PATH, then
  * summarises each split present into *out: from the loaded splits, or
- * with --stream from readers (counts then reads only the images' header).
- * Returns CLI_CONTINUE (free *out with cli_summaries_free), or the exit
- * status to return. */
+ * with --stream from the library's split reader (counts has the pixels
+ * read and checked, not kept). Returns CLI_CONTINUE (free *out with
+ * cli_summaries_free; out->status is the exit status, and the splits that
+ * failed are not in out->s, their problems in out->problems), or the exit
+ * status to return at once (help, usage). */
 int cli_summary_command(int argc, char **argv, const char *cmd,
                         const char *help, int pixels, cli_summaries *out,
                         int *json);

@@ -23,7 +23,7 @@ int cli_parse_split(const char *cmd, const char *arg, unsigned *mask)
 }
 
 int cli_data_load(cli_data *d, const char *path, unsigned mask,
-                  const fmn_options *opt)
+                  const fmn_options *opt_in)
 {
     memset(d, 0, sizeof *d);
     if (!path)
@@ -31,48 +31,41 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
     if (!path)
         return EXIT_BAD;
     d->path = path;
+    fmn_options opt = *opt_in;
+    cli_report_to(&opt, &d->problems);
     fmn_dir *dir;
     fmn_error err;
     if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-        cli_error("%s", err.message);
+        cli_problem(&d->problems, err.message);
         return EXIT_BAD;
     }
+    snprintf(d->location, sizeof d->location, "%s", fmn_dir_location(dir));
+    d->path = d->location;
     static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
     fmn_split *sp[2] = {NULL, NULL};
-    fmn_error errs[2];
-    errs[0].status = errs[1].status = FMN_OK;
-    int status = EXIT_OK;
     if (mask == (CLI_TRAIN | CLI_TEST)) {
         /* the splits present, both at once on two cores */
-        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0], &errs[1]);
+        fmn_dir_load_both(dir, &opt, &sp[0], &sp[1], NULL, NULL);
     } else {
         /* a split asked for by name must be there */
         int i = mask == CLI_TEST;
-        if (!fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) &&
-            !fmn_dir_path(dir, ids[i], FMN_FILE_LABELS)) {
-            cli_error("%s: no %s split here", path, fmn_split_name(ids[i]));
-            status = EXIT_BAD;
+        if (!fmn_dir_has_split(dir, ids[i])) {
+            char msg[4200];
+            snprintf(msg, sizeof msg, "%s: no %s split here", d->path,
+                     fmn_split_name(ids[i]));
+            cli_problem(&d->problems, msg);
         } else {
-            fmn_dir_load_split(dir, ids[i], opt, &sp[i], &errs[i]);
+            fmn_dir_load_split(dir, ids[i], &opt, &sp[i], NULL);
         }
     }
-    for (int i = 0; i < 2; i++) {
-        if (errs[i].status != FMN_OK) {
-            cli_error("%s", errs[i].message);
-            status = EXIT_BAD;
-        }
+    for (int i = 0; i < 2; i++)
         if (sp[i]) {
             d->names[d->n] = fmn_split_name(ids[i]);
             d->ids[d->n] = ids[i];
             d->splits[d->n++] = sp[i];
         }
-    }
     fmn_dir_free(dir);
-    if (status != EXIT_OK) {
-        cli_data_free(d);
-        return status;
-    }
-    return EXIT_OK;
+    return d->problems.n ? EXIT_BAD : EXIT_OK;
 }
 
 void cli_data_free(cli_data *d)
@@ -80,6 +73,7 @@ void cli_data_free(cli_data *d)
     for (size_t i = 0; i < d->n; i++)
         fmn_split_free(d->splits[i]);
     d->n = 0;
+    cli_problems_free(&d->problems);
 }
 
 int cli_dataset_options(int argc, char **argv, const char *cmd,
@@ -130,6 +124,8 @@ int cli_dataset_command(int argc, char **argv, const char *cmd,
     if (status != CLI_CONTINUE)
         return status;
     status = cli_data_load(d, path, mask, &opt);
+    if (status != EXIT_OK)
+        cli_data_free(d);
     return status == EXIT_OK ? CLI_CONTINUE : status;
 }
 

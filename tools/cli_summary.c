@@ -1,6 +1,7 @@
 /* cli_summary.c - what `stats` and `counts` print, gathered from loaded
- * splits or, with --stream, from the files read item by item in constant
- * memory (fmn_reader): for files larger than memory. */
+ * splits or, with --stream, from the library's split reader, item by item
+ * in constant memory: for files larger than memory. Both paths make the
+ * library's checks, so they fail alike. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -21,6 +22,7 @@ static void from_split(const fmn_split *sp, const char *name, int pixels,
     s->height = im.height;
     s->width = im.width;
     s->dataset = fmn_split_dataset(sp);
+    s->naming = fmn_split_naming(sp);
     s->num_classes = fmn_split_num_classes(sp);
     for (size_t i = 0; i < im.count; i++) {
         s->images[labels[i]]++;
@@ -29,129 +31,46 @@ static void from_split(const fmn_split *sp, const char *name, int pixels,
     }
 }
 
-/* Opens the images and labels readers of a split and checks their shapes
- * agree; 0 after a message. */
-static int open_pair(const fmn_dir *dir, fmn_split_id id, fmn_reader **ri,
-                     fmn_reader **rl)
-{
-    const char *ip = fmn_dir_path(dir, id, FMN_FILE_IMAGES);
-    const char *lp = fmn_dir_path(dir, id, FMN_FILE_LABELS);
-    fmn_error err;
-    *ri = *rl = NULL;
-    if (!ip || !lp) {
-        cli_error("%s: the %s split has no %s file", ip ? ip : lp,
-                  fmn_split_name(id), ip ? "labels" : "images");
-        return 0;
-    }
-    if (fmn_reader_open(ip, ri, &err) != FMN_OK ||
-        fmn_reader_open(lp, rl, &err) != FMN_OK) {
-        cli_error("%s", err.message);
-        return 0;
-    }
-    fmn_array a = fmn_reader_shape(*ri), b = fmn_reader_shape(*rl);
-    if (a.ndim != 3 || a.dtype != FMN_DTYPE_U8) {
-        cli_error("%s: not an images file: %s with %zu dimensions, expected "
-                  "3-D uint8", ip, fmn_dtype_name(a.dtype), a.ndim);
-        return 0;
-    }
-    if (b.ndim != 1 || b.dtype != FMN_DTYPE_U8) {
-        cli_error("%s: not a labels file: %s with %zu dimensions, expected "
-                  "1-D uint8", lp, fmn_dtype_name(b.dtype), b.ndim);
-        return 0;
-    }
-    if (a.dims[0] != b.dims[0]) {
-        cli_error("%s: %lu labels for the %lu images of %s", lp,
-                  (unsigned long)b.dims[0], (unsigned long)a.dims[0], ip);
-        return 0;
-    }
-    return 1;
-}
-
-/* Reads a split through readers: the labels always, the pixels when asked
- * (else the images file's header only). */
+/* Reads a split through the library's reader: the labels and, for stats,
+ * the pixels (counts has them read and checked, not kept). 0 when it
+ * failed (the library reported why). */
 static int from_stream(const fmn_dir *dir, fmn_split_id id,
                        const fmn_options *opt, int pixels, cli_summary *s)
 {
-    fmn_reader *ri, *rl;
-    uint8_t *labels = NULL, *px = NULL;
-    int ok = open_pair(dir, id, &ri, &rl);
-    fmn_array shape = fmn_reader_shape(ri);
-    size_t item = ok ? fmn_reader_item_bytes(ri) : 0;
+    fmn_split_reader *r;
+    if (fmn_dir_open_reader(dir, id, opt, &r, NULL) != FMN_OK)
+        return 0;
+    fmn_images shape = fmn_split_reader_shape(r);
+    size_t item = shape.height * shape.width;
     size_t chunk = item ? CHUNK_BYTES / item : CHUNK_BYTES;
     if (chunk == 0)
         chunk = 1;
-    if (ok) {
-        labels = malloc(chunk);
-        px = pixels ? malloc(chunk * (item ? item : 1)) : NULL;
-        if (!labels || (pixels && !px)) {
-            cli_error("out of memory");
-            ok = 0;
-        }
-    }
-    unsigned limit = opt->num_classes ? opt->num_classes : 256, top = 0;
-    fmn_error err;
-    err.status = FMN_OK;
-    uint64_t done = 0;
-    while (ok) {
-        size_t n, m = 0;
-        if (fmn_reader_read(rl, labels, chunk, &n, &err) != FMN_OK ||
-            (pixels && fmn_reader_read(ri, px, chunk, &m, &err) != FMN_OK))
-            break;
-        if (n == 0)
-            break;
+    uint8_t *labels = malloc(chunk);
+    uint8_t *px = pixels ? malloc(chunk * (item ? item : 1)) : NULL;
+    int ok = labels && (!pixels || px);
+    if (!ok)
+        cli_error("%s: out of memory", fmn_dir_location(dir));
+    size_t n;
+    while (ok && fmn_split_reader_read(r, px, labels, chunk, &n, NULL) ==
+                     FMN_OK &&
+           n > 0)
         for (size_t i = 0; i < n; i++) {
-            if (labels[i] >= limit) {
-                cli_error("%s: label %u of item %llu is not below the %u "
-                          "classes of --classes",
-                          fmn_dir_path(dir, id, FMN_FILE_LABELS), labels[i],
-                          (unsigned long long)(done + i), limit);
-                ok = 0;
-                break;
-            }
-            top = labels[i] > top ? labels[i] : top;
             s->images[labels[i]]++;
             if (pixels)
                 fmn_histogram_add(s->per_class[labels[i]], px + i * item,
                                   item);
         }
-        done += n;
-    }
-    if (ok && err.status != FMN_OK) {
-        cli_error("%s", err.message);
-        ok = 0;
-    }
-    if (ok) {
-        const fmn_file_info *li = fmn_reader_info(rl);
-        const fmn_file_info *ii = fmn_reader_info(ri);
-        s->name = fmn_split_name(id);
-        s->count = shape.dims[0];
-        s->height = shape.dims[1];
-        s->width = shape.dims[2];
-        s->dataset = opt->dataset ? opt->dataset : li->dataset;
-        if (pixels && ii->dataset && li->dataset &&
-            (ii->dataset != li->dataset || ii->split != li->split)) {
-            cli_error("%s: these labels are %s %s, but the images are %s %s",
-                      li->path, fmn_dataset_name(li->dataset),
-                      fmn_split_name(li->split), fmn_dataset_name(ii->dataset),
-                      fmn_split_name(ii->split));
-            ok = 0;
-        }
-        s->num_classes = opt->num_classes;
-        if (!s->num_classes)
-            s->num_classes = fmn_dataset_num_classes(s->dataset);
-        if (!s->num_classes)
-            s->num_classes = top + 1 > 10 ? top + 1 : 10;
-        if (ok && top >= s->num_classes) {
-            cli_error("%s: label %u is not below the %u classes of %s (use "
-                      "--classes)", li->path, top, s->num_classes,
-                      fmn_dataset_name(s->dataset));
-            ok = 0;
-        }
-    }
+    ok = ok && fmn_split_reader_complete(r);
+    s->name = fmn_split_name(id);
+    s->count = shape.count;
+    s->height = shape.height;
+    s->width = shape.width;
+    s->dataset = fmn_split_reader_dataset(r);
+    s->naming = fmn_split_reader_naming(r);
+    s->num_classes = fmn_split_reader_num_classes(r);
     free(labels);
     free(px);
-    fmn_reader_free(ri);
-    fmn_reader_free(rl);
+    fmn_split_reader_free(r);
     return ok;
 }
 
@@ -167,34 +86,58 @@ static cli_summary *new_summary(cli_summaries *out)
 }
 
 static int summarise_stream(const char *path, unsigned mask,
-                            const fmn_options *opt, int pixels,
+                            const fmn_options *opt_in, int pixels,
                             cli_summaries *out)
 {
+    fmn_options opt = *opt_in;
+    cli_report_to(&opt, &out->problems);
     fmn_dir *dir;
     fmn_error err;
     if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-        cli_error("%s", err.message);
+        cli_problem(&out->problems, err.message);
         return EXIT_BAD;
     }
+    snprintf(out->location, sizeof out->location, "%s",
+             fmn_dir_location(dir));
+    out->path = out->location;
     static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
-    int status = EXIT_OK;
-    for (int i = 0; i < 2 && status == EXIT_OK; i++) {
+    for (int i = 0; i < 2; i++) {
         if (!(mask & (i ? CLI_TEST : CLI_TRAIN)))
             continue;
-        int present = fmn_dir_path(dir, ids[i], FMN_FILE_IMAGES) ||
-                      fmn_dir_path(dir, ids[i], FMN_FILE_LABELS);
-        if (!present) {
+        if (!fmn_dir_has_split(dir, ids[i])) {
             if (mask != (CLI_TRAIN | CLI_TEST)) {
-                cli_error("%s: no %s split here", path, fmn_split_name(ids[i]));
-                status = EXIT_BAD;
+                char msg[4200];
+                snprintf(msg, sizeof msg, "%s: no %s split here", out->path,
+                         fmn_split_name(ids[i]));
+                cli_problem(&out->problems, msg);
             }
             continue;
         }
         cli_summary *s = new_summary(out);
-        if (!s || !from_stream(dir, ids[i], opt, pixels, s))
-            status = EXIT_BAD;
+        if (s && !from_stream(dir, ids[i], &opt, pixels, s))
+            free(out->s[--out->n]); /* the library said why */
     }
     fmn_dir_free(dir);
+    return out->problems.n ? EXIT_BAD : EXIT_OK;
+}
+
+static int summarise_loaded(const char *path, unsigned mask,
+                            const fmn_options *opt, int pixels,
+                            cli_summaries *out)
+{
+    cli_data d;
+    int status = cli_data_load(&d, path, mask, opt);
+    snprintf(out->location, sizeof out->location, "%s", d.path);
+    out->path = out->location;
+    for (size_t i = 0; i < d.n; i++) {
+        cli_summary *s = new_summary(out);
+        if (s)
+            from_split(d.splits[i], d.names[i], pixels, s);
+    }
+    /* the problems, already printed, go with the summaries */
+    out->problems = d.problems;
+    memset(&d.problems, 0, sizeof d.problems);
+    cli_data_free(&d);
     return status;
 }
 
@@ -214,24 +157,9 @@ int cli_summary_command(int argc, char **argv, const char *cmd,
     if (!path && !(path = cli_default_path()))
         return EXIT_BAD;
     out->path = path;
-    if (stream) {
-        status = summarise_stream(path, mask, &opt, pixels, out);
-    } else {
-        cli_data d;
-        status = cli_data_load(&d, path, mask, &opt);
-        for (size_t i = 0; status == EXIT_OK && i < d.n; i++) {
-            cli_summary *s = new_summary(out);
-            if (!s)
-                status = EXIT_BAD;
-            else
-                from_split(d.splits[i], d.names[i], pixels, s);
-        }
-        cli_data_free(&d);
-    }
-    if (status != EXIT_OK) {
-        cli_summaries_free(out);
-        return status;
-    }
+    status = stream ? summarise_stream(path, mask, &opt, pixels, out)
+                    : summarise_loaded(path, mask, &opt, pixels, out);
+    out->status = status;
     return CLI_CONTINUE;
 }
 
@@ -240,12 +168,13 @@ void cli_summaries_free(cli_summaries *out)
     for (size_t i = 0; i < out->n; i++)
         free(out->s[i]);
     out->n = 0;
+    cli_problems_free(&out->problems);
 }
 
 const char *cli_summary_class(const cli_summary *s, unsigned label,
                               char buf[16])
 {
-    const char *name = fmn_class_name(s->dataset, label);
+    const char *name = fmn_class_name(s->naming, label);
     if (name)
         return name;
     snprintf(buf, 16, "%u", label);

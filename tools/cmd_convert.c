@@ -170,8 +170,10 @@ int cmd_convert(int argc, char **argv)
     cli_data d;
     status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask,
                            &opt);
-    if (status != EXIT_OK)
+    if (status != EXIT_OK) {
+        cli_data_free(&d);
         return status;
+    }
 
     /* choose, name every file and check each is free before writing */
     uint32_t *chosen[2] = {NULL, NULL};
@@ -181,21 +183,12 @@ int cmd_convert(int argc, char **argv)
     for (size_t s = 0; s < d.n && status == EXIT_OK; s++) {
         items[s] = fmn_items_range(0, fmn_split_count(d.splits[s]));
         if (cli_select_given(&sel)) {
-            size_t *idx, n;
-            if (!cli_select_resolve(&sel, d.splits[s], d.names[s], &idx, &n)) {
+            size_t n;
+            if (!cli_select_resolve(&sel, d.splits[s], d.names[s], &chosen[s],
+                                    &n)) {
                 status = EXIT_BAD;
                 break;
             }
-            chosen[s] = malloc((n ? n : 1) * sizeof *chosen[s]);
-            if (!chosen[s]) {
-                cli_error("out of memory");
-                free(idx);
-                status = EXIT_BAD;
-                break;
-            }
-            for (size_t i = 0; i < n; i++)
-                chosen[s][i] = (uint32_t)idx[i];
-            free(idx);
             items[s] = fmn_items_list(chosen[s], n);
             if (n == 0) {
                 cli_error("%s: no image of the %s split matches the "

@@ -60,18 +60,24 @@ int cmd_counts(int argc, char **argv)
             printf("%s\n    {\"name\": \"%s\", \"dataset\": ", i ? "," : "",
                    sm->name);
             json_string(stdout, ds);
+            printf(", \"class_names\": ");
+            json_string(stdout, fmn_dataset_name(sm->naming));
             printf(", \"count\": %llu, \"classes\": [",
                    (unsigned long long)n);
         } else {
-            printf("%s%s: %llu items (%s)\n", i ? "\n" : "", sm->name,
+            printf("%s%s: %llu items (%s", i ? "\n" : "", sm->name,
                    (unsigned long long)n, ds ? ds : "unidentified dataset");
+            if (sm->naming != sm->dataset)
+                printf("; class names of %s, by --dataset",
+                       fmn_dataset_name(sm->naming));
+            printf(")\n");
         }
         for (unsigned k = 0; k < ncls; k++) {
             double share = n ? (double)sm->images[k] / (double)n : 0.0;
             char buf[16];
             if (json) {
                 printf("%s\n      {\"label\": %u, \"name\": ", k ? "," : "", k);
-                json_string(stdout, fmn_class_name(sm->dataset, k));
+                json_string(stdout, fmn_class_name(sm->naming, k));
                 printf(", \"count\": %llu, \"share\": ",
                        (unsigned long long)sm->images[k]);
                 cli_json_double(stdout, share);
@@ -87,8 +93,13 @@ int cmd_counts(int argc, char **argv)
         if (json)
             printf("\n    ]}");
     }
-    if (json)
-        printf("\n  ]\n}\n");
+    if (json) {
+        printf(all.n ? "\n  ],\n" : "],\n");
+        cli_problems_json(stdout, &all.problems, "  ");
+        printf(",\n  \"valid\": %s\n}\n",
+               all.status == EXIT_OK ? "true" : "false");
+    }
+    status = all.status;
     cli_summaries_free(&all);
-    return EXIT_OK;
+    return status;
 }

@@ -65,7 +65,7 @@ enum { EXPORT_THREADS = 8 };
 /* What the workers share. */
 typedef struct export_job {
     const cli_data *d;
-    const size_t *chosen[2]; /* the splits' choices, as one list */
+    const uint32_t *chosen[2]; /* the splits' choices, as one list */
     size_t nfirst;           /* how many of the list the first split has */
     size_t total;
     const char *outdir;
@@ -177,11 +177,14 @@ int cmd_export(int argc, char **argv)
         return EXIT_BAD;
     cli_data d;
     status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK)
+    if (status != EXIT_OK) {
+        cli_data_free(&d);
         return status;
+    }
 
     /* choose everything and check every name before writing anything */
-    size_t *chosen[2] = {NULL, NULL}, nchosen[2] = {0, 0}, total = 0;
+    uint32_t *chosen[2] = {NULL, NULL};
+    size_t nchosen[2] = {0, 0}, total = 0;
     status = EXIT_OK;
     for (size_t s = 0; s < d.n && status == EXIT_OK; s++) {
         if (!cli_select_resolve(&sel, d.splits[s], d.names[s], &chosen[s],

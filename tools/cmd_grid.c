@@ -46,7 +46,7 @@ typedef struct sheet {
 
 /* Mean image of each class among `idx`, rounded to nearest; classes in
  * ascending order into means (ncls x px), present[k] says which occur. */
-static void class_means(const fmn_split *sp, const size_t *idx, size_t n,
+static void class_means(const fmn_split *sp, const uint32_t *idx, size_t n,
                         uint8_t *means, uint64_t *acc, uint8_t *present)
 {
     fmn_images im = fmn_split_images(sp);
@@ -155,8 +155,10 @@ int cmd_grid(int argc, char **argv)
 
     cli_data d;
     status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK)
+    if (status != EXIT_OK) {
+        cli_data_free(&d);
         return status;
+    }
     const fmn_split *sp = d.splits[0];
     fmn_images im = fmn_split_images(sp);
     const uint8_t *lab = fmn_split_labels(sp);
@@ -167,7 +169,8 @@ int cmd_grid(int argc, char **argv)
         snprintf(first64, sizeof first64, "0-%zu", im.count ? im.count - 1 : 0);
         sel.index_list = im.count ? first64 : NULL;
     }
-    size_t *idx = NULL, n = 0;
+    uint32_t *idx = NULL;
+    size_t n = 0;
     sheet sh = {0, NULL, 0, 0, NULL};
     uint8_t *means = NULL, *canvas = NULL, *scaled = NULL;
     uint64_t *acc = NULL;

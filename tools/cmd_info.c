@@ -1,6 +1,7 @@
 /* cmd_info.c - `fmnist info [PATH...]`: what each file is, whether it is
  * complete and whether it is the published release, and each split's
- * dataset, size and per-class counts. */
+ * dataset, size and per-class counts. Each PATH is described, then freed;
+ * every verdict is the library's. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -14,11 +15,15 @@ static const char HELP[] =
     "\n"
     "Describe IDX files and dataset directories. For a directory, finds its\n"
     "train and test splits (train-images-idx3-ubyte[.gz], t10k-..., and\n"
-    "variants) and reports per file the compression and sizes, element type,\n"
-    "dimensions and whether it is identical to the published release,\n"
-    "repacked (the same content in another container) or unidentified; then\n"
-    "the split's dataset, item count and per-class counts. A file given by\n"
-    "itself is described alone. Every byte is read and checked.\n"
+    "variants; IDX files under other names by their content; a subfolder\n"
+    "such as torchvision's FashionMNIST/raw) and reports per file the\n"
+    "compression and sizes, element type, dimensions and how it relates to\n"
+    "the published releases: identical, repacked (the same content in\n"
+    "another container), modified, not known (a release whose content has\n"
+    "no known checksum) or unidentified; then the split's dataset, item\n"
+    "count and per-class counts. Every copy of a file in the folder is\n"
+    "checked to hold the same bytes. A file given by itself is described\n"
+    "alone. Every byte is read and checked.\n"
     "\n"
     "Without PATH: $FMNIST_DATA, else ./data/fashion, else\n"
     "/usr/share/datasets/fashion-mnist.\n"
@@ -30,126 +35,16 @@ static const char HELP[] =
     "Exit status: 0 if everything read is valid, 1 if any input is bad (one\n"
     "line on stderr per problem), 2 for a usage error.\n";
 
-typedef struct entry {
-    const char *name; /* split name, or NULL for a file alone */
-    fmn_split *split;
-    fmn_idx *idx;
-} entry;
-
+/* What is printed, as it is made: text at once, JSON parts kept. */
 typedef struct report {
-    entry *items;
-    size_t n, cap;
-    char **errors; /* every problem reported, for --json */
-    size_t nerr, errcap;
+    int json;
+    size_t printed;       /* text entries so far */
+    char *splits, *files; /* JSON array members, ",\n" separated */
+    size_t splits_len, files_len;
+    FILE *split_out, *file_out;
+    size_t nsplits, nfiles;
+    cli_problems problems;
 } report;
-
-/* Reports a problem on stderr and keeps it for the JSON output. */
-static void problem(report *r, const char *msg)
-{
-    cli_error("%s", msg);
-    if (r->nerr == r->errcap) {
-        size_t cap = r->errcap ? r->errcap * 2 : 4;
-        char **p = realloc(r->errors, cap * sizeof *p);
-        if (!p)
-            return;
-        r->errors = p;
-        r->errcap = cap;
-    }
-    size_t len = strlen(msg) + 1;
-    char *copy = malloc(len);
-    if (copy) {
-        memcpy(copy, msg, len);
-        r->errors[r->nerr++] = copy;
-    }
-}
-
-static int add(report *r, entry e)
-{
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 8;
-        entry *p = realloc(r->items, cap * sizeof *p);
-        if (!p)
-            return 0;
-        r->items = p;
-        r->cap = cap;
-    }
-    r->items[r->n++] = e;
-    return 1;
-}
-
-static const char *release_word(fmn_release r)
-{
-    switch (r) {
-    case FMN_RELEASE_IDENTICAL: return "identical";
-    case FMN_RELEASE_REPACKED: return "repacked";
-    case FMN_RELEASE_UNKNOWN: break;
-    }
-    return NULL;
-}
-
-static const char *pretty_dataset(fmn_dataset d)
-{
-    switch (d) {
-    case FMN_DATASET_FASHION_MNIST: return "Fashion-MNIST";
-    case FMN_DATASET_MNIST: return "MNIST";
-    case FMN_DATASET_KMNIST: return "KMNIST";
-    case FMN_DATASET_UNKNOWN: break;
-    }
-    return "unidentified dataset";
-}
-
-/* Loads what `path` holds into the report; returns 0 after reporting a
- * problem on stderr. */
-static int load_path(const char *path, const fmn_options *opt, report *r)
-{
-    struct stat st;
-    fmn_error err;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fmn_dir *dir;
-        if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-            problem(r, err.message);
-            return 0;
-        }
-        int ok = 1;
-        static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
-        fmn_split *sp[2];
-        fmn_error errs[2];
-        /* both splits at once, on two cores */
-        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], &errs[0], &errs[1]);
-        for (size_t i = 0; i < 2; i++) {
-            if (errs[i].status != FMN_OK) {
-                problem(r, errs[i].message);
-                ok = 0;
-            }
-            if (sp[i] && !add(r, (entry){fmn_split_name(ids[i]), sp[i], NULL})) {
-                fmn_split_free(sp[i]);
-                problem(r, "out of memory");
-                ok = 0;
-            }
-        }
-        fmn_dir_free(dir);
-        return ok;
-    }
-    fmn_idx *idx;
-    if (fmn_idx_load_file(path, opt, &idx, &err) != FMN_OK) {
-        problem(r, err.message);
-        return 0;
-    }
-    if (!add(r, (entry){NULL, NULL, idx})) {
-        fmn_idx_free(idx);
-        problem(r, "out of memory");
-        return 0;
-    }
-    return 1;
-}
-
-static void count_classes(const fmn_split *sp, uint64_t counts[256])
-{
-    memset(counts, 0, 256 * sizeof counts[0]);
-    const uint8_t *labels = fmn_split_labels(sp);
-    for (size_t i = 0, n = fmn_split_count(sp); i < n; i++)
-        counts[labels[i]]++;
-}
 
 /* ---- text ------------------------------------------------------------- */
 
@@ -176,48 +71,75 @@ static void text_file(const char *role, const fmn_file_info *fi, fmn_array a)
         printf("raw, %llu bytes, ", (unsigned long long)fi->file_size);
     printf("%s ", fmn_dtype_name(a.dtype));
     text_dims(a);
-    printf(", crc32 %08x\n%s", (unsigned)fi->crc32, indent);
-    switch (fi->release) {
-    case FMN_RELEASE_IDENTICAL:
-        printf("identical to the published %s %s %s", pretty_dataset(fi->dataset),
-               fmn_split_name(fi->split),
-               fi->kind == FMN_FILE_IMAGES ? "images" : "labels");
-        break;
-    case FMN_RELEASE_REPACKED:
-        printf("repacked: the published %s %s %s content in another container",
-               pretty_dataset(fi->dataset), fmn_split_name(fi->split),
-               fi->kind == FMN_FILE_IMAGES ? "images" : "labels");
-        break;
-    case FMN_RELEASE_UNKNOWN:
-        printf("unidentified: not a known release");
-        break;
-    }
-    printf("\n");
+    char say[512];
+    fmn_release_describe(fi, say, sizeof say);
+    printf(", crc32 %08x\n%s%s\n", (unsigned)fi->crc32, indent, say);
 }
 
-static void text_split(const entry *e)
+/* The other copies of a split's file in its folder, which the load found
+ * to hold the same bytes. */
+static void text_copies(const fmn_dir *dir, fmn_split_id id,
+                        fmn_file_kind kind)
 {
-    const fmn_split *sp = e->split;
+    for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++)
+        printf("          the same bytes: %s\n", fmn_dir_copy(dir, id, kind, i));
+}
+
+static fmn_array images_shape(const fmn_split *sp, uint32_t dims[3])
+{
+    fmn_images im = fmn_split_images(sp);
+    dims[0] = (uint32_t)im.count;
+    dims[1] = (uint32_t)im.height;
+    dims[2] = (uint32_t)im.width;
+    fmn_array a = {im.data, FMN_DTYPE_U8, 3, dims, 0, 0};
+    return a;
+}
+
+static fmn_array labels_shape(const fmn_split *sp, uint32_t dims[1])
+{
+    dims[0] = (uint32_t)fmn_split_count(sp);
+    fmn_array a = {NULL, FMN_DTYPE_U8, 1, dims, 0, 0};
+    return a;
+}
+
+static void count_classes(const fmn_split *sp, uint64_t counts[256])
+{
+    memset(counts, 0, 256 * sizeof counts[0]);
+    const uint8_t *labels = fmn_split_labels(sp);
+    for (size_t i = 0, n = fmn_split_count(sp); i < n; i++)
+        counts[labels[i]]++;
+}
+
+static const char *title(fmn_dataset d)
+{
+    const char *t = fmn_dataset_title(d);
+    return t ? t : "unidentified dataset";
+}
+
+static void text_split(const char *name, const fmn_split *sp,
+                       const fmn_dir *dir, fmn_split_id id)
+{
     fmn_images im = fmn_split_images(sp);
     unsigned ncls = fmn_split_num_classes(sp);
-    printf("%s: %s, %zu items of %zux%zu, %u classes\n", e->name,
-           pretty_dataset(fmn_split_dataset(sp)), im.count, im.height, im.width,
-           ncls);
+    printf("%s: %s, %zu items of %zux%zu, %u classes", name,
+           title(fmn_split_dataset(sp)), im.count, im.height, im.width, ncls);
+    if (fmn_split_naming(sp) != fmn_split_dataset(sp))
+        printf(" (class names of %s, as --dataset asks)",
+               title(fmn_split_naming(sp)));
+    printf("\n");
+    uint32_t d3[3], d1[1];
     text_file("images", fmn_split_file(sp, FMN_FILE_IMAGES),
-              (fmn_array){im.data, FMN_DTYPE_U8, 3,
-                          (const uint32_t[]){(uint32_t)im.count,
-                                             (uint32_t)im.height,
-                                             (uint32_t)im.width},
-                          0, 0});
+              images_shape(sp, d3));
+    text_copies(dir, id, FMN_FILE_IMAGES);
     text_file("labels", fmn_split_file(sp, FMN_FILE_LABELS),
-              (fmn_array){NULL, FMN_DTYPE_U8, 1,
-                          (const uint32_t[]){(uint32_t)im.count}, 0, 0});
+              labels_shape(sp, d1));
+    text_copies(dir, id, FMN_FILE_LABELS);
     uint64_t counts[256];
     count_classes(sp, counts);
     printf("  classes:\n");
     for (unsigned c = 0; c < ncls; c++) {
-        const char *name = fmn_split_class_name(sp, c);
-        printf("    %3u  %-12s %8llu  %5.1f%%\n", c, name ? name : "",
+        const char *cname = fmn_split_class_name(sp, c);
+        printf("    %3u  %-12s %8llu  %5.1f%%\n", c, cname ? cname : "",
                (unsigned long long)counts[c],
                im.count ? 100.0 * (double)counts[c] / (double)im.count : 0.0);
     }
@@ -225,98 +147,153 @@ static void text_split(const entry *e)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void json_file(const fmn_file_info *fi, fmn_array a, const char *ind)
+static void json_file(FILE *f, const fmn_file_info *fi, fmn_array a,
+                      const char *ind, const fmn_dir *dir, fmn_split_id id,
+                      fmn_file_kind kind)
 {
-    printf("{\n%s  \"path\": ", ind);
-    json_string(stdout, fi->path);
-    printf(",\n%s  \"compression\": \"%s\",\n", ind,
-           fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
-    printf("%s  \"file_size\": %llu,\n", ind,
-           (unsigned long long)fi->file_size);
-    printf("%s  \"decoded_size\": %llu,\n", ind,
-           (unsigned long long)fi->decoded_size);
-    printf("%s  \"crc32\": \"%08x\",\n", ind, (unsigned)fi->crc32);
-    printf("%s  \"dtype\": \"%s\",\n%s  \"dims\": [", ind,
-           fmn_dtype_name(a.dtype), ind);
+    fprintf(f, "{\n%s  \"path\": ", ind);
+    json_string(f, fi->path);
+    fprintf(f, ",\n%s  \"compression\": \"%s\",\n", ind,
+            fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
+    fprintf(f, "%s  \"file_size\": %llu,\n", ind,
+            (unsigned long long)fi->file_size);
+    fprintf(f, "%s  \"decoded_size\": %llu,\n", ind,
+            (unsigned long long)fi->decoded_size);
+    fprintf(f, "%s  \"crc32\": \"%08x\",\n", ind, (unsigned)fi->crc32);
+    fprintf(f, "%s  \"dtype\": \"%s\",\n%s  \"dims\": [", ind,
+            fmn_dtype_name(a.dtype), ind);
     for (size_t i = 0; i < a.ndim; i++)
-        printf(i ? ", %u" : "%u", (unsigned)a.dims[i]);
-    printf("],\n%s  \"release\": ", ind);
-    json_string(stdout, release_word(fi->release));
-    printf(",\n%s  \"dataset\": ", ind);
-    json_string(stdout, fmn_dataset_name(fi->dataset));
-    printf(",\n%s  \"split\": ", ind);
-    json_string(stdout, fmn_split_name(fi->split));
-    printf(",\n%s  \"kind\": ", ind);
-    json_string(stdout, fi->kind == FMN_FILE_IMAGES   ? "images"
-                        : fi->kind == FMN_FILE_LABELS ? "labels"
-                                                      : NULL);
-    printf("\n%s}", ind);
+        fprintf(f, i ? ", %u" : "%u", (unsigned)a.dims[i]);
+    fprintf(f, "],\n%s  \"release\": ", ind);
+    json_string(f, fi->release == FMN_RELEASE_UNKNOWN
+                       ? NULL
+                       : fmn_release_name(fi->release));
+    fprintf(f, ",\n%s  \"dataset\": ", ind);
+    json_string(f, fmn_dataset_name(fi->dataset));
+    fprintf(f, ",\n%s  \"split\": ", ind);
+    json_string(f, fmn_split_name(fi->split));
+    fprintf(f, ",\n%s  \"kind\": ", ind);
+    json_string(f, fmn_file_kind_name(fi->kind));
+    char say[512];
+    fmn_release_describe(fi, say, sizeof say);
+    fprintf(f, ",\n%s  \"verdict\": ", ind);
+    json_string(f, say);
+    if (dir) {
+        fprintf(f, ",\n%s  \"copies\": [", ind);
+        for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++) {
+            fprintf(f, i > 1 ? ", " : "");
+            json_string(f, fmn_dir_copy(dir, id, kind, i));
+        }
+        fprintf(f, "]");
+    }
+    fprintf(f, "\n%s}", ind);
 }
 
-static void json_split(const entry *e)
+static void json_split(FILE *f, const char *name, const fmn_split *sp,
+                       const fmn_dir *dir, fmn_split_id id)
 {
-    const fmn_split *sp = e->split;
     fmn_images im = fmn_split_images(sp);
-    printf("    {\n      \"name\": ");
-    json_string(stdout, e->name);
-    printf(",\n      \"dataset\": ");
-    json_string(stdout, fmn_dataset_name(fmn_split_dataset(sp)));
-    printf(",\n      \"count\": %zu,\n      \"height\": %zu,\n"
-           "      \"width\": %zu,\n      \"num_classes\": %u,\n"
-           "      \"images\": ",
-           im.count, im.height, im.width, fmn_split_num_classes(sp));
-    json_file(fmn_split_file(sp, FMN_FILE_IMAGES),
-              (fmn_array){im.data, FMN_DTYPE_U8, 3,
-                          (const uint32_t[]){(uint32_t)im.count,
-                                             (uint32_t)im.height,
-                                             (uint32_t)im.width},
-                          0, 0},
-              "      ");
-    printf(",\n      \"labels\": ");
-    json_file(fmn_split_file(sp, FMN_FILE_LABELS),
-              (fmn_array){NULL, FMN_DTYPE_U8, 1,
-                          (const uint32_t[]){(uint32_t)im.count}, 0, 0},
-              "      ");
-    printf(",\n      \"classes\": [");
+    fprintf(f, "    {\n      \"name\": ");
+    json_string(f, name);
+    fprintf(f, ",\n      \"dataset\": ");
+    json_string(f, fmn_dataset_name(fmn_split_dataset(sp)));
+    fprintf(f, ",\n      \"class_names\": ");
+    json_string(f, fmn_dataset_name(fmn_split_naming(sp)));
+    fprintf(f, ",\n      \"count\": %zu,\n      \"height\": %zu,\n"
+               "      \"width\": %zu,\n      \"num_classes\": %u,\n"
+               "      \"images\": ",
+            im.count, im.height, im.width, fmn_split_num_classes(sp));
+    uint32_t d3[3], d1[1];
+    json_file(f, fmn_split_file(sp, FMN_FILE_IMAGES), images_shape(sp, d3),
+              "      ", dir, id, FMN_FILE_IMAGES);
+    fprintf(f, ",\n      \"labels\": ");
+    json_file(f, fmn_split_file(sp, FMN_FILE_LABELS), labels_shape(sp, d1),
+              "      ", dir, id, FMN_FILE_LABELS);
+    fprintf(f, ",\n      \"classes\": [");
     uint64_t counts[256];
     count_classes(sp, counts);
     for (unsigned c = 0; c < fmn_split_num_classes(sp); c++) {
-        printf(c ? ",\n        " : "\n        ");
-        printf("{\"label\": %u, \"name\": ", c);
-        json_string(stdout, fmn_split_class_name(sp, c));
-        printf(", \"count\": %llu}", (unsigned long long)counts[c]);
+        fprintf(f, c ? ",\n        " : "\n        ");
+        fprintf(f, "{\"label\": %u, \"name\": ", c);
+        json_string(f, fmn_split_class_name(sp, c));
+        fprintf(f, ", \"count\": %llu}", (unsigned long long)counts[c]);
     }
-    printf("\n      ]\n    }");
+    fprintf(f, "\n      ]\n    }");
 }
 
-static void print_json(const report *r, int ok)
+/* ---- describing each PATH --------------------------------------------- */
+
+static void describe_split(report *r, const char *name, const fmn_split *sp,
+                           const fmn_dir *dir, fmn_split_id id)
 {
-    printf("{\n  \"splits\": [");
-    int first = 1;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->items[i].split) {
-            printf(first ? "\n" : ",\n");
-            json_split(&r->items[i]);
-            first = 0;
-        }
-    printf(first ? "],\n" : "\n  ],\n");
-    printf("  \"files\": [");
-    first = 1;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->items[i].idx) {
-            printf(first ? "\n    " : ",\n    ");
-            json_file(fmn_idx_info(r->items[i].idx),
-                      fmn_idx_array(r->items[i].idx), "    ");
-            first = 0;
-        }
-    printf(first ? "],\n" : "\n  ],\n");
-    printf("  \"errors\": [");
-    for (size_t i = 0; i < r->nerr; i++) {
-        printf(i ? ",\n    " : "\n    ");
-        json_string(stdout, r->errors[i]);
+    if (r->json) {
+        fprintf(r->split_out, r->nsplits++ ? ",\n" : "\n");
+        json_split(r->split_out, name, sp, dir, id);
+        return;
     }
-    printf(r->nerr ? "\n  ],\n" : "],\n");
-    printf("  \"valid\": %s\n}\n", ok ? "true" : "false");
+    if (r->printed++)
+        printf("\n");
+    text_split(name, sp, dir, id);
+}
+
+static void describe_file(report *r, const fmn_idx *idx)
+{
+    if (r->json) {
+        fprintf(r->file_out, r->nfiles++ ? ",\n    " : "\n    ");
+        json_file(r->file_out, fmn_idx_info(idx), fmn_idx_array(idx), "    ",
+                  NULL, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN);
+        return;
+    }
+    if (r->printed++)
+        printf("\n");
+    text_file(NULL, fmn_idx_info(idx), fmn_idx_array(idx));
+}
+
+/* Describes what `path` holds; every problem is reported through the
+ * library's report hook (opt) or here. */
+static void describe_path(report *r, const char *path, const fmn_options *opt)
+{
+    struct stat st;
+    fmn_error err;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fmn_dir *dir;
+        if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
+            cli_problem(&r->problems, err.message);
+            return;
+        }
+        fmn_split *sp[2];
+        /* both splits at once, on two cores */
+        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], NULL, NULL);
+        static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
+        for (size_t i = 0; i < 2; i++)
+            if (sp[i]) {
+                describe_split(r, fmn_split_name(ids[i]), sp[i], dir, ids[i]);
+                fmn_split_free(sp[i]);
+            }
+        fmn_dir_free(dir);
+        return;
+    }
+    fmn_idx *idx;
+    if (fmn_idx_load_file(path, opt, &idx, &err) != FMN_OK) {
+        cli_problem(&r->problems, err.message);
+        return;
+    }
+    describe_file(r, idx);
+    fmn_idx_free(idx);
+}
+
+static void print_json(report *r)
+{
+    fclose(r->split_out);
+    fclose(r->file_out);
+    printf("{\n  \"splits\": [%s%s],\n", r->splits ? r->splits : "",
+           r->nsplits ? "\n  " : "");
+    printf("  \"files\": [%s%s],\n", r->files ? r->files : "",
+           r->nfiles ? "\n  " : "");
+    cli_problems_json(stdout, &r->problems, "  ");
+    printf(",\n  \"valid\": %s\n}\n", r->problems.n ? "false" : "true");
+    free(r->splits);
+    free(r->files);
 }
 
 int cmd_info(int argc, char **argv)
@@ -328,45 +305,36 @@ int cmd_info(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     fmn_options opt;
     fmn_options_init(&opt);
-    int json = 0, c, status;
+    report r;
+    memset(&r, 0, sizeof r);
+    int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "info", HELP, ":h", longopts, &opt,
                                 &status)) != -1) {
         if (c == CLI_OPT_DONE)
             return status;
         if (c == OPT_JSON)
-            json = 1;
+            r.json = 1;
     }
-    report r = {NULL, 0, 0, NULL, 0, 0};
-    int ok = 1;
-    if (optind == argc) {
-        const char *path = cli_default_path();
-        if (!path)
+    const char *fallback = NULL;
+    if (optind == argc && !(fallback = cli_default_path()))
+        return EXIT_BAD;
+    if (r.json) {
+        r.split_out = open_memstream(&r.splits, &r.splits_len);
+        r.file_out = open_memstream(&r.files, &r.files_len);
+        if (!r.split_out || !r.file_out) {
+            cli_error("out of memory");
             return EXIT_BAD;
-        ok = load_path(path, &opt, &r);
-    }
-    for (int i = optind; i < argc; i++)
-        ok &= load_path(argv[i], &opt, &r);
-    if (json) {
-        print_json(&r, ok);
-    } else {
-        for (size_t i = 0; i < r.n; i++) {
-            if (i)
-                printf("\n");
-            if (r.items[i].split)
-                text_split(&r.items[i]);
-            else
-                text_file(NULL, fmn_idx_info(r.items[i].idx),
-                          fmn_idx_array(r.items[i].idx));
         }
     }
-    for (size_t i = 0; i < r.n; i++) {
-        fmn_split_free(r.items[i].split);
-        fmn_idx_free(r.items[i].idx);
-    }
-    free(r.items);
-    for (size_t i = 0; i < r.nerr; i++)
-        free(r.errors[i]);
-    free(r.errors);
-    return ok ? EXIT_OK : EXIT_BAD;
+    cli_report_to(&opt, &r.problems);
+    if (fallback)
+        describe_path(&r, fallback, &opt);
+    for (int i = optind; i < argc; i++)
+        describe_path(&r, argv[i], &opt);
+    if (r.json)
+        print_json(&r);
+    status = r.problems.n ? EXIT_BAD : EXIT_OK;
+    cli_problems_free(&r.problems);
+    return status;
 }

@@ -1,6 +1,7 @@
 /* cmd_show.c - `fmnist show [PATH] SPLIT:INDEX...`: images drawn in the
- * terminal with their index and class. Only the items asked for are
- * decoded (a range load), not the whole split. */
+ * terminal with their index and class. The splits asked for are loaded
+ * whole, so that every check (the pairing included) is made before
+ * anything is drawn. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -26,45 +27,28 @@ static const char HELP[] =
 
 enum { MAX_ITEMS = 1000 };
 
-typedef struct want {
-    fmn_split_id split;
-    size_t index;
-} want;
-
-/* "train:0,5-7" -> items; 0 after a usage message. */
-static int parse_selector(const char *arg, want *items, size_t *n)
+/* "train:0,5-7": the split, and where its index list starts; 0 if the
+ * argument is not SPLIT:LIST. */
+static int parse_selector(const char *arg, fmn_split_id *split,
+                          const char **list)
 {
     const char *colon = strchr(arg, ':');
-    fmn_split_id split;
     if (colon && (size_t)(colon - arg) == 5 && !strncmp(arg, "train", 5))
-        split = FMN_SPLIT_TRAIN;
+        *split = FMN_SPLIT_TRAIN;
     else if (colon && (size_t)(colon - arg) == 4 &&
              (!strncmp(arg, "test", 4) || !strncmp(arg, "t10k", 4)))
-        split = FMN_SPLIT_TEST;
+        *split = FMN_SPLIT_TEST;
     else
         return 0;
-    const char *p = colon + 1;
-    do {
-        char *end;
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        unsigned long long a = strtoull(p, &end, 10), b = a;
-        p = end;
-        if (*p == '-') {
-            if (!isdigit((unsigned char)p[1]))
-                return 0;
-            b = strtoull(p + 1, &end, 10);
-            p = end;
-        }
-        if (b < a || b - a >= MAX_ITEMS)
-            return 0;
-        for (unsigned long long i = a; i <= b; i++) {
-            if (*n == MAX_ITEMS)
-                return 0;
-            items[(*n)++] = (want){split, (size_t)i};
-        }
-    } while (*p == ',' && *++p);
-    return *p == '\0';
+    *list = colon + 1;
+    return 1;
+}
+
+static int syntax_only(void *ctx, size_t first, size_t last)
+{
+    size_t *n = ctx;
+    *n += last - first + 1;
+    return *n <= MAX_ITEMS;
 }
 
 static int grey256(uint8_t v)
@@ -107,6 +91,42 @@ static void draw(const uint8_t *px, size_t w, size_t h, int unicode,
     }
 }
 
+typedef struct drawing {
+    const fmn_split *sp;
+    const char *name;
+    int unicode, invert;
+    size_t drawn;
+} drawing;
+
+/* Draws items [first, last] of the split, once the library has checked
+ * they are in it. */
+static int draw_range(void *ctx, size_t first, size_t last)
+{
+    drawing *dr = ctx;
+    fmn_error err;
+    if (fmn_split_check_items(dr->sp, fmn_items_range(first, last - first + 1),
+                              &err) != FMN_OK) {
+        cli_error("%s", err.message);
+        return 0;
+    }
+    if (last - first + 1 > MAX_ITEMS - dr->drawn) {
+        cli_error("%s: %zu images asked; show draws at most %d (use fmnist "
+                  "grid for more)", dr->name, last - first + 1 + dr->drawn,
+                  MAX_ITEMS);
+        return 0;
+    }
+    fmn_images im = fmn_split_images(dr->sp);
+    for (size_t k = first; k <= last; k++) {
+        unsigned label = fmn_split_labels(dr->sp)[k];
+        const char *cname = fmn_split_class_name(dr->sp, label);
+        printf("%s%s:%zu  label %u%s%s\n", dr->drawn++ ? "\n" : "", dr->name,
+               k, label, cname ? "  " : "", cname ? cname : "");
+        draw(im.data + k * im.height * im.width, im.width, im.height,
+             dr->unicode, dr->invert);
+    }
+    return 1;
+}
+
 int cmd_show(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -128,16 +148,21 @@ int cmd_show(int argc, char **argv)
         else if (c == OPT_INVERT)
             invert = 1;
     }
-    static want items[MAX_ITEMS];
-    size_t n = 0;
+    const char *lists[MAX_ITEMS];
+    fmn_split_id splits[MAX_ITEMS];
+    size_t nsel = 0, total = 0;
+    unsigned mask = 0;
     const char *path = NULL;
     for (int i = optind; i < argc; i++) {
         if (strchr(argv[i], ':') && !strchr(argv[i], '/')) {
-            if (!parse_selector(argv[i], items, &n))
+            if (nsel == MAX_ITEMS ||
+                !parse_selector(argv[i], &splits[nsel], &lists[nsel]) ||
+                cli_parse_list(lists[nsel], 0, syntax_only, &total) != 1)
                 return cli_usage("show",
                                  "'%s' is not SPLIT:INDEX (train:0, "
                                  "test:5-7,9; at most %d images)",
                                  argv[i], MAX_ITEMS);
+            mask |= splits[nsel++] == FMN_SPLIT_TRAIN ? CLI_TRAIN : CLI_TEST;
         } else if (!path) {
             path = argv[i];
         } else {
@@ -145,44 +170,27 @@ int cmd_show(int argc, char **argv)
                              argv[i]);
         }
     }
-    if (n == 0)
+    if (nsel == 0)
         return cli_usage("show", "which images? e.g. fmnist show train:0");
-    if (!path && !(path = cli_default_path()))
-        return EXIT_BAD;
-    fmn_dir *dir;
-    fmn_error err;
-    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-        cli_error("%s", err.message);
+    cli_data d;
+    if (cli_data_load(&d, path, mask, &opt) != EXIT_OK) {
+        cli_data_free(&d);
         return EXIT_BAD;
     }
     int unicode = !ascii && isatty(STDOUT_FILENO) && getenv("TERM") &&
                   strcmp(getenv("TERM"), "dumb") != 0;
+    drawing dr = {NULL, NULL, unicode, invert, 0};
     status = EXIT_OK;
-    for (size_t i = 0; i < n; i++) {
-        const char *ip = fmn_dir_path(dir, items[i].split, FMN_FILE_IMAGES);
-        const char *lp = fmn_dir_path(dir, items[i].split, FMN_FILE_LABELS);
-        if (!ip || !lp) {
-            cli_error("%s: no %s split here", path,
-                      fmn_split_name(items[i].split));
+    for (size_t i = 0; i < nsel && status == EXIT_OK; i++) {
+        for (size_t k = 0; k < d.n; k++)
+            if (d.ids[k] == splits[i]) {
+                dr.sp = d.splits[k];
+                dr.name = d.names[k];
+            }
+        if (cli_parse_list(lists[i], fmn_split_count(dr.sp), draw_range,
+                           &dr) != 1)
             status = EXIT_BAD;
-            break;
-        }
-        fmn_split *sp;
-        if (fmn_split_load_range(ip, lp, items[i].index, 1, &opt, &sp, &err) !=
-            FMN_OK) {
-            cli_error("%s", err.message);
-            status = EXIT_BAD;
-            break;
-        }
-        fmn_images im = fmn_split_images(sp);
-        unsigned label = fmn_split_labels(sp)[0];
-        const char *name = fmn_split_class_name(sp, label);
-        printf("%s%s:%zu  label %u%s%s\n", i ? "\n" : "",
-               fmn_split_name(items[i].split), items[i].index, label,
-               name ? "  " : "", name ? name : "");
-        draw(im.data, im.width, im.height, unicode, invert);
-        fmn_split_free(sp);
     }
-    fmn_dir_free(dir);
+    cli_data_free(&d);
     return status;
 }

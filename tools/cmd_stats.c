@@ -48,9 +48,13 @@ static void text_split(const cli_summary *sm)
     all_pixels(sm, all);
     fmn_pixel_stats s = fmn_histogram_stats(all);
     const char *ds = fmn_dataset_name(sm->dataset);
-    printf("%s: %llu images of %zux%zu (%s)\n", sm->name,
+    printf("%s: %llu images of %zux%zu (%s", sm->name,
            (unsigned long long)sm->count, sm->height, sm->width,
            ds ? ds : "unidentified dataset");
+    if (sm->naming != sm->dataset)
+        printf("; class names of %s, by --dataset",
+               fmn_dataset_name(sm->naming));
+    printf(")\n");
     text_figures("  ", s);
     printf("  normalize: mean=%.7f std=%.7f\n", s.mean / 255.0, s.std / 255.0);
     printf("  histogram (16 bins of 16 values):\n");
@@ -99,6 +103,8 @@ static void json_split(const cli_summary *sm)
     all_pixels(sm, all);
     printf("    {\n      \"name\": \"%s\",\n      \"dataset\": ", sm->name);
     json_string(stdout, fmn_dataset_name(sm->dataset));
+    printf(",\n      \"class_names\": ");
+    json_string(stdout, fmn_dataset_name(sm->naming));
     printf(",\n      \"count\": %llu,\n      \"pixels\": ",
            (unsigned long long)sm->count);
     json_figures(fmn_histogram_stats(all));
@@ -109,7 +115,7 @@ static void json_split(const cli_summary *sm)
     for (unsigned c = 0; c < sm->num_classes && c < 256; c++) {
         printf(c ? ",\n        " : "\n        ");
         printf("{\"label\": %u, \"name\": ", c);
-        json_string(stdout, fmn_class_name(sm->dataset, c));
+        json_string(stdout, fmn_class_name(sm->naming, c));
         printf(", \"count\": %llu, \"pixels\": ",
                (unsigned long long)sm->images[c]);
         json_figures(fmn_histogram_stats(sm->per_class[c]));
@@ -129,12 +135,11 @@ int cmd_stats(int argc, char **argv)
     if (json) {
         printf("{\n  \"path\": ");
         json_string(stdout, all.path);
-        printf(",\n  \"splits\": [\n");
+        printf(",\n  \"splits\": [");
     }
     for (size_t i = 0; i < all.n; i++) {
         if (json) {
-            if (i)
-                printf(",\n");
+            printf(i ? ",\n" : "\n");
             json_split(all.s[i]);
         } else {
             if (i)
@@ -142,8 +147,13 @@ int cmd_stats(int argc, char **argv)
             text_split(all.s[i]);
         }
     }
-    if (json)
-        printf("\n  ]\n}\n");
+    if (json) {
+        printf(all.n ? "\n  ],\n" : "],\n");
+        cli_problems_json(stdout, &all.problems, "  ");
+        printf(",\n  \"valid\": %s\n}\n",
+               all.status == EXIT_OK ? "true" : "false");
+    }
+    status = all.status;
     cli_summaries_free(&all);
-    return EXIT_OK;
+    return status;
 }

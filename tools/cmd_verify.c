@@ -1,11 +1,11 @@
 /* cmd_verify.c - `fmnist verify [PATH...]`: is this download complete and
- * the official release? Every structural check, the published checksums,
- * and one unmistakable verdict line. */
+ * the official release? Every file (every copy of each) judged by the
+ * library, the pairs checked by the library, and one verdict line. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
 #include <getopt.h>
-#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -15,14 +15,21 @@ static const char HELP[] =
     "Check a download: every structural check the library makes (gzip CRCs\n"
     "and lengths, header, payload size, labels, pairing), plus the content\n"
     "and the published checksums. For a directory, the four files of the\n"
-    "train and test splits must all be there. Each file is reported as\n"
-    "  identical                the published file, byte for byte\n"
+    "train and test splits must all be there, and every copy of each (as\n"
+    "torchvision keeps x.gz beside x) is checked: each must be official and\n"
+    "all must hold the same bytes. Each file is reported as\n"
+    "  identical                the published .gz, byte for byte (its MD5)\n"
     "  repacked (same content)  the published content in another container\n"
+    "                           (CRC-32 and length of the decoded bytes)\n"
+    "  misnamed                 a published file under another one's name\n"
     "  modified                 the shape of a published file, other content\n"
+    "  not known                the shape of a published file whose content\n"
+    "                           has no known checksum: it cannot be checked\n"
     "  unknown                  not the shape of any published file\n"
     "  invalid                  the file is damaged (the message says how)\n"
     "  missing                  expected in the directory, not found\n"
-    "and the last line is the verdict: VERIFIED or FAILED.\n"
+    "and the last line is the verdict: VERIFIED, NOT VERIFIED (nothing\n"
+    "wrong found, but some file could not be checked) or FAILED.\n"
     "\n"
     "Options:\n"
     "      --json            print one JSON object (schema in README.md)\n" CLI_DATA_HELP
@@ -31,40 +38,70 @@ static const char HELP[] =
     "Exit status: 0 only if every file is complete and official, 1\n"
     "otherwise, 2 for a usage error.\n";
 
-enum verdict { V_IDENTICAL, V_REPACKED, V_MODIFIED, V_UNKNOWN, V_INVALID,
-               V_MISSING };
+enum verdict { V_IDENTICAL, V_REPACKED, V_MISNAMED, V_MODIFIED, V_NOT_KNOWN,
+               V_UNKNOWN, V_INVALID, V_MISSING };
 
-static const char *const WORD[] = {"identical", "repacked", "modified",
-                                   "unknown",   "invalid",  "missing"};
+static const char *const WORD[] = {"identical", "repacked", "misnamed",
+                                   "modified",  "not-known", "unknown",
+                                   "invalid",   "missing"};
 static const char *const TEXT[] = {"identical", "repacked (same content)",
-                                   "modified",  "unknown",
+                                   "misnamed",  "modified",
+                                   "not known", "unknown",
                                    "invalid",   "missing"};
 
 typedef struct checked {
     const char *path;   /* NULL when missing */
-    const char *dir;    /* the directory it was looked for in, if any */
-    fmn_split_id split; /* role expected from the directory, if any */
+    size_t dir;         /* index of its directory + 1, 0 for a file alone */
+    fmn_split_id split; /* its role: from the directory, or the content */
     fmn_file_kind kind;
     enum verdict v;
     fmn_dataset dataset;
-    char message[600];
+    char message[1024];
 } checked;
 
-/* The published MNIST-family shapes: 60000 or 10000 items of 28x28. */
-static int official_shape(fmn_array a)
+typedef struct plan {
+    checked *files;
+    size_t n, cap;
+    fmn_dir **dirs;
+    size_t ndirs;
+    cli_problems problems; /* the pairs' and the folders' */
+} plan;
+
+static checked *new_file(plan *p)
 {
-    if (a.dtype != FMN_DTYPE_U8 || (a.dims[0] != 60000 && a.dims[0] != 10000))
-        return 0;
-    return a.ndim == 1 || (a.ndim == 3 && a.dims[1] == 28 && a.dims[2] == 28);
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 8;
+        checked *grown = realloc(p->files, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        p->files = grown;
+        p->cap = cap;
+    }
+    checked *c = &p->files[p->n++];
+    memset(c, 0, sizeof *c);
+    return c;
 }
 
-static void check_file(checked *c, const fmn_options *opt)
+/* The verdict on one loaded file, from the library's identification. */
+static enum verdict judge(const fmn_file_info *fi)
+{
+    switch (fi->release) {
+    case FMN_RELEASE_IDENTICAL: return V_IDENTICAL;
+    case FMN_RELEASE_REPACKED: return V_REPACKED;
+    case FMN_RELEASE_MODIFIED: return V_MODIFIED;
+    case FMN_RELEASE_NOT_KNOWN: return V_NOT_KNOWN;
+    case FMN_RELEASE_UNKNOWN: break;
+    }
+    return V_UNKNOWN;
+}
+
+static void check_file(checked *c, const plan *p, const fmn_options *opt)
 {
     if (!c->path) {
         c->v = V_MISSING;
-        snprintf(c->message, sizeof c->message, "%s: no %s %s file", c->dir,
-                 fmn_split_name(c->split),
-                 c->kind == FMN_FILE_IMAGES ? "images" : "labels");
+        snprintf(c->message, sizeof c->message, "%s: no %s %s file",
+                 fmn_dir_location(p->dirs[c->dir - 1]),
+                 fmn_split_name(c->split), fmn_file_kind_name(c->kind));
         return;
     }
     fmn_idx *idx;
@@ -75,72 +112,191 @@ static void check_file(checked *c, const fmn_options *opt)
         return;
     }
     const fmn_file_info *fi = fmn_idx_info(idx);
-    fmn_array a = fmn_idx_array(idx);
+    c->v = judge(fi);
     c->dataset = fi->dataset;
-    if (fi->release == FMN_RELEASE_IDENTICAL)
-        c->v = V_IDENTICAL;
-    else if (fi->release == FMN_RELEASE_REPACKED)
-        c->v = V_REPACKED;
-    else
-        c->v = official_shape(a) ? V_MODIFIED : V_UNKNOWN;
-    if (c->v <= V_REPACKED && c->split && (fi->split != c->split ||
-                                          fi->kind != c->kind)) {
-        /* the right content under the wrong name */
-        snprintf(c->message, sizeof c->message,
-                 "%s: holds the %s %s %s, not the %s %s its name says",
-                 c->path, fmn_dataset_name(fi->dataset),
-                 fmn_split_name(fi->split),
-                 fi->kind == FMN_FILE_IMAGES ? "images" : "labels",
-                 fmn_split_name(c->split),
-                 c->kind == FMN_FILE_IMAGES ? "images" : "labels");
-        c->v = V_MODIFIED;
-    } else if (c->v == V_MODIFIED) {
-        snprintf(c->message, sizeof c->message,
-                 "%s: the shape of a published file, but not its content "
-                 "(crc32 %08" PRIx32 ")",
-                 c->path, fi->crc32);
-    } else if (c->v == V_UNKNOWN) {
-        snprintf(c->message, sizeof c->message,
-                 "%s: not the shape of any published file", c->path);
+    if (!c->dir) { /* a file alone: its role is what its content says */
+        c->split = fi->split;
+        c->kind = fi->kind;
+    }
+    fmn_status role = c->dir ? fmn_dir_check_role(p->dirs[c->dir - 1], fi,
+                                                  c->split, c->kind, &err)
+                             : FMN_OK;
+    if (role != FMN_OK) {
+        c->v = V_MISNAMED;
+        snprintf(c->message, sizeof c->message, "%s", err.message);
+    } else if (c->v >= V_MODIFIED) {
+        char say[512];
+        fmn_release_describe(fi, say, sizeof say);
+        snprintf(c->message, sizeof c->message, "%s: %s (crc32 %08x)",
+                 c->path, say, (unsigned)fi->crc32);
     }
     fmn_idx_free(idx);
+}
+
+/* Every file a directory should hold, each copy of each. */
+static int plan_dir(plan *p, const char *path)
+{
+    fmn_dir *dir;
+    fmn_error err;
+    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
+        cli_problem(&p->problems, err.message);
+        return 1;
+    }
+    fmn_dir **grown = realloc(p->dirs, (p->ndirs + 1) * sizeof *grown);
+    if (!grown) {
+        fmn_dir_free(dir);
+        return 0;
+    }
+    p->dirs = grown;
+    p->dirs[p->ndirs++] = dir;
+    for (int s = FMN_SPLIT_TRAIN; s <= FMN_SPLIT_TEST; s++)
+        for (int k = FMN_FILE_IMAGES; k <= FMN_FILE_LABELS; k++)
+            for (size_t i = 0; i == 0 || fmn_dir_copy(dir, (fmn_split_id)s,
+                                                       (fmn_file_kind)k, i);
+                 i++) {
+                checked *c = new_file(p);
+                if (!c)
+                    return 0;
+                c->dir = p->ndirs;
+                c->split = (fmn_split_id)s;
+                c->kind = (fmn_file_kind)k;
+                c->path = fmn_dir_copy(dir, c->split, c->kind, i);
+            }
+    return 1;
+}
+
+static int make_plan(plan *p, int argc, char **argv, const char *fallback)
+{
+    for (int i = optind; i < argc || fallback; i++) {
+        const char *path = fallback ? fallback : argv[i];
+        fallback = NULL;
+        struct stat st;
+        int ok;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            ok = plan_dir(p, path);
+        } else {
+            checked *c = new_file(p);
+            if ((ok = c != NULL))
+                c->path = path;
+        }
+        if (!ok) {
+            cli_error("out of memory");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The pairs of each directory whose files all passed: counts, labels,
+ * one release, the copies alike (problems reported by the library). */
+static void check_pairs(plan *p, const fmn_options *opt_in)
+{
+    fmn_options opt = *opt_in;
+    cli_report_to(&opt, &p->problems);
+    for (size_t d = 0; d < p->ndirs; d++) {
+        int all_good = 1;
+        for (size_t i = 0; i < p->n; i++)
+            if (p->files[i].dir == d + 1 && p->files[i].v > V_REPACKED)
+                all_good = 0;
+        if (!all_good)
+            continue;
+        fmn_split *train, *test;
+        fmn_dir_load_both(p->dirs[d], &opt, &train, &test, NULL, NULL);
+        fmn_split_free(train);
+        fmn_split_free(test);
+    }
 }
 
 static void print_text(const checked *c, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char role[32] = "";
-        if (c[i].split)
+        if (c[i].split && c[i].kind)
             snprintf(role, sizeof role, "%s %s", fmn_split_name(c[i].split),
-                     c[i].kind == FMN_FILE_IMAGES ? "images" : "labels");
+                     fmn_file_kind_name(c[i].kind));
         printf("%-13s %-24s %s\n", role, TEXT[c[i].v],
                c[i].path ? c[i].path : "");
     }
 }
 
 static void print_json(const char *verdict, const char *summary,
-                       const checked *c, size_t n)
+                       const plan *p)
 {
     printf("{\n  \"verdict\": \"%s\",\n  \"summary\": ", verdict);
     json_string(stdout, summary);
     printf(",\n  \"files\": [");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p->n; i++) {
+        const checked *c = &p->files[i];
         printf("%s\n    {\"path\": ", i ? "," : "");
-        json_string(stdout, c[i].path);
+        json_string(stdout, c->path);
         printf(", \"split\": ");
-        json_string(stdout, fmn_split_name(c[i].split));
+        json_string(stdout, fmn_split_name(c->split));
         printf(", \"kind\": ");
-        json_string(stdout, c[i].split ? (c[i].kind == FMN_FILE_IMAGES
-                                              ? "images"
-                                              : "labels")
-                                       : NULL);
-        printf(", \"status\": \"%s\", \"dataset\": ", WORD[c[i].v]);
-        json_string(stdout, fmn_dataset_name(c[i].dataset));
+        json_string(stdout, fmn_file_kind_name(c->kind));
+        printf(", \"status\": \"%s\", \"dataset\": ", WORD[c->v]);
+        json_string(stdout, fmn_dataset_name(c->dataset));
         printf(", \"message\": ");
-        json_string(stdout, c[i].message[0] ? c[i].message : NULL);
+        json_string(stdout, c->message[0] ? c->message : NULL);
         printf("}");
     }
-    printf("\n  ]\n}\n");
+    printf("\n  ],\n");
+    cli_problems_json(stdout, &p->problems, "  ");
+    printf("\n}\n");
+}
+
+/* The verdict line, and whether it is VERIFIED. */
+static int summarise(const plan *p, char *summary, size_t cap,
+                     const char **verdict)
+{
+    size_t good = 0, identical = 0, not_known = 0;
+    fmn_dataset dataset = FMN_DATASET_UNKNOWN;
+    int several = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const checked *c = &p->files[i];
+        not_known += c->v == V_NOT_KNOWN;
+        if (c->v > V_REPACKED)
+            continue;
+        good++;
+        identical += c->v == V_IDENTICAL;
+        several |= dataset && c->dataset != dataset;
+        dataset = c->dataset;
+    }
+    const char *name = several ? "published" : fmn_dataset_title(dataset);
+    if (!name)
+        name = "published";
+    size_t bad = p->n - good;
+    if (p->n == 0) {
+        snprintf(summary, cap, "FAILED: no files to verify");
+        *verdict = "failed";
+        return 0;
+    }
+    if (bad == 0 && p->problems.n == 0) {
+        snprintf(summary, cap,
+                 "VERIFIED: %zu of %zu files are the official %s release "
+                 "(%zu identical, %zu repacked with the same content)",
+                 good, p->n, name, identical, good - identical);
+        *verdict = "verified";
+        return 1;
+    }
+    if (bad == not_known && p->problems.n == 0) {
+        snprintf(summary, cap,
+                 "NOT VERIFIED: %zu of %zu files are the official %s "
+                 "release; %zu cannot be checked (no checksum of its content "
+                 "is known)",
+                 good, p->n, name, not_known);
+        *verdict = "unverified";
+    } else if (bad == 0) {
+        snprintf(summary, cap,
+                 "FAILED: the files are official, but do not form one "
+                 "release (see the messages above)");
+        *verdict = "failed";
+    } else {
+        snprintf(summary, cap,
+                 "FAILED: %zu of %zu files are not the official %s release",
+                 bad, p->n, name);
+        *verdict = "failed";
+    }
+    return 0;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -161,99 +317,33 @@ int cmd_verify(int argc, char **argv)
         if (c == OPT_JSON)
             json = 1;
     }
-    enum { MAX = 64 };
-    checked files[MAX];
-    size_t n = 0;
-    memset(files, 0, sizeof files);
-    fmn_dir *dirs[MAX / 4] = {NULL};
-    size_t ndirs = 0;
-    int bad_args = 0;
     const char *fallback = NULL;
     if (optind == argc && !(fallback = cli_default_path()))
         return EXIT_BAD;
-    for (int i = optind; i < argc || fallback; i++) {
-        const char *path = fallback ? fallback : argv[i];
-        fallback = NULL;
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            fmn_error err;
-            if (ndirs == MAX / 4 || n + 4 > MAX) {
-                cli_error("%s: too many paths (at most %d)", path, MAX / 4);
-                bad_args = 1;
-                break;
-            }
-            if (fmn_dir_open(path, &dirs[ndirs], &err) != FMN_OK) {
-                cli_error("%s", err.message);
-                bad_args = 1;
-                continue;
-            }
-            for (int s = FMN_SPLIT_TRAIN; s <= FMN_SPLIT_TEST; s++)
-                for (int k = FMN_FILE_IMAGES; k <= FMN_FILE_LABELS; k++) {
-                    checked *f = &files[n++];
-                    f->split = (fmn_split_id)s;
-                    f->kind = (fmn_file_kind)k;
-                    f->path = fmn_dir_path(dirs[ndirs], f->split, f->kind);
-                    f->dir = path;
-                }
-            ndirs++;
-        } else if (n < MAX) {
-            files[n++].path = path;
-        }
+    plan p;
+    memset(&p, 0, sizeof p);
+    int ok = make_plan(&p, argc, argv, fallback);
+    for (size_t i = 0; ok && i < p.n; i++) {
+        check_file(&p.files[i], &p, &opt);
+        if (p.files[i].v > V_REPACKED)
+            cli_error("%s", p.files[i].message[0] ? p.files[i].message
+                                                   : p.files[i].path);
     }
-    size_t good = 0, identical = 0;
-    fmn_dataset dataset = FMN_DATASET_UNKNOWN;
-    int mixed = 0;
-    for (size_t i = 0; i < n; i++) {
-        check_file(&files[i], &opt);
-        if (files[i].v <= V_REPACKED) {
-            good++;
-            identical += files[i].v == V_IDENTICAL;
-            if (dataset && files[i].dataset != dataset)
-                mixed = 1;
-            dataset = files[i].dataset;
-        }
-        if (files[i].v >= V_MODIFIED)
-            cli_error("%s", files[i].message[0] ? files[i].message
-                                                 : files[i].path);
-    }
-    /* pairs: counts, label range and the same release on both sides */
-    for (size_t d = 0; d < ndirs && good == n; d++)
-        for (int s = FMN_SPLIT_TRAIN; s <= FMN_SPLIT_TEST; s++) {
-            fmn_split *sp;
-            fmn_error err;
-            if (fmn_dir_load_split(dirs[d], (fmn_split_id)s, &opt, &sp,
-                                   &err) != FMN_OK) {
-                cli_error("%s", err.message);
-                mixed = 1;
-            }
-            fmn_split_free(sp);
-        }
-    char summary[256];
-    const char *name = dataset == FMN_DATASET_FASHION_MNIST ? "Fashion-MNIST"
-                       : dataset == FMN_DATASET_MNIST       ? "MNIST"
-                       : dataset == FMN_DATASET_KMNIST      ? "KMNIST"
-                                                            : "published";
-    int ok = !bad_args && n > 0 && good == n && !mixed;
     if (ok)
-        snprintf(summary, sizeof summary,
-                 "VERIFIED: %zu of %zu files are the official %s release "
-                 "(%zu identical, %zu repacked with the same content)",
-                 good, n, name, identical, good - identical);
-    else if (mixed && good == n)
-        snprintf(summary, sizeof summary,
-                 "FAILED: the files are official, but do not form one "
-                 "release");
-    else
-        snprintf(summary, sizeof summary,
-                 "FAILED: %zu of %zu files are not the official %s release",
-                 n - good, n, name);
+        check_pairs(&p, &opt);
+    char summary[256];
+    const char *verdict;
+    ok = summarise(&p, summary, sizeof summary, &verdict) && ok;
     if (json) {
-        print_json(ok ? "verified" : "failed", summary, files, n);
+        print_json(verdict, summary, &p);
     } else {
-        print_text(files, n);
+        print_text(p.files, p.n);
         printf("%s\n", summary);
     }
-    for (size_t d = 0; d < ndirs; d++) /* they own the paths printed */
-        fmn_dir_free(dirs[d]);
+    free(p.files);
+    for (size_t d = 0; d < p.ndirs; d++) /* they own the paths printed */
+        fmn_dir_free(p.dirs[d]);
+    free(p.dirs);
+    cli_problems_free(&p.problems);
     return ok ? EXIT_OK : EXIT_BAD;
 }

@@ -1,5 +1,6 @@
-/* select.c - choosing images: index lists and ranges, classes by name or
- * number, the first N per class, a seeded random sample. */
+/* select.c - choosing images on the command line: the options and the
+ * index-list syntax are here; every rule (classes by name or number, the
+ * first N per class, a seeded sample, range checks) is the library's. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 
@@ -7,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 int cli_select_option(const char *cmd, int c, const char *arg, cli_select *s)
 {
@@ -58,177 +58,197 @@ int cli_select_given(const cli_select *s)
            s->all;
 }
 
-/* A class given by number, or by name (case-insensitive, spaces, '-' and
- * '/' interchangeable with '_' ...: "ankle boot", "Ankle-boot", "t-shirt"). */
-static int class_of(const fmn_split *sp, const char *arg, unsigned *out)
-{
-    unsigned ncls = fmn_split_num_classes(sp);
-    unsigned long long n;
-    if (cli_parse_uint(arg, 0, ncls - 1, &n)) {
-        *out = (unsigned)n;
-        return 1;
-    }
-    for (unsigned k = 0; k < ncls; k++) {
-        const char *name = fmn_split_class_name(sp, k);
-        if (!name)
-            continue;
-        const char *a = arg, *b = name;
-        for (;; a++, b++) {
-            int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
-            if (strchr(" -_/", ca) && ca)
-                ca = '_';
-            if (strchr(" -_/", cb) && cb)
-                cb = '_';
-            if (ca != cb)
-                break;
-            if (!ca) {
-                *out = k;
-                return 1;
-            }
-        }
-        /* "t-shirt" for "T-shirt/top", "ankle" for "Ankle boot": a
-         * prefix that ends where the name has a separator */
-        size_t la = strlen(arg);
-        if (la > 0 && strncasecmp(arg, name, la) == 0 && strchr(" -/", name[la]) &&
-            name[la]) {
-            *out = k;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* Parses "0-9,100,200-" style lists against `count` items into `mark`. */
-static int parse_indices(const char *list, size_t count, const char *what,
-                         uint8_t *mark)
+int cli_parse_list(const char *list, size_t count,
+                   int (*range)(void *ctx, size_t first, size_t last),
+                   void *ctx)
 {
     const char *p = list;
+    if (!*p)
+        return 0;
     while (*p) {
         char *end;
-        errno = 0;
         if (!isdigit((unsigned char)*p))
-            goto bad;
+            return 0;
+        errno = 0;
         unsigned long long a = strtoull(p, &end, 10), b = a;
         if (errno)
-            goto bad;
+            return 0;
         p = end;
         if (*p == '-') {
             p++;
             if (isdigit((unsigned char)*p)) {
                 b = strtoull(p, &end, 10);
                 if (errno || b < a)
-                    goto bad;
+                    return 0;
                 p = end;
             } else {
                 b = count ? count - 1 : 0; /* "100-": to the end */
-                if (!count || a > b) {
-                    cli_error("%s: index %llu is out of range (%zu images)",
-                              what, a, count);
-                    return 0;
-                }
+                if (a > b)
+                    b = a;
             }
         }
-        if (b >= count) {
-            cli_error("%s: index %llu is out of range: %zu images, 0 to %zu",
-                      what, b, count, count ? count - 1 : 0);
-            return 0;
-        }
-        for (unsigned long long i = a; i <= b; i++)
-            mark[i] = 1;
-        if (*p == ',')
+        if (a > SIZE_MAX || b > SIZE_MAX - 1 || !range(ctx, a, b))
+            return -1;
+        if (*p == ',' && p[1])
             p++;
         else if (*p)
-            goto bad;
+            return 0;
     }
     return 1;
-bad:
-    cli_error("%s: '%s' is not a list of indices and ranges such as 0-9,100",
-              what, list);
-    return 0;
 }
 
-static int by_index(const void *a, const void *b)
+typedef struct marker {
+    const fmn_split *sp;
+    uint8_t *mark;
+} marker;
+
+/* Marks [first, last] after the library checked it is inside the split. */
+static int mark_range(void *ctx, size_t first, size_t last)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
+    marker *m = ctx;
+    fmn_error err;
+    if (fmn_split_check_items(m->sp, fmn_items_range(first, last - first + 1),
+                              &err) != FMN_OK) {
+        cli_error("%s", err.message);
+        return 0;
+    }
+    memset(m->mark + first, 1, last - first + 1);
+    return 1;
+}
+
+/* The --index list as ascending items; 0 after a message. */
+static int indices(const cli_select *s, const fmn_split *sp, const char *what,
+                   uint32_t *out, size_t *n)
+{
+    size_t count = fmn_split_count(sp);
+    *n = 0;
+    if (!s->index_list) {
+        for (size_t i = 0; i < count; i++)
+            out[(*n)++] = (uint32_t)i;
+        return 1;
+    }
+    marker m = {sp, calloc(count ? count : 1, 1)};
+    if (!m.mark) {
+        cli_error("out of memory");
+        return 0;
+    }
+    int r = cli_parse_list(s->index_list, count, mark_range, &m);
+    if (r == 0)
+        cli_error("%s: '%s' is not a list of indices and ranges such as "
+                  "0-9,100", what, s->index_list);
+    for (size_t i = 0; r > 0 && i < count; i++)
+        if (m.mark[i])
+            out[(*n)++] = (uint32_t)i;
+    free(m.mark);
+    return r > 0;
+}
+
+/* The labels named by the --class arguments (each may be a comma list). */
+static int classes(const cli_select *s, const fmn_split *sp,
+                   unsigned *labels, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < s->nclass_args; i++) {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", s->class_args[i]);
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            fmn_error err;
+            if (*n == 256 ||
+                fmn_split_find_class(sp, tok, &labels[*n], &err) != FMN_OK) {
+                cli_error("%s", *n == 256 ? "--class: too many" : err.message);
+                return 0;
+            }
+            ++*n;
+        }
+    }
+    return 1;
+}
+
+/* One library selection applied to the list: list[0 .. *n) becomes its
+ * result (which is never longer). */
+typedef fmn_status (*select_fn)(const fmn_split *sp, fmn_items from,
+                                const cli_select *s, const unsigned *labels,
+                                size_t nlabels, uint32_t *out, size_t cap,
+                                size_t *total, fmn_error *err);
+
+static fmn_status by_class(const fmn_split *sp, fmn_items from,
+                           const cli_select *s, const unsigned *labels,
+                           size_t nlabels, uint32_t *out, size_t cap,
+                           size_t *total, fmn_error *err)
+{
+    (void)s;
+    return fmn_select_classes(sp, from, labels, nlabels, out, cap, total, err);
+}
+
+static fmn_status per_class(const fmn_split *sp, fmn_items from,
+                            const cli_select *s, const unsigned *labels,
+                            size_t nlabels, uint32_t *out, size_t cap,
+                            size_t *total, fmn_error *err)
+{
+    (void)labels, (void)nlabels;
+    return fmn_select_first_per_class(sp, from, s->per_class, out, cap, total,
+                                      err);
+}
+
+static fmn_status sample(const fmn_split *sp, fmn_items from,
+                         const cli_select *s, const unsigned *labels,
+                         size_t nlabels, uint32_t *out, size_t cap,
+                         size_t *total, fmn_error *err)
+{
+    (void)labels, (void)nlabels;
+    return fmn_select_sample(sp, from, s->sample, s->seed, out, cap, total,
+                             err);
+}
+
+static int apply(select_fn fn, const fmn_split *sp, const cli_select *s,
+                 const unsigned *labels, size_t nlabels, uint32_t **list,
+                 size_t *n)
+{
+    uint32_t *out = malloc((*n ? *n : 1) * sizeof *out);
+    size_t total;
+    fmn_error err;
+    if (!out) {
+        cli_error("out of memory");
+        return 0;
+    }
+    if (fn(sp, fmn_items_list(*list, *n), s, labels, nlabels, out, *n,
+           &total, &err) != FMN_OK) {
+        cli_error("%s", err.message);
+        free(out);
+        return 0;
+    }
+    free(*list);
+    *list = out;
+    *n = total;
+    return 1;
 }
 
 int cli_select_resolve(const cli_select *s, const fmn_split *sp,
-                       const char *what, size_t **out, size_t *nout)
+                       const char *what, uint32_t **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    size_t count = fmn_split_count(sp);
-    const uint8_t *labels = fmn_split_labels(sp);
-    uint8_t *mark = calloc(count ? count : 1, 1);
-    size_t *idx = malloc((count ? count : 1) * sizeof *idx);
-    if (!mark || !idx) {
+    size_t count = fmn_split_count(sp), n;
+    uint32_t *list = malloc((count ? count : 1) * sizeof *list);
+    unsigned labels[256];
+    size_t nlabels;
+    if (!list) {
         cli_error("out of memory");
-        free(mark);
-        free(idx);
         return 0;
     }
-    if (s->index_list) {
-        if (!parse_indices(s->index_list, count, what, mark))
-            goto fail;
-    } else {
-        memset(mark, 1, count);
+    int ok = indices(s, sp, what, list, &n) && classes(s, sp, labels, &nlabels);
+    if (ok && s->nclass_args)
+        ok = apply(by_class, sp, s, labels, nlabels, &list, &n);
+    if (ok && s->per_class)
+        ok = apply(per_class, sp, s, labels, nlabels, &list, &n);
+    if (ok && s->sample)
+        ok = apply(sample, sp, s, labels, nlabels, &list, &n);
+    if (!ok) {
+        free(list);
+        return 0;
     }
-    if (s->nclass_args) {
-        uint8_t want[256] = {0};
-        for (size_t i = 0; i < s->nclass_args; i++) {
-            /* each argument may itself be a comma-separated list */
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", s->class_args[i]);
-            for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-                 tok = strtok_r(NULL, ",", &save)) {
-                unsigned k;
-                if (!class_of(sp, tok, &k)) {
-                    cli_error("%s: no class '%s' (classes are 0 to %u%s)", what,
-                              tok, fmn_split_num_classes(sp) - 1,
-                              fmn_split_class_name(sp, 0)
-                                  ? ", or their names"
-                                  : "; this dataset's classes have no names");
-                    goto fail;
-                }
-                want[k] = 1;
-            }
-        }
-        for (size_t i = 0; i < count; i++)
-            mark[i] &= want[labels[i]];
-    }
-    size_t n = 0;
-    size_t taken[256] = {0};
-    for (size_t i = 0; i < count; i++)
-        if (mark[i] && (!s->per_class || taken[labels[i]]++ < s->per_class))
-            idx[n++] = i;
-    if (s->sample && s->sample < n) {
-        /* partial Fisher-Yates with splitmix64: the same sample for the
-         * same seed everywhere */
-        uint64_t state = s->seed;
-        for (size_t i = 0; i < s->sample; i++) {
-            size_t j = i + (size_t)(splitmix64(&state) % (n - i));
-            size_t t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
-        }
-        n = s->sample;
-        qsort(idx, n, sizeof *idx, by_index); /* tidy output order */
-    }
-    free(mark);
-    *out = idx;
+    *out = list;
     *nout = n;
     return 1;
-fail:
-    free(mark);
-    free(idx);
-    return 0;
 }
