@@ -47,6 +47,7 @@ uint32_t fmni_crc32(uint32_t crc, const void *data, size_t n);
 
 /* ---- MD5 (md5.c) ------------------------------------------------------- */
 
+struct fmni_md5;
 typedef struct fmni_md5 {
     uint32_t state[4];
     uint64_t length;
@@ -76,6 +77,8 @@ typedef struct fmni_src {
     void *map;            /* a read-only mapping of the file this source
                              reads as memory (fmni_src_map), or NULL */
     size_t map_len;
+    struct fmni_md5 *running; /* input that cannot be read twice (a pipe):
+                             the MD5 of every byte read, as it is read */
 } fmni_src;
 
 /* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
@@ -104,7 +107,8 @@ fmn_status fmni_src_read(fmni_src *src, void *dst, size_t n, size_t *got,
                          fmn_error *err);
 
 /* MD5 of the whole input, from its first byte. Only once every byte has
- * been consumed: it reuses the read buffer. */
+ * been consumed: it reuses the read buffer (or, for a pipe, finishes the
+ * MD5 kept as the bytes were read). */
 fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err);
 
 /* The MD5 of an input computed on a thread of its own, while the caller
@@ -254,6 +258,12 @@ fmn_status fmni_reader_bytes(fmn_reader *r, void *dst, size_t n, size_t *got,
                              fmn_error *err);
 /* Payload bytes not read yet. */
 uint64_t fmni_reader_left(const fmn_reader *r);
+/* Whether a call on the reader failed (it stays failed). */
+int fmni_reader_failed(const fmn_reader *r);
+/* Reads the rest of the file through scratch (piece bytes): its end
+ * checked, its problems found. */
+fmn_status fmni_reader_drain(fmn_reader *r, uint8_t *scratch, size_t piece,
+                             fmn_error *err);
 const fmni_header *fmni_reader_header(const fmn_reader *r);
 
 /* FMN_ERR_AMBIGUOUS, naming both files, unless headers a and b (of two

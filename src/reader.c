@@ -268,6 +268,21 @@ fmn_status fmni_copy_matches(const char *primary, const fmni_header *h,
     return st;
 }
 
+int fmni_reader_failed(const fmn_reader *r)
+{
+    return r->failure.status != FMN_OK;
+}
+
+fmn_status fmni_reader_drain(fmn_reader *r, uint8_t *scratch, size_t piece,
+                             fmn_error *err)
+{
+    fmn_status st = FMN_OK;
+    size_t got = 1;
+    while (st == FMN_OK && !r->info.complete && got > 0)
+        st = fmni_reader_bytes(r, scratch, piece, &got, err);
+    return st;
+}
+
 const fmni_header *fmni_reader_header(const fmn_reader *r)
 {
     return &r->h;

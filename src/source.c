@@ -65,6 +65,18 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
     if (S_ISREG(st.st_mode) && st.st_size >= 0) {
         src->size = (uint64_t)st.st_size;
         src->size_known = 1;
+    } else {
+        /* a pipe: hashed as it is read, since it cannot be read again (the
+         * MD5 that tells a published .gz) */
+        src->running = malloc(sizeof *src->running);
+        if (!src->running) {
+            close(fd);
+            free(src->buf);
+            src->buf = NULL;
+            return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
+                             "out of memory for a read buffer");
+        }
+        fmni_md5_init(src->running);
     }
     return FMN_OK;
 }
@@ -106,6 +118,8 @@ static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
             src->eof = 1;
             break;
         }
+        if (src->running)
+            fmni_md5_update(src->running, dst + total, (size_t)r);
         total += (size_t)r;
     }
     *got = total;
@@ -171,6 +185,15 @@ fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
                          FMN_NO_OFFSET, 0, "hashing before the end of input");
     fmni_md5 ctx;
     fmni_md5_init(&ctx);
+    if (src->running) {
+        if (!src->eof) /* bytes not read yet are not in the hash */
+            return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, src->name,
+                             FMN_NO_OFFSET, 0, "hashing before the end of "
+                             "input");
+        ctx = *src->running;
+        fmni_md5_final(&ctx, digest);
+        return FMN_OK;
+    }
     if (src->fd < 0) {
         fmni_md5_update(&ctx, src->mem, (size_t)src->size);
         fmni_md5_final(&ctx, digest);
@@ -235,8 +258,10 @@ void fmni_src_close(fmni_src *src)
     if (src->fd >= 0)
         close(src->fd);
     free(src->buf);
+    free(src->running);
     src->fd = -1;
     src->buf = NULL;
+    src->running = NULL;
     src->avail = 0;
 }
 

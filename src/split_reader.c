@@ -44,21 +44,36 @@ static fmni_shape shape_of(const fmn_reader *r)
     return s;
 }
 
+/* Reads the rest of a file to find its problems; each goes to `p`. */
+static void drain(fmn_split_reader *r, fmn_reader *file, fmni_problems *p)
+{
+    if (!r->discard && !(r->discard = malloc(COMPARE_PIECE)))
+        return;
+    fmn_error e;
+    if (fmni_reader_drain(file, r->discard, COMPARE_PIECE, &e) != FMN_OK)
+        fmni_problems_add(p, &e);
+}
+
 /* Opens both readers, labels first (the order a load reads them in), and
  * checks the pair's shapes. */
 static fmn_status open_pair(fmn_split_reader *r, const char *images_path,
                             const char *labels_path, fmni_problems *p)
 {
-    fmn_error e;
+    fmn_error e, ie;
     fmn_status sl = fmn_reader_open(labels_path, &r->labels, &e);
     if (sl != FMN_OK)
         fmni_problems_add(p, &e);
     fmn_status si = FMN_OK;
-    if (sl == FMN_OK || p->collect) {
-        si = fmn_reader_open(images_path, &r->images, &e);
-        if (si != FMN_OK)
-            fmni_problems_add(p, &e);
-    }
+    if (sl == FMN_OK || p->collect)
+        si = fmn_reader_open(images_path, &r->images, &ie);
+    /* with one file refused, the other's own problems, read to its end,
+     * in the order a load meets them: labels first */
+    if (sl == FMN_OK && si != FMN_OK && p->collect)
+        drain(r, r->labels, p);
+    if (si != FMN_OK)
+        fmni_problems_add(p, &ie);
+    if (sl != FMN_OK && si == FMN_OK && p->collect)
+        drain(r, r->images, p);
     if (sl != FMN_OK || si != FMN_OK)
         return sl != FMN_OK ? sl : si;
     fmni_shape im = shape_of(r->images), lb = shape_of(r->labels);
@@ -218,15 +233,23 @@ static fmn_status finish(fmn_split_reader *r, fmn_error *err)
     return FMN_OK;
 }
 
+/* Keeps the failure (every later call returns it) and, when the caller
+ * collects problems, reports it and those of the file that did not fail,
+ * read to its end. */
 static fmn_status fail(fmn_split_reader *r, fmn_status st, fmn_error *err)
 {
-    if (err)
-        r->failure = *err;
-    else
-        fmni_fail(&r->failure, st, "split reader", FMN_NO_OFFSET, 0, "%s",
-                  fmn_strerror(st));
-    if (r->opt.report && err)
-        r->opt.report(r->opt.report_ctx, err);
+    r->failure = *err;
+    if (!r->opt.report)
+        return st;
+    fmni_problems p;
+    fmni_problems_init(&p, &r->opt);
+    fmni_problems_add(&p, err);
+    fmn_reader *files[2] = {r->labels, r->images};
+    for (int i = 0; i < 2; i++)
+        if (!fmni_reader_failed(files[i]) &&
+            !fmn_reader_info(files[i])->complete)
+            drain(r, files[i], &p);
+    fmni_problems_end(&p, &r->opt, NULL);
     return st;
 }
 

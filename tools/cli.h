@@ -166,12 +166,15 @@ int cli_select_given(const cli_select *s);
 int cli_select_resolve(const cli_select *s, const fmn_split *sp,
                        const char *what, uint32_t **out, size_t *nout);
 
-/* Parses an index list "0-9,100,59990-" for `count` items, calling
- * range(ctx, first, last) for each part ("N-" runs to the last item).
- * Returns 1, 0 for bad syntax, -1 when range() returned 0. */
-int cli_parse_list(const char *list, size_t count,
+/* Parses an index list "0-9,100,59990-" of items of `sp`, calling
+ * range(ctx, first, last) for each part ("N-" runs to the last item),
+ * once the library has checked the part is in the split (sp NULL: syntax
+ * only, "N-" is N). Returns 1, 0 for bad syntax, -1 after a message (a
+ * part outside the split) or when range() returned 0. */
+int cli_parse_list(const char *list, const fmn_split *sp,
                    int (*range)(void *ctx, size_t first, size_t last),
                    void *ctx);
+
 
 /* ---- writing images (cli_output.c) ---- */
 
@@ -291,6 +294,9 @@ int cli_summary_command(int argc, char **argv, const char *cmd,
                         const char *help, int pixels, cli_summaries *out,
                         int *json);
 void cli_summaries_free(cli_summaries *out);
+/* Ends `stats` and `counts`: the JSON object's errors and validity (with
+ * json), frees `all`, and returns the exit status. */
+int cli_summaries_end(cli_summaries *all, int json);
 
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_summary_class(const cli_summary *s, unsigned label,

@@ -163,6 +163,19 @@ int cli_summary_command(int argc, char **argv, const char *cmd,
     return CLI_CONTINUE;
 }
 
+int cli_summaries_end(cli_summaries *all, int json)
+{
+    if (json) {
+        printf(all->n ? "\n  ],\n" : "],\n");
+        cli_problems_json(stdout, &all->problems, "  ");
+        printf(",\n  \"valid\": %s\n}\n",
+               all->status == EXIT_OK ? "true" : "false");
+    }
+    int status = all->status;
+    cli_summaries_free(all);
+    return status;
+}
+
 void cli_summaries_free(cli_summaries *out)
 {
     for (size_t i = 0; i < out->n; i++)

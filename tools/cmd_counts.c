@@ -93,13 +93,5 @@ int cmd_counts(int argc, char **argv)
         if (json)
             printf("\n    ]}");
     }
-    if (json) {
-        printf(all.n ? "\n  ],\n" : "],\n");
-        cli_problems_json(stdout, &all.problems, "  ");
-        printf(",\n  \"valid\": %s\n}\n",
-               all.status == EXIT_OK ? "true" : "false");
-    }
-    status = all.status;
-    cli_summaries_free(&all);
-    return status;
+    return cli_summaries_end(&all, json);
 }

@@ -98,17 +98,10 @@ typedef struct drawing {
     size_t drawn;
 } drawing;
 
-/* Draws items [first, last] of the split, once the library has checked
- * they are in it. */
+/* Draws items [first, last] of the split (checked to be in it). */
 static int draw_range(void *ctx, size_t first, size_t last)
 {
     drawing *dr = ctx;
-    fmn_error err;
-    if (fmn_split_check_items(dr->sp, fmn_items_range(first, last - first + 1),
-                              &err) != FMN_OK) {
-        cli_error("%s", err.message);
-        return 0;
-    }
     if (last - first + 1 > MAX_ITEMS - dr->drawn) {
         cli_error("%s: %zu images asked; show draws at most %d (use fmnist "
                   "grid for more)", dr->name, last - first + 1 + dr->drawn,
@@ -157,7 +150,7 @@ int cmd_show(int argc, char **argv)
         if (strchr(argv[i], ':') && !strchr(argv[i], '/')) {
             if (nsel == MAX_ITEMS ||
                 !parse_selector(argv[i], &splits[nsel], &lists[nsel]) ||
-                cli_parse_list(lists[nsel], 0, syntax_only, &total) != 1)
+                cli_parse_list(lists[nsel], NULL, syntax_only, &total) != 1)
                 return cli_usage("show",
                                  "'%s' is not SPLIT:INDEX (train:0, "
                                  "test:5-7,9; at most %d images)",
@@ -187,8 +180,7 @@ int cmd_show(int argc, char **argv)
                 dr.sp = d.splits[k];
                 dr.name = d.names[k];
             }
-        if (cli_parse_list(lists[i], fmn_split_count(dr.sp), draw_range,
-                           &dr) != 1)
+        if (cli_parse_list(lists[i], dr.sp, draw_range, &dr) != 1)
             status = EXIT_BAD;
     }
     cli_data_free(&d);

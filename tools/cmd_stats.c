@@ -147,13 +147,5 @@ int cmd_stats(int argc, char **argv)
             text_split(all.s[i]);
         }
     }
-    if (json) {
-        printf(all.n ? "\n  ],\n" : "],\n");
-        cli_problems_json(stdout, &all.problems, "  ");
-        printf(",\n  \"valid\": %s\n}\n",
-               all.status == EXIT_OK ? "true" : "false");
-    }
-    status = all.status;
-    cli_summaries_free(&all);
-    return status;
+    return cli_summaries_end(&all, json);
 }

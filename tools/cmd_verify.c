@@ -187,19 +187,25 @@ static int make_plan(plan *p, int argc, char **argv, const char *fallback)
     return 1;
 }
 
-/* The pairs of each directory whose files all passed: counts, labels,
- * one release, the copies alike (problems reported by the library). */
-static void check_pairs(plan *p, const fmn_options *opt_in)
+/* fmn_options.report for the folders' checks: a problem already said of
+ * a file is not said twice. */
+static void report_new(void *ctx, const fmn_error *problem)
+{
+    plan *p = ctx;
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->files[i].message, problem->message) == 0)
+            return;
+    cli_problem(&p->problems, problem->message);
+}
+
+/* Each directory as a whole, by the library: the pairs (counts, labels,
+ * one release), the files' roles, and every copy the same bytes. */
+static void check_folders(plan *p, const fmn_options *opt_in)
 {
     fmn_options opt = *opt_in;
-    cli_report_to(&opt, &p->problems);
+    opt.report = report_new;
+    opt.report_ctx = p;
     for (size_t d = 0; d < p->ndirs; d++) {
-        int all_good = 1;
-        for (size_t i = 0; i < p->n; i++)
-            if (p->files[i].dir == d + 1 && p->files[i].v > V_REPACKED)
-                all_good = 0;
-        if (!all_good)
-            continue;
         fmn_split *train, *test;
         fmn_dir_load_both(p->dirs[d], &opt, &train, &test, NULL, NULL);
         fmn_split_free(train);
@@ -330,7 +336,7 @@ int cmd_verify(int argc, char **argv)
                                                    : p.files[i].path);
     }
     if (ok)
-        check_pairs(&p, &opt);
+        check_folders(&p, &opt);
     char summary[256];
     const char *verdict;
     ok = summarise(&p, summary, sizeof summary, &verdict) && ok;

@@ -58,11 +58,12 @@ int cli_select_given(const cli_select *s)
            s->all;
 }
 
-int cli_parse_list(const char *list, size_t count,
+int cli_parse_list(const char *list, const fmn_split *sp,
                    int (*range)(void *ctx, size_t first, size_t last),
                    void *ctx)
 {
     const char *p = list;
+    size_t count = fmn_split_count(sp);
     if (!*p)
         return 0;
     while (*p) {
@@ -87,7 +88,15 @@ int cli_parse_list(const char *list, size_t count,
                     b = a;
             }
         }
-        if (a > SIZE_MAX || b > SIZE_MAX - 1 || !range(ctx, a, b))
+        if (a > SIZE_MAX || b > SIZE_MAX - 1)
+            return 0;
+        fmn_error err;
+        if (sp && fmn_split_check_items(sp, fmn_items_range(a, b - a + 1),
+                                        &err) != FMN_OK) {
+            cli_error("%s", err.message);
+            return -1;
+        }
+        if (!range(ctx, a, b))
             return -1;
         if (*p == ',' && p[1])
             p++;
@@ -97,22 +106,10 @@ int cli_parse_list(const char *list, size_t count,
     return 1;
 }
 
-typedef struct marker {
-    const fmn_split *sp;
-    uint8_t *mark;
-} marker;
-
-/* Marks [first, last] after the library checked it is inside the split. */
+/* Marks [first, last], which the library checked is inside the split. */
 static int mark_range(void *ctx, size_t first, size_t last)
 {
-    marker *m = ctx;
-    fmn_error err;
-    if (fmn_split_check_items(m->sp, fmn_items_range(first, last - first + 1),
-                              &err) != FMN_OK) {
-        cli_error("%s", err.message);
-        return 0;
-    }
-    memset(m->mark + first, 1, last - first + 1);
+    memset((uint8_t *)ctx + first, 1, last - first + 1);
     return 1;
 }
 
@@ -127,19 +124,19 @@ static int indices(const cli_select *s, const fmn_split *sp, const char *what,
             out[(*n)++] = (uint32_t)i;
         return 1;
     }
-    marker m = {sp, calloc(count ? count : 1, 1)};
-    if (!m.mark) {
+    uint8_t *mark = calloc(count ? count : 1, 1);
+    if (!mark) {
         cli_error("out of memory");
         return 0;
     }
-    int r = cli_parse_list(s->index_list, count, mark_range, &m);
+    int r = cli_parse_list(s->index_list, sp, mark_range, mark);
     if (r == 0)
         cli_error("%s: '%s' is not a list of indices and ranges such as "
                   "0-9,100", what, s->index_list);
     for (size_t i = 0; r > 0 && i < count; i++)
-        if (m.mark[i])
+        if (mark[i])
             out[(*n)++] = (uint32_t)i;
-    free(m.mark);
+    free(mark);
     return r > 0;
 }
 
