@@ -306,6 +306,17 @@ typedef struct fmn_file_info {
     fmn_file_kind kind;
 } fmn_file_info;
 
+/* The name the releases give a split's file, into buf (cap bytes;
+ * returns the length needed, as snprintf; 0 for an unknown split or kind):
+ * "train-images-idx3-ubyte", "t10k-labels-idx1-ubyte" (without ".gz"),
+ * or with `stem` (not NULL) in place of the split's word:
+ * "mine-images-idx3-ubyte".
+ *     char name[64];
+ *     fmn_release_file_name(FMN_SPLIT_TEST, FMN_FILE_IMAGES, NULL, name, 64);
+ */
+FMN_API size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
+                                     const char *stem, char *buf, size_t cap);
+
 /* A sentence for a person on how the file relates to the releases, into
  * buf (cap bytes, truncated and NUL-terminated); returns the length it
  * needed, as snprintf does. E.g. "identical to the published

@@ -100,6 +100,19 @@ const char *fmn_file_kind_name(fmn_file_kind kind)
     return NULL;
 }
 
+size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
+                             const char *stem, char *buf, size_t cap)
+{
+    const char *word = split == FMN_SPLIT_TEST ? "t10k" : "train";
+    const char *tail = kind == FMN_FILE_LABELS ? "labels-idx1-ubyte"
+                                               : "images-idx3-ubyte";
+    if (cap)
+        buf[0] = '\0';
+    if (!fmn_split_name(split) || !fmn_file_kind_name(kind))
+        return 0;
+    return (size_t)snprintf(buf, cap, "%s-%s", stem ? stem : word, tail);
+}
+
 static uint64_t idx_size(const release_file *r)
 {
     return r->kind == FMN_FILE_IMAGES ? 16 + (uint64_t)r->items * 784

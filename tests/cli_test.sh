@@ -215,6 +215,24 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
     run 1 stats --stream --classes 3 "$TMP/st" &&
         err_has "label 3 of item 3 (byte 11 of the IDX data) is not a valid class: expected 0 to 2" "stream --classes" && ok
     run 0 counts --stream --json "$TMP/st" && out_has '"count": 5' "stream counts" && ok
+    # every bad file reported once, and JSON even when a split failed
+    mkdir "$TMP/bad2"
+    idx3 5 28 28 | head -c 3000 >"$TMP/bad2/train-images-idx3-ubyte"
+    printf '<html>' >"$TMP/bad2/train-labels-idx1-ubyte"
+    idx3 3 28 28 >"$TMP/bad2/t10k-images-idx3-ubyte"
+    idx1 3 10 >"$TMP/bad2/t10k-labels-idx1-ubyte"
+    for cmd in info stats counts "stats --stream" "counts --stream"; do
+        # shellcheck disable=SC2086
+        run 1 $cmd "$TMP/bad2" && [ "$(wc -l <"$TMP/err")" -eq 2 ] && err_has "train-labels-idx1-ubyte: not an IDX file" "$cmd" &&
+            err_has "train-images-idx3-ubyte: IDX data is truncated" "$cmd" && ok || bad "$cmd: a line per bad file: $(cat "$TMP/err")"
+    done
+    for cmd in stats counts; do
+        run 1 $cmd --json "$TMP/bad2" && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["valid"] is False and len(d["errors"]) == 2, d["errors"]
+assert [s["name"] for s in d["splits"]] == ["test"], d["splits"]' "$TMP/out" && ok || bad "$cmd --json with a bad split"
+    done
 
     # convert: every format, names, no replacing without --force
     mkdir "$TMP/cv"
@@ -241,6 +259,10 @@ assert d["files"][0]["path"].endswith("caf\u00e9-\ufffd"), d["files"][0]["path"]
         bad "convert pgm header: $(head -c 30 "$TMP/cv/train-images.pgm")"
     run 1 convert "$TMP/syn" --to npy --class 9 --index 0-5 -o "$TMP/cv" && err_has "no image of the train split" "convert empty" && ok
     [ -z "$(ls -A "$TMP/cv" | grep '^\.')" ] && ok || bad "convert left temporary files: $(ls -A "$TMP/cv")"
+    # a link to nothing is a name taken: refused before anything is written
+    mkdir "$TMP/cv2" && ln -s no-such-file "$TMP/cv2/train-labels-idx1-ubyte"
+    run 1 convert "$TMP/syn" --to idx -o "$TMP/cv2" && err_has "train-labels-idx1-ubyte: exists; nothing written" "dangling link" &&
+        [ ! -e "$TMP/cv2/train-images-idx3-ubyte" ] && ok || bad "convert wrote beside a dangling link: $(ls -A "$TMP/cv2")"
 
     # a full disk while exporting: a clear error, no partial file left
     mkdir "$TMP/full"
@@ -342,7 +364,137 @@ EOF
         # one file alone
         run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
             out_has '"splits": []' "$d file alone" && ok
+        layouts "$d" "$want"
+        if [ -n "${FMNIST_MNIST_DATA:-}" ] && [ -f "$FMNIST_MNIST_DATA/train-images-idx3-ubyte" ]; then
+            mnist "$FMNIST_MNIST_DATA" "$d"
+        else
+            echo "note: FMNIST_MNIST_DATA (unpacked MNIST files) is not set: the MNIST cases did not run"
+        fi
     done
+}
+
+
+# layouts D WANT: the real files of directory D in the layouts users have,
+# through every command (WANT: identical for the published .gz, else
+# repacked)
+layouts() {
+    local d=$1 want=$2 L="$TMP/layouts" f c
+    rm -rf "$L" && mkdir -p "$L"
+    # torchvision: ROOT/FashionMNIST/raw, each .gz beside its unpacked copy
+    local raw="$L/root/FashionMNIST/raw"
+    mkdir -p "$raw" "$L/root/FashionMNIST/processed"
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+        cp "$d/$f.gz" "$raw/" && gzip -dc "$d/$f.gz" >"$raw/$f"
+    done
+    run 0 info "$L/root" && out_has "train: Fashion-MNIST, 60000 items" "torchvision root" &&
+        out_has "the same bytes: $raw/train-images-idx3-ubyte" "copies listed" && ok
+    run 0 verify "$L/root" && out_has "VERIFIED: 8 of 8 files" "verify every copy" &&
+        [ "$(grep -c "repacked (same content)  $raw/[a-z0-9-]*ubyte$" "$TMP/out")" -eq 4 ] && ok ||
+        bad "torchvision root verify: $(cat "$TMP/out")"
+    run 0 verify --json "$L/root" && out_has '"verdict": "verified"' "verify json" && ok
+    # the unpacked copy, the one torchvision reads, damaged by one byte
+    printf '\001' | dd of="$raw/train-images-idx3-ubyte" bs=1 seek=100000 conv=notrunc 2>/dev/null
+    run 1 verify "$L/root" && out_has "FAILED" "damaged copy: verify" &&
+        out_has "train images  not known                $raw/train-images-idx3-ubyte" "damaged copy: its verdict" &&
+        err_has "differs from $raw/train-images-idx3-ubyte.gz" "damaged copy: the copies differ" && ok
+    ! grep -q "modified" "$TMP/out" && ok || bad "a file whose content may be KMNIST's called modified"
+    for c in "info @" "counts @" "stats @" "counts --stream @" "stats --stream @" "dupes @" "show @ train:0" \
+        "grid -o $L/g.png @" "export --all -o $L @" "convert --to npy -o $L @"; do
+        # shellcheck disable=SC2086
+        run 1 ${c/@/$L/root} && err_has "train-images-idx3-ubyte: differs from" "damaged copy: $c" && ok
+    done
+    [ ! -e "$L/g.png" ] && [ -z "$(ls "$L" | grep -v root)" ] && ok || bad "a command wrote output from a damaged folder"
+    # renamed downloads: paired by content and the words of their names
+    mkdir "$L/renamed"
+    cp "$d/train-images-idx3-ubyte.gz" "$L/renamed/fashion_train_images.gz"
+    cp "$d/train-labels-idx1-ubyte.gz" "$L/renamed/fashion_train_labels.gz"
+    gzip -dc "$d/t10k-images-idx3-ubyte.gz" >"$L/renamed/fashion_test_images.idx"
+    cp "$d/t10k-labels-idx1-ubyte.gz" "$L/renamed/fashion_test_labels.gz"
+    echo "downloaded from the course page" >"$L/renamed/README.txt"
+    run 0 info "$L/renamed" && out_has "test: Fashion-MNIST, 10000 items" "renamed files" && ok
+    run 0 verify "$L/renamed" && out_has "VERIFIED: 4 of 4" "renamed files verified" && ok
+    run 0 counts --stream --json "$L/renamed" && [ "$(grep -c '"count": 1000, "share": 0.1}' "$TMP/out")" -eq 10 ] && ok ||
+        bad "renamed files streamed"
+    # a truncated download: a stream fails as a load does, in its words
+    mkdir "$L/cut"
+    head -c 10000000 "$d/train-images-idx3-ubyte.gz" >"$L/cut/train-images-idx3-ubyte.gz"
+    cp "$d/train-labels-idx1-ubyte.gz" "$L/cut/"
+    for c in counts stats; do
+        run 1 $c "$L/cut" && cp "$TMP/err" "$TMP/load-err" && run 1 $c --stream "$L/cut" &&
+            cmp -s "$TMP/err" "$TMP/load-err" && err_has "gzip stream is truncated" "$c --stream on a cut file" && ok ||
+            bad "$c --stream on a cut file: $(cat "$TMP/err")"
+        run 1 $c --json "$L/cut" && out_has '"valid": false' "$c --json valid" &&
+            out_has "\"$L/cut/train-images-idx3-ubyte.gz: gzip stream is truncated" "$c --json errors" && ok
+    done
+    # a damaged gzip trailer, past the images show draws: still refused
+    mkdir "$L/crc"
+    cp "$d/train-labels-idx1-ubyte.gz" "$L/crc/"
+    local size
+    size=$(stat -c %s "$d/train-images-idx3-ubyte.gz")
+    { head -c $((size - 8)) "$d/train-images-idx3-ubyte.gz"; printf '\0\0\0\0'; tail -c 4 "$d/train-images-idx3-ubyte.gz"; } \
+        >"$L/crc/train-images-idx3-ubyte.gz"
+    run 1 show "$L/crc" train:0 && err_has "CRC-32 mismatch" "show on a damaged file" && [ ! -s "$TMP/out" ] && ok ||
+        bad "show drew a damaged file"
+    # every bad file is reported once
+    mkdir "$L/bad4"
+    head -c 5000000 "$d/train-images-idx3-ubyte.gz" >"$L/bad4/train-images-idx3-ubyte.gz"
+    printf '<html><body>404</body></html>' >"$L/bad4/train-labels-idx1-ubyte.gz"
+    gzip -dc "$d/t10k-images-idx3-ubyte.gz" | head -c 100000 >"$L/bad4/t10k-images-idx3-ubyte"
+    { gzip -dc "$d/t10k-labels-idx1-ubyte.gz"; echo junk; } >"$L/bad4/t10k-labels-idx1-ubyte"
+    for c in info "counts --stream" stats; do
+        # shellcheck disable=SC2086
+        run 1 $c "$L/bad4" && [ "$(wc -l <"$TMP/err")" -eq 4 ] &&
+            [ "$(cut -d: -f2 "$TMP/err" | sort -u | wc -l)" -eq 4 ] && ok || bad "$c: not one line per bad file: $(cat "$TMP/err")"
+    done
+    run 1 info --json "$L/bad4" && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["errors"]) == 4 and d["valid"] is False and d["splits"] == [], d' "$TMP/out" && ok || bad "info --json: an error per bad file"
+    # an override names the classes; the content stays what it is
+    run 0 info --dataset kmnist "$d" &&
+        out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes (class names of KMNIST, as --dataset asks)" "--dataset" &&
+        out_has "the published Fashion-MNIST train images" "--dataset keeps the identification" &&
+        out_has "      0  o" "--dataset names" && ok
+    run 0 counts --json --dataset kmnist "$d" && out_has '"dataset": "fashion-mnist", "class_names": "kmnist"' "counts --dataset" && ok
+    # verify FILE...: split and kind from the content
+    run 0 verify --json "$d/t10k-labels-idx1-ubyte.gz" "$raw/t10k-images-idx3-ubyte" &&
+        out_has '"split": "test", "kind": "labels", "status": "'"$want"'"' "verify FILE split" &&
+        out_has '"split": "test", "kind": "images", "status": "repacked"' "verify FILE unpacked" && ok
+    # through a pipe: the same verdict as the file itself
+    cat "$d/t10k-labels-idx1-ubyte.gz" | ${FMNIST_RUNNER:-} "$FMNIST" verify /dev/stdin >"$TMP/out" 2>"$TMP/err" &&
+        out_has "test labels   $want" "verify through a pipe" && ok || bad "pipe: $(cat "$TMP/out" "$TMP/err")"
+    # changed content: "modified" only where every content of that shape is
+    # known (train labels: Fashion-MNIST's, MNIST's, KMNIST's); else not known
+    mkdir "$L/edit"
+    gzip -dc "$d/train-labels-idx1-ubyte.gz" | sed 's/\x09/\x08/' >"$L/edit/train-labels-idx1-ubyte"
+    gzip -dc "$d/t10k-labels-idx1-ubyte.gz" | sed 's/\x09/\x08/' >"$L/edit/t10k-labels-idx1-ubyte"
+    run 1 verify "$L/edit/train-labels-idx1-ubyte" "$L/edit/t10k-labels-idx1-ubyte" &&
+        out_has "train labels  modified" "modified train labels" && out_has "test labels   not known" "edited test labels" && ok
+    rm -rf "$L"
+}
+
+# mnist M D: unpacked MNIST files in M (published SHA-256s checked by the
+# caller) beside the Fashion-MNIST files of D
+mnist() {
+    local m=$1 d=$2 L="$TMP/mnist" f c
+    rm -rf "$L" && mkdir -p "$L/raw" "$L/gz" "$L/pair"
+    cp "$m"/*-ubyte "$L/raw/"
+    for f in "$m"/*-ubyte; do gzip -9c "$f" >"$L/gz/$(basename "$f").gz"; done
+    for c in raw gz; do
+        run 0 info "$L/$c" && out_has "train: MNIST, 60000 items" "MNIST $c" &&
+            [ "$(grep -c "repacked: the published MNIST" "$TMP/out")" -eq 4 ] && ok || bad "MNIST $c: $(cat "$TMP/out")"
+        run 0 verify "$L/$c" && out_has "VERIFIED: 4 of 4 files are the official MNIST release" "MNIST $c verify" && ok
+    done
+    # MNIST images with Fashion-MNIST labels: every command refuses the pair
+    cp "$m/train-images-idx3-ubyte" "$L/pair/"
+    cp "$d/train-labels-idx1-ubyte.gz" "$L/pair/"
+    for c in "info @" "show @ train:0" "counts @" "stats @" "counts --stream @" "stats --stream @" "dupes @" \
+        "grid -o $L/g.png @" "export --all -o $L @" "convert --to npy -o $L @"; do
+        # shellcheck disable=SC2086
+        run 1 ${c/@/$L/pair} && err_has "these are the fashion-mnist train labels, but" "bad pair: $c" && ok
+    done
+    [ ! -e "$L/g.png" ] && [ -z "$(ls "$L" | grep -v 'raw\|gz\|pair')" ] && ok || bad "output written from a bad pair: $(ls "$L")"
+    run 1 verify "$L/pair" && err_has "these are the fashion-mnist train labels" "verify bad pair" && ok
 }
 
 case "$MODE" in

@@ -6,8 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fixture.h"
 #include "fmnist.h"
@@ -349,6 +351,403 @@ static void dir_loads_both_splits_at_once(void **state)
     tmpdir_remove(dir);
 }
 
+
+/* ---- copies, files under other names, subfolders ----------------------- */
+
+static char *subdir(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    assert_int_equal(mkdir(p, 0777), 0);
+    return p;
+}
+
+static void dir_checks_every_copy(void **state)
+{
+    (void)state;
+    /* torchvision's raw/: each .gz beside its unpacked copy */
+    char *dir = make_dir("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                         6, 10);
+    buf im = images_file(6), lb = labels_file(6, 10);
+    buf gi = gz_member(im.data, im.size, 0), gl = gz_member(lb.data, lb.size, 0);
+    free(write_file(dir, "train-images-idx3-ubyte.gz", gi.data, gi.size));
+    free(write_file(dir, "train-labels-idx1-ubyte.gz", gl.data, gl.size));
+    fmn_dir *d;
+    fmn_split *sp;
+    fmn_error err;
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_copies(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES), 2);
+    assert_non_null(strstr(fmn_dir_copy(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES,
+                                        0), ".gz"));
+    assert_null(fmn_dir_copy(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 2));
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
+                     FMN_OK);
+    fmn_split_free(sp);
+    fmn_dir_free(d);
+    /* the unpacked copy damaged by one byte: refused, by load and stream */
+    im.data[16 + 3 * 784 + 5] ^= 0x40;
+    free(write_file(dir, "train-images-idx3-ubyte", im.data, im.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
+                     FMN_ERR_AMBIGUOUS);
+    assert_null(sp);
+    assert_non_null(strstr(err.message, "train-images-idx3-ubyte: differs "
+                                        "from "));
+    assert_non_null(strstr(err.message, "at item 3 "));
+    fmn_error loaded = err;
+    fmn_split_reader *r;
+    assert_int_equal(fmn_dir_open_reader(d, FMN_SPLIT_TRAIN, NULL, &r, &err),
+                     FMN_OK);
+    uint8_t px[6 * 784], l[6];
+    size_t n;
+    fmn_error serr;
+    fmn_status st;
+    while ((st = fmn_split_reader_read(r, px, l, 2, &n, &serr)) == FMN_OK &&
+           n)
+        ;
+    assert_int_equal(st, FMN_ERR_AMBIGUOUS);
+    assert_string_equal(serr.message, loaded.message);
+    fmn_split_reader_free(r);
+    fmn_dir_free(d);
+    /* a copy of another shape */
+    buf seven = images_file(7);
+    free(write_file(dir, "train-images-idx3-ubyte", seven.data, seven.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
+                     FMN_ERR_AMBIGUOUS);
+    assert_non_null(strstr(err.message, "holds 3-D uint8 [7, 28, 28]"));
+    fmn_dir_free(d);
+    free(im.data), free(lb.data), free(gi.data), free(gl.data);
+    free(seven.data);
+    tmpdir_remove(dir);
+}
+
+static void dir_pairs_other_names_by_content(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    buf im = images_file(8), lb = labels_file(8, 10);
+    buf ti = images_file(3), tl = labels_file(3, 10);
+    buf gi = gz_member(im.data, im.size, 0);
+    free(write_file(dir, "fashion_train_images.gz", gi.data, gi.size));
+    free(write_file(dir, "fashion_train_labels.bin", lb.data, lb.size));
+    free(write_file(dir, "Fashion-Test-Images.idx", ti.data, ti.size));
+    free(write_file(dir, "fashion_test_labels.idx", tl.data, tl.size));
+    free(write_file(dir, "README.md", "images and labels", 17));
+    free(write_file(dir, "notes-images.txt", "not IDX", 7));
+    fmn_dir *d;
+    fmn_error err;
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES),
+                           "fashion_train_images.gz"));
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TRAIN, FMN_FILE_LABELS),
+                           "fashion_train_labels.bin"));
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TEST, FMN_FILE_IMAGES),
+                           "Fashion-Test-Images.idx"));
+    fmn_split *train, *test;
+    assert_int_equal(fmn_dir_load_both(d, NULL, &train, &test, &err, NULL),
+                     FMN_OK);
+    assert_int_equal(fmn_split_count(train), 8);
+    assert_int_equal(fmn_split_count(test), 3);
+    fmn_split_free(train);
+    fmn_split_free(test);
+    fmn_dir_free(d);
+    tmpdir_remove(dir);
+    /* names that say no split: by count, the larger is train */
+    dir = tmpdir_make();
+    free(write_file(dir, "a-images.gz", gi.data, gi.size));
+    free(write_file(dir, "a-labels.idx", lb.data, lb.size));
+    free(write_file(dir, "b-images.idx", ti.data, ti.size));
+    free(write_file(dir, "b-labels.idx", tl.data, tl.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES),
+                           "a-images.gz"));
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TEST, FMN_FILE_LABELS),
+                           "b-labels.idx"));
+    fmn_dir_free(d);
+    /* a third size: which is which, only the user knows */
+    buf five = labels_file(5, 10);
+    free(write_file(dir, "c-labels.idx", five.data, five.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_ERR_AMBIGUOUS);
+    assert_non_null(strstr(err.message, "three or more sizes"));
+    tmpdir_remove(dir);
+    /* beside files under official names, an IDX file whose name says
+     * nothing is something else: left out */
+    dir = make_dir("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 8,
+                   10);
+    free(write_file(dir, "augmented-images.idx", ti.data, ti.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_copies(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES), 1);
+    assert_false(fmn_dir_has_split(d, FMN_SPLIT_TEST));
+    fmn_dir_free(d);
+    tmpdir_remove(dir);
+    free(im.data), free(lb.data), free(ti.data), free(tl.data);
+    free(gi.data), free(five.data);
+}
+
+static void dir_finds_a_torchvision_root(void **state)
+{
+    (void)state;
+    char *root = tmpdir_make();
+    char *fm = subdir(root, "FashionMNIST");
+    char *raw = subdir(fm, "raw");
+    char *processed = subdir(fm, "processed");
+    free(write_file(processed, "training.pt", "PK", 2));
+    buf im = images_file(4), lb = labels_file(4, 10);
+    free(write_file(raw, "train-images-idx3-ubyte", im.data, im.size));
+    free(write_file(raw, "train-labels-idx1-ubyte", lb.data, lb.size));
+    const char *paths[2] = {root, fm};
+    for (int i = 0; i < 2; i++) {
+        fmn_dir *d;
+        fmn_error err;
+        assert_int_equal(fmn_dir_open(paths[i], &d, &err), FMN_OK);
+        assert_string_equal(fmn_dir_location(d), raw);
+        fmn_split *sp;
+        assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp,
+                                            &err),
+                         FMN_OK);
+        fmn_split_free(sp);
+        fmn_dir_free(d);
+    }
+    /* two datasets under one root: name one */
+    char *mn = subdir(root, "MNIST");
+    char *mraw = subdir(mn, "raw");
+    free(write_file(mraw, "t10k-images-idx3-ubyte", im.data, im.size));
+    fmn_dir *d;
+    fmn_error err;
+    assert_int_equal(fmn_dir_open(root, &d, &err), FMN_ERR_AMBIGUOUS);
+    assert_null(d);
+    assert_non_null(strstr(err.message, "holds several datasets"));
+    assert_non_null(strstr(err.message, "MNIST/raw"));
+    free(im.data), free(lb.data);
+    free(fm), free(raw), free(processed), free(mn), free(mraw);
+    tmpdir_remove(root);
+}
+
+typedef struct seen {
+    char msg[8][600];
+    int n;
+} seen;
+
+static void keep_report(void *ctx, const fmn_error *e)
+{
+    seen *s = ctx;
+    if (s->n < 8)
+        snprintf(s->msg[s->n], sizeof s->msg[0], "%s", e->message);
+    s->n++;
+}
+
+static void dir_reports_every_bad_file(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    buf im = images_file(5), lb = labels_file(5, 10);
+    buf gi = gz_member(im.data, im.size, 0);
+    free(write_file(dir, "train-images-idx3-ubyte.gz", gi.data, gi.size - 9));
+    free(write_file(dir, "train-labels-idx1-ubyte", "<html>", 6));
+    free(write_file(dir, "t10k-images-idx3-ubyte", im.data, im.size - 1));
+    buf_put(&lb, "!", 1);
+    free(write_file(dir, "t10k-labels-idx1-ubyte", lb.data, lb.size));
+    seen s = {.n = 0};
+    fmn_options opt;
+    fmn_options_init(&opt);
+    opt.report = keep_report;
+    opt.report_ctx = &s;
+    fmn_dir *d;
+    fmn_split *train, *test;
+    fmn_error e1, e2;
+    assert_int_equal(fmn_dir_open(dir, &d, NULL), FMN_OK);
+    assert_int_not_equal(fmn_dir_load_both(d, &opt, &train, &test, &e1, &e2),
+                         FMN_OK);
+    assert_null(train);
+    assert_null(test);
+    /* one report per bad file, train before test, labels first */
+    assert_int_equal(s.n, 4);
+    assert_non_null(strstr(s.msg[0], "train-labels-idx1-ubyte: not an IDX"));
+    assert_non_null(strstr(s.msg[1], "train-images-idx3-ubyte.gz: gzip"));
+    assert_non_null(strstr(s.msg[2], "t10k-labels-idx1-ubyte: 1 unexpected"));
+    assert_non_null(strstr(s.msg[3], "t10k-images-idx3-ubyte: IDX data is "
+                                     "truncated"));
+    assert_string_equal(e1.message, s.msg[0]);
+    assert_string_equal(e2.message, s.msg[2]);
+    /* without a report hook: the first problem of each split only */
+    assert_int_not_equal(fmn_dir_load_both(d, NULL, &train, &test, &e1, &e2),
+                         FMN_OK);
+    assert_string_equal(e1.message, s.msg[0]);
+    fmn_dir_free(d);
+    free(im.data), free(lb.data), free(gi.data);
+    tmpdir_remove(dir);
+}
+
+/* ---- choosing items ------------------------------------------------------ */
+
+static void select_sample_is_the_permutation_s_first_items(void **state)
+{
+    (void)state;
+    fmn_split *sp = split_make();
+    size_t n = fmn_split_count(sp), total;
+    uint32_t perm[SPLIT_N], got[SPLIT_N], want[SPLIT_N];
+    assert_int_equal(fmn_permutation(perm, n, 42, 0, NULL), FMN_OK);
+    uint8_t mark[SPLIT_N] = {0};
+    for (size_t i = 0; i < 10; i++)
+        mark[perm[i]] = 1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (mark[i])
+            want[k++] = (uint32_t)i;
+    fmn_items all = fmn_items_range(0, n);
+    assert_int_equal(fmn_select_sample(sp, all, 10, 42, NULL, 0, &total, NULL),
+                     FMN_OK);
+    assert_int_equal(total, 10);
+    assert_int_equal(fmn_select_sample(sp, all, 10, 42, got, 10, &total, NULL),
+                     FMN_OK);
+    assert_memory_equal(got, want, sizeof want[0] * 10);
+    /* another seed, another draw; more than there is: all, in order */
+    assert_int_equal(fmn_select_sample(sp, all, 10, 43, got, 10, &total, NULL),
+                     FMN_OK);
+    assert_memory_not_equal(got, want, sizeof want[0] * 10);
+    assert_int_equal(fmn_select_sample(sp, fmn_items_range(5, 4), 99, 1, got,
+                                       SPLIT_N, &total, NULL),
+                     FMN_OK);
+    assert_int_equal(total, 4);
+    assert_int_equal(got[0], 5);
+    assert_int_equal(got[3], 8);
+    fmn_error err;
+    assert_int_equal(fmn_select_sample(sp, fmn_items_range(100, 9), 2, 1, got,
+                                       2, &total, &err),
+                     FMN_ERR_RANGE);
+    assert_int_equal(fmn_select_sample(sp, all, 10, 42, got, 9, &total, &err),
+                     FMN_ERR_BUFFER_TOO_SMALL);
+    fmn_split_free(sp);
+}
+
+static void select_classes_and_names(void **state)
+{
+    (void)state;
+    fmn_split *sp = split_make();
+    size_t n = fmn_split_count(sp), total;
+    uint32_t got[SPLIT_N];
+    unsigned want[2] = {3, 7};
+    assert_int_equal(fmn_select_classes(sp, fmn_items_range(0, n), want, 2, got,
+                                        SPLIT_N, &total, NULL),
+                     FMN_OK);
+    const uint8_t *labels = fmn_split_labels(sp);
+    size_t expect = 0;
+    for (size_t i = 0; i < n; i++)
+        expect += labels[i] == 3 || labels[i] == 7;
+    assert_int_equal(total, expect);
+    for (size_t i = 0; i < total; i++)
+        assert_true(labels[got[i]] == 3 || labels[got[i]] == 7);
+    for (size_t i = 1; i < total; i++)
+        assert_true(got[i - 1] < got[i]);
+    unsigned c;
+    fmn_error err;
+    assert_int_equal(fmn_split_find_class(sp, "7", &c, &err), FMN_OK);
+    assert_int_equal(c, 7);
+    /* no names for an unidentified dataset */
+    assert_int_equal(fmn_split_find_class(sp, "bag", &c, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_non_null(strstr(err.message, "no class 'bag'"));
+    assert_int_equal(fmn_split_find_class(sp, "10", &c, &err),
+                     FMN_ERR_BAD_LABEL);
+    fmn_split_free(sp);
+    /* Fashion-MNIST's names, loosely written */
+    buf im = images_file(3), lb = labels_file(3, 10);
+    fmn_options opt;
+    fmn_options_init(&opt);
+    opt.dataset = FMN_DATASET_FASHION_MNIST;
+    assert_int_equal(fmn_split_load_memory(im.data, im.size, NULL, lb.data,
+                                           lb.size, NULL, &opt, &sp, NULL),
+                     FMN_OK);
+    static const struct { const char *text; unsigned label; } names[] = {
+        {"ankle-boot", 9}, {"Ankle Boot", 9}, {"ankle_boot", 9},
+        {"t-shirt", 0}, {"T-shirt/top", 0}, {"ankle", 9}, {"bag", 8}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_int_equal(fmn_split_find_class(sp, names[i].text, &c, &err),
+                         FMN_OK);
+        assert_int_equal(c, names[i].label);
+    }
+    assert_int_equal(fmn_split_find_class(sp, "sweater", &c, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_int_equal(fmn_split_find_class(sp, "", &c, &err),
+                     FMN_ERR_BAD_LABEL);
+    /* an override names classes; it never says what the content is */
+    assert_int_equal(fmn_split_naming(sp), FMN_DATASET_FASHION_MNIST);
+    assert_int_equal(fmn_split_dataset(sp), FMN_DATASET_UNKNOWN);
+    fmn_split_free(sp);
+    free(im.data), free(lb.data);
+}
+
+/* ---- what a file is ------------------------------------------------------ */
+
+static void release_by_shape_never_claims_more(void **state)
+{
+    (void)state;
+    /* the shape of the published train labels, whose every content is
+     * known (Fashion-MNIST's, MNIST's, KMNIST's): modified */
+    buf train = labels_file(60000, 7);
+    fmn_idx *idx;
+    assert_int_equal(fmn_idx_load_memory(train.data, train.size, "l", NULL,
+                                         &idx, NULL),
+                     FMN_OK);
+    const fmn_file_info *fi = fmn_idx_info(idx);
+    assert_int_equal(fi->release, FMN_RELEASE_MODIFIED);
+    assert_int_equal(fi->dataset, FMN_DATASET_UNKNOWN);
+    assert_int_equal(fi->split, FMN_SPLIT_TRAIN);
+    assert_int_equal(fi->kind, FMN_FILE_LABELS);
+    char say[512];
+    fmn_release_describe(fi, say, sizeof say);
+    assert_string_equal(say, "modified: the shape of the published train "
+                             "labels, but not the content of "
+                             "Fashion-MNIST's, MNIST's or KMNIST's");
+    assert_string_equal(fmn_release_name(fi->release), "modified");
+    fmn_idx_free(idx);
+    /* the test labels' shape: KMNIST's content is not known, so this may
+     * be a repack of it: not known, never modified */
+    buf test = labels_file(10000, 7);
+    assert_int_equal(fmn_idx_load_memory(test.data, test.size, "l", NULL,
+                                         &idx, NULL),
+                     FMN_OK);
+    fi = fmn_idx_info(idx);
+    assert_int_equal(fi->release, FMN_RELEASE_NOT_KNOWN);
+    assert_int_equal(fi->split, FMN_SPLIT_TEST);
+    fmn_release_describe(fi, say, sizeof say);
+    assert_non_null(strstr(say, "not known: the shape of the published test "
+                                "labels, but not Fashion-MNIST's or MNIST's "
+                                "content; no checksum of KMNIST's"));
+    assert_string_equal(fmn_release_name(fi->release), "not-known");
+    /* a role check passes for what nobody identified */
+    assert_int_equal(fmn_file_check_role(fi, FMN_SPLIT_TRAIN, FMN_FILE_LABELS,
+                                         NULL),
+                     FMN_OK);
+    fmn_idx_free(idx);
+    /* no published shape */
+    buf other = labels_file(12, 7);
+    assert_int_equal(fmn_idx_load_memory(other.data, other.size, "l", NULL,
+                                         &idx, NULL),
+                     FMN_OK);
+    assert_int_equal(fmn_idx_info(idx)->release, FMN_RELEASE_UNKNOWN);
+    assert_int_equal(fmn_idx_info(idx)->kind, FMN_FILE_UNKNOWN);
+    fmn_idx_free(idx);
+    assert_string_equal(fmn_dataset_title(FMN_DATASET_FASHION_MNIST),
+                        "Fashion-MNIST");
+    assert_null(fmn_dataset_title(FMN_DATASET_UNKNOWN));
+    assert_string_equal(fmn_file_kind_name(FMN_FILE_IMAGES), "images");
+    char name[64];
+    assert_int_equal(fmn_release_file_name(FMN_SPLIT_TEST, FMN_FILE_LABELS,
+                                           NULL, name, sizeof name),
+                     22);
+    assert_string_equal(name, "t10k-labels-idx1-ubyte");
+    fmn_release_file_name(FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, "mine", name,
+                          sizeof name);
+    assert_string_equal(name, "mine-images-idx3-ubyte");
+    assert_int_equal(fmn_release_file_name(FMN_SPLIT_UNKNOWN, FMN_FILE_IMAGES,
+                                           NULL, name, sizeof name),
+                     0);
+    free(train.data), free(test.data), free(other.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +763,13 @@ int main(void)
         cmocka_unit_test(emnist_names_give_their_class_count),
         cmocka_unit_test(split_range_loads_the_items_asked_for),
         cmocka_unit_test(dir_loads_both_splits_at_once),
+        cmocka_unit_test(dir_checks_every_copy),
+        cmocka_unit_test(dir_pairs_other_names_by_content),
+        cmocka_unit_test(dir_finds_a_torchvision_root),
+        cmocka_unit_test(dir_reports_every_bad_file),
+        cmocka_unit_test(select_sample_is_the_permutation_s_first_items),
+        cmocka_unit_test(select_classes_and_names),
+        cmocka_unit_test(release_by_shape_never_claims_more),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_write.c - every writer read back: IDX and gzipped IDX through the
  * library's own loader, .npy, CSV and PGM by independent parsers here;
  * atomic files, no replacing without the flag, failing callbacks. */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "fmnist.h"
@@ -316,6 +318,59 @@ static void save_files(void **state)
     fmn_split_free(sp);
 }
 
+
+static int produce_hello(void *ctx, fmn_write_fn write, void *wctx, char *why,
+                         size_t cap)
+{
+    (void)ctx, (void)why, (void)cap;
+    return write(wctx, "hello\n", 6) || write(wctx, "world\n", 6);
+}
+
+static int produce_nothing(void *ctx, fmn_write_fn write, void *wctx,
+                           char *why, size_t cap)
+{
+    (void)ctx;
+    write(wctx, "half", 4);
+    snprintf(why, cap, "the encoder gave up");
+    return -1;
+}
+
+static void file_save_is_atomic(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    char path[4096], link_path[4096], text[32];
+    snprintf(path, sizeof path, "%s/hello.txt", dir);
+    fmn_error err;
+    assert_int_equal(fmn_file_save(path, 0, produce_hello, NULL, &err),
+                     FMN_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(text, 1, sizeof text, f), 12);
+    fclose(f);
+    assert_memory_equal(text, "hello\nworld\n", 12);
+    /* never replaced without the flag */
+    assert_int_equal(fmn_file_save(path, 0, produce_hello, NULL, &err),
+                     FMN_ERR_EXISTS);
+    assert_int_equal(fmn_file_save(path, FMN_SAVE_OVERWRITE, produce_hello,
+                                   NULL, &err),
+                     FMN_OK);
+    /* a link to a missing file is something there, not a free name */
+    snprintf(link_path, sizeof link_path, "%s/dangling", dir);
+    assert_int_equal(symlink("no-such-target", link_path), 0);
+    assert_int_equal(fmn_file_save(link_path, 0, produce_hello, NULL, &err),
+                     FMN_ERR_EXISTS);
+    /* a producer that gives up leaves nothing, and its reason is said */
+    snprintf(path, sizeof path, "%s/half.txt", dir);
+    assert_int_equal(fmn_file_save(path, 0, produce_nothing, NULL, &err),
+                     FMN_ERR_WRITE);
+    assert_non_null(strstr(err.message, "half.txt: the encoder gave up"));
+    assert_int_equal(count_entries(dir), 2); /* hello.txt, dangling */
+    assert_int_equal(fmn_file_save(NULL, 0, produce_hello, NULL, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +380,7 @@ int main(void)
         cmocka_unit_test(pgm_round_trip),
         cmocka_unit_test(write_errors),
         cmocka_unit_test(save_files),
+        cmocka_unit_test(file_save_is_atomic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,6 +197,10 @@ typedef struct cli_png {
 int cli_parse_png_option(const char *cmd, int c, const char *arg,
                          cli_png *png);
 
+/* Whether anything is at `path`, a link to nothing included: what the
+ * library's save (fmn_file_save) will not replace without being told. */
+int cli_path_taken(const char *path);
+
 /* Whether `dir` exists, is a directory and is writable; 0 after an error
  * message. */
 int cli_check_output_dir(const char *dir);

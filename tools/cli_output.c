@@ -50,6 +50,12 @@ int cli_parse_png_option(const char *cmd, int c, const char *arg,
     }
 }
 
+int cli_path_taken(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
 int cli_check_output_dir(const char *dir)
 {
     struct stat st;

@@ -75,12 +75,13 @@ static void file_name(char *buf, size_t cap, const char *dir,
     const char *split = d->names[s];
     switch (f->format) {
     case FMN_FORMAT_IDX:
-    case FMN_FORMAT_IDX_GZ:
-        snprintf(buf, cap, "%s%s%s-%s-idx%d-ubyte%s", dir, sep,
-                 stem ? stem : (d->ids[s] == FMN_SPLIT_TEST ? "t10k" : split),
-                 what, kind == FMN_FILE_IMAGES ? 3 : 1,
+    case FMN_FORMAT_IDX_GZ: {
+        char name[256];
+        fmn_release_file_name(d->ids[s], kind, stem, name, sizeof name);
+        snprintf(buf, cap, "%s%s%s%s", dir, sep, name,
                  f->format == FMN_FORMAT_IDX_GZ ? ".gz" : "");
         return;
+    }
     case FMN_FORMAT_CSV: {
         const char *ds = fmn_dataset_name(fmn_split_dataset(d->splits[s]));
         if (stem)
@@ -205,7 +206,7 @@ int cmd_convert(int argc, char **argv)
         }
     }
     for (size_t i = 0; i < njobs && status == EXIT_OK && !force; i++)
-        if (access(jobs[i].path, F_OK) == 0) {
+        if (cli_path_taken(jobs[i].path)) {
             cli_error("%s: exists; nothing written (use --force to "
                       "overwrite)", jobs[i].path);
             status = EXIT_BAD;

@@ -199,7 +199,7 @@ int cmd_export(int argc, char **argv)
             size_t k = chosen[s][i];
             image_name(path, sizeof path, outdir, d.names[s], k,
                            d.splits[s], fmn_split_labels(d.splits[s])[k]);
-            if (access(path, F_OK) == 0 && clashes++ == 0)
+            if (cli_path_taken(path) && clashes++ == 0)
                 snprintf(first_clash, sizeof first_clash, "%s", path);
         }
     if (clashes) {
