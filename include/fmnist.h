@@ -680,8 +680,9 @@ typedef struct fmn_dir fmn_dir;
  *     says (the words train, training, test, testing, t10k), else by count
  *     (the larger count is train);
  *   - when the folder holds none, in its subfolders, two levels deep
- *     (torchvision's ROOT/FashionMNIST/raw): the one subfolder that holds
- *     some is used (fmn_dir_location); several are FMN_ERR_AMBIGUOUS.
+ *     (torchvision's ROOT/FashionMNIST/raw; at most 128 folders looked
+ *     into): the one subfolder that holds some is used
+ *     (fmn_dir_location); several are FMN_ERR_AMBIGUOUS.
  * Several files for one role (x.gz beside x, as torchvision keeps them;
  * a renamed copy) are copies, all kept: loads check that every copy holds
  * the same bytes. Hidden files are skipped.

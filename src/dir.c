@@ -18,8 +18,8 @@
 
 /* Files whose names are not official are opened to read their header: at
  * most this many per folder. Subfolders are searched this deep, at most
- * this many of each folder. */
-enum { MAX_PEEKS = 64, MAX_DEPTH = 2, MAX_SUBDIRS = 64 };
+ * this many of each folder and this many in all. */
+enum { MAX_PEEKS = 64, MAX_DEPTH = 2, MAX_SUBDIRS = 64, MAX_SEARCHED = 128 };
 
 typedef struct entry {
     char *path;
@@ -410,10 +410,10 @@ static int by_string(const void *a, const void *b)
 /* Folders under `path` (to `depth` levels) that hold split files, each
  * scanned into a fmn_dir of its own, appended to found[] (cap entries;
  * *nfound counts past cap). Only folders with nothing found are
- * descended into. */
+ * descended into; each folder scanned takes one of *budget. */
 static fmn_status search(const char *root, const char *path, int depth,
                          fmn_dir **found, size_t cap, size_t *nfound,
-                         fmn_error *err)
+                         size_t *budget, fmn_error *err)
 {
     char **subs;
     size_t nsubs;
@@ -421,7 +421,8 @@ static fmn_status search(const char *root, const char *path, int depth,
     if (st != FMN_OK)
         return st;
     qsort(subs, nsubs, sizeof *subs, by_string);
-    for (size_t i = 0; i < nsubs && st == FMN_OK; i++) {
+    for (size_t i = 0; i < nsubs && st == FMN_OK && *budget > 0; i++) {
+        --*budget;
         fmn_dir *d = calloc(1, sizeof *d);
         if (d) {
             d->path = dup_n(root, strlen(root));
@@ -444,7 +445,7 @@ static fmn_status search(const char *root, const char *path, int depth,
         }
         if (depth > 1)
             st = search(root, d->location, depth - 1, found, cap, nfound,
-                        err);
+                        budget, err);
         fmn_dir_free(d);
     }
     for (size_t i = 0; i < nsubs; i++)
@@ -459,9 +460,9 @@ static fmn_status search_below(fmn_dir *dir, fmn_error *err)
 {
     enum { SHOWN = 3 };
     fmn_dir *found[SHOWN];
-    size_t n = 0;
+    size_t n = 0, budget = MAX_SEARCHED;
     fmn_status st = search(dir->path, dir->path, MAX_DEPTH, found, SHOWN, &n,
-                           err);
+                           &budget, err);
     if (st == FMN_OK && n == 0)
         st = fmni_fail(err, FMN_ERR_NO_DATASET, dir->path, FMN_NO_OFFSET, 0,
                        "no IDX split files here or in its subfolders (looked "

@@ -4,6 +4,10 @@
 #   cli_test.sh FMNIST synthetic   broken and synthetic files made here
 #   cli_test.sh FMNIST real        the real dataset ($FMNIST_DATA, Debian's);
 #                                  exits 77 (skipped) when there is none
+#   cli_test.sh FMNIST layouts     the real files of the first of those in
+#                                  the layouts users have, through every
+#                                  command (and MNIST's, with
+#                                  $FMNIST_MNIST_DATA); 77 without data
 set -u
 FMNIST=$1
 MODE=$2
@@ -259,6 +263,15 @@ assert [s["name"] for s in d["splits"]] == ["test"], d["splits"]' "$TMP/out" && 
         bad "convert pgm header: $(head -c 30 "$TMP/cv/train-images.pgm")"
     run 1 convert "$TMP/syn" --to npy --class 9 --index 0-5 -o "$TMP/cv" && err_has "no image of the train split" "convert empty" && ok
     [ -z "$(ls -A "$TMP/cv" | grep '^\.')" ] && ok || bad "convert left temporary files: $(ls -A "$TMP/cv")"
+    # --sample K --seed S is the library's draw: the first K of the seed's
+    # permutation (for 10 items and seed 42: 1, 6, 7, 8, ... as test_train
+    # pins it), in order
+    mkdir "$TMP/ten" "$TMP/ten-out"
+    idx3 10 28 28 >"$TMP/ten/train-images-idx3-ubyte"
+    idx1 10 10 >"$TMP/ten/train-labels-idx1-ubyte"
+    run 0 export "$TMP/ten" -o "$TMP/ten-out" --sample 4 --seed 42 &&
+        [ "$(ls "$TMP/ten-out" | cut -c7-11 | tr '\n' ' ')" = "00001 00006 00007 00008 " ] && ok ||
+        bad "--sample 4 --seed 42 drew $(ls "$TMP/ten-out" | tr '\n' ' ')"
     # a link to nothing is a name taken: refused before anything is written
     mkdir "$TMP/cv2" && ln -s no-such-file "$TMP/cv2/train-labels-idx1-ubyte"
     run 1 convert "$TMP/syn" --to idx -o "$TMP/cv2" && err_has "train-labels-idx1-ubyte: exists; nothing written" "dangling link" &&
@@ -293,11 +306,17 @@ assert [s["name"] for s in d["splits"]] == ["test"], d["splits"]' "$TMP/out" && 
     fi
 }
 
+# The real data folders: $FMNIST_DATA, then Debian's, one a line.
+real_dirs() {
+    [ -n "${FMNIST_DATA:-}" ] && [ -d "$FMNIST_DATA" ] && echo "$FMNIST_DATA"
+    [ -d /usr/share/datasets/fashion-mnist ] && [ "${FMNIST_DATA:-}" != /usr/share/datasets/fashion-mnist ] &&
+        echo /usr/share/datasets/fashion-mnist
+    return 0
+}
+
 real() {
     local dirs=() d
-    [ -n "${FMNIST_DATA:-}" ] && [ -d "$FMNIST_DATA" ] && dirs+=("$FMNIST_DATA")
-    [ -d /usr/share/datasets/fashion-mnist ] && [ "${FMNIST_DATA:-}" != /usr/share/datasets/fashion-mnist ] &&
-        dirs+=(/usr/share/datasets/fashion-mnist)
+    mapfile -t dirs < <(real_dirs)
     if [ ${#dirs[@]} -eq 0 ]; then
         echo "SKIP: no Fashion-MNIST data: set FMNIST_DATA, or 'apt-get install dataset-fashion-mnist'"
         exit 77
@@ -364,13 +383,26 @@ EOF
         # one file alone
         run 0 info --json "$d/t10k-labels-idx1-ubyte.gz" && out_has '"kind": "labels"' "$d file alone" &&
             out_has '"splits": []' "$d file alone" && ok
-        layouts "$d" "$want"
-        if [ -n "${FMNIST_MNIST_DATA:-}" ] && [ -f "$FMNIST_MNIST_DATA/train-images-idx3-ubyte" ]; then
-            mnist "$FMNIST_MNIST_DATA" "$d"
-        else
-            echo "note: FMNIST_MNIST_DATA (unpacked MNIST files) is not set: the MNIST cases did not run"
-        fi
     done
+}
+
+# The layouts users have, built from the first real data folder found.
+real_layouts() {
+    local d
+    d=$(real_dirs | head -1)
+    if [ -z "$d" ]; then
+        echo "SKIP: no Fashion-MNIST data: set FMNIST_DATA, or 'apt-get install dataset-fashion-mnist'"
+        exit 77
+    fi
+    echo "layouts made from $d"
+    local want=repacked
+    [ "$(stat -c %s "$d/train-images-idx3-ubyte.gz" 2>/dev/null)" = 26421880 ] && want=identical
+    layouts "$d" "$want"
+    if [ -n "${FMNIST_MNIST_DATA:-}" ] && [ -f "$FMNIST_MNIST_DATA/train-images-idx3-ubyte" ]; then
+        mnist "$FMNIST_MNIST_DATA" "$d"
+    else
+        echo "note: FMNIST_MNIST_DATA (unpacked MNIST files) is not set: the MNIST cases did not run"
+    fi
 }
 
 
@@ -393,15 +425,16 @@ layouts() {
         bad "torchvision root verify: $(cat "$TMP/out")"
     run 0 verify --json "$L/root" && out_has '"verdict": "verified"' "verify json" && ok
     # the unpacked copy, the one torchvision reads, damaged by one byte
-    printf '\001' | dd of="$raw/train-images-idx3-ubyte" bs=1 seek=100000 conv=notrunc 2>/dev/null
+    printf '\001' | dd of="$raw/t10k-images-idx3-ubyte" bs=1 seek=100000 conv=notrunc 2>/dev/null
     run 1 verify "$L/root" && out_has "FAILED" "damaged copy: verify" &&
-        out_has "train images  not known                $raw/train-images-idx3-ubyte" "damaged copy: its verdict" &&
-        err_has "differs from $raw/train-images-idx3-ubyte.gz" "damaged copy: the copies differ" && ok
+        out_has "test images   not known                $raw/t10k-images-idx3-ubyte" "damaged copy: its verdict" &&
+        err_has "differs from $raw/t10k-images-idx3-ubyte.gz" "damaged copy: the copies differ" && ok
     ! grep -q "modified" "$TMP/out" && ok || bad "a file whose content may be KMNIST's called modified"
-    for c in "info @" "counts @" "stats @" "counts --stream @" "stats --stream @" "dupes @" "show @ train:0" \
-        "grid -o $L/g.png @" "export --all -o $L @" "convert --to npy -o $L @"; do
+    for c in "info @" "counts --split test @" "stats --split test @" "counts --split test --stream @" \
+        "stats --split test --stream @" "dupes --split test @" "show @ test:0" "grid --split test -o $L/g.png @" \
+        "export --split test --all -o $L @" "convert --split test --to npy -o $L @"; do
         # shellcheck disable=SC2086
-        run 1 ${c/@/$L/root} && err_has "train-images-idx3-ubyte: differs from" "damaged copy: $c" && ok
+        run 1 ${c/@/$L/root} && err_has "t10k-images-idx3-ubyte: differs from" "damaged copy: $c" && ok
     done
     [ ! -e "$L/g.png" ] && [ -z "$(ls "$L" | grep -v root)" ] && ok || bad "a command wrote output from a damaged folder"
     # renamed downloads: paired by content and the words of their names
@@ -417,23 +450,23 @@ layouts() {
         bad "renamed files streamed"
     # a truncated download: a stream fails as a load does, in its words
     mkdir "$L/cut"
-    head -c 10000000 "$d/train-images-idx3-ubyte.gz" >"$L/cut/train-images-idx3-ubyte.gz"
-    cp "$d/train-labels-idx1-ubyte.gz" "$L/cut/"
+    head -c 2000000 "$d/t10k-images-idx3-ubyte.gz" >"$L/cut/t10k-images-idx3-ubyte.gz"
+    cp "$d/t10k-labels-idx1-ubyte.gz" "$L/cut/"
     for c in counts stats; do
         run 1 $c "$L/cut" && cp "$TMP/err" "$TMP/load-err" && run 1 $c --stream "$L/cut" &&
             cmp -s "$TMP/err" "$TMP/load-err" && err_has "gzip stream is truncated" "$c --stream on a cut file" && ok ||
             bad "$c --stream on a cut file: $(cat "$TMP/err")"
         run 1 $c --json "$L/cut" && out_has '"valid": false' "$c --json valid" &&
-            out_has "\"$L/cut/train-images-idx3-ubyte.gz: gzip stream is truncated" "$c --json errors" && ok
+            out_has "\"$L/cut/t10k-images-idx3-ubyte.gz: gzip stream is truncated" "$c --json errors" && ok
     done
     # a damaged gzip trailer, past the images show draws: still refused
     mkdir "$L/crc"
-    cp "$d/train-labels-idx1-ubyte.gz" "$L/crc/"
+    cp "$d/t10k-labels-idx1-ubyte.gz" "$L/crc/"
     local size
-    size=$(stat -c %s "$d/train-images-idx3-ubyte.gz")
-    { head -c $((size - 8)) "$d/train-images-idx3-ubyte.gz"; printf '\0\0\0\0'; tail -c 4 "$d/train-images-idx3-ubyte.gz"; } \
-        >"$L/crc/train-images-idx3-ubyte.gz"
-    run 1 show "$L/crc" train:0 && err_has "CRC-32 mismatch" "show on a damaged file" && [ ! -s "$TMP/out" ] && ok ||
+    size=$(stat -c %s "$d/t10k-images-idx3-ubyte.gz")
+    { head -c $((size - 8)) "$d/t10k-images-idx3-ubyte.gz"; printf '\0\0\0\0'; tail -c 4 "$d/t10k-images-idx3-ubyte.gz"; } \
+        >"$L/crc/t10k-images-idx3-ubyte.gz"
+    run 1 show "$L/crc" test:0 && err_has "CRC-32 mismatch" "show on a damaged file" && [ ! -s "$TMP/out" ] && ok ||
         bad "show drew a damaged file"
     # every bad file is reported once
     mkdir "$L/bad4"
@@ -457,9 +490,9 @@ assert len(d["errors"]) == 4 and d["valid"] is False and d["splits"] == [], d' "
         out_has "      0  o" "--dataset names" && ok
     run 0 counts --json --dataset kmnist "$d" && out_has '"dataset": "fashion-mnist", "class_names": "kmnist"' "counts --dataset" && ok
     # verify FILE...: split and kind from the content
-    run 0 verify --json "$d/t10k-labels-idx1-ubyte.gz" "$raw/t10k-images-idx3-ubyte" &&
+    run 0 verify --json "$d/t10k-labels-idx1-ubyte.gz" "$raw/train-labels-idx1-ubyte" &&
         out_has '"split": "test", "kind": "labels", "status": "'"$want"'"' "verify FILE split" &&
-        out_has '"split": "test", "kind": "images", "status": "repacked"' "verify FILE unpacked" && ok
+        out_has '"split": "train", "kind": "labels", "status": "repacked"' "verify FILE unpacked" && ok
     # through a pipe: the same verdict as the file itself
     cat "$d/t10k-labels-idx1-ubyte.gz" | ${FMNIST_RUNNER:-} "$FMNIST" verify /dev/stdin >"$TMP/out" 2>"$TMP/err" &&
         out_has "test labels   $want" "verify through a pipe" && ok || bad "pipe: $(cat "$TMP/out" "$TMP/err")"
@@ -479,28 +512,29 @@ mnist() {
     local m=$1 d=$2 L="$TMP/mnist" f c
     rm -rf "$L" && mkdir -p "$L/raw" "$L/gz" "$L/pair"
     cp "$m"/*-ubyte "$L/raw/"
-    for f in "$m"/*-ubyte; do gzip -9c "$f" >"$L/gz/$(basename "$f").gz"; done
+    for f in "$m"/*-ubyte; do gzip -1c "$f" >"$L/gz/$(basename "$f").gz"; done
     for c in raw gz; do
         run 0 info "$L/$c" && out_has "train: MNIST, 60000 items" "MNIST $c" &&
             [ "$(grep -c "repacked: the published MNIST" "$TMP/out")" -eq 4 ] && ok || bad "MNIST $c: $(cat "$TMP/out")"
         run 0 verify "$L/$c" && out_has "VERIFIED: 4 of 4 files are the official MNIST release" "MNIST $c verify" && ok
     done
     # MNIST images with Fashion-MNIST labels: every command refuses the pair
-    cp "$m/train-images-idx3-ubyte" "$L/pair/"
-    cp "$d/train-labels-idx1-ubyte.gz" "$L/pair/"
-    for c in "info @" "show @ train:0" "counts @" "stats @" "counts --stream @" "stats --stream @" "dupes @" \
-        "grid -o $L/g.png @" "export --all -o $L @" "convert --to npy -o $L @"; do
+    cp "$m/t10k-images-idx3-ubyte" "$L/pair/"
+    cp "$d/t10k-labels-idx1-ubyte.gz" "$L/pair/"
+    for c in "info @" "show @ test:0" "counts @" "stats @" "counts --stream @" "stats --stream @" "dupes @" \
+        "grid --split test -o $L/g.png @" "export --split test --all -o $L @" "convert --to npy -o $L @"; do
         # shellcheck disable=SC2086
-        run 1 ${c/@/$L/pair} && err_has "these are the fashion-mnist train labels, but" "bad pair: $c" && ok
+        run 1 ${c/@/$L/pair} && err_has "these are the fashion-mnist test labels, but" "bad pair: $c" && ok
     done
     [ ! -e "$L/g.png" ] && [ -z "$(ls "$L" | grep -v 'raw\|gz\|pair')" ] && ok || bad "output written from a bad pair: $(ls "$L")"
-    run 1 verify "$L/pair" && err_has "these are the fashion-mnist train labels" "verify bad pair" && ok
+    run 1 verify "$L/pair" && err_has "these are the fashion-mnist test labels" "verify bad pair" && ok
 }
 
 case "$MODE" in
 synthetic) synthetic ;;
 real) real ;;
-*) echo "usage: $0 FMNIST synthetic|real" >&2; exit 2 ;;
+layouts) real_layouts ;;
+*) echo "usage: $0 FMNIST synthetic|real|layouts" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

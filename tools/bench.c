@@ -557,7 +557,7 @@ int main(int argc, char **argv)
                              (double)rss / 1024.0);
                 printf("  process: fmnist %-6s --stream, %5.2f GB    %9.3f s "
                        "  peak RSS %s%s\n", words[w], (double)bytes / 1e9, t,
-                       rss_text, w ? "  (reads the labels only)" : "");
+                       rss_text, w ? "  (checks the pixels, keeps none)" : "");
                 per_byte[w][z] = t / (double)bytes;
                 if ((double)rss / 1024.0 > large_rss[w])
                     large_rss[w] = (double)rss / 1024.0;
