@@ -8,8 +8,10 @@
  * Conventions, for every function below:
  *   - Functions that can fail return an fmn_status; FMN_OK (0) is success.
  *   - On failure, *out is set to NULL, nothing is leaked, and if `err` is not
- *     NULL it is filled with the status and a message a person can act on
- *     ("PATH: what was expected, what was found, at which byte").
+ *     NULL it is filled with the status and a message a person can act on:
+ *     "PATH: what was expected, what was found, at which byte" for a
+ *     problem with a file; "libfmnist: ..." for a bad argument (a NULL
+ *     pointer), which has no file.
  *     `err` may always be NULL.
  *   - The library keeps no global state, never prints, never exits and never
  *     asserts on input. Distinct handles may be used from different threads
@@ -115,7 +117,8 @@ typedef struct fmn_error {
     /* 1 when `offset` counts decompressed bytes of a gzip file, 0 when it
      * counts bytes of the file itself. */
     int offset_is_decoded;
-    /* "PATH: what is wrong", NUL-terminated, no trailing newline. */
+    /* "PATH: what is wrong" ("libfmnist: ..." for a bad argument),
+     * NUL-terminated, no trailing newline. */
     char message[512];
 } fmn_error;
 
@@ -518,6 +521,26 @@ FMN_API fmn_status fmn_split_load_range(const char *images_path,
                                         const fmn_options *opt,
                                         fmn_split **out, fmn_error *err);
 
+/* The rule for what an images or labels file is, for a file alone (a
+ * split load applies it to both): images are a 3-D uint8 array, labels a
+ * 1-D one. FMN_ERR_NOT_IMAGES or FMN_ERR_NOT_LABELS, naming `path`.
+ *     fmn_check_kind(fmn_idx_array(idx), fmn_idx_info(idx)->path,
+ *                    FMN_FILE_IMAGES, &err);
+ */
+FMN_API fmn_status fmn_check_kind(fmn_array shape, const char *path,
+                                  fmn_file_kind kind, fmn_error *err);
+
+/* A labels file alone, checked as a split load checks its labels: 1-D
+ * uint8, every label below the class count (fmn_options.num_classes' rule,
+ * received in *num_classes when not NULL). FMN_ERR_NOT_LABELS,
+ * FMN_ERR_BAD_LABEL (the message names the item).
+ *     unsigned classes;
+ *     fmn_check_labels(idx, NULL, &classes, &err);
+ */
+FMN_API fmn_status fmn_check_labels(const fmn_idx *labels,
+                                    const fmn_options *opt,
+                                    unsigned *num_classes, fmn_error *err);
+
 /* The images: N x H x W uint8.
  *     fmn_images im = fmn_split_images(sp);
  *     const uint8_t *image7 = im.data + 7 * im.height * im.width;
@@ -908,6 +931,20 @@ FMN_API fmn_status fmn_select_sample(const fmn_split *split, fmn_items from,
                                      size_t cap, size_t *total,
                                      fmn_error *err);
 
+/* `k` items of each class at random (all of a class that has fewer),
+ * in the order of `from`: for each class c, its items in the order of
+ * `from`, shuffled by fmn_shuffle() with fmn_rng_seed(seed, c), the first
+ * k. The validation items of fmn_select_stratified() are exactly these.
+ * The fmnist tool's --per-class K --sample K --seed S draws them. Sizes
+ * and errors as fmn_select_class; FMN_ERR_NOMEM.
+ *     fmn_select_sample_per_class(split, all, 8, 42, out, 80, &n, &err);
+ */
+FMN_API fmn_status fmn_select_sample_per_class(const fmn_split *split,
+                                               fmn_items from, size_t k,
+                                               uint64_t seed, uint32_t *out,
+                                               size_t cap, size_t *total,
+                                               fmn_error *err);
+
 /* The class `text` names: a number below fmn_split_num_classes(), or a
  * class name in any case with spaces, '-', '_' and '/' alike ("ankle
  * boot", "Ankle-boot"), or the start of one up to a separator ("t-shirt"
@@ -1174,7 +1211,8 @@ typedef int (*fmn_write_fn)(void *ctx, const void *data, size_t size);
 
 /* Writes the images file (kind FMN_FILE_IMAGES) or the labels file
  * (FMN_FILE_LABELS) of `items` of `split` in `format` through `write`,
- * in 64 KiB pieces. FMN_ERR_INVALID_ARGUMENT for a PGM labels file,
+ * in pieces of any size (small ones gathered into 64 KiB, a range of raw
+ * images in one call). FMN_ERR_INVALID_ARGUMENT for a PGM labels file,
  * FMN_ERR_RANGE, FMN_ERR_WRITE (the callback failed), FMN_ERR_NOMEM.
  *     static int to_file(void *f, const void *p, size_t n)
  *     {
@@ -1203,6 +1241,20 @@ FMN_API fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
                                   fmn_format format, fmn_file_kind kind,
                                   const char *path, int flags,
                                   fmn_error *err);
+
+/* Saves splits as one NumPy .npz file, Keras' mnist.npz layout: arrays
+ * x_train (uint8, N x H x W) and y_train (uint8, N) from `items` of
+ * `train`, x_test and y_test from `test` (either may be NULL, not both);
+ * numpy.load(path) reads them. A zip of stored .npy members, as
+ * numpy.savez writes (no zip64: each member under 4 GiB, else
+ * FMN_ERR_TOO_LARGE). Atomic, and flags as fmn_split_save.
+ *     fmn_npz_save(train, fmn_items_range(0, fmn_split_count(train)), test,
+ *                  fmn_items_range(0, fmn_split_count(test)),
+ *                  "fashion-mnist.npz", 0, &err);
+ */
+FMN_API fmn_status fmn_npz_save(const fmn_split *train, fmn_items train_items,
+                                const fmn_split *test, fmn_items test_items,
+                                const char *path, int flags, fmn_error *err);
 
 /* What fills a file for fmn_file_save: writes its bytes through `write`
  * (passing `write_ctx`) and returns 0, or nonzero to give up, after

@@ -165,19 +165,42 @@ unsigned fmni_class_count(const fmn_options *opt, const char *labels_path)
     return n ? n : 10;
 }
 
+/* The kind rule: images 3-D uint8, labels 1-D uint8. */
+static fmn_status check_kind(const fmni_shape *sh, fmn_file_kind kind,
+                             fmn_error *err)
+{
+    if (kind == FMN_FILE_IMAGES && (sh->dtype != FMN_DTYPE_U8 || sh->ndim != 3))
+        return fmni_fail(err, FMN_ERR_NOT_IMAGES, sh->path, FMN_NO_OFFSET, 0,
+                         "not an images file: expected a 3-D uint8 array (N x "
+                         "height x width), found a %zu-D %s array",
+                         sh->ndim, fmn_dtype_name(sh->dtype));
+    if (kind == FMN_FILE_LABELS && (sh->dtype != FMN_DTYPE_U8 || sh->ndim != 1))
+        return fmni_fail(err, FMN_ERR_NOT_LABELS, sh->path, FMN_NO_OFFSET, 0,
+                         "not a labels file: expected a 1-D uint8 array, found "
+                         "a %zu-D %s array",
+                         sh->ndim, fmn_dtype_name(sh->dtype));
+    return FMN_OK;
+}
+
+fmn_status fmn_check_kind(fmn_array shape, const char *path,
+                          fmn_file_kind kind, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!path || (kind != FMN_FILE_IMAGES && kind != FMN_FILE_LABELS))
+        return fmni_bad_argument(err);
+    fmni_shape sh = {path, shape.dtype, shape.ndim,
+                     shape.ndim ? shape.dims[0] : 0};
+    return check_kind(&sh, kind, err);
+}
+
 fmn_status fmni_pair_shapes(const fmni_shape *im, const fmni_shape *lb,
                             fmn_error *err)
 {
-    if (im->dtype != FMN_DTYPE_U8 || im->ndim != 3)
-        return fmni_fail(err, FMN_ERR_NOT_IMAGES, im->path, FMN_NO_OFFSET, 0,
-                         "not an images file: expected a 3-D uint8 array (N x "
-                         "height x width), found a %zu-D %s array",
-                         im->ndim, fmn_dtype_name(im->dtype));
-    if (lb->dtype != FMN_DTYPE_U8 || lb->ndim != 1)
-        return fmni_fail(err, FMN_ERR_NOT_LABELS, lb->path, FMN_NO_OFFSET, 0,
-                         "not a labels file: expected a 1-D uint8 array, found "
-                         "a %zu-D %s array",
-                         lb->ndim, fmn_dtype_name(lb->dtype));
+    fmn_status st = check_kind(im, FMN_FILE_IMAGES, err);
+    if (st == FMN_OK)
+        st = check_kind(lb, FMN_FILE_LABELS, err);
+    if (st != FMN_OK)
+        return st;
     if (im->items != lb->items)
         return fmni_fail(err, FMN_ERR_COUNT_MISMATCH, lb->path, FMN_NO_OFFSET,
                          0,
@@ -220,6 +243,29 @@ fmn_status fmni_label_check(const char *path, int gzip, uint64_t item,
         defaulted ? " (set fmn_options.num_classes, or fmnist --classes, if "
                     "it has more)"
                   : "");
+}
+
+fmn_status fmn_check_labels(const fmn_idx *labels, const fmn_options *opt,
+                            unsigned *num_classes, fmn_error *err)
+{
+    fmni_clear(err);
+    if (!labels)
+        return fmni_bad_argument(err);
+    const fmn_file_info *info = fmn_idx_info(labels);
+    fmn_array a = fmn_idx_array(labels);
+    fmn_status st = fmn_check_kind(a, info->path, FMN_FILE_LABELS, err);
+    if (st != FMN_OK)
+        return st;
+    unsigned n = fmni_class_count(opt, info->path);
+    if (num_classes)
+        *num_classes = n;
+    const uint8_t *p = a.data;
+    for (size_t i = 0; i < a.nbytes; i++)
+        if (p[i] >= n)
+            return fmni_label_check(info->path,
+                                    info->compression == FMN_COMPRESSION_GZIP,
+                                    i, p[i], n, opt, err);
+    return FMN_OK;
 }
 
 static fmni_shape shape_of(const fmn_idx *idx)

@@ -294,6 +294,19 @@ fmn_status fmni_split_reader_add_copy(fmn_split_reader *r, fmn_file_kind kind,
 void fmni_split_reader_expect(fmn_split_reader *r, fmn_file_kind kind,
                               fmn_split_id split);
 
+/* ---- writing files (save.c) -------------------------------------------- */
+
+/* What fills a file: writes through `write`, returns FMN_OK or a status
+ * with *err filled (FMN_ERR_WRITE when a write failed). */
+typedef fmn_status (*fmni_fill_fn)(void *ctx, fmn_write_fn write, void *wctx,
+                                   fmn_error *err);
+
+/* Writes the file at `path` atomically with what `fill` writes: a
+ * temporary file beside it takes its name when complete (link, never
+ * replacing, without FMN_SAVE_OVERWRITE). */
+fmn_status fmni_save(const char *path, int flags, fmni_fill_fn fill,
+                     void *ctx, fmn_error *err);
+
 /* ---- releases (release.c) ----------------------------------------------- */
 
 /* Whether a completely decoded gzip file could be a published .gz that

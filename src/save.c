@@ -1,7 +1,7 @@
 /* save.c - files written atomically: a temporary file beside the target
  * takes its name only once complete. Without FMN_SAVE_OVERWRITE the last
  * step is link(), which never replaces an existing file. Every file this
- * library and the fmnist tool write goes through save() below. */
+ * library and the fmnist tool write goes through fmni_save() below. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
@@ -67,13 +67,8 @@ static int exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-/* What fills a file: writes through `write`, returns FMN_OK or a status
- * with *err filled (FMN_ERR_WRITE when a write failed). */
-typedef fmn_status (*fill_fn)(void *ctx, fmn_write_fn write, void *wctx,
-                              fmn_error *err);
-
-static fmn_status save(const char *path, int flags, fill_fn fill, void *ctx,
-                       fmn_error *err)
+fmn_status fmni_save(const char *path, int flags, fmni_fill_fn fill,
+                     void *ctx, fmn_error *err)
 {
     int overwrite = flags & FMN_SAVE_OVERWRITE;
     if (!overwrite && exists(path))
@@ -145,7 +140,7 @@ fmn_status fmn_split_save(const fmn_split *split, fmn_items items,
     if (!split || !path)
         return fmni_bad_argument(err);
     split_fill f = {split, items, format, kind};
-    return save(path, flags, fill_split, &f, err);
+    return fmni_save(path, flags, fill_split, &f, err);
 }
 
 typedef struct user_fill {
@@ -172,5 +167,5 @@ fmn_status fmn_file_save(const char *path, int flags, fmn_produce_fn produce,
     if (!path || !produce)
         return fmni_bad_argument(err);
     user_fill f = {produce, ctx, path};
-    return save(path, flags, fill_user, &f, err);
+    return fmni_save(path, flags, fill_user, &f, err);
 }

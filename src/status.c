@@ -123,6 +123,10 @@ const char *fmni_guess_content(const uint8_t *p, size_t n)
         starts_with_ci(p, n, "<body"))
         return " (this looks like an HTML or XML page, perhaps an error page "
                "saved by a failed download)";
+    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+        return " (a gzip stream inside the gzip stream: the file was "
+               "compressed twice; decompress it once: gunzip -c FILE > "
+               "ONCE.gz)";
     if (starts_with_ci(p, n, "pk\x03\x04"))
         return " (this is a zip archive: extract it first)";
     if (starts_with_ci(p, n, "\x93numpy"))

@@ -127,6 +127,77 @@ fmn_status fmn_select_first_per_class(const fmn_split *split, fmn_items from,
                : FMN_OK;
 }
 
+/* For each class c below `classes`, the positions in `from` of its items
+ * shuffled by fmn_shuffle with fmn_rng_seed(seed, c), and the first k of
+ * them (all, when it has fewer) flagged in chosen[]. */
+static fmn_status choose_per_class(const fmn_split *split, fmn_items from,
+                                   unsigned classes, size_t k, uint64_t seed,
+                                   uint8_t *chosen, const char *what,
+                                   fmn_error *err)
+{
+    const uint8_t *labels = fmn_split_labels(split);
+    size_t count[256] = {0};
+    for (size_t i = 0; i < from.count; i++)
+        count[labels[fmn_items_at(from, i)]]++;
+    /* positions in `from`, grouped by class (stable) */
+    uint32_t *pos = malloc((from.count ? from.count : 1) * sizeof *pos);
+    if (!pos)
+        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
+                         "no memory for %zu indices", from.count);
+    size_t begin[257];
+    begin[0] = 0;
+    for (unsigned c = 0; c < 256; c++)
+        begin[c + 1] = begin[c] + count[c];
+    size_t fill[256];
+    memcpy(fill, begin, sizeof fill);
+    for (size_t i = 0; i < from.count; i++)
+        pos[fill[labels[fmn_items_at(from, i)]]++] = (uint32_t)i;
+    for (unsigned c = 0; c < classes; c++) {
+        fmn_rng rng;
+        fmn_rng_seed(&rng, seed, c);
+        (void)fmn_shuffle(pos + begin[c], count[c], &rng, NULL);
+        for (size_t j = 0; j < k && j < count[c]; j++)
+            chosen[pos[begin[c] + j]] = 1;
+    }
+    free(pos);
+    return FMN_OK;
+}
+
+static unsigned classes_of(const fmn_split *split)
+{
+    unsigned classes = fmn_split_num_classes(split);
+    return classes > 256 ? 256 : classes; /* labels are bytes */
+}
+
+fmn_status fmn_select_sample_per_class(const fmn_split *split, fmn_items from,
+                                       size_t k, uint64_t seed, uint32_t *out,
+                                       size_t cap, size_t *total,
+                                       fmn_error *err)
+{
+    const char *what = "fmn_select_sample_per_class";
+    fmn_status st = check_select(split, from, total, what, err);
+    if (st != FMN_OK)
+        return st;
+    uint8_t *chosen = calloc(from.count ? from.count : 1, 1);
+    if (!chosen)
+        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
+                         "no memory for %zu flags", from.count);
+    st = choose_per_class(split, from, classes_of(split), k, seed, chosen,
+                          what, err);
+    size_t n = 0;
+    for (size_t i = 0; st == FMN_OK && i < from.count; i++)
+        if (chosen[i]) {
+            if (out && n < cap)
+                out[n] = (uint32_t)fmn_items_at(from, i);
+            n++;
+        }
+    free(chosen);
+    if (st != FMN_OK)
+        return st;
+    *total = n;
+    return out ? fmni_out_check(n, cap, what, err) : FMN_OK;
+}
+
 fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
                                  size_t per_class, uint64_t seed,
                                  uint32_t *val, size_t val_cap,
@@ -141,9 +212,7 @@ fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
     if (!val && per_class > 0)
         return fmni_bad_argument(err);
     const uint8_t *labels = fmn_split_labels(split);
-    unsigned classes = fmn_split_num_classes(split);
-    if (classes > 256) /* labels are bytes: classes past 255 are empty */
-        classes = 256;
+    unsigned classes = classes_of(split);
     if (classes == 0)
         return fmni_bad_argument(err);
     size_t count[256] = {0};
@@ -164,36 +233,15 @@ fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
         return st;
     if (from.count == 0)
         return FMN_OK;
-
-    /* positions in `from`, grouped by class (stable), then each group
-     * shuffled and its first per_class positions flagged */
-    uint32_t *pos = malloc(from.count * sizeof *pos);
-    if (!pos)
-        return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
-                         "no memory for %zu indices", from.count);
-    size_t begin[257];
-    begin[0] = 0;
-    for (unsigned c = 0; c < 256; c++)
-        begin[c + 1] = begin[c] + count[c];
-    size_t fill[256];
-    memcpy(fill, begin, sizeof fill);
-    for (size_t i = 0; i < from.count; i++)
-        pos[fill[labels[fmn_items_at(from, i)]]++] = (uint32_t)i;
+    /* the validation items are the sample of per_class of each class */
     uint8_t *chosen = calloc(from.count, 1);
-    if (!chosen) {
-        free(pos);
+    if (!chosen)
         return fmni_fail(err, FMN_ERR_NOMEM, what, FMN_NO_OFFSET, 0,
                          "no memory for %zu flags", from.count);
-    }
-    for (unsigned c = 0; c < classes; c++) {
-        fmn_rng rng;
-        fmn_rng_seed(&rng, seed, c);
-        (void)fmn_shuffle(pos + begin[c], count[c], &rng, NULL);
-        for (size_t j = 0; j < per_class; j++)
-            chosen[pos[begin[c] + j]] = 1;
-    }
+    st = choose_per_class(split, from, classes, per_class, seed, chosen, what,
+                          err);
     size_t nv = 0, nr = 0;
-    for (size_t i = 0; i < from.count; i++) {
+    for (size_t i = 0; st == FMN_OK && i < from.count; i++) {
         uint32_t item = (uint32_t)fmn_items_at(from, i);
         if (chosen[i])
             val[nv++] = item;
@@ -201,8 +249,7 @@ fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
             rest[nr++] = item;
     }
     free(chosen);
-    free(pos);
-    return FMN_OK;
+    return st;
 }
 
 fmn_status fmn_select_classes(const fmn_split *split, fmn_items from,

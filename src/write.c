@@ -1,5 +1,7 @@
 /* write.c - a split's items out as IDX, gzipped IDX, NumPy .npy, Kaggle
- * CSV or PGM, through a caller's write callback, in 64 KiB pieces. */
+ * CSV or PGM, through a caller's write callback: small pieces gathered
+ * into 64 KiB, large runs of bytes (a range of raw images) passed on in
+ * one call, gzip output in pieces of at most 64 KiB. */
 #include "internal.h"
 
 #include <stdio.h>

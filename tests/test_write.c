@@ -1,7 +1,7 @@
 /* test_write.c - every writer read back: IDX and gzipped IDX through the
  * library's own loader, .npy, CSV and PGM by independent parsers here;
  * atomic files, no replacing without the flag, failing callbacks. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -371,6 +371,40 @@ static void file_save_is_atomic(void **state)
     tmpdir_remove(dir);
 }
 
+static void npz_is_a_zip_of_npy_members(void **state)
+{
+    (void)state;
+    fmn_split *sp = split_make();
+    assert_non_null(sp);
+    char *dir = tmpdir_make();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/d.npz", dir);
+    fmn_items all = fmn_items_range(0, N);
+    fmn_error err;
+    assert_int_equal(fmn_npz_save(sp, all, sp, fmn_items_range(0, 3), path, 0,
+                                  &err),
+                     FMN_OK);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    uint8_t b[1 << 16];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    assert_true(n > 22 && n < sizeof b);
+    assert_memory_equal(b, "PK\x03\x04", 4);
+    assert_memory_equal(b + 30, "x_train.npy\x93NUMPY", 17);
+    /* the end record: four members */
+    assert_memory_equal(b + n - 22, "PK\x05\x06", 4);
+    assert_int_equal(b[n - 22 + 10], 4);
+    assert_non_null(memmem(b, n, "y_test.npy", 10));
+    /* one split alone, and never replacing a file unasked */
+    assert_int_equal(fmn_npz_save(sp, all, NULL, all, path, 0, &err),
+                     FMN_ERR_EXISTS);
+    assert_int_equal(fmn_npz_save(NULL, all, NULL, all, path, 0, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    tmpdir_remove(dir);
+    fmn_split_free(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +415,7 @@ int main(void)
         cmocka_unit_test(write_errors),
         cmocka_unit_test(save_files),
         cmocka_unit_test(file_save_is_atomic),
+        cmocka_unit_test(npz_is_a_zip_of_npy_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
