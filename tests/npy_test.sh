@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npy_test.sh FMNIST - `fmnist convert --to npy` and `--to csv` read back by
-# NumPy itself (numpy.load, numpy.loadtxt): random synthetic files made by
+# npy_test.sh FMNIST - `fmnist convert --to npy`, `--to npz` and `--to csv`
+# read back by NumPy itself (numpy.load, numpy.loadtxt): random synthetic files made by
 # NumPy here, then the real dataset when present. Exits 77 (skipped) when
 # no python3 with NumPy is found ('apt-get install python3-numpy').
 set -eu
@@ -36,6 +36,7 @@ PYEOF
 "$FMNIST" convert "$TMP/syn" --to npy -o "$TMP/out" >/dev/null
 "$FMNIST" convert "$TMP/syn" --to csv -o "$TMP/out" >/dev/null
 "$FMNIST" convert "$TMP/syn" --to npy --split train --name odd --index 3,1,200-210 -o "$TMP/out" >/dev/null
+"$FMNIST" convert "$TMP/syn" --to npz -o "$TMP/out" >/dev/null
 "$PY" - "$TMP/syn" "$TMP/out" <<'PYEOF'
 import sys, numpy as np
 syn, out = sys.argv[1:]
@@ -51,7 +52,13 @@ for split, stem in (("train", "train"), ("test", "t10k")):
 x = np.load(f"{syn}/train-x.npy")
 sel = [1, 3] + list(range(200, 211))  # the CLI writes a choice ascending
 assert (np.load(f"{out}/odd-images.npy") == x[sel]).all()
-print("ok: .npy and CSV read back by NumPy equal the synthetic data")
+# Keras' mnist.npz layout, both splits in one file
+z = np.load(f"{out}/dataset.npz")
+assert sorted(z.files) == ["x_test", "x_train", "y_test", "y_train"], z.files
+for split, stem in (("train", "train"), ("test", "t10k")):
+    assert (z[f"x_{split}"] == np.load(f"{syn}/{stem}-x.npy")).all(), split
+    assert (z[f"y_{split}"] == np.load(f"{syn}/{stem}-y.npy")).all(), split
+print("ok: .npy, .npz and CSV read back by NumPy equal the synthetic data")
 PYEOF
 
 # the real dataset, when present
@@ -59,9 +66,14 @@ for d in "${FMNIST_DATA:-}" /usr/share/datasets/fashion-mnist; do
     [ -n "$d" ] && [ -d "$d" ] || continue
     rm -f "$TMP/out"/*
     "$FMNIST" convert "$d" --to npy -o "$TMP/out" >/dev/null
+    "$FMNIST" convert "$d" --to npz -o "$TMP/out" >/dev/null
     "$PY" - "$TMP/out" <<'PYEOF'
 import sys, numpy as np
 out = sys.argv[1]
+z = np.load(f"{out}/fashion-mnist.npz")
+assert z["x_train"].shape == (60000, 28, 28) and z["y_test"].shape == (10000,)
+assert int(z["x_train"].sum(dtype=np.uint64)) == 3431114169
+assert int(z["x_test"].sum(dtype=np.uint64)) == 573469082
 x, y = np.load(f"{out}/train-images.npy"), np.load(f"{out}/train-labels.npy")
 t, u = np.load(f"{out}/test-images.npy"), np.load(f"{out}/test-labels.npy")
 assert x.shape == (60000, 28, 28) and x.dtype == np.uint8 and t.shape == (10000, 28, 28)

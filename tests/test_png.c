@@ -295,11 +295,12 @@ static void grid_rows_per_class_and_means(void **state)
             assert_int_equal(px[(p / W) * w + k * W + p % W], (sum + 5) / 10);
         }
     free(px);
-    /* labels make the sheet wider by a margin, and need rows of classes */
+    /* class names make the sheet wider by a margin, and need rows of
+     * classes */
     snprintf(file, sizeof file, "%s/lab.png", g_out);
-    assert_int_equal(run("grid '%s' -o '%s' --labels", g_dir, file), 2);
+    assert_int_equal(run("grid '%s' -o '%s' --names", g_dir, file), 2);
     assert_int_equal(
-        run("grid '%s' -o '%s' --per-class 2 --labels", g_dir, file), 0);
+        run("grid '%s' -o '%s' --per-class 2 --names", g_dir, file), 0);
     read_png(file, &px, &w, &h);
     assert_true(w > 2 * (W + 2) + 2);
     assert_int_equal(h, 10 * (H + 2) + 2);

@@ -1,32 +1,56 @@
-/* cli.c - helpers shared by the fmnist commands: messages, number parsing,
- * the default dataset location, JSON strings, checked stdout. */
-#define _POSIX_C_SOURCE 200809L
+/* cli.c - what every command uses: messages, the problems met, option
+ * parsing, numbers, the default dataset location, the terminal. */
+#define _DEFAULT_SOURCE /* struct winsize, TIOCGWINSZ */
 #include "cli.h"
+#include "cli_data.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+void cli_put_safe(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f) {
+            fputc(*p, f);
+            continue;
+        }
+        switch (*p) {
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        case 0x1b: fputs("\\e", f); break;
+        default: fprintf(f, "\\x%02x", *p);
+        }
+    }
+}
 
 void cli_error(const char *fmt, ...)
 {
+    char msg[8192];
     va_list ap;
-    fputs("fmnist: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fputs("fmnist: ", stderr);
+    cli_put_safe(stderr, msg);
     fputc('\n', stderr);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+    char msg[8192];
     va_list ap;
-    fprintf(stderr, "fmnist%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "fmnist%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    cli_put_safe(stderr, msg);
     fprintf(stderr, "\nTry 'fmnist %s%s--help'.\n", cmd ? cmd : "",
             cmd ? " " : "");
     return EXIT_USAGE;
@@ -38,6 +62,8 @@ int cli_finish(int status)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (!err)
             err = errno;
+        if (err == EPIPE) /* the reader went away: stop quietly */
+            return status;
         cli_error("error writing to standard output: %s",
                   err ? strerror(err) : "write failed");
         return EXIT_BAD;
@@ -85,85 +111,42 @@ int cli_parse_size(const char *s, uint64_t *out)
     return 1;
 }
 
-int cli_parse_dataset(const char *s, fmn_dataset *out)
-{
-    static const fmn_dataset all[] = {FMN_DATASET_FASHION_MNIST,
-                                      FMN_DATASET_MNIST, FMN_DATASET_KMNIST};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(s, fmn_dataset_name(all[i])) == 0) {
-            *out = all[i];
-            return 1;
-        }
-    return 0;
-}
-
-int cli_data_option(const char *cmd, int opt, const char *arg,
-                    fmn_options *options)
-{
-    unsigned long long n;
-    switch (opt) {
-    case OPT_MAX_BYTES:
-        if (!cli_parse_size(arg, &options->max_bytes)) {
-            cli_usage(cmd, "--max-bytes: '%s' is not a size such as 512M or 8G",
-                      arg);
-            return -1;
-        }
-        return 1;
-    case OPT_CLASSES:
-        if (!cli_parse_uint(arg, 1, 256, &n)) {
-            cli_usage(cmd, "--classes: '%s' is not a number from 1 to 256", arg);
-            return -1;
-        }
-        options->num_classes = (unsigned)n;
-        return 1;
-    case OPT_DATASET:
-        if (!cli_parse_dataset(arg, &options->dataset)) {
-            cli_usage(cmd,
-                      "--dataset: '%s' is not one of fashion-mnist, mnist, "
-                      "kmnist",
-                      arg);
-            return -1;
-        }
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
                     const char *shortopts, const struct option *longopts,
                     fmn_options *opt, int *status)
 {
-    opterr = 0;
-    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-    if (c == -1)
-        return -1;
-    if (opt) {
-        int r = cli_data_option(cmd, c, optarg, opt);
-        if (r < 0) {
+    for (;;) {
+        opterr = 0;
+        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+        if (c == -1)
+            return CLI_OPT_END;
+        cli_opt_result r = opt ? cli_data_option(cmd, c, optarg, opt)
+                               : CLI_OPT_OTHER;
+        if (r == CLI_OPT_TAKEN)
+            continue;
+        if (r == CLI_OPT_BAD) {
             *status = EXIT_USAGE;
             return CLI_OPT_DONE;
         }
-        if (r > 0)
-            return cli_next_option(argc, argv, cmd, help, shortopts, longopts,
-                                   opt, status);
-    }
-    switch (c) {
-    case 'h':
-        fputs(help, stdout);
-        *status = EXIT_OK;
-        return CLI_OPT_DONE;
-    case ':':
-        *status = cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
-        return CLI_OPT_DONE;
-    case '?':
-        if (optopt && optopt < 256)
-            *status = cli_usage(cmd, "unknown option '-%c'", optopt);
-        else
-            *status = cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
-        return CLI_OPT_DONE;
-    default:
-        return c;
+        switch (c) {
+        case 'h':
+            fputs(help, stdout);
+            *status = EXIT_OK;
+            return CLI_OPT_DONE;
+        case ':':
+            *status = cli_usage(cmd, "option '%s' needs a value",
+                                argv[optind - 1]);
+            return CLI_OPT_DONE;
+        case '?':
+            if (optopt && optopt < 256)
+                *status = cli_usage(cmd, "unknown option '-%c'", optopt);
+            else
+                *status = cli_usage(cmd, "unknown option '%s'",
+                                    argv[optind - 1]);
+            return CLI_OPT_DONE;
+        default:
+            return c;
+        }
     }
 }
 
@@ -183,6 +166,8 @@ const char *cli_default_path(void)
               "data/download.sh, or 'apt-get install dataset-fashion-mnist'");
     return NULL;
 }
+
+/* ---- problems ---------------------------------------------------------- */
 
 void cli_problem(cli_problems *p, const char *msg)
 {
@@ -214,14 +199,24 @@ void cli_report_to(fmn_options *opt, cli_problems *p)
     opt->report_ctx = p;
 }
 
-void cli_problems_json(FILE *f, const cli_problems *p, const char *indent)
+void cli_problems_move(cli_problems *to, cli_problems *from)
 {
-    fprintf(f, "%s\"errors\": [", indent);
-    for (size_t i = 0; i < p->n; i++) {
-        fprintf(f, i ? ",\n%s  " : "\n%s  ", indent);
-        json_string(f, p->msg[i]);
+    for (size_t i = 0; i < from->n; i++) {
+        if (to->n == to->cap) {
+            size_t cap = to->cap ? to->cap * 2 : 4;
+            char **grown = realloc(to->msg, cap * sizeof *grown);
+            if (!grown) {
+                free(from->msg[i]);
+                continue;
+            }
+            to->msg = grown;
+            to->cap = cap;
+        }
+        to->msg[to->n++] = from->msg[i];
     }
-    fprintf(f, p->n ? "\n%s]" : "]", indent);
+    free(from->msg);
+    from->msg = NULL;
+    from->n = from->cap = 0;
 }
 
 void cli_problems_free(cli_problems *p)
@@ -233,64 +228,58 @@ void cli_problems_free(cli_problems *p)
     p->n = p->cap = 0;
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *p)
+/* ---- the terminal ------------------------------------------------------ */
+
+/* Whether a locale name's character set is UTF-8 ("en_US.UTF-8",
+ * "C.utf8"). */
+static int utf8_locale(const char *name)
 {
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (p[0] < 0x80)
-        return 1;
-    if ((p[0] & 0xe0) == 0xc0) {
-        n = 2, min = 0x80, cp = p[0] & 0x1fu;
-    } else if ((p[0] & 0xf0) == 0xe0) {
-        n = 3, min = 0x800, cp = p[0] & 0x0fu;
-    } else if ((p[0] & 0xf8) == 0xf0) {
-        n = 4, min = 0x10000, cp = p[0] & 0x07u;
-    } else {
+    const char *dot = strchr(name, '.');
+    if (!dot)
         return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
+    char cs[16];
+    size_t n = 0;
+    for (const char *p = dot + 1; *p && *p != '@' && n + 1 < sizeof cs; p++)
+        if (*p != '-')
+            cs[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    cs[n] = '\0';
+    return strcmp(cs, "utf8") == 0;
 }
 
-void json_string(FILE *f, const char *s)
+int cli_unicode_out(void)
 {
-    if (!s) {
-        fputs("null", f);
-        return;
+    const char *term = getenv("TERM");
+    if (!isatty(STDOUT_FILENO) || !term || !*term || !strcmp(term, "dumb"))
+        return 0;
+    static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return utf8_locale(v);
     }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p >= 0x80) {
-            /* file names need not be UTF-8; JSON must be */
-            size_t n = utf8_len(p);
-            if (n == 0) {
-                fputs("\\ufffd", f);
-            } else {
-                fwrite(p, 1, n, f);
-                p += n - 1;
-            }
-            continue;
-        }
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
+    return 0;
+}
+
+int cli_colour_out(void)
+{
+    const char *no = getenv("NO_COLOR");
+    return cli_unicode_out() && !(no && *no);
+}
+
+size_t cli_columns(void)
+{
+    unsigned long long n;
+    const char *env = getenv("COLUMNS");
+    if (env && cli_parse_uint(env, 10, 10000, &n))
+        return (size_t)n;
+    struct winsize ws;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 10)
+        return ws.ws_col;
+    return 80;
+}
+
+const char *cli_plural(unsigned long long n, const char *one,
+                       const char *many)
+{
+    return n == 1 ? one : many;
 }

@@ -1,11 +1,57 @@
-/* cli_data.c - what the data commands share: loading the splits of a
- * dataset directory, naming classes, formatting numbers. */
+/* cli_data.c - where a command's data comes from (a folder, or files
+ * named alone) and its splits, loaded by the library with every problem
+ * reported once. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_data.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+int cli_parse_dataset(const char *s, fmn_dataset *out)
+{
+    static const fmn_dataset all[] = {FMN_DATASET_FASHION_MNIST,
+                                      FMN_DATASET_MNIST, FMN_DATASET_KMNIST};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(s, fmn_dataset_name(all[i])) == 0) {
+            *out = all[i];
+            return 1;
+        }
+    return 0;
+}
+
+cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
+                               fmn_options *options)
+{
+    unsigned long long n;
+    switch (opt) {
+    case OPT_MAX_BYTES:
+        if (!cli_parse_size(arg, &options->max_bytes)) {
+            cli_usage(cmd, "--max-bytes: '%s' is not a size such as 512M or 8G",
+                      arg);
+            return CLI_OPT_BAD;
+        }
+        return CLI_OPT_TAKEN;
+    case OPT_CLASSES:
+        if (!cli_parse_uint(arg, 1, 256, &n)) {
+            cli_usage(cmd, "--classes: '%s' is not a number from 1 to 256", arg);
+            return CLI_OPT_BAD;
+        }
+        options->num_classes = (unsigned)n;
+        return CLI_OPT_TAKEN;
+    case OPT_DATASET:
+        if (!cli_parse_dataset(arg, &options->dataset)) {
+            cli_usage(cmd,
+                      "--dataset: '%s' is not one of fashion-mnist, mnist, "
+                      "kmnist",
+                      arg);
+            return CLI_OPT_BAD;
+        }
+        return CLI_OPT_TAKEN;
+    default:
+        return CLI_OPT_OTHER;
+    }
+}
 
 int cli_parse_split(const char *cmd, const char *arg, unsigned *mask)
 {
@@ -22,17 +68,72 @@ int cli_parse_split(const char *cmd, const char *arg, unsigned *mask)
     return 1;
 }
 
-int cli_data_load(cli_data *d, const char *path, unsigned mask,
-                  const fmn_options *opt_in)
+cli_opt_result cli_source_option(const char *cmd, int opt, const char *arg,
+                                 cli_source *src)
 {
-    memset(d, 0, sizeof *d);
-    if (!path)
-        path = cli_default_path();
-    if (!path)
-        return EXIT_BAD;
-    d->path = path;
-    fmn_options opt = *opt_in;
-    cli_report_to(&opt, &d->problems);
+    switch (opt) {
+    case OPT_SPLIT:
+        return cli_parse_split(cmd, arg, &src->mask) ? CLI_OPT_TAKEN
+                                                     : CLI_OPT_BAD;
+    case OPT_IMAGES:
+        src->images = arg;
+        return CLI_OPT_TAKEN;
+    case OPT_LABELS_FILE:
+        src->labels = arg;
+        return CLI_OPT_TAKEN;
+    default:
+        return CLI_OPT_OTHER;
+    }
+}
+
+int cli_source_finish(const char *cmd, int argc, char **argv, int need_both,
+                      cli_source *src)
+{
+    int files = src->images || src->labels;
+    if (argc - optind > 1)
+        return cli_usage(cmd, "one PATH at most, %d given", argc - optind);
+    if (optind < argc && files)
+        return cli_usage(cmd, "'%s': a PATH, or --images and --labels, not "
+                              "both", argv[optind]);
+    if (files && need_both && !(src->images && src->labels))
+        return cli_usage(cmd, "%s: add %s", src->images ? "--images" : "--labels",
+                         src->images ? "--labels FILE, the labels of those "
+                                       "images"
+                                     : "--images FILE, the images of those "
+                                       "labels");
+    if (files && src->mask != (CLI_TRAIN | CLI_TEST))
+        return cli_usage(cmd, "--split chooses among a folder's splits; "
+                              "--images and --labels name one");
+    src->path = optind < argc ? argv[optind] : NULL;
+    return CLI_CONTINUE;
+}
+
+/* The name of a split named by its files: what its content says it is,
+ * else the images file's name. */
+static const char *files_name(const fmn_split *sp, const cli_source *src)
+{
+    const char *id = fmn_split_name(fmn_split_id_of(sp));
+    return id ? id : src->images;
+}
+
+static int load_files(cli_data *d, const cli_source *src,
+                      const fmn_options *opt)
+{
+    snprintf(d->location, sizeof d->location, "%s", src->images);
+    d->path = d->location;
+    fmn_split *sp;
+    if (fmn_split_load(src->images, src->labels, opt, &sp, NULL) != FMN_OK)
+        return EXIT_BAD; /* the library reported why */
+    d->names[0] = files_name(sp, src);
+    d->ids[0] = fmn_split_id_of(sp);
+    d->splits[0] = sp;
+    d->n = 1;
+    return EXIT_OK;
+}
+
+static int load_folder(cli_data *d, const char *path, unsigned mask,
+                       const fmn_options *opt)
+{
     fmn_dir *dir;
     fmn_error err;
     if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
@@ -45,7 +146,7 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
     fmn_split *sp[2] = {NULL, NULL};
     if (mask == (CLI_TRAIN | CLI_TEST)) {
         /* the splits present, both at once on two cores */
-        fmn_dir_load_both(dir, &opt, &sp[0], &sp[1], NULL, NULL);
+        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], NULL, NULL);
     } else {
         /* a split asked for by name must be there */
         int i = mask == CLI_TEST;
@@ -55,7 +156,7 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
                      fmn_split_name(ids[i]));
             cli_problem(&d->problems, msg);
         } else {
-            fmn_dir_load_split(dir, ids[i], &opt, &sp[i], NULL);
+            fmn_dir_load_split(dir, ids[i], opt, &sp[i], NULL);
         }
     }
     for (int i = 0; i < 2; i++)
@@ -68,6 +169,29 @@ int cli_data_load(cli_data *d, const char *path, unsigned mask,
     return d->problems.n ? EXIT_BAD : EXIT_OK;
 }
 
+int cli_data_load(cli_data *d, const cli_source *src, const fmn_options *opt_in)
+{
+    memset(d, 0, sizeof *d);
+    fmn_options opt = *opt_in;
+    cli_report_to(&opt, &d->problems);
+    if (src->images || src->labels)
+        return load_files(d, src, &opt);
+    const char *path = src->path ? src->path : cli_default_path();
+    if (!path)
+        return EXIT_BAD;
+    d->path = path;
+    return load_folder(d, path, src->mask, &opt);
+}
+
+int cli_data_start(cli_data *d, const cli_source *src,
+                   const fmn_options *opt)
+{
+    if (cli_data_load(d, src, opt) == EXIT_OK)
+        return CLI_CONTINUE;
+    cli_data_free(d);
+    return EXIT_BAD;
+}
+
 void cli_data_free(cli_data *d)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -78,7 +202,7 @@ void cli_data_free(cli_data *d)
 
 int cli_dataset_options(int argc, char **argv, const char *cmd,
                         const char *help, int *json, int *stream,
-                        unsigned *mask, fmn_options *opt, const char **path)
+                        cli_source *src, fmn_options *opt)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
@@ -86,47 +210,33 @@ int cli_dataset_options(int argc, char **argv, const char *cmd,
         {"stream", no_argument, NULL, OPT_STREAM},
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
+        CLI_FILES_LONGOPTS,
         {NULL, 0, NULL, 0}};
     fmn_options_init(opt);
-    *mask = CLI_TRAIN | CLI_TEST;
+    memset(src, 0, sizeof *src);
+    src->mask = CLI_TRAIN | CLI_TEST;
     *json = 0;
     if (stream)
         *stream = 0;
     int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, cmd, help, ":h", longopts, opt,
-                                &status)) != -1) {
+                                &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
+        cli_opt_result r = cli_source_option(cmd, c, optarg, src);
+        if (r == CLI_OPT_BAD)
+            return EXIT_USAGE;
+        if (r == CLI_OPT_TAKEN)
+            continue;
         if (c == OPT_JSON)
             *json = 1;
         else if (c == OPT_STREAM && !stream)
             return cli_usage(cmd, "unknown option '--stream'");
         else if (c == OPT_STREAM)
             *stream = 1;
-        else if (c == OPT_SPLIT && !cli_parse_split(cmd, optarg, mask))
-            return EXIT_USAGE;
     }
-    if (argc - optind > 1)
-        return cli_usage(cmd, "one PATH at most, %d given", argc - optind);
-    *path = optind < argc ? argv[optind] : NULL;
-    return CLI_CONTINUE;
-}
-
-int cli_dataset_command(int argc, char **argv, const char *cmd,
-                        const char *help, cli_data *d, int *json)
-{
-    fmn_options opt;
-    unsigned mask;
-    const char *path;
-    int status = cli_dataset_options(argc, argv, cmd, help, json, NULL,
-                                     &mask, &opt, &path);
-    if (status != CLI_CONTINUE)
-        return status;
-    status = cli_data_load(d, path, mask, &opt);
-    if (status != EXIT_OK)
-        cli_data_free(d);
-    return status == EXIT_OK ? CLI_CONTINUE : status;
+    return cli_source_finish(cmd, argc, argv, 0, src);
 }
 
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])
@@ -136,16 +246,4 @@ const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])
         return name;
     snprintf(buf, 16, "%u", label);
     return buf;
-}
-
-void cli_json_double(FILE *f, double v)
-{
-    /* the shortest decimal that reads back as the same double */
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    fputs(buf, f);
 }

@@ -1,7 +1,7 @@
 /* cli_output.c - what the commands that write images share: their
  * options, the output directory check, scaling and inverting. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_output.h"
 
 #include <errno.h>
 #include <string.h>
@@ -19,35 +19,40 @@ void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
         }
 }
 
-int cli_parse_png_option(const char *cmd, int c, const char *arg,
-                         cli_png *png)
+cli_opt_result cli_png_option(const char *cmd, int c, const char *arg,
+                              cli_png *png)
 {
     unsigned long long n;
     switch (c) {
     case OPT_SCALE:
         if (!cli_parse_uint(arg, 1, 64, &n)) {
             cli_usage(cmd, "--scale: '%s' is not a number from 1 to 64", arg);
-            return -1;
+            return CLI_OPT_BAD;
         }
         png->scale = (size_t)n;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_INVERT:
         png->invert = 1;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_FORCE:
         png->force = 1;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_COMPRESSION:
         if (!cli_parse_uint(arg, 0, 9, &n)) {
             cli_usage(cmd, "--compression: '%s' is not a level from 0 to 9",
                       arg);
-            return -1;
+            return CLI_OPT_BAD;
         }
         png->level = (int)n;
-        return 1;
+        return CLI_OPT_TAKEN;
     default:
-        return 0;
+        return CLI_OPT_OTHER;
     }
+}
+
+int cli_is_stdout(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
 }
 
 int cli_path_taken(const char *path)

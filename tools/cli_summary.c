@@ -1,9 +1,11 @@
 /* cli_summary.c - what `stats` and `counts` print, gathered from loaded
  * splits or, with --stream, from the library's split reader, item by item
  * in constant memory: for files larger than memory. Both paths make the
- * library's checks, so they fail alike. */
+ * library's checks, so they fail alike. An images file alone (stats) or a
+ * labels file alone (counts) is summarised without the other. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_summary.h"
+#include "cli_data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,35 +13,56 @@
 /* Items and pixels gathered per chunk while streaming: about 4 MiB. */
 enum { CHUNK_BYTES = 4 << 20 };
 
+static void set_name(cli_summary *s, const char *name)
+{
+    snprintf(s->name, sizeof s->name, "%s", name);
+}
+
+/* The labels of `n` items, and with px their pixels (items of `item`
+ * bytes; class 0 for all when labels is NULL). */
+static void tally(cli_summary *s, const uint8_t *labels, const uint8_t *px,
+                  size_t item, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = labels ? labels[i] : 0;
+        s->images[c]++;
+        if (px)
+            fmn_histogram_add(s->per_class[c], px + i * item, item);
+    }
+}
+
+/* What a split is: its name, shape, datasets and classes. */
+static void describe(cli_summary *s, const char *name, fmn_images shape,
+                     fmn_dataset dataset, fmn_dataset naming,
+                     unsigned num_classes, int pixels)
+{
+    set_name(s, name);
+    s->count = shape.count;
+    s->height = shape.height;
+    s->width = shape.width;
+    s->has_labels = 1;
+    s->has_pixels = pixels;
+    s->dataset = dataset;
+    s->naming = naming;
+    s->num_classes = num_classes;
+}
+
 static void from_split(const fmn_split *sp, const char *name, int pixels,
                        cli_summary *s)
 {
     fmn_images im = fmn_split_images(sp);
-    const uint8_t *labels = fmn_split_labels(sp);
-    size_t px = im.height * im.width;
-    s->name = name;
-    s->count = im.count;
-    s->height = im.height;
-    s->width = im.width;
-    s->dataset = fmn_split_dataset(sp);
-    s->naming = fmn_split_naming(sp);
-    s->num_classes = fmn_split_num_classes(sp);
-    for (size_t i = 0; i < im.count; i++) {
-        s->images[labels[i]]++;
-        if (pixels)
-            fmn_histogram_add(s->per_class[labels[i]], im.data + i * px, px);
-    }
+    describe(s, name, im, fmn_split_dataset(sp), fmn_split_naming(sp),
+             fmn_split_num_classes(sp), pixels);
+    tally(s, fmn_split_labels(sp), pixels ? im.data : NULL,
+          im.height * im.width, im.count);
 }
 
 /* Reads a split through the library's reader: the labels and, for stats,
  * the pixels (counts has them read and checked, not kept). 0 when it
  * failed (the library reported why). */
-static int from_stream(const fmn_dir *dir, fmn_split_id id,
-                       const fmn_options *opt, int pixels, cli_summary *s)
+static int from_reader(fmn_split_reader *r, const char *name, int pixels,
+                       cli_summary *s)
 {
-    fmn_split_reader *r;
-    if (fmn_dir_open_reader(dir, id, opt, &r, NULL) != FMN_OK)
-        return 0;
     fmn_images shape = fmn_split_reader_shape(r);
     size_t item = shape.height * shape.width;
     size_t chunk = item ? CHUNK_BYTES / item : CHUNK_BYTES;
@@ -49,28 +72,19 @@ static int from_stream(const fmn_dir *dir, fmn_split_id id,
     uint8_t *px = pixels ? malloc(chunk * (item ? item : 1)) : NULL;
     int ok = labels && (!pixels || px);
     if (!ok)
-        cli_error("%s: out of memory", fmn_dir_location(dir));
+        cli_error("%s: out of memory", name);
     size_t n;
     while (ok && fmn_split_reader_read(r, px, labels, chunk, &n, NULL) ==
                      FMN_OK &&
            n > 0)
-        for (size_t i = 0; i < n; i++) {
-            s->images[labels[i]]++;
-            if (pixels)
-                fmn_histogram_add(s->per_class[labels[i]], px + i * item,
-                                  item);
-        }
+        tally(s, labels, px, item, n);
     ok = ok && fmn_split_reader_complete(r);
-    s->name = fmn_split_name(id);
-    s->count = shape.count;
-    s->height = shape.height;
-    s->width = shape.width;
-    s->dataset = fmn_split_reader_dataset(r);
-    s->naming = fmn_split_reader_naming(r);
-    s->num_classes = fmn_split_reader_num_classes(r);
+    const char *id = fmn_split_name(fmn_split_reader_id(r));
+    describe(s, id && strcmp(name, "train") && strcmp(name, "test") ? id : name,
+             shape, fmn_split_reader_dataset(r), fmn_split_reader_naming(r),
+             fmn_split_reader_num_classes(r), pixels);
     free(labels);
     free(px);
-    fmn_split_reader_free(r);
     return ok;
 }
 
@@ -85,21 +99,34 @@ static cli_summary *new_summary(cli_summaries *out)
     return s;
 }
 
-static int summarise_stream(const char *path, unsigned mask,
-                            const fmn_options *opt_in, int pixels,
-                            cli_summaries *out)
+/* Keeps the last summary if `ok`, else drops it (its problems are said). */
+static void keep(cli_summaries *out, int ok)
 {
-    fmn_options opt = *opt_in;
-    cli_report_to(&opt, &out->problems);
-    fmn_dir *dir;
-    fmn_error err;
-    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-        cli_problem(&out->problems, err.message);
-        return EXIT_BAD;
+    if (!ok)
+        free(out->s[--out->n]);
+}
+
+/* The splits of `src` loaded whole; their problems (printed by the load)
+ * join the summaries'. */
+static void from_data(const cli_source *src, const fmn_options *opt,
+                      int pixels, cli_summaries *out)
+{
+    cli_data d;
+    cli_data_load(&d, src, opt);
+    snprintf(out->location, sizeof out->location, "%s", d.path);
+    for (size_t i = 0; i < d.n; i++) {
+        cli_summary *s = new_summary(out);
+        if (s)
+            from_split(d.splits[i], d.names[i], pixels, s);
     }
-    snprintf(out->location, sizeof out->location, "%s",
-             fmn_dir_location(dir));
-    out->path = out->location;
+    cli_problems_move(&out->problems, &d.problems);
+    cli_data_free(&d);
+}
+
+static void stream_folder(const fmn_dir *dir, unsigned mask,
+                          const fmn_options *opt, int pixels,
+                          cli_summaries *out)
+{
     static const fmn_split_id ids[2] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
     for (int i = 0; i < 2; i++) {
         if (!(mask & (i ? CLI_TEST : CLI_TRAIN)))
@@ -113,75 +140,202 @@ static int summarise_stream(const char *path, unsigned mask,
             }
             continue;
         }
-        cli_summary *s = new_summary(out);
-        if (s && !from_stream(dir, ids[i], &opt, pixels, s))
-            free(out->s[--out->n]); /* the library said why */
-    }
-    fmn_dir_free(dir);
-    return out->problems.n ? EXIT_BAD : EXIT_OK;
-}
-
-static int summarise_loaded(const char *path, unsigned mask,
-                            const fmn_options *opt, int pixels,
-                            cli_summaries *out)
-{
-    cli_data d;
-    int status = cli_data_load(&d, path, mask, opt);
-    snprintf(out->location, sizeof out->location, "%s", d.path);
-    out->path = out->location;
-    for (size_t i = 0; i < d.n; i++) {
+        fmn_split_reader *r;
+        if (fmn_dir_open_reader(dir, ids[i], opt, &r, NULL) != FMN_OK)
+            continue; /* the library said why */
         cli_summary *s = new_summary(out);
         if (s)
-            from_split(d.splits[i], d.names[i], pixels, s);
+            keep(out, from_reader(r, fmn_split_name(ids[i]), pixels, s));
+        fmn_split_reader_free(r);
     }
-    /* the problems, already printed, go with the summaries */
-    out->problems = d.problems;
-    memset(&d.problems, 0, sizeof d.problems);
-    cli_data_free(&d);
-    return status;
+}
+
+static void stream_split(const cli_source *src, const fmn_options *opt,
+                         int pixels, cli_summaries *out)
+{
+    fmn_split_reader *r;
+    if (fmn_split_reader_open(src->images, src->labels, opt, &r, NULL) !=
+        FMN_OK)
+        return;
+    cli_summary *s = new_summary(out);
+    if (s)
+        keep(out, from_reader(r, src->images, pixels, s));
+    fmn_split_reader_free(r);
+}
+
+/* An images file alone, read a chunk at a time (whole or streamed, it
+ * makes no difference to memory): its pixels, all in class 0. */
+static int images_alone(const char *path, cli_summary *s, cli_problems *p)
+{
+    fmn_reader *r;
+    fmn_error err;
+    fmn_status st = fmn_reader_open(path, &r, &err);
+    if (st == FMN_OK)
+        st = fmn_check_kind(fmn_reader_shape(r), path, FMN_FILE_IMAGES, &err);
+    size_t item = st == FMN_OK ? fmn_reader_item_bytes(r) : 0;
+    size_t chunk = item && item < CHUNK_BYTES ? CHUNK_BYTES / item : 1;
+    uint8_t *buf = st == FMN_OK ? malloc(chunk * (item ? item : 1)) : NULL;
+    if (st == FMN_OK && !buf)
+        st = FMN_ERR_NOMEM, snprintf(err.message, sizeof err.message,
+                                     "%s: out of memory", path);
+    size_t n;
+    while (st == FMN_OK &&
+           (st = fmn_reader_read(r, buf, chunk, &n, &err)) == FMN_OK && n)
+        tally(s, NULL, buf, item, n);
+    if (st != FMN_OK)
+        cli_problem(p, err.message);
+    if (st == FMN_OK) {
+        fmn_array a = fmn_reader_shape(r);
+        const fmn_file_info *fi = fmn_reader_info(r);
+        set_name(s, fi->split ? fmn_split_name(fi->split) : path);
+        s->count = a.dims[0];
+        s->height = a.dims[1];
+        s->width = a.dims[2];
+        s->has_pixels = 1;
+        s->num_classes = 1;
+        s->dataset = fi->release == FMN_RELEASE_IDENTICAL ||
+                             fi->release == FMN_RELEASE_REPACKED
+                         ? fi->dataset
+                         : FMN_DATASET_UNKNOWN;
+        s->naming = s->dataset;
+    }
+    free(buf);
+    fmn_reader_free(r);
+    return st == FMN_OK;
+}
+
+/* A labels file alone, loaded (labels are small) and checked by the
+ * library as a split's labels are: its classes. */
+static int labels_alone(const char *path, const fmn_options *opt,
+                        cli_summary *s, cli_problems *p)
+{
+    fmn_idx *idx;
+    fmn_error err;
+    unsigned classes = 0;
+    fmn_status st = fmn_idx_load_file(path, opt, &idx, &err);
+    if (st == FMN_OK)
+        st = fmn_check_labels(idx, opt, &classes, &err);
+    if (st != FMN_OK) {
+        cli_problem(p, err.message);
+        fmn_idx_free(idx);
+        return 0;
+    }
+    fmn_array a = fmn_idx_array(idx);
+    const fmn_file_info *fi = fmn_idx_info(idx);
+    tally(s, a.data, NULL, 0, a.nbytes);
+    set_name(s, fi->split ? fmn_split_name(fi->split) : path);
+    s->count = a.dims[0];
+    s->has_labels = 1;
+    s->num_classes = classes;
+    s->dataset = fi->release == FMN_RELEASE_IDENTICAL ||
+                         fi->release == FMN_RELEASE_REPACKED
+                     ? fi->dataset
+                     : FMN_DATASET_UNKNOWN;
+    s->naming = opt->dataset ? opt->dataset : s->dataset;
+    fmn_idx_free(idx);
+    return 1;
+}
+
+static void summarise(const cli_source *src, int stream, const fmn_options *opt,
+                      int pixels, cli_summaries *out)
+{
+    if (src->images && src->labels) {
+        snprintf(out->location, sizeof out->location, "%s", src->images);
+        if (stream) {
+            stream_split(src, opt, pixels, out);
+        } else {
+            from_data(src, opt, pixels, out);
+        }
+        return;
+    }
+    const char *file = src->images ? src->images : src->labels;
+    snprintf(out->location, sizeof out->location, "%s", file);
+    cli_summary *s = new_summary(out);
+    if (s)
+        keep(out, src->images ? images_alone(file, s, &out->problems)
+                              : labels_alone(file, opt, s, &out->problems));
+}
+
+static void summarise_folder(const char *path, unsigned mask, int stream,
+                             const fmn_options *opt, int pixels,
+                             cli_summaries *out)
+{
+    if (!stream) {
+        cli_source src = {path, NULL, NULL, mask};
+        from_data(&src, opt, pixels, out);
+        return;
+    }
+    fmn_dir *dir;
+    fmn_error err;
+    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
+        cli_problem(&out->problems, err.message);
+        snprintf(out->location, sizeof out->location, "%s", path);
+        return;
+    }
+    snprintf(out->location, sizeof out->location, "%s",
+             fmn_dir_location(dir));
+    out->path = out->location;
+    stream_folder(dir, mask, opt, pixels, out);
+    fmn_dir_free(dir);
 }
 
 int cli_summary_command(int argc, char **argv, const char *cmd,
-                        const char *help, int pixels, cli_summaries *out,
-                        int *json)
+                        const char *help, int pixels, cli_summaries *out)
 {
     fmn_options opt;
-    unsigned mask;
+    cli_source src;
     int stream;
-    const char *path;
     memset(out, 0, sizeof *out);
-    int status = cli_dataset_options(argc, argv, cmd, help, json, &stream,
-                                     &mask, &opt, &path);
+    int status = cli_dataset_options(argc, argv, cmd, help, &out->json,
+                                     &stream, &src, &opt);
     if (status != CLI_CONTINUE)
         return status;
-    if (!path && !(path = cli_default_path()))
+    if (pixels ? src.labels && !src.images : src.images && !src.labels)
+        return cli_usage(cmd, "%s alone: %s", pixels ? "--labels" : "--images",
+                         pixels ? "stats needs the images (--images FILE)"
+                                : "counts needs the labels (--labels FILE)");
+    const char *path = src.path;
+    if (!src.images && !src.labels && !path && !(path = cli_default_path()))
         return EXIT_BAD;
-    out->path = path;
-    status = stream ? summarise_stream(path, mask, &opt, pixels, out)
-                    : summarise_loaded(path, mask, &opt, pixels, out);
-    out->status = status;
+    /* the library's problems land in out->problems, each said once */
+    cli_report_to(&opt, &out->problems);
+    if (src.images || src.labels)
+        summarise(&src, stream, &opt, pixels, out);
+    else
+        summarise_folder(path, src.mask, stream, &opt, pixels, out);
+    out->path = out->location;
+    out->status = out->problems.n ? EXIT_BAD : EXIT_OK;
+    if (out->json) {
+        cli_json_init(&out->out, stdout);
+        cli_json_object(&out->out, CLI_JSON_BLOCK);
+        cli_json_key(&out->out, "path");
+        cli_json_str(&out->out, out->path);
+        cli_json_key(&out->out, "splits");
+        cli_json_array(&out->out, CLI_JSON_BLOCK);
+    }
     return CLI_CONTINUE;
 }
 
-int cli_summaries_end(cli_summaries *all, int json)
+int cli_summaries_end(cli_summaries *all)
 {
-    if (json) {
-        printf(all->n ? "\n  ],\n" : "],\n");
-        cli_problems_json(stdout, &all->problems, "  ");
-        printf(",\n  \"valid\": %s\n}\n",
-               all->status == EXIT_OK ? "true" : "false");
+    if (all->json) {
+        cli_json *j = &all->out;
+        cli_json_end(j); /* splits */
+        cli_json_key(j, "errors");
+        cli_json_array(j, CLI_JSON_BLOCK);
+        for (size_t i = 0; i < all->problems.n; i++)
+            cli_json_str(j, all->problems.msg[i]);
+        cli_json_end(j);
+        cli_json_key(j, "valid");
+        cli_json_bool(j, all->status == EXIT_OK);
+        cli_json_end(j);
     }
     int status = all->status;
-    cli_summaries_free(all);
+    for (size_t i = 0; i < all->n; i++)
+        free(all->s[i]);
+    all->n = 0;
+    cli_problems_free(&all->problems);
     return status;
-}
-
-void cli_summaries_free(cli_summaries *out)
-{
-    for (size_t i = 0; i < out->n; i++)
-        free(out->s[i]);
-    out->n = 0;
-    cli_problems_free(&out->problems);
 }
 
 const char *cli_summary_class(const cli_summary *s, unsigned label,
@@ -192,4 +346,12 @@ const char *cli_summary_class(const cli_summary *s, unsigned label,
         return name;
     snprintf(buf, 16, "%u", label);
     return buf;
+}
+
+void cli_summary_pixels(const cli_summary *s, uint64_t all[256])
+{
+    memset(all, 0, 256 * sizeof *all);
+    for (unsigned c = 0; c < 256; c++)
+        for (unsigned v = 0; v < 256; v++)
+            all[v] += s->per_class[c][v];
 }

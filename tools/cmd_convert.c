@@ -1,17 +1,20 @@
 /* cmd_convert.c - `fmnist convert [PATH] --to FORMAT`: a split's items as
- * IDX, gzipped IDX, NumPy .npy, Kaggle CSV or PGM files, through the
- * library's writers (fmn_split_save). */
+ * IDX, gzipped IDX, NumPy .npy or .npz, Kaggle CSV or PGM files, through
+ * the library's writers (fmn_split_save, fmn_npz_save). */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_output.h"
+#include "cli_select.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static const char HELP[] =
     "usage: fmnist convert [options] [PATH] --to FORMAT\n"
+    "       fmnist convert [options] --images FILE --labels FILE --to FORMAT\n"
     "\n"
     "Write the splits of the dataset in directory PATH (or chosen images\n"
     "of them) in another format. For each split:\n"
@@ -25,32 +28,38 @@ static const char HELP[] =
     "  pgm     train-images.pgm: binary PGM images one after another\n"
     "          (netpbm's pamsplit separates them), each with a comment\n"
     "          \"# item I label L (class)\"\n"
+    "and for both splits in one file:\n"
+    "  npz     fashion-mnist.npz in Keras' mnist.npz layout: x_train,\n"
+    "          y_train, x_test, y_test, for numpy.load\n"
     "Files are written to temporary names and renamed when complete;\n"
     "existing files are never replaced without --force, and every name is\n"
     "checked before anything is written.\n"
     "\n"
     "Options:\n"
-    "  -t, --to FORMAT       idx, idx.gz, npy, csv or pgm\n"
+    "  -t, --to FORMAT       idx, idx.gz, npy, npz, csv or pgm\n"
     "  -o, --output DIR      the directory to write to (default: the\n"
     "                        current one; it must exist)\n"
-    "      --name STEM       name the files STEM-images.npy, STEM.csv, ...\n"
-    "                        instead of after the split (one split only)\n"
+    "      --name STEM       name the files STEM-images.npy, STEM.csv,\n"
+    "                        STEM.npz, ... instead of after the split or the\n"
+    "                        dataset (one split only, but for npz)\n"
     "      --split S         train, test or all (default all)\n"
     "      --force           replace existing files\n"
     "Without a choice, every image of each split is written, in order.\n"
-    CLI_SELECT_HELP CLI_DATA_HELP
+    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
+
+enum { OPT_NAME = CLI_OPT_COMMAND, FMT_NPZ = -1 };
 
 typedef struct format_info {
     const char *name;
-    fmn_format format;
+    int format;     /* an fmn_format, or FMT_NPZ */
     int has_labels; /* a second file for the labels */
 } format_info;
 
 static const format_info FORMATS[] = {
-    {"idx", FMN_FORMAT_IDX, 1},  {"idx.gz", FMN_FORMAT_IDX_GZ, 1},
-    {"npy", FMN_FORMAT_NPY, 1},  {"csv", FMN_FORMAT_CSV, 0},
-    {"pgm", FMN_FORMAT_PGM, 0},
+    {"idx", FMN_FORMAT_IDX, 1}, {"idx.gz", FMN_FORMAT_IDX_GZ, 1},
+    {"npy", FMN_FORMAT_NPY, 1}, {"npz", FMT_NPZ, 0},
+    {"csv", FMN_FORMAT_CSV, 0}, {"pgm", FMN_FORMAT_PGM, 0},
 };
 
 static const format_info *find_format(const char *name)
@@ -63,41 +72,13 @@ static const format_info *find_format(const char *name)
     return NULL;
 }
 
-/* The file name for (split, kind) in DIR: official names for IDX, the
- * Kaggle name for CSV, SPLIT-images.EXT otherwise; STEM replaces the
- * split's part when given. */
-static void file_name(char *buf, size_t cap, const char *dir,
-                      const char *stem, const cli_data *d, size_t s,
-                      const format_info *f, fmn_file_kind kind)
-{
-    const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
-    const char *what = kind == FMN_FILE_IMAGES ? "images" : "labels";
-    const char *split = d->names[s];
-    switch (f->format) {
-    case FMN_FORMAT_IDX:
-    case FMN_FORMAT_IDX_GZ: {
-        char name[256];
-        fmn_release_file_name(d->ids[s], kind, stem, name, sizeof name);
-        snprintf(buf, cap, "%s%s%s%s", dir, sep, name,
-                 f->format == FMN_FORMAT_IDX_GZ ? ".gz" : "");
-        return;
-    }
-    case FMN_FORMAT_CSV: {
-        const char *ds = fmn_dataset_name(fmn_split_dataset(d->splits[s]));
-        if (stem)
-            snprintf(buf, cap, "%s%s%s.csv", dir, sep, stem);
-        else
-            snprintf(buf, cap, "%s%s%s%s%s.csv", dir, sep, ds ? ds : "",
-                     ds ? "_" : "", split);
-        return;
-    }
-    case FMN_FORMAT_NPY:
-    case FMN_FORMAT_PGM:
-        snprintf(buf, cap, "%s%s%s-%s.%s", dir, sep, stem ? stem : split,
-                 what, f->format == FMN_FORMAT_NPY ? "npy" : "pgm");
-        return;
-    }
-}
+typedef struct request {
+    cli_source src;
+    cli_select sel;
+    const format_info *fmt;
+    const char *outdir, *stem;
+    int force, split_given;
+} request;
 
 /* One file to write. */
 typedef struct job {
@@ -106,7 +87,174 @@ typedef struct job {
     fmn_file_kind kind;
 } job;
 
-int cmd_convert(int argc, char **argv)
+typedef struct plan {
+    uint32_t *chosen[2];
+    fmn_items items[2];
+    job jobs[4];
+    size_t njobs;
+} plan;
+
+/* The file name for (split, kind) in DIR: official names for IDX, the
+ * Kaggle name for CSV, the dataset's for npz, SPLIT-images.EXT otherwise;
+ * STEM replaces the split's part when given. */
+static void file_name(char *buf, size_t cap, const request *rq,
+                      const cli_data *d, size_t s, fmn_file_kind kind)
+{
+    const char *dir = rq->outdir, *stem = rq->stem;
+    const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
+    const char *what = kind == FMN_FILE_IMAGES ? "images" : "labels";
+    const char *split = fmn_split_name(d->ids[s]);
+    const char *ds = fmn_dataset_name(fmn_split_dataset(d->splits[s]));
+    char name[256];
+    switch (rq->fmt->format) {
+    case FMN_FORMAT_IDX:
+    case FMN_FORMAT_IDX_GZ:
+        fmn_release_file_name(d->ids[s] ? d->ids[s] : FMN_SPLIT_TRAIN, kind,
+                              stem ? stem : split ? NULL : "items", name,
+                              sizeof name);
+        snprintf(buf, cap, "%s%s%s%s", dir, sep, name,
+                 rq->fmt->format == FMN_FORMAT_IDX_GZ ? ".gz" : "");
+        return;
+    case FMT_NPZ:
+        snprintf(buf, cap, "%s%s%s.npz", dir, sep,
+                 stem ? stem : ds ? ds : "dataset");
+        return;
+    case FMN_FORMAT_CSV:
+        if (stem)
+            snprintf(buf, cap, "%s%s%s.csv", dir, sep, stem);
+        else
+            snprintf(buf, cap, "%s%s%s%s%s.csv", dir, sep, ds ? ds : "",
+                     ds ? "_" : "", split ? split : "items");
+        return;
+    default:
+        snprintf(buf, cap, "%s%s%s-%s.%s", dir, sep,
+                 stem ? stem : split ? split : "items", what,
+                 rq->fmt->format == FMN_FORMAT_NPY ? "npy" : "pgm");
+        return;
+    }
+}
+
+/* What each split writes: its items (chosen or all) and its files. */
+static int make_plan(const request *rq, const cli_data *d, plan *p)
+{
+    for (size_t s = 0; s < d->n; s++) {
+        p->items[s] = fmn_items_range(0, fmn_split_count(d->splits[s]));
+        if (cli_select_given(&rq->sel)) {
+            size_t n;
+            if (!cli_select_resolve(&rq->sel, d->splits[s], d->names[s],
+                                    &p->chosen[s], &n))
+                return 0;
+            p->items[s] = fmn_items_list(p->chosen[s], n);
+            if (n == 0) {
+                cli_error("%s: no image of the %s split matches the "
+                          "selection", d->path, d->names[s]);
+                return 0;
+            }
+        }
+        int files = rq->fmt->format == FMT_NPZ ? (s == 0)
+                                               : rq->fmt->has_labels ? 2 : 1;
+        for (int k = 0; k < files; k++) {
+            job *j = &p->jobs[p->njobs++];
+            j->split = s;
+            j->kind = k ? FMN_FILE_LABELS : FMN_FILE_IMAGES;
+            file_name(j->path, sizeof j->path, rq, d, s, j->kind);
+        }
+    }
+    for (size_t i = 0; i < p->njobs && !rq->force; i++)
+        if (cli_path_taken(p->jobs[i].path)) {
+            cli_error("%s: exists; nothing written (use --force to "
+                      "overwrite)", p->jobs[i].path);
+            return 0;
+        }
+    return 1;
+}
+
+/* The npz file: both splits, train's as x_train/y_train. */
+static fmn_status save_npz(const plan *p, const cli_data *d, int flags,
+                           fmn_error *err)
+{
+    const fmn_split *sp[2] = {NULL, NULL};
+    fmn_items it[2] = {fmn_items_range(0, 0), fmn_items_range(0, 0)};
+    for (size_t s = 0; s < d->n; s++) {
+        int t = d->ids[s] == FMN_SPLIT_TEST;
+        sp[t] = d->splits[s];
+        it[t] = p->items[s];
+    }
+    return fmn_npz_save(sp[0], it[0], sp[1], it[1], p->jobs[0].path, flags,
+                        err);
+}
+
+static int run(const request *rq, const cli_data *d, const plan *p)
+{
+    int flags = rq->force ? FMN_SAVE_OVERWRITE : 0;
+    for (size_t i = 0; i < p->njobs; i++) {
+        const job *j = &p->jobs[i];
+        fmn_error err;
+        fmn_status st = rq->fmt->format == FMT_NPZ
+                            ? save_npz(p, d, flags, &err)
+                            : fmn_split_save(d->splits[j->split],
+                                             p->items[j->split],
+                                             (fmn_format)rq->fmt->format,
+                                             j->kind, j->path, flags, &err);
+        if (st != FMN_OK) {
+            cli_error("%s", err.message);
+            if (i)
+                cli_error("%zu of %zu files were written before the failure",
+                          i, p->njobs);
+            return EXIT_BAD;
+        }
+        struct stat sb;
+        size_t n = rq->fmt->format == FMT_NPZ ? p->items[0].count +
+                                                    (d->n > 1 ? p->items[1].count : 0)
+                                              : p->items[j->split].count;
+        printf("wrote %s: %zu %s, %lld bytes\n", j->path, n,
+               j->kind == FMN_FILE_IMAGES ? cli_plural(n, "image", "images")
+                                          : cli_plural(n, "label", "labels"),
+               stat(j->path, &sb) == 0 ? (long long)sb.st_size : -1LL);
+    }
+    return EXIT_OK;
+}
+
+/* The command's own options; 0 after a usage message. */
+static int own_option(request *rq, int c, const char *arg)
+{
+    switch (c) {
+    case 't':
+        if ((rq->fmt = find_format(arg)))
+            return 1;
+        cli_usage("convert", "--to: '%s' is not idx, idx.gz, npy, npz, csv "
+                             "or pgm", arg);
+        return 0;
+    case 'o': rq->outdir = arg; return 1;
+    case OPT_FORCE: rq->force = 1; return 1;
+    case OPT_NAME:
+        rq->stem = arg;
+        if (*arg && !strchr(arg, '/'))
+            return 1;
+        cli_usage("convert", "--name: '%s' is not a file name (use -o for "
+                             "the directory)", arg);
+        return 0;
+    default: return 1;
+    }
+}
+
+static int check_request(request *rq)
+{
+    if (!rq->fmt)
+        return cli_usage("convert", "no format: add --to idx, idx.gz, npy, "
+                                    "npz, csv or pgm");
+    if (rq->stem && rq->fmt->format != FMT_NPZ && !rq->src.images &&
+        (!rq->split_given || rq->src.mask == (CLI_TRAIN | CLI_TEST)))
+        return cli_usage("convert", "--name names one split's files: add "
+                                    "--split train or --split test");
+    if (!*rq->outdir)
+        return cli_usage("convert", "-o: an empty directory name");
+    return cli_select_check("convert", &rq->sel);
+}
+
+/* The options and operands: CLI_CONTINUE, or the exit status (help,
+ * usage). */
+static int parse(int argc, char **argv, request *rq, fmn_options *opt)
 {
     static const struct option longopts[] = {
         {"to", required_argument, NULL, 't'},
@@ -117,123 +265,49 @@ int cmd_convert(int argc, char **argv)
         CLI_SELECT_LONGOPTS,
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
+        CLI_FILES_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    cli_select sel;
-    memset(&sel, 0, sizeof sel);
-    const format_info *fmt = NULL;
-    const char *outdir = ".", *stem = NULL;
-    unsigned mask = CLI_TRAIN | CLI_TEST;
-    int force = 0, split_given = 0, c, status;
+    fmn_options_init(opt);
+    memset(rq, 0, sizeof *rq);
+    rq->src.mask = CLI_TRAIN | CLI_TEST;
+    rq->outdir = ".";
+    int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "convert", HELP, ":ht:o:",
-                                longopts, &opt, &status)) != -1) {
+                                longopts, opt, &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
-        int r = cli_select_option("convert", c, optarg, &sel);
-        if (r < 0)
+        rq->split_given |= c == OPT_SPLIT;
+        cli_opt_result r = cli_select_option("convert", c, optarg, &rq->sel);
+        if (r == CLI_OPT_OTHER)
+            r = cli_source_option("convert", c, optarg, &rq->src);
+        if (r == CLI_OPT_BAD ||
+            (r == CLI_OPT_OTHER && !own_option(rq, c, optarg)))
             return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (c == 't' && !(fmt = find_format(optarg)))
-            return cli_usage("convert",
-                             "--to: '%s' is not idx, idx.gz, npy, csv or pgm",
-                             optarg);
-        if (c == 'o')
-            outdir = optarg;
-        else if (c == OPT_NAME) {
-            stem = optarg;
-            if (!*stem || strchr(stem, '/'))
-                return cli_usage("convert", "--name: '%s' is not a file "
-                                 "name (use -o for the directory)", stem);
-        } else if (c == OPT_FORCE)
-            force = 1;
-        else if (c == OPT_SPLIT) {
-            if (!cli_parse_split("convert", optarg, &mask))
-                return EXIT_USAGE;
-            split_given = 1;
-        }
     }
-    if (!fmt)
-        return cli_usage("convert", "no format: add --to idx, idx.gz, npy, "
-                                    "csv or pgm");
-    if (stem && (!split_given || mask == (CLI_TRAIN | CLI_TEST)))
-        return cli_usage("convert", "--name names one split's files: add "
-                                    "--split train or --split test");
-    if (argc - optind > 1)
-        return cli_usage("convert", "one PATH at most, %d given",
-                         argc - optind);
-    if (!*outdir)
-        return cli_usage("convert", "-o: an empty directory name");
-    if (!cli_check_output_dir(outdir))
-        return EXIT_BAD;
-    cli_data d;
-    status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask,
-                           &opt);
-    if (status != EXIT_OK) {
-        cli_data_free(&d);
+    if ((status = check_request(rq)) != EXIT_OK)
         return status;
-    }
+    status = cli_source_finish("convert", argc, argv, 1, &rq->src);
+    return status == CLI_CONTINUE && !cli_check_output_dir(rq->outdir)
+               ? EXIT_BAD
+               : status;
+}
 
-    /* choose, name every file and check each is free before writing */
-    uint32_t *chosen[2] = {NULL, NULL};
-    fmn_items items[2];
-    job jobs[4];
-    size_t njobs = 0;
-    for (size_t s = 0; s < d.n && status == EXIT_OK; s++) {
-        items[s] = fmn_items_range(0, fmn_split_count(d.splits[s]));
-        if (cli_select_given(&sel)) {
-            size_t n;
-            if (!cli_select_resolve(&sel, d.splits[s], d.names[s], &chosen[s],
-                                    &n)) {
-                status = EXIT_BAD;
-                break;
-            }
-            items[s] = fmn_items_list(chosen[s], n);
-            if (n == 0) {
-                cli_error("%s: no image of the %s split matches the "
-                          "selection", d.path, d.names[s]);
-                status = EXIT_BAD;
-            }
-        }
-        for (int k = 0; k < (fmt->has_labels ? 2 : 1); k++) {
-            job *j = &jobs[njobs++];
-            j->split = s;
-            j->kind = k ? FMN_FILE_LABELS : FMN_FILE_IMAGES;
-            file_name(j->path, sizeof j->path, outdir, stem, &d, s, fmt,
-                      j->kind);
-        }
-    }
-    for (size_t i = 0; i < njobs && status == EXIT_OK && !force; i++)
-        if (cli_path_taken(jobs[i].path)) {
-            cli_error("%s: exists; nothing written (use --force to "
-                      "overwrite)", jobs[i].path);
-            status = EXIT_BAD;
-        }
-    size_t written = 0;
-    for (size_t i = 0; i < njobs && status == EXIT_OK; i++) {
-        job *j = &jobs[i];
-        fmn_error err;
-        if (fmn_split_save(d.splits[j->split], items[j->split], fmt->format,
-                           j->kind, j->path, force ? FMN_SAVE_OVERWRITE : 0,
-                           &err) != FMN_OK) {
-            cli_error("%s", err.message);
-            if (written)
-                cli_error("%zu of %zu files were written before the failure",
-                          written, njobs);
-            status = EXIT_BAD;
-            break;
-        }
-        struct stat st;
-        printf("wrote %s: %zu %s, %lld bytes\n", j->path,
-               items[j->split].count,
-               j->kind == FMN_FILE_IMAGES ? "images" : "labels",
-               stat(j->path, &st) == 0 ? (long long)st.st_size : -1LL);
-        written++;
-    }
-    free(chosen[0]);
-    free(chosen[1]);
+int cmd_convert(int argc, char **argv)
+{
+    request rq;
+    fmn_options opt;
+    int status = parse(argc, argv, &rq, &opt);
+    if (status != CLI_CONTINUE)
+        return status;
+    cli_data d;
+    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+        return status;
+    plan p;
+    memset(&p, 0, sizeof p);
+    status = make_plan(&rq, &d, &p) ? run(&rq, &d, &p) : EXIT_BAD;
+    free(p.chosen[0]);
+    free(p.chosen[1]);
     cli_data_free(&d);
     return status;
 }

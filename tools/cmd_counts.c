@@ -1,26 +1,31 @@
 /* cmd_counts.c - `fmnist counts [PATH]`: items per split and per class,
  * with their share and a bar. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_summary.h"
 
 #include <string.h>
-#include <unistd.h>
 
 static const char HELP[] =
     "usage: fmnist counts [options] [PATH]\n"
+    "       fmnist counts [options] --labels FILE [--images FILE]\n"
     "\n"
     "Per split and per class of the dataset in directory PATH: the number\n"
     "of items, their share of the split, and a bar (Unicode blocks on a\n"
-    "terminal, '#' otherwise).\n"
+    "terminal with a UTF-8 locale and NO_COLOR unset, '#' otherwise). A\n"
+    "labels file alone is counted alone, its labels checked as a split's\n"
+    "are.\n"
     "\n"
     "Options:\n"
     "      --split S         train, test or all (default all)\n"
     "      --json            print one JSON object (schema in README.md)\n"
-    CLI_STREAM_HELP CLI_DATA_HELP
+    CLI_STREAM_HELP CLI_FILES_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
 
 /* A bar of up to 30 cells for `share` of the largest class's share `top`,
- * in eighths of a cell on a terminal. */
+ * in eighths of a cell with Unicode (on a UTF-8 terminal without
+ * NO_COLOR, as show draws). */
 static void bar(double share, double top, int unicode)
 {
     static const char *const eighths[8] = {"", "\u258f", "\u258e", "\u258d",
@@ -33,65 +38,79 @@ static void bar(double share, double top, int unicode)
         fputs(eighths[units % 8], stdout);
 }
 
+static double share_of(const cli_summary *sm, unsigned k)
+{
+    return sm->count ? (double)sm->images[k] / (double)sm->count : 0.0;
+}
+
+static void text_split(const cli_summary *sm, int first, int unicode)
+{
+    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
+    double top = 0;
+    for (unsigned k = 0; k < ncls; k++)
+        top = share_of(sm, k) > top ? share_of(sm, k) : top;
+    const char *ds = fmn_dataset_name(sm->dataset);
+    printf("%s", first ? "" : "\n");
+    cli_put_safe(stdout, sm->name);
+    printf(": %llu %s (%s", (unsigned long long)sm->count,
+           cli_plural(sm->count, "item", "items"),
+           ds ? ds : "unidentified dataset");
+    if (sm->naming != sm->dataset)
+        printf("; class names of %s, by --dataset",
+               fmn_dataset_name(sm->naming));
+    printf(")\n");
+    for (unsigned k = 0; k < ncls; k++) {
+        char buf[16];
+        printf("  %3u  %-12s %8llu  %5.1f%%  ", k,
+               cli_summary_class(sm, k, buf),
+               (unsigned long long)sm->images[k], 100.0 * share_of(sm, k));
+        bar(share_of(sm, k), top, unicode);
+        printf("\n");
+    }
+}
+
+static void json_split(cli_json *j, const cli_summary *sm)
+{
+    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
+    cli_json_object(j, CLI_JSON_INLINE);
+    cli_json_key(j, "name");
+    cli_json_str(j, sm->name);
+    cli_json_key(j, "dataset");
+    cli_json_str(j, fmn_dataset_name(sm->dataset));
+    cli_json_key(j, "class_names");
+    cli_json_str(j, fmn_dataset_name(sm->naming));
+    cli_json_key(j, "count");
+    cli_json_uint(j, sm->count);
+    cli_json_key(j, "classes");
+    cli_json_array(j, CLI_JSON_BLOCK);
+    for (unsigned k = 0; k < ncls; k++) {
+        cli_json_object(j, CLI_JSON_INLINE);
+        cli_json_key(j, "label");
+        cli_json_uint(j, k);
+        cli_json_key(j, "name");
+        cli_json_str(j, fmn_class_name(sm->naming, k));
+        cli_json_key(j, "count");
+        cli_json_uint(j, sm->images[k]);
+        cli_json_key(j, "share");
+        cli_json_double(j, share_of(sm, k));
+        cli_json_end(j);
+    }
+    cli_json_end(j);
+    cli_json_end(j);
+}
+
 int cmd_counts(int argc, char **argv)
 {
     cli_summaries all;
-    int json;
-    int status = cli_summary_command(argc, argv, "counts", HELP, 0, &all,
-                                     &json);
+    int status = cli_summary_command(argc, argv, "counts", HELP, 0, &all);
     if (status != CLI_CONTINUE)
         return status;
-    int unicode = isatty(STDOUT_FILENO);
-    if (json) {
-        printf("{\n  \"path\": ");
-        json_string(stdout, all.path);
-        printf(",\n  \"splits\": [");
-    }
+    int unicode = cli_colour_out(); /* blocks: UTF-8, and no NO_COLOR */
     for (size_t i = 0; i < all.n; i++) {
-        const cli_summary *sm = all.s[i];
-        uint64_t n = sm->count;
-        unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
-        uint64_t most = 0;
-        for (unsigned k = 0; k < ncls; k++)
-            most = sm->images[k] > most ? sm->images[k] : most;
-        double top = n ? (double)most / (double)n : 0.0;
-        const char *ds = fmn_dataset_name(sm->dataset);
-        if (json) {
-            printf("%s\n    {\"name\": \"%s\", \"dataset\": ", i ? "," : "",
-                   sm->name);
-            json_string(stdout, ds);
-            printf(", \"class_names\": ");
-            json_string(stdout, fmn_dataset_name(sm->naming));
-            printf(", \"count\": %llu, \"classes\": [",
-                   (unsigned long long)n);
-        } else {
-            printf("%s%s: %llu items (%s", i ? "\n" : "", sm->name,
-                   (unsigned long long)n, ds ? ds : "unidentified dataset");
-            if (sm->naming != sm->dataset)
-                printf("; class names of %s, by --dataset",
-                       fmn_dataset_name(sm->naming));
-            printf(")\n");
-        }
-        for (unsigned k = 0; k < ncls; k++) {
-            double share = n ? (double)sm->images[k] / (double)n : 0.0;
-            char buf[16];
-            if (json) {
-                printf("%s\n      {\"label\": %u, \"name\": ", k ? "," : "", k);
-                json_string(stdout, fmn_class_name(sm->naming, k));
-                printf(", \"count\": %llu, \"share\": ",
-                       (unsigned long long)sm->images[k]);
-                cli_json_double(stdout, share);
-                printf("}");
-            } else {
-                printf("  %3u  %-12s %8llu  %5.1f%%  ", k,
-                       cli_summary_class(sm, k, buf),
-                       (unsigned long long)sm->images[k], 100.0 * share);
-                bar(share, top, unicode);
-                printf("\n");
-            }
-        }
-        if (json)
-            printf("\n    ]}");
+        if (all.json)
+            json_split(&all.out, all.s[i]);
+        else
+            text_split(all.s[i], i == 0, unicode);
     }
-    return cli_summaries_end(&all, json);
+    return cli_summaries_end(&all);
 }

@@ -1,36 +1,58 @@
 /* cmd_export.c - `fmnist export [PATH] -o DIR ...`: chosen images as 8-bit
- * greyscale PNG files whose pixels are the IDX bytes. */
+ * greyscale PNG files whose pixels are the IDX bytes, flat or in the
+ * class folders torchvision's ImageFolder and Keras read. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
-#include "png_out.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_output.h"
+#include "cli_png.h"
+#include "cli_select.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char HELP[] =
     "usage: fmnist export [options] [PATH] -o DIR\n"
+    "       fmnist export [options] --images FILE --labels FILE -o DIR\n"
     "\n"
     "Write chosen images of the dataset in directory PATH as 8-bit\n"
     "greyscale PNG files whose pixels equal the IDX bytes, named\n"
-    "SPLIT-INDEX-LABEL-CLASS.png (train-00000-9-ankle-boot.png). Each file\n"
-    "is written to a temporary name and renamed when complete; existing\n"
+    "SPLIT-INDEX-LABEL-CLASS.png (train-00000-9-ankle-boot.png), or with\n"
+    "--layout class-folders as DIR/SPLIT/LABEL-CLASS/INDEX.png\n"
+    "(train/9-ankle-boot/00000.png), the layout torchvision's ImageFolder\n"
+    "and Keras' image_dataset_from_directory read: the folders' names start\n"
+    "with the label, so their alphabetical order is the labels' order. Each\n"
+    "file is written to a temporary name and renamed when complete; existing\n"
     "files are never overwritten without --force, and all names are checked\n"
     "before anything is written.\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR      the directory to write to (must exist)\n"
+    "      --layout L        flat (default) or class-folders\n"
     "      --split S         train, test or all (default train)\n"
     "      --scale K         enlarge K times, nearest neighbour (default 1)\n"
     "      --invert          dark on light: 255 - value\n"
     "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
-    "      --force           overwrite existing files\n" CLI_SELECT_HELP
-    CLI_DATA_HELP
+    "      --force           overwrite existing files\n"
+    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
+
+enum { OPT_LAYOUT = CLI_OPT_COMMAND, EXPORT_THREADS = 8 };
+
+typedef struct request {
+    cli_source src;
+    cli_select sel;
+    cli_png png;
+    const char *outdir;
+    int folders; /* --layout class-folders */
+} request;
 
 /* "Ankle boot" -> "ankle-boot", "T-shirt/top" -> "t-shirt-top". */
 static void slug(const char *name, char *out, size_t cap)
@@ -48,28 +70,59 @@ static void slug(const char *name, char *out, size_t cap)
     out[n] = '\0';
 }
 
-static void image_name(char *buf, size_t cap, const char *dir, const char *split,
-                    size_t index, const fmn_split *sp, unsigned label)
+/* The split's part of a file name: train, test, or "images" for files
+ * named alone whose content says neither. */
+static const char *split_word(const cli_data *d, size_t s)
 {
-    const char *name = fmn_split_class_name(sp, label);
-    char s[64] = "";
-    if (name)
-        slug(name, s, sizeof s);
-    snprintf(buf, cap, "%s%s%s-%05zu-%u%s%s.png", dir,
-             dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", split, index,
-             label, s[0] ? "-" : "", s);
+    const char *w = fmn_split_name(d->ids[s]);
+    return w ? w : "images";
 }
 
-enum { EXPORT_THREADS = 8 };
+/* "9-ankle-boot", or "9" for a class without a name; labels padded to the
+ * width of the largest, so that names sort as labels do. */
+static void class_folder(const fmn_split *sp, unsigned label, char *buf,
+                         size_t cap)
+{
+    char s[64] = "";
+    const char *name = fmn_split_class_name(sp, label);
+    if (name)
+        slug(name, s, sizeof s);
+    unsigned n = fmn_split_num_classes(sp), width = 1;
+    while (n > 10 && (n /= 10))
+        width++;
+    snprintf(buf, cap, "%0*u%s%s", (int)width, label, s[0] ? "-" : "", s);
+}
+
+/* The path of item k of split s: DIR/SPLIT-INDEX-LABEL-CLASS.png, or
+ * DIR/SPLIT/LABEL-CLASS/INDEX.png. */
+static void image_path(char *buf, size_t cap, const request *rq,
+                       const cli_data *d, size_t s, size_t k)
+{
+    const fmn_split *sp = d->splits[s];
+    unsigned label = fmn_split_labels(sp)[k];
+    const char *sep = rq->outdir[strlen(rq->outdir) - 1] == '/' ? "" : "/";
+    char folder[96];
+    class_folder(sp, label, folder, sizeof folder);
+    if (rq->folders) {
+        snprintf(buf, cap, "%s%s%s/%s/%05zu.png", rq->outdir, sep,
+                 split_word(d, s), folder, k);
+        return;
+    }
+    const char *name = fmn_split_class_name(sp, label);
+    char cls[64] = "";
+    if (name)
+        slug(name, cls, sizeof cls);
+    snprintf(buf, cap, "%s%s%s-%05zu-%u%s%s.png", rq->outdir, sep,
+             split_word(d, s), k, label, cls[0] ? "-" : "", cls);
+}
 
 /* What the workers share. */
 typedef struct export_job {
     const cli_data *d;
-    const uint32_t *chosen[2]; /* the splits' choices, as one list */
-    size_t nfirst;           /* how many of the list the first split has */
+    const request *rq;
+    uint32_t *chosen[2];  /* the splits' choices, as one list */
+    size_t nchosen[2];
     size_t total;
-    const char *outdir;
-    cli_png png;
     int progress;
     atomic_size_t next;   /* the next image of the list to take */
     atomic_size_t done;
@@ -78,185 +131,242 @@ typedef struct export_job {
     char error[4200];
 } export_job;
 
+static void fail_job(export_job *job, const char *msg)
+{
+    pthread_mutex_lock(&job->lock);
+    if (!atomic_exchange(&job->failed, 1))
+        snprintf(job->error, sizeof job->error, "%s", msg);
+    pthread_mutex_unlock(&job->lock);
+}
+
+/* Writes image g of the list; 0 with a message in err. */
+static int export_one(export_job *job, size_t g, uint8_t **buf, size_t *cap,
+                      char *err, size_t errcap)
+{
+    size_t s = g < job->nchosen[0] ? 0 : 1;
+    size_t k = job->chosen[s][s ? g - job->nchosen[0] : g];
+    fmn_images im = fmn_split_images(job->d->splits[s]);
+    size_t scale = job->rq->png.scale;
+    size_t wd = im.width * scale, ht = im.height * scale;
+    if (wd * ht > *cap) {
+        free(*buf);
+        *cap = wd * ht;
+        *buf = malloc(*cap);
+    }
+    if (!*buf) {
+        *cap = 0;
+        snprintf(err, errcap, "out of memory");
+        return 0;
+    }
+    char path[4096];
+    cli_scale_image(im.data + k * im.height * im.width, im.width, im.height,
+                    scale, job->rq->png.invert, *buf);
+    image_path(path, sizeof path, job->rq, job->d, s, k);
+    return cli_png_write(path, *buf, wd, ht, job->rq->png.level,
+                         job->rq->png.force, err, errcap);
+}
+
+static void progress(export_job *job, size_t done)
+{
+    if (!job->progress || (done % 100 != 0 && done != job->total))
+        return;
+    pthread_mutex_lock(&job->lock);
+    fprintf(stderr, "\rfmnist: exported %zu of %zu", done, job->total);
+    pthread_mutex_unlock(&job->lock);
+}
+
 /* Takes images off the list until it is empty or any worker failed. */
 static void *export_main(void *arg)
 {
     export_job *job = arg;
     uint8_t *buf = NULL;
     size_t cap = 0;
-    char path[4096], err[4200];
+    char err[4200];
     for (;;) {
         size_t g = atomic_fetch_add(&job->next, 1);
         if (g >= job->total || atomic_load(&job->failed))
             break;
-        size_t s = g < job->nfirst ? 0 : 1;
-        size_t k = job->chosen[s][s ? g - job->nfirst : g];
-        const fmn_split *sp = job->d->splits[s];
-        fmn_images im = fmn_split_images(sp);
-        size_t wd = im.width * job->png.scale, ht = im.height * job->png.scale;
-        if (wd * ht > cap) {
-            free(buf);
-            cap = wd * ht;
-            buf = malloc(cap);
-        }
-        int ok = buf != NULL;
-        if (!ok) {
-            cap = 0;
-            snprintf(err, sizeof err, "out of memory");
-        } else {
-            cli_scale_image(im.data + k * im.height * im.width, im.width,
-                            im.height, job->png.scale, job->png.invert, buf);
-            image_name(path, sizeof path, job->outdir, job->d->names[s], k, sp,
-                       fmn_split_labels(sp)[k]);
-            ok = png_write_file(path, buf, wd, ht, job->png.level,
-                                job->png.force, err, sizeof err);
-        }
-        if (!ok) {
-            pthread_mutex_lock(&job->lock);
-            if (!atomic_exchange(&job->failed, 1))
-                snprintf(job->error, sizeof job->error, "%s", err);
-            pthread_mutex_unlock(&job->lock);
+        if (!export_one(job, g, &buf, &cap, err, sizeof err)) {
+            fail_job(job, err);
             break;
         }
-        size_t done = atomic_fetch_add(&job->done, 1) + 1;
-        if (job->progress && (done % 100 == 0 || done == job->total)) {
-            pthread_mutex_lock(&job->lock);
-            fprintf(stderr, "\rfmnist: exported %zu of %zu", done, job->total);
-            pthread_mutex_unlock(&job->lock);
-        }
+        progress(job, atomic_fetch_add(&job->done, 1) + 1);
     }
     free(buf);
     return NULL;
 }
 
-int cmd_export(int argc, char **argv)
+/* Writes on every core: each worker takes the next image not yet taken,
+ * so however many threads start, every image is written once. */
+static int run(export_job *job)
+{
+    pthread_t threads[EXPORT_THREADS];
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cores > 1 ? (size_t)cores - 1 : 0, started = 0;
+    if (want > EXPORT_THREADS)
+        want = EXPORT_THREADS;
+    while (started < want && started + 1 < job->total &&
+           pthread_create(&threads[started], NULL, export_main, job) == 0)
+        started++;
+    export_main(job); /* this thread works too */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (job->progress)
+        fputc('\n', stderr);
+    if (!atomic_load(&job->failed))
+        return EXIT_OK;
+    cli_error("%s", job->error);
+    size_t done = atomic_load(&job->done);
+    if (done)
+        cli_error("%zu of %zu images were written before the failure", done,
+                  job->total);
+    return EXIT_BAD;
+}
+
+/* mkdir -p for the class folders: DIR/SPLIT/CLASS of every image. */
+static int make_folders(const export_job *job)
+{
+    for (size_t s = 0; s < job->d->n; s++)
+        for (size_t i = 0; i < job->nchosen[s]; i++) {
+            char path[4096];
+            image_path(path, sizeof path, job->rq, job->d, s,
+                       job->chosen[s][i]);
+            for (char *p = path + strlen(job->rq->outdir) + 1; *p; p++) {
+                if (*p != '/')
+                    continue;
+                *p = '\0';
+                if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                    cli_error("%s: cannot make the folder: %s", path,
+                              strerror(errno));
+                    return 0;
+                }
+                *p = '/';
+            }
+        }
+    return 1;
+}
+
+/* Chooses the images and checks every name is free: the plan. */
+static int plan(export_job *job)
+{
+    const cli_data *d = job->d;
+    const request *rq = job->rq;
+    for (size_t s = 0; s < d->n; s++) {
+        if (!cli_select_resolve(&rq->sel, d->splits[s], d->names[s],
+                                &job->chosen[s], &job->nchosen[s]))
+            return 0;
+        job->total += job->nchosen[s];
+    }
+    if (job->total == 0) {
+        cli_error("%s: no image matches the selection", d->path);
+        return 0;
+    }
+    size_t clashes = 0;
+    char path[4096], first[4096] = "";
+    for (size_t s = 0; s < d->n && !rq->png.force; s++)
+        for (size_t i = 0; i < job->nchosen[s]; i++) {
+            image_path(path, sizeof path, rq, d, s, job->chosen[s][i]);
+            if (cli_path_taken(path) && clashes++ == 0)
+                snprintf(first, sizeof first, "%s", path);
+        }
+    if (clashes) {
+        cli_error("%s: exists%s; nothing written (use --force to overwrite)",
+                  first, clashes > 1 ? " (and other files to be written)" : "");
+        return 0;
+    }
+    return !rq->folders || make_folders(job);
+}
+
+/* The options and operands: CLI_CONTINUE, or the exit status (help,
+ * usage). */
+static int parse(int argc, char **argv, request *rq, fmn_options *opt)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"split", required_argument, NULL, OPT_SPLIT},
+        {"layout", required_argument, NULL, OPT_LAYOUT},
         CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
+        CLI_FILES_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    cli_select sel;
-    memset(&sel, 0, sizeof sel);
-    cli_png png = CLI_PNG_DEFAULTS;
-    const char *outdir = NULL;
-    unsigned mask = CLI_TRAIN;
+    fmn_options_init(opt);
+    memset(rq, 0, sizeof *rq);
+    rq->png = (cli_png)CLI_PNG_DEFAULTS;
+    rq->src.mask = CLI_TRAIN;
     int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "export", HELP, ":ho:", longopts,
-                                &opt, &status)) != -1) {
+                                opt, &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
-        int r = cli_select_option("export", c, optarg, &sel);
-        if (r == 0)
-            r = cli_parse_png_option("export", c, optarg, &png);
-        if (r < 0)
+        cli_opt_result r = cli_select_option("export", c, optarg, &rq->sel);
+        if (r == CLI_OPT_OTHER)
+            r = cli_png_option("export", c, optarg, &rq->png);
+        if (r == CLI_OPT_OTHER)
+            r = cli_source_option("export", c, optarg, &rq->src);
+        if (r == CLI_OPT_BAD)
             return EXIT_USAGE;
-        if (r > 0)
+        if (r == CLI_OPT_TAKEN)
             continue;
         if (c == 'o')
-            outdir = optarg;
-        else if (c == OPT_SPLIT && !cli_parse_split("export", optarg, &mask))
-            return EXIT_USAGE;
+            rq->outdir = optarg;
+        else if (c == OPT_LAYOUT && !strcmp(optarg, "class-folders"))
+            rq->folders = 1;
+        else if (c == OPT_LAYOUT && strcmp(optarg, "flat") != 0)
+            return cli_usage("export", "--layout: '%s' is not flat or "
+                                       "class-folders", optarg);
     }
-    if (!outdir)
+    if (!rq->outdir || !*rq->outdir)
         return cli_usage("export", "no output directory: add -o DIR");
-    if (!cli_select_given(&sel))
+    if (cli_is_stdout(rq->outdir))
+        return cli_usage("export", "-o -: export writes files into a "
+                                   "directory; grid writes one PNG to "
+                                   "standard output");
+    if (!cli_select_given(&rq->sel))
         return cli_usage("export",
                          "which images? use --index, --class, --per-class, "
                          "--sample or --all");
-    if (argc - optind > 1)
-        return cli_usage("export", "one PATH at most, %d given",
-                         argc - optind);
-    if (!cli_check_output_dir(outdir))
-        return EXIT_BAD;
-    cli_data d;
-    status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK) {
-        cli_data_free(&d);
+    if ((status = cli_select_check("export", &rq->sel)) != EXIT_OK)
         return status;
-    }
+    if (rq->src.images || rq->src.labels)
+        rq->src.mask = CLI_TRAIN | CLI_TEST;
+    status = cli_source_finish("export", argc, argv, 1, &rq->src);
+    return status == CLI_CONTINUE && !cli_check_output_dir(rq->outdir)
+               ? EXIT_BAD
+               : status;
+}
 
-    /* choose everything and check every name before writing anything */
-    uint32_t *chosen[2] = {NULL, NULL};
-    size_t nchosen[2] = {0, 0}, total = 0;
-    status = EXIT_OK;
-    for (size_t s = 0; s < d.n && status == EXIT_OK; s++) {
-        if (!cli_select_resolve(&sel, d.splits[s], d.names[s], &chosen[s],
-                                &nchosen[s]))
-            status = EXIT_BAD;
-        total += nchosen[s];
-    }
-    size_t clashes = 0;
-    char path[4096], first_clash[4096] = "";
-    for (size_t s = 0; s < d.n && status == EXIT_OK && !png.force; s++)
-        for (size_t i = 0; i < nchosen[s]; i++) {
-            size_t k = chosen[s][i];
-            image_name(path, sizeof path, outdir, d.names[s], k,
-                           d.splits[s], fmn_split_labels(d.splits[s])[k]);
-            if (cli_path_taken(path) && clashes++ == 0)
-                snprintf(first_clash, sizeof first_clash, "%s", path);
-        }
-    if (clashes) {
-        cli_error("%s: exists%s; nothing written (use --force to overwrite)",
-                  first_clash,
-                  clashes > 1 ? " (and other files to be written)" : "");
-        status = EXIT_BAD;
-    }
-    if (status == EXIT_OK && total == 0) {
-        cli_error("%s: no image matches the selection", d.path);
-        status = EXIT_BAD;
-    }
-    /* write on every core: each worker takes the next image not yet taken,
-     * so however many threads start, every image is written once */
+int cmd_export(int argc, char **argv)
+{
+    request rq;
+    fmn_options opt;
+    int status = parse(argc, argv, &rq, &opt);
+    if (status != CLI_CONTINUE)
+        return status;
+    cli_data d;
+    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+        return status;
     export_job job;
     memset(&job, 0, sizeof job);
     job.d = &d;
-    job.chosen[0] = chosen[0];
-    job.chosen[1] = chosen[1];
-    job.nfirst = nchosen[0];
-    job.total = total;
-    job.outdir = outdir;
-    job.png = png;
-    job.progress = isatty(STDERR_FILENO) && total > 300;
+    job.rq = &rq;
     atomic_init(&job.next, 0);
     atomic_init(&job.done, 0);
     atomic_init(&job.failed, 0);
     pthread_mutex_init(&job.lock, NULL);
-    size_t done = 0;
+    status = plan(&job) ? EXIT_OK : EXIT_BAD;
     if (status == EXIT_OK) {
-        pthread_t threads[EXPORT_THREADS];
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        size_t want = cores > 1 ? (size_t)cores - 1 : 0, started = 0;
-        if (want > EXPORT_THREADS)
-            want = EXPORT_THREADS;
-        while (started < want && started + 1 < total &&
-               pthread_create(&threads[started], NULL, export_main, &job) == 0)
-            started++;
-        export_main(&job); /* this thread works too */
-        for (size_t t = 0; t < started; t++)
-            pthread_join(threads[t], NULL);
-        done = atomic_load(&job.done);
-        if (job.progress)
-            fputc('\n', stderr);
-        if (atomic_load(&job.failed)) {
-            cli_error("%s", job.error);
-            status = EXIT_BAD;
-        }
+        job.progress = isatty(STDERR_FILENO) && job.total > 300;
+        status = run(&job);
     }
-    pthread_mutex_destroy(&job.lock);
     if (status == EXIT_OK)
-        printf("exported %zu images to %s\n", done, outdir);
-    else if (done)
-        cli_error("%zu of %zu images were written before the failure", done,
-                  total);
-    free(chosen[0]);
-    free(chosen[1]);
+        printf("exported %zu %s to %s\n", job.total,
+               cli_plural(job.total, "image", "images"), rq.outdir);
+    pthread_mutex_destroy(&job.lock);
+    free(job.chosen[0]);
+    free(job.chosen[1]);
     cli_data_free(&d);
     return status;
 }

@@ -2,9 +2,12 @@
  * images with torchvision make_grid's geometry, one row per class, or the
  * per-class mean images, optionally labelled. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_output.h"
+#include "cli_png.h"
+#include "cli_select.h"
 #include "font.h"
-#include "png_out.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -12,49 +15,96 @@
 
 static const char HELP[] =
     "usage: fmnist grid [options] [PATH] -o FILE.png\n"
+    "       fmnist grid [options] --images FILE --labels FILE -o FILE.png\n"
     "\n"
-    "Write one PNG contact sheet of images of the dataset in directory PATH.\n"
-    "The geometry is torchvision's make_grid: n images in c columns make\n"
-    "ceil(n/c) rows, and the sheet is c*(W+p)+p wide and rows*(H+p)+p high\n"
-    "for padding p, filled with the pad value around and between images.\n"
-    "Without a choice of images, the first 64 of the split.\n"
+    "Write one PNG contact sheet of images of the dataset in directory PATH\n"
+    "(-o - writes it to standard output). The geometry is torchvision's\n"
+    "make_grid: n images in c columns make ceil(n/c) rows, and the sheet is\n"
+    "c*(W+p)+p wide and rows*(H+p)+p high for padding p, filled with the pad\n"
+    "value around and between images. Without a choice of images, the first\n"
+    "64 of the split. Sheets over 256 megapixels are refused before\n"
+    "anything is drawn.\n"
     "\n"
     "Options:\n"
-    "  -o, --output FILE     the PNG file to write\n"
+    "  -o, --output FILE     the PNG file to write, or - for standard output\n"
     "      --split S         train or test (default train)\n"
     "      --cols C          images per row (default 8, as make_grid's nrow)\n"
     "      --padding P       pixels around and between images (default 2)\n"
     "      --pad-value V     grey value of the padding, 0-255 (default 0)\n"
-    "      --per-class K     one row per class, its first K images (with\n"
-    "                        --sample, K of them at random)\n"
     "      --mean            the mean image of each class instead\n"
-    "      --labels          class names left of each row (with --per-class\n"
+    "      --names           class names left of each row (with --per-class\n"
     "                        or --mean); the sheet grows by the margin\n"
     "      --scale K         enlarge the sheet K times (default 1)\n"
     "      --invert          dark on light: 255 - value, padding included\n"
     "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
-    "      --force           overwrite FILE if it exists\n" CLI_SELECT_HELP
-    CLI_DATA_HELP
+    "      --force           overwrite FILE if it exists\n"
+    "With --per-class K the sheet has one row per class, its first K images\n"
+    "(or, with --sample K too, K of them at random).\n"
+    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
 
+enum {
+    OPT_COLS = CLI_OPT_COMMAND,
+    OPT_PADDING,
+    OPT_PAD_VALUE,
+    OPT_NAMES,
+    OPT_MEAN
+};
+
+/* The largest sheet drawn, in pixels (after --scale): 256 megapixels. */
+#define MAX_SHEET_PIXELS ((unsigned long long)1 << 28)
+
+typedef struct request {
+    cli_source src;
+    cli_select sel;
+    cli_png png;
+    const char *out;
+    unsigned long long cols, padding, pad_value;
+    int names, mean; /* --names, --mean */
+} request;
+
+/* What is drawn where. */
 typedef struct sheet {
     size_t n;               /* cells */
     const uint8_t **cells;  /* an image per cell, NULL for an empty one */
+    const char **names;     /* a name per row (or per cell, one row of
+                               means); NULL: no labels */
     size_t cols, rows;
-    const char **row_names; /* NULL: no labels */
+    size_t width, height;   /* of one image */
+    size_t margin, top;     /* room for names left and above */
+    size_t cell_w, cell_h;
+    size_t gw, gh;          /* the sheet, before --scale */
+    int names_left, names_above;
+    uint8_t *means;         /* class means, when drawn */
+    char (*numbers)[16];    /* class numbers, for classes without names */
 } sheet;
 
-/* Mean image of each class among `idx`, rounded to nearest; classes in
- * ascending order into means (ncls x px), present[k] says which occur. */
-static void class_means(const fmn_split *sp, const uint32_t *idx, size_t n,
-                        uint8_t *means, uint64_t *acc, uint8_t *present)
+static void sheet_free(sheet *sh)
+{
+    free(sh->cells);
+    free(sh->names);
+    free(sh->means);
+    free(sh->numbers);
+}
+
+/* Mean image of each class among `idx`, rounded to nearest, into
+ * sh->means (ncls x px); present[k] says which classes occur. 0 when
+ * memory ran out. */
+static int class_means(const fmn_split *sp, const uint32_t *idx, size_t n,
+                       sheet *sh, uint8_t *present)
 {
     fmn_images im = fmn_split_images(sp);
     const uint8_t *labels = fmn_split_labels(sp);
     size_t px = im.height * im.width;
     unsigned ncls = fmn_split_num_classes(sp);
     uint64_t counts[256] = {0};
-    memset(acc, 0, ncls * px * sizeof *acc);
+    size_t cells = ncls * px > 0 ? ncls * px : 1;
+    uint64_t *acc = calloc(cells, sizeof *acc);
+    sh->means = malloc(cells);
+    if (!acc || !sh->means) {
+        free(acc);
+        return 0;
+    }
     for (size_t i = 0; i < n; i++) {
         const uint8_t *p = im.data + idx[i] * px;
         uint64_t *a = acc + (size_t)labels[idx[i]] * px;
@@ -65,12 +115,243 @@ static void class_means(const fmn_split *sp, const uint32_t *idx, size_t n,
     for (unsigned k = 0; k < ncls; k++) {
         present[k] = counts[k] > 0;
         for (size_t j = 0; counts[k] && j < px; j++)
-            means[k * px + j] =
+            sh->means[k * px + j] =
                 (uint8_t)((acc[k * px + j] + counts[k] / 2) / counts[k]);
+    }
+    free(acc);
+    return 1;
+}
+
+/* The cells: means, rows per class, or the images in order. */
+static int place_cells(const request *rq, const fmn_split *sp,
+                       const uint32_t *idx, size_t n, sheet *sh)
+{
+    fmn_images im = fmn_split_images(sp);
+    const uint8_t *lab = fmn_split_labels(sp);
+    size_t px = im.height * im.width, k_per = rq->sel.per_class;
+    unsigned ncls = fmn_split_num_classes(sp);
+    const char *names[256];
+    for (unsigned k = 0; k < ncls; k++)
+        names[k] = cli_class_name(sp, k, sh->numbers[k]);
+    if (rq->mean) {
+        uint8_t present[256];
+        if (!class_means(sp, idx, n, sh, present))
+            return 0;
+        for (unsigned k = 0, rows = 0; k < ncls; k++)
+            if (present[k]) {
+                sh->cells[sh->n++] = sh->means + k * px;
+                sh->names[rows++] = names[k];
+            }
+        sh->cols = rq->cols ? (size_t)rq->cols : sh->n;
+    } else if (k_per) {
+        /* row r: the chosen images of the r-th class present, in order */
+        size_t rows = 0;
+        for (unsigned k = 0; k < ncls; k++) {
+            size_t in_row = 0;
+            for (size_t i = 0; i < n && in_row < k_per; i++)
+                if (lab[idx[i]] == k)
+                    sh->cells[rows * k_per + in_row++] = im.data + idx[i] * px;
+            if (in_row)
+                sh->names[rows++] = names[k];
+        }
+        sh->cols = k_per;
+        sh->n = rows * k_per;
+    } else {
+        for (size_t i = 0; i < n; i++)
+            sh->cells[sh->n++] = im.data + idx[i] * px;
+        sh->cols = rq->cols ? (size_t)rq->cols : 8;
+    }
+    if (sh->cols > sh->n)
+        sh->cols = sh->n; /* as make_grid: xmaps = min(nrow, n) */
+    sh->rows = sh->cols ? (sh->n + sh->cols - 1) / sh->cols : 0;
+    return 1;
+}
+
+/* The sheet's size, with a label margin on the left (rows of classes) or
+ * above (one row of means). */
+static void geometry(const request *rq, sheet *sh)
+{
+    size_t p = (size_t)rq->padding;
+    sh->names_left = rq->names && !(rq->mean && sh->rows == 1 && sh->n > 1);
+    sh->names_above = rq->names && !sh->names_left;
+    for (size_t r = 0; sh->names_left && r < sh->rows; r++) {
+        size_t w = font_width(sh->names[r]) + 4;
+        sh->margin = w > sh->margin ? w : sh->margin;
+    }
+    sh->top = sh->names_above ? FONT_H + 4 : 0;
+    sh->cell_w = sh->width + p;
+    sh->cell_h = sh->height + p;
+    for (size_t i = 0; sh->names_above && i < sh->n; i++)
+        if (font_width(sh->names[i]) + p > sh->cell_w)
+            sh->cell_w = font_width(sh->names[i]) + p; /* room for a name */
+    sh->gw = sh->margin + sh->cols * sh->cell_w + p;
+    sh->gh = sh->top + sh->rows * sh->cell_h + p;
+}
+
+/* A sheet past the limit is refused before anything is allocated. */
+static int check_size(const request *rq, const sheet *sh)
+{
+    unsigned long long w = sh->gw, h = sh->gh, k = rq->png.scale;
+    unsigned long long pixels = w * k * h * k; /* each < 2^32: no wrap */
+    if (w * k <= 0x7fffffff && h * k <= 0x7fffffff && pixels <= MAX_SHEET_PIXELS)
+        return 1;
+    cli_error("%s: a sheet of %llux%llu pixels (%llu megapixels) is past the "
+              "limit of %llu megapixels: choose fewer images (--index, "
+              "--per-class, --sample), fewer columns, or a smaller --scale",
+              rq->out, w * k, h * k, pixels >> 20, MAX_SHEET_PIXELS >> 20);
+    return 0;
+}
+
+/* Draws the cells and names on a canvas of gw x gh. */
+static void draw(const request *rq, const sheet *sh, uint8_t *canvas)
+{
+    size_t p = (size_t)rq->padding;
+    memset(canvas, (int)rq->pad_value, sh->gw * sh->gh);
+    uint8_t ink = rq->pad_value < 128 ? 255 : 0;
+    for (size_t i = 0; i < sh->n; i++) {
+        size_t r = i / sh->cols, col = i % sh->cols;
+        size_t x0 = sh->margin + col * sh->cell_w + p +
+                    (sh->cell_w - p - sh->width) / 2;
+        size_t y0 = sh->top + r * sh->cell_h + p;
+        for (size_t y = 0; sh->cells[i] && y < sh->height; y++)
+            memcpy(canvas + (y0 + y) * sh->gw + x0,
+                   sh->cells[i] + y * sh->width, sh->width);
+        if (sh->names_above)
+            font_draw(canvas, sh->gw, sh->gh,
+                      sh->margin + col * sh->cell_w + p +
+                          (sh->cell_w - p - font_width(sh->names[i])) / 2,
+                      2, sh->names[i], ink);
+    }
+    for (size_t r = 0; sh->names_left && r < sh->rows; r++)
+        font_draw(canvas, sh->gw, sh->gh, 2,
+                  sh->top + r * sh->cell_h + p +
+                      (sh->height > FONT_H ? (sh->height - FONT_H) / 2 : 0),
+                  sh->names[r], ink);
+}
+
+/* Draws, scales and writes the sheet. */
+static int run(const request *rq, const sheet *sh)
+{
+    size_t k = rq->png.scale;
+    uint8_t *canvas = malloc(sh->gw * sh->gh);
+    uint8_t *scaled = malloc(sh->gw * sh->gh * k * k);
+    char err[4200];
+    int ok = canvas && scaled;
+    if (!ok) {
+        cli_error("%s: out of memory for a %zux%zu sheet", rq->out,
+                  sh->gw * k, sh->gh * k);
+    } else {
+        draw(rq, sh, canvas);
+        cli_scale_image(canvas, sh->gw, sh->gh, k, rq->png.invert, scaled);
+        ok = cli_png_write(rq->out, scaled, sh->gw * k, sh->gh * k,
+                           rq->png.level, rq->png.force, err, sizeof err);
+        if (!ok)
+            cli_error("%s", err);
+    }
+    if (ok && !cli_is_stdout(rq->out))
+        printf("wrote %s: %zux%zu pixels, %zu %s in %zu %s of %zu\n", rq->out,
+               sh->gw * k, sh->gh * k, sh->n, cli_plural(sh->n, "image",
+                                                         "images"),
+               sh->rows, cli_plural(sh->rows, "row", "rows"), sh->cols);
+    free(canvas);
+    free(scaled);
+    return ok ? EXIT_OK : EXIT_BAD;
+}
+
+/* The chosen images and the sheet they make, its size checked: the plan. */
+static int plan(request *rq, const cli_data *d, sheet *sh)
+{
+    const fmn_split *sp = d->splits[0];
+    fmn_images im = fmn_split_images(sp);
+    unsigned ncls = fmn_split_num_classes(sp);
+    char first64[32];
+    if (!cli_select_given(&rq->sel) && !rq->mean) {
+        /* the first 64, as far as there are */
+        snprintf(first64, sizeof first64, "0-%zu",
+                 (im.count < 64 ? im.count : 64) - (im.count ? 1 : 0));
+        rq->sel.index_list = im.count ? first64 : NULL;
+    }
+    uint32_t *idx = NULL;
+    size_t n = 0;
+    if (!cli_select_resolve(&rq->sel, sp, d->names[0], &idx, &n))
+        return 0;
+    int ok = n > 0;
+    if (!ok)
+        cli_error("%s: no image matches the selection", d->path);
+    sh->width = im.width;
+    sh->height = im.height;
+    sh->cells = calloc(ncls * (rq->sel.per_class ? rq->sel.per_class : 1) + n,
+                       sizeof *sh->cells);
+    sh->names = calloc(ncls + n, sizeof *sh->names);
+    sh->numbers = calloc(ncls ? ncls : 1, sizeof *sh->numbers);
+    if (ok && (!sh->cells || !sh->names || !sh->numbers)) {
+        cli_error("out of memory");
+        ok = 0;
+    }
+    ok = ok && place_cells(rq, sp, idx, n, sh);
+    free(idx);
+    if (ok && rq->mean && rq->names && sh->cols != sh->n && sh->cols != 1) {
+        cli_usage("grid", "--mean --names: one row (no --cols) or one column "
+                          "(--cols 1)");
+        return -1;
+    }
+    if (ok)
+        geometry(rq, sh);
+    return ok && check_size(rq, sh);
+}
+
+static int parse_number(const char *opt, const char *arg,
+                        unsigned long long min, unsigned long long max,
+                        unsigned long long *out)
+{
+    if (cli_parse_uint(arg, min, max, out))
+        return 1;
+    unsigned long long v;
+    if (cli_parse_uint(arg, 0, UINT64_MAX, &v) && v < min)
+        cli_usage("grid", "%s: must be at least %llu", opt, min);
+    else
+        cli_usage("grid", "%s: '%s' is not a number from %llu to %llu", opt,
+                  arg, min, max);
+    return 0;
+}
+
+/* The command's own options; 0 after a usage message. */
+static int own_option(request *rq, int c, const char *arg)
+{
+    switch (c) {
+    case 'o': rq->out = arg; return 1;
+    case OPT_NAMES: rq->names = 1; return 1;
+    case OPT_MEAN: rq->mean = 1; return 1;
+    case OPT_COLS: return parse_number("--cols", arg, 1, 100000, &rq->cols);
+    case OPT_PADDING:
+        return parse_number("--padding", arg, 0, 1000, &rq->padding);
+    case OPT_PAD_VALUE:
+        return parse_number("--pad-value", arg, 0, 255, &rq->pad_value);
+    default: return 1;
     }
 }
 
-int cmd_grid(int argc, char **argv)
+/* The options together. */
+static int check_request(request *rq)
+{
+    if (!rq->out || !*rq->out)
+        return cli_usage("grid", "no output file: add -o FILE.png (or -o - "
+                                 "for standard output)");
+    if (rq->src.mask == (CLI_TRAIN | CLI_TEST) && !rq->src.images)
+        return cli_usage("grid", "--split: one split, train or test");
+    if (rq->names && !rq->mean && !rq->sel.per_class)
+        return cli_usage("grid", "--names names rows: use it with --per-class "
+                                 "or --mean");
+    if (rq->mean && rq->sel.per_class)
+        return cli_usage("grid", "--mean and --per-class exclude each other");
+    if (rq->sel.per_class && rq->cols)
+        return cli_usage("grid", "--per-class K sets K columns: drop --cols");
+    return cli_select_check("grid", &rq->sel);
+}
+
+/* The options and operands: CLI_CONTINUE, or the exit status (help,
+ * usage). */
+static int parse(int argc, char **argv, request *rq, fmn_options *opt)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -78,239 +359,56 @@ int cmd_grid(int argc, char **argv)
         {"cols", required_argument, NULL, OPT_COLS},
         {"padding", required_argument, NULL, OPT_PADDING},
         {"pad-value", required_argument, NULL, OPT_PAD_VALUE},
-        {"labels", no_argument, NULL, OPT_LABELS},
+        {"names", no_argument, NULL, OPT_NAMES},
         {"mean", no_argument, NULL, OPT_MEAN},
         CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
         CLI_HELP_LONGOPT,
         CLI_DATA_LONGOPTS,
+        CLI_FILES_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    cli_select sel;
-    memset(&sel, 0, sizeof sel);
-    cli_png png = CLI_PNG_DEFAULTS;
-    const char *out = NULL;
-    unsigned mask = CLI_TRAIN;
-    unsigned long long cols = 0, padding = 2, pad_value = 0;
-    int labels = 0, mean = 0, c, status;
+    fmn_options_init(opt);
+    memset(rq, 0, sizeof *rq);
+    rq->png = (cli_png)CLI_PNG_DEFAULTS;
+    rq->src.mask = CLI_TRAIN;
+    rq->padding = 2;
+    int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "grid", HELP, ":ho:", longopts,
-                                &opt, &status)) != -1) {
+                                opt, &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
-        int r = cli_select_option("grid", c, optarg, &sel);
-        if (r == 0)
-            r = cli_parse_png_option("grid", c, optarg, &png);
-        if (r < 0)
+        cli_opt_result r = cli_select_option("grid", c, optarg, &rq->sel);
+        if (r == CLI_OPT_OTHER)
+            r = cli_png_option("grid", c, optarg, &rq->png);
+        if (r == CLI_OPT_OTHER)
+            r = cli_source_option("grid", c, optarg, &rq->src);
+        if (r == CLI_OPT_BAD || (r == CLI_OPT_OTHER && !own_option(rq, c, optarg)))
             return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        switch (c) {
-        case 'o': out = optarg; break;
-        case OPT_LABELS: labels = 1; break;
-        case OPT_MEAN: mean = 1; break;
-        case OPT_SPLIT:
-            if (!cli_parse_split("grid", optarg, &mask))
-                return EXIT_USAGE;
-            if (mask == (CLI_TRAIN | CLI_TEST))
-                return cli_usage("grid", "--split: one split, train or test");
-            break;
-        case OPT_COLS:
-            if (!cli_parse_uint(optarg, 1, 100000, &cols))
-                return cli_usage("grid", "--cols: '%s' is not a number from 1",
-                                 optarg);
-            break;
-        case OPT_PADDING:
-            if (!cli_parse_uint(optarg, 0, 1000, &padding))
-                return cli_usage("grid",
-                                 "--padding: '%s' is not a number from 0 to "
-                                 "1000",
-                                 optarg);
-            break;
-        case OPT_PAD_VALUE:
-            if (!cli_parse_uint(optarg, 0, 255, &pad_value))
-                return cli_usage("grid",
-                                 "--pad-value: '%s' is not a value from 0 to "
-                                 "255",
-                                 optarg);
-            break;
-        default: break;
-        }
     }
-    if (!out)
-        return cli_usage("grid", "no output file: add -o FILE.png");
-    if (labels && !mean && !sel.per_class)
-        return cli_usage("grid", "--labels names rows: use it with --per-class "
-                                 "or --mean");
-    if (mean && sel.per_class)
-        return cli_usage("grid", "--mean and --per-class exclude each other");
-    if (sel.per_class && cols)
-        return cli_usage("grid", "--per-class K sets K columns: drop --cols");
-    if (argc - optind > 1)
-        return cli_usage("grid", "one PATH at most, %d given", argc - optind);
-    if (!sel.index_list && !sel.all && !mean && !sel.nclass_args &&
-        !sel.per_class && !sel.sample)
-        sel.index_list = "0-63"; /* the first 64, as far as there are */
-
-    cli_data d;
-    status = cli_data_load(&d, optind < argc ? argv[optind] : NULL, mask, &opt);
-    if (status != EXIT_OK) {
-        cli_data_free(&d);
+    if ((status = check_request(rq)) != EXIT_OK)
         return status;
-    }
-    const fmn_split *sp = d.splits[0];
-    fmn_images im = fmn_split_images(sp);
-    const uint8_t *lab = fmn_split_labels(sp);
-    size_t px = im.height * im.width;
-    unsigned ncls = fmn_split_num_classes(sp);
-    char first64[32];
-    if (sel.index_list && !strcmp(sel.index_list, "0-63") && im.count < 64) {
-        snprintf(first64, sizeof first64, "0-%zu", im.count ? im.count - 1 : 0);
-        sel.index_list = im.count ? first64 : NULL;
-    }
-    uint32_t *idx = NULL;
-    size_t n = 0;
-    sheet sh = {0, NULL, 0, 0, NULL};
-    uint8_t *means = NULL, *canvas = NULL, *scaled = NULL;
-    uint64_t *acc = NULL;
-    char (*numbers)[16] = NULL;
-    status = EXIT_BAD;
-    if (!cli_select_resolve(&sel, sp, d.names[0], &idx, &n))
-        goto done;
-    if (n == 0) {
-        cli_error("%s: no image matches the selection", d.path);
-        goto done;
-    }
-    sh.cells = calloc(ncls * (sel.per_class ? sel.per_class : 1) + n,
-                      sizeof *sh.cells);
-    sh.row_names = calloc(ncls, sizeof *sh.row_names);
-    numbers = calloc(ncls, sizeof *numbers);
-    if (!sh.cells || !sh.row_names || !numbers)
-        goto nomem;
-    const char *names[256];
-    for (unsigned k = 0; k < ncls; k++)
-        names[k] = cli_class_name(sp, k, numbers[k]);
-    if (mean) {
-        means = malloc(ncls * px);
-        acc = malloc(ncls * px * sizeof *acc);
-        uint8_t present[256];
-        if (!means || !acc)
-            goto nomem;
-        class_means(sp, idx, n, means, acc, present);
-        size_t rows = 0;
-        for (unsigned k = 0; k < ncls; k++)
-            if (present[k]) {
-                sh.cells[sh.n++] = means + k * px;
-                sh.row_names[rows++] = names[k];
-            }
-        sh.cols = cols ? (size_t)cols : sh.n;
-        if (labels && sh.cols != sh.n && sh.cols != 1) {
-            cli_usage("grid", "--mean --labels: one row (no --cols) or one "
-                              "column (--cols 1)");
-            status = EXIT_USAGE;
-            goto done;
-        }
-    } else if (sel.per_class) {
-        /* row r: the chosen images of the r-th class present, in order */
-        size_t rows = 0;
-        for (unsigned k = 0; k < ncls; k++) {
-            size_t in_row = 0;
-            for (size_t i = 0; i < n; i++)
-                if (lab[idx[i]] == k)
-                    sh.cells[rows * sel.per_class + in_row++] =
-                        im.data + idx[i] * px;
-            if (in_row)
-                sh.row_names[rows++] = names[k];
-        }
-        sh.cols = sel.per_class;
-        sh.n = rows * sel.per_class;
-    } else {
-        for (size_t i = 0; i < n; i++)
-            sh.cells[sh.n++] = im.data + idx[i] * px;
-        sh.cols = cols ? (size_t)cols : 8;
-    }
-    if (sh.cols > sh.n)
-        sh.cols = sh.n; /* as make_grid: xmaps = min(nrow, n) */
-    sh.rows = (sh.n + sh.cols - 1) / sh.cols;
-    /* geometry, with a label margin on the left when asked */
-    size_t p = (size_t)padding;
-    size_t margin = 0;
-    /* rows of classes are named on the left; one row of means, above */
-    int names_left = labels && !(mean && sh.rows == 1 && sh.n > 1);
-    int names_above = labels && !names_left;
-    if (names_left)
-        for (size_t r = 0; r < sh.rows; r++) {
-            size_t w = font_width(sh.row_names[r]);
-            margin = w + 4 > margin ? w + 4 : margin;
-        }
-    size_t top = names_above ? FONT_H + 4 : 0;
-    size_t cell_w = im.width + p, cell_h = im.height + p;
-    if (names_above) {
-        size_t widest = 0;
-        for (size_t i = 0; i < sh.n; i++) {
-            size_t w = font_width(sh.row_names[i]);
-            widest = w > widest ? w : widest;
-        }
-        if (widest > im.width)
-            cell_w = widest + p; /* room for each name over its image */
-    }
-    size_t gw = margin + sh.cols * cell_w + p;
-    size_t gh = top + sh.rows * cell_h + p;
-    if (gw * png.scale > 0x7fffffff / 2 || gh * png.scale > 0x7fffffff / 2 ||
-        (gw * png.scale) > SIZE_MAX / (gh * png.scale)) {
-        cli_error("%s: a %zux%zu sheet is too large", out, gw * png.scale,
-                  gh * png.scale);
-        goto done;
-    }
-    canvas = malloc(gw * gh);
-    scaled = malloc(gw * gh * png.scale * png.scale);
-    if (!canvas || !scaled)
-        goto nomem;
-    memset(canvas, (int)pad_value, gw * gh);
-    uint8_t ink = pad_value < 128 ? 255 : 0;
-    for (size_t i = 0; i < sh.n; i++) {
-        size_t r = i / sh.cols, col = i % sh.cols;
-        size_t x0 = margin + col * cell_w + p + (cell_w - p - im.width) / 2;
-        size_t y0 = top + r * cell_h + p;
-        if (sh.cells[i])
-            for (size_t y = 0; y < im.height; y++)
-                memcpy(canvas + (y0 + y) * gw + x0,
-                       sh.cells[i] + y * im.width, im.width);
-        if (names_above)
-            font_draw(canvas, gw, gh,
-                      margin + col * cell_w + p +
-                          (cell_w - p - font_width(sh.row_names[i])) / 2,
-                      2, sh.row_names[i], ink);
-    }
-    if (names_left)
-        for (size_t r = 0; r < sh.rows; r++)
-            font_draw(canvas, gw, gh, 2,
-                      top + r * cell_h + p +
-                          (im.height > FONT_H ? (im.height - FONT_H) / 2 : 0),
-                      sh.row_names[r], ink);
-    cli_scale_image(canvas, gw, gh, png.scale, png.invert, scaled);
-    char err[4200];
-    if (!png_write_file(out, scaled, gw * png.scale, gh * png.scale, png.level,
-                        png.force, err, sizeof err)) {
-        cli_error("%s", err);
-        goto done;
-    }
-    printf("wrote %s: %zux%zu pixels, %zu images in %zu rows of %zu\n", out,
-           gw * png.scale, gh * png.scale, sh.n, sh.rows, sh.cols);
-    status = EXIT_OK;
-    goto done;
-nomem:
-    cli_error("out of memory");
-done:
-    free(idx);
-    free(sh.cells);
-    free(sh.row_names);
-    free(numbers);
-    free(means);
-    free(acc);
-    free(canvas);
-    free(scaled);
+    if (rq->src.images || rq->src.labels)
+        rq->src.mask = CLI_TRAIN | CLI_TEST;
+    return cli_source_finish("grid", argc, argv, 1, &rq->src);
+}
+
+int cmd_grid(int argc, char **argv)
+{
+    request rq;
+    fmn_options opt;
+    int status = parse(argc, argv, &rq, &opt);
+    if (status != CLI_CONTINUE)
+        return status;
+    cli_data d;
+    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+        return status;
+    sheet sh;
+    memset(&sh, 0, sizeof sh);
+    int planned = plan(&rq, &d, &sh);
+    status = planned > 0 ? run(&rq, &sh)
+                         : planned < 0 ? EXIT_USAGE : EXIT_BAD;
+    sheet_free(&sh);
     cli_data_free(&d);
     return status;
 }

@@ -3,7 +3,9 @@
  * dataset, size and per-class counts. Each PATH is described, then freed;
  * every verdict is the library's. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -29,7 +31,8 @@ static const char HELP[] =
     "/usr/share/datasets/fashion-mnist.\n"
     "\n"
     "Options:\n"
-    "      --json            print one JSON object (schema in README.md)\n" CLI_DATA_HELP
+    "      --json            print one JSON object (schema in README.md)\n"
+    CLI_DATA_HELP
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 if everything read is valid, 1 if any input is bad (one\n"
@@ -39,10 +42,10 @@ static const char HELP[] =
 typedef struct report {
     int json;
     size_t printed;       /* text entries so far */
-    char *splits, *files; /* JSON array members, ",\n" separated */
+    char *splits, *files; /* JSON array members, made as each PATH is */
     size_t splits_len, files_len;
     FILE *split_out, *file_out;
-    size_t nsplits, nfiles;
+    cli_json split_json, file_json;
     cli_problems problems;
 } report;
 
@@ -60,9 +63,9 @@ static void text_file(const char *role, const fmn_file_info *fi, fmn_array a)
 {
     const char *indent = role ? "          " : "  ";
     if (role)
-        printf("  %-7s %s\n", role, fi->path);
-    else
-        printf("%s\n", fi->path);
+        printf("  %-7s ", role);
+    cli_put_safe(stdout, fi->path);
+    printf("\n");
     printf("%s", indent);
     if (fi->compression == FMN_COMPRESSION_GZIP)
         printf("gzip, %llu -> %llu bytes, ", (unsigned long long)fi->file_size,
@@ -81,8 +84,11 @@ static void text_file(const char *role, const fmn_file_info *fi, fmn_array a)
 static void text_copies(const fmn_dir *dir, fmn_split_id id,
                         fmn_file_kind kind)
 {
-    for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++)
-        printf("          the same bytes: %s\n", fmn_dir_copy(dir, id, kind, i));
+    for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++) {
+        printf("          the same bytes: ");
+        cli_put_safe(stdout, fmn_dir_copy(dir, id, kind, i));
+        printf("\n");
+    }
 }
 
 static fmn_array images_shape(const fmn_split *sp, uint32_t dims[3])
@@ -121,8 +127,10 @@ static void text_split(const char *name, const fmn_split *sp,
 {
     fmn_images im = fmn_split_images(sp);
     unsigned ncls = fmn_split_num_classes(sp);
-    printf("%s: %s, %zu items of %zux%zu, %u classes", name,
-           title(fmn_split_dataset(sp)), im.count, im.height, im.width, ncls);
+    cli_put_safe(stdout, name);
+    printf(": %s, %zu %s of %zux%zu, %u classes",
+           title(fmn_split_dataset(sp)), im.count,
+           cli_plural(im.count, "item", "items"), im.height, im.width, ncls);
     if (fmn_split_naming(sp) != fmn_split_dataset(sp))
         printf(" (class names of %s, as --dataset asks)",
                title(fmn_split_naming(sp)));
@@ -147,78 +155,98 @@ static void text_split(const char *name, const fmn_split *sp,
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void json_file(FILE *f, const fmn_file_info *fi, fmn_array a,
-                      const char *ind, const fmn_dir *dir, fmn_split_id id,
-                      fmn_file_kind kind)
+static void json_dims(cli_json *j, fmn_array a)
 {
-    fprintf(f, "{\n%s  \"path\": ", ind);
-    json_string(f, fi->path);
-    fprintf(f, ",\n%s  \"compression\": \"%s\",\n", ind,
-            fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
-    fprintf(f, "%s  \"file_size\": %llu,\n", ind,
-            (unsigned long long)fi->file_size);
-    fprintf(f, "%s  \"decoded_size\": %llu,\n", ind,
-            (unsigned long long)fi->decoded_size);
-    fprintf(f, "%s  \"crc32\": \"%08x\",\n", ind, (unsigned)fi->crc32);
-    fprintf(f, "%s  \"dtype\": \"%s\",\n%s  \"dims\": [", ind,
-            fmn_dtype_name(a.dtype), ind);
+    cli_json_array(j, CLI_JSON_INLINE);
     for (size_t i = 0; i < a.ndim; i++)
-        fprintf(f, i ? ", %u" : "%u", (unsigned)a.dims[i]);
-    fprintf(f, "],\n%s  \"release\": ", ind);
-    json_string(f, fi->release == FMN_RELEASE_UNKNOWN
-                       ? NULL
-                       : fmn_release_name(fi->release));
-    fprintf(f, ",\n%s  \"dataset\": ", ind);
-    json_string(f, fmn_dataset_name(fi->dataset));
-    fprintf(f, ",\n%s  \"split\": ", ind);
-    json_string(f, fmn_split_name(fi->split));
-    fprintf(f, ",\n%s  \"kind\": ", ind);
-    json_string(f, fmn_file_kind_name(fi->kind));
-    char say[512];
-    fmn_release_describe(fi, say, sizeof say);
-    fprintf(f, ",\n%s  \"verdict\": ", ind);
-    json_string(f, say);
-    if (dir) {
-        fprintf(f, ",\n%s  \"copies\": [", ind);
-        for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++) {
-            fprintf(f, i > 1 ? ", " : "");
-            json_string(f, fmn_dir_copy(dir, id, kind, i));
-        }
-        fprintf(f, "]");
-    }
-    fprintf(f, "\n%s}", ind);
+        cli_json_uint(j, a.dims[i]);
+    cli_json_end(j);
 }
 
-static void json_split(FILE *f, const char *name, const fmn_split *sp,
+static void json_file(cli_json *j, const fmn_file_info *fi, fmn_array a,
+                      const fmn_dir *dir, fmn_split_id id, fmn_file_kind kind)
+{
+    cli_json_object(j, CLI_JSON_BLOCK);
+    cli_json_key(j, "path");
+    cli_json_str(j, fi->path);
+    cli_json_key(j, "compression");
+    cli_json_str(j, fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
+    cli_json_key(j, "file_size");
+    cli_json_uint(j, fi->file_size);
+    cli_json_key(j, "decoded_size");
+    cli_json_uint(j, fi->decoded_size);
+    cli_json_key(j, "crc32");
+    cli_json_strf(j, "%08x", (unsigned)fi->crc32);
+    cli_json_key(j, "dtype");
+    cli_json_str(j, fmn_dtype_name(a.dtype));
+    cli_json_key(j, "dims");
+    json_dims(j, a);
+    cli_json_key(j, "release");
+    cli_json_str(j, fi->release == FMN_RELEASE_UNKNOWN
+                        ? NULL
+                        : fmn_release_name(fi->release));
+    cli_json_key(j, "dataset");
+    cli_json_str(j, fmn_dataset_name(fi->dataset));
+    cli_json_key(j, "split");
+    cli_json_str(j, fmn_split_name(fi->split));
+    cli_json_key(j, "kind");
+    cli_json_str(j, fmn_file_kind_name(fi->kind));
+    char say[512];
+    fmn_release_describe(fi, say, sizeof say);
+    cli_json_key(j, "verdict");
+    cli_json_str(j, say);
+    if (dir) {
+        cli_json_key(j, "copies");
+        cli_json_array(j, CLI_JSON_INLINE);
+        for (size_t i = 1; fmn_dir_copy(dir, id, kind, i); i++)
+            cli_json_str(j, fmn_dir_copy(dir, id, kind, i));
+        cli_json_end(j);
+    }
+    cli_json_end(j);
+}
+
+static void json_split(cli_json *j, const char *name, const fmn_split *sp,
                        const fmn_dir *dir, fmn_split_id id)
 {
     fmn_images im = fmn_split_images(sp);
-    fprintf(f, "    {\n      \"name\": ");
-    json_string(f, name);
-    fprintf(f, ",\n      \"dataset\": ");
-    json_string(f, fmn_dataset_name(fmn_split_dataset(sp)));
-    fprintf(f, ",\n      \"class_names\": ");
-    json_string(f, fmn_dataset_name(fmn_split_naming(sp)));
-    fprintf(f, ",\n      \"count\": %zu,\n      \"height\": %zu,\n"
-               "      \"width\": %zu,\n      \"num_classes\": %u,\n"
-               "      \"images\": ",
-            im.count, im.height, im.width, fmn_split_num_classes(sp));
+    cli_json_object(j, CLI_JSON_BLOCK);
+    cli_json_key(j, "name");
+    cli_json_str(j, name);
+    cli_json_key(j, "dataset");
+    cli_json_str(j, fmn_dataset_name(fmn_split_dataset(sp)));
+    cli_json_key(j, "class_names");
+    cli_json_str(j, fmn_dataset_name(fmn_split_naming(sp)));
+    cli_json_key(j, "count");
+    cli_json_uint(j, im.count);
+    cli_json_key(j, "height");
+    cli_json_uint(j, im.height);
+    cli_json_key(j, "width");
+    cli_json_uint(j, im.width);
+    cli_json_key(j, "num_classes");
+    cli_json_uint(j, fmn_split_num_classes(sp));
     uint32_t d3[3], d1[1];
-    json_file(f, fmn_split_file(sp, FMN_FILE_IMAGES), images_shape(sp, d3),
-              "      ", dir, id, FMN_FILE_IMAGES);
-    fprintf(f, ",\n      \"labels\": ");
-    json_file(f, fmn_split_file(sp, FMN_FILE_LABELS), labels_shape(sp, d1),
-              "      ", dir, id, FMN_FILE_LABELS);
-    fprintf(f, ",\n      \"classes\": [");
+    cli_json_key(j, "images");
+    json_file(j, fmn_split_file(sp, FMN_FILE_IMAGES), images_shape(sp, d3),
+              dir, id, FMN_FILE_IMAGES);
+    cli_json_key(j, "labels");
+    json_file(j, fmn_split_file(sp, FMN_FILE_LABELS), labels_shape(sp, d1),
+              dir, id, FMN_FILE_LABELS);
+    cli_json_key(j, "classes");
+    cli_json_array(j, CLI_JSON_BLOCK);
     uint64_t counts[256];
     count_classes(sp, counts);
     for (unsigned c = 0; c < fmn_split_num_classes(sp); c++) {
-        fprintf(f, c ? ",\n        " : "\n        ");
-        fprintf(f, "{\"label\": %u, \"name\": ", c);
-        json_string(f, fmn_split_class_name(sp, c));
-        fprintf(f, ", \"count\": %llu}", (unsigned long long)counts[c]);
+        cli_json_object(j, CLI_JSON_INLINE);
+        cli_json_key(j, "label");
+        cli_json_uint(j, c);
+        cli_json_key(j, "name");
+        cli_json_str(j, fmn_split_class_name(sp, c));
+        cli_json_key(j, "count");
+        cli_json_uint(j, counts[c]);
+        cli_json_end(j);
     }
-    fprintf(f, "\n      ]\n    }");
+    cli_json_end(j);
+    cli_json_end(j);
 }
 
 /* ---- describing each PATH --------------------------------------------- */
@@ -227,8 +255,7 @@ static void describe_split(report *r, const char *name, const fmn_split *sp,
                            const fmn_dir *dir, fmn_split_id id)
 {
     if (r->json) {
-        fprintf(r->split_out, r->nsplits++ ? ",\n" : "\n");
-        json_split(r->split_out, name, sp, dir, id);
+        json_split(&r->split_json, name, sp, dir, id);
         return;
     }
     if (r->printed++)
@@ -239,9 +266,8 @@ static void describe_split(report *r, const char *name, const fmn_split *sp,
 static void describe_file(report *r, const fmn_idx *idx)
 {
     if (r->json) {
-        fprintf(r->file_out, r->nfiles++ ? ",\n    " : "\n    ");
-        json_file(r->file_out, fmn_idx_info(idx), fmn_idx_array(idx), "    ",
-                  NULL, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN);
+        json_file(&r->file_json, fmn_idx_info(idx), fmn_idx_array(idx), NULL,
+                  FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN);
         return;
     }
     if (r->printed++)
@@ -282,16 +308,42 @@ static void describe_path(report *r, const char *path, const fmn_options *opt)
     fmn_idx_free(idx);
 }
 
-static void print_json(report *r)
+static int json_start(report *r)
+{
+    r->split_out = open_memstream(&r->splits, &r->splits_len);
+    r->file_out = open_memstream(&r->files, &r->files_len);
+    if (!r->split_out || !r->file_out) {
+        cli_error("out of memory");
+        return 0;
+    }
+    cli_json_init_at(&r->split_json, r->split_out, 2);
+    cli_json_init_at(&r->file_json, r->file_out, 2);
+    return 1;
+}
+
+static void json_print(report *r)
 {
     fclose(r->split_out);
     fclose(r->file_out);
-    printf("{\n  \"splits\": [%s%s],\n", r->splits ? r->splits : "",
-           r->nsplits ? "\n  " : "");
-    printf("  \"files\": [%s%s],\n", r->files ? r->files : "",
-           r->nfiles ? "\n  " : "");
-    cli_problems_json(stdout, &r->problems, "  ");
-    printf(",\n  \"valid\": %s\n}\n", r->problems.n ? "false" : "true");
+    cli_json j;
+    cli_json_init(&j, stdout);
+    cli_json_object(&j, CLI_JSON_BLOCK);
+    cli_json_key(&j, "splits");
+    cli_json_array(&j, CLI_JSON_BLOCK);
+    cli_json_splice(&j, r->splits);
+    cli_json_end(&j);
+    cli_json_key(&j, "files");
+    cli_json_array(&j, CLI_JSON_BLOCK);
+    cli_json_splice(&j, r->files);
+    cli_json_end(&j);
+    cli_json_key(&j, "errors");
+    cli_json_array(&j, CLI_JSON_BLOCK);
+    for (size_t i = 0; i < r->problems.n; i++)
+        cli_json_str(&j, r->problems.msg[i]);
+    cli_json_end(&j);
+    cli_json_key(&j, "valid");
+    cli_json_bool(&j, r->problems.n == 0);
+    cli_json_end(&j);
     free(r->splits);
     free(r->files);
 }
@@ -310,7 +362,7 @@ int cmd_info(int argc, char **argv)
     int c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "info", HELP, ":h", longopts, &opt,
-                                &status)) != -1) {
+                                &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
         if (c == OPT_JSON)
@@ -319,21 +371,15 @@ int cmd_info(int argc, char **argv)
     const char *fallback = NULL;
     if (optind == argc && !(fallback = cli_default_path()))
         return EXIT_BAD;
-    if (r.json) {
-        r.split_out = open_memstream(&r.splits, &r.splits_len);
-        r.file_out = open_memstream(&r.files, &r.files_len);
-        if (!r.split_out || !r.file_out) {
-            cli_error("out of memory");
-            return EXIT_BAD;
-        }
-    }
+    if (r.json && !json_start(&r))
+        return EXIT_BAD;
     cli_report_to(&opt, &r.problems);
     if (fallback)
         describe_path(&r, fallback, &opt);
     for (int i = optind; i < argc; i++)
         describe_path(&r, argv[i], &opt);
     if (r.json)
-        print_json(&r);
+        json_print(&r);
     status = r.problems.n ? EXIT_BAD : EXIT_OK;
     cli_problems_free(&r.problems);
     return status;

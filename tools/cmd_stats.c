@@ -1,33 +1,29 @@
 /* cmd_stats.c - `fmnist stats [PATH] [--split S]`: exact pixel statistics
  * per split and per class, a histogram, normalisation constants. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_summary.h"
 
 #include <string.h>
 
 static const char HELP[] =
     "usage: fmnist stats [options] [PATH]\n"
+    "       fmnist stats [options] --images FILE [--labels FILE]\n"
     "\n"
     "Pixel statistics of each split of the dataset in directory PATH, and of\n"
     "each class: pixel count, min, max, sum, mean and population standard\n"
     "deviation on the 0-255 and the [0,1] scales, a histogram of pixel\n"
-    "values, and normalisation constants ready to paste. Sums are exact\n"
-    "integers; mean and std are computed once from them.\n"
+    "values, and normalisation constants ready to paste (and a torchvision\n"
+    "transforms.Normalize line). Sums are exact integers; mean and std are\n"
+    "computed once from them. An images file alone gives the figures of all\n"
+    "its pixels, without classes.\n"
     "\n"
     "Options:\n"
     "      --split S         train, test or all (default all)\n"
     "      --json            print one JSON object (schema in README.md)\n"
-    CLI_STREAM_HELP CLI_DATA_HELP
+    CLI_STREAM_HELP CLI_FILES_HELP CLI_DATA_HELP
     "  -h, --help            show this help\n";
-
-/* The histogram of every pixel of the split. */
-static void all_pixels(const cli_summary *s, uint64_t all[256])
-{
-    memset(all, 0, 256 * sizeof *all);
-    for (unsigned c = 0; c < 256; c++)
-        for (unsigned v = 0; v < 256; v++)
-            all[v] += s->per_class[c][v];
-}
 
 static void text_figures(const char *indent, fmn_pixel_stats s)
 {
@@ -35,40 +31,31 @@ static void text_figures(const char *indent, fmn_pixel_stats s)
     printf("%smin      %u\n%smax      %u\n", indent, s.min, indent, s.max);
     printf("%ssum      %llu\n", indent, (unsigned long long)s.sum);
     printf("%smean     ", indent);
-    cli_json_double(stdout, s.mean);
+    cli_json_number(stdout, s.mean);
     printf(" (0-255)   %.7f ([0,1])\n", s.mean / 255.0);
     printf("%sstd      ", indent);
-    cli_json_double(stdout, s.std);
+    cli_json_number(stdout, s.std);
     printf(" (0-255)   %.7f ([0,1])\n", s.std / 255.0);
 }
 
-static void text_split(const cli_summary *sm)
+static void text_histogram(const uint64_t all[256], uint64_t count)
 {
-    uint64_t all[256];
-    all_pixels(sm, all);
-    fmn_pixel_stats s = fmn_histogram_stats(all);
-    const char *ds = fmn_dataset_name(sm->dataset);
-    printf("%s: %llu images of %zux%zu (%s", sm->name,
-           (unsigned long long)sm->count, sm->height, sm->width,
-           ds ? ds : "unidentified dataset");
-    if (sm->naming != sm->dataset)
-        printf("; class names of %s, by --dataset",
-               fmn_dataset_name(sm->naming));
-    printf(")\n");
-    text_figures("  ", s);
-    printf("  normalize: mean=%.7f std=%.7f\n", s.mean / 255.0, s.std / 255.0);
     printf("  histogram (16 bins of 16 values):\n");
     for (unsigned b = 0; b < 16; b++) {
         uint64_t n = 0;
         for (unsigned v = b * 16; v < b * 16 + 16; v++)
             n += all[v];
-        double share = s.count ? (double)n / (double)s.count : 0.0;
+        double share = count ? (double)n / (double)count : 0.0;
         int bar = (int)(share * 40.0 + 0.5);
         printf("    %3u-%3u %6.2f%% ", b * 16, b * 16 + 15, 100.0 * share);
         for (int i = 0; i < bar; i++)
             putchar('#');
         putchar('\n');
     }
+}
+
+static void text_classes(const cli_summary *sm)
+{
     printf("  per class:\n    %5s  %-12s %8s %10s %18s %10s %10s\n", "label",
            "name", "images", "sum", "mean", "std", "mean[0,1]");
     for (unsigned c = 0; c < sm->num_classes && c < 256; c++) {
@@ -81,71 +68,106 @@ static void text_split(const cli_summary *sm)
     }
 }
 
-static void json_figures(fmn_pixel_stats s)
-{
-    printf("{\"count\": %llu, \"min\": %u, \"max\": %u, \"sum\": %llu, "
-           "\"sum_squares\": %llu, \"mean\": ",
-           (unsigned long long)s.count, s.min, s.max,
-           (unsigned long long)s.sum, (unsigned long long)s.sum_squares);
-    cli_json_double(stdout, s.mean);
-    printf(", \"std\": ");
-    cli_json_double(stdout, s.std);
-    printf(", \"mean01\": ");
-    cli_json_double(stdout, s.mean / 255.0);
-    printf(", \"std01\": ");
-    cli_json_double(stdout, s.std / 255.0);
-    printf("}");
-}
-
-static void json_split(const cli_summary *sm)
+static void text_split(const cli_summary *sm)
 {
     uint64_t all[256];
-    all_pixels(sm, all);
-    printf("    {\n      \"name\": \"%s\",\n      \"dataset\": ", sm->name);
-    json_string(stdout, fmn_dataset_name(sm->dataset));
-    printf(",\n      \"class_names\": ");
-    json_string(stdout, fmn_dataset_name(sm->naming));
-    printf(",\n      \"count\": %llu,\n      \"pixels\": ",
-           (unsigned long long)sm->count);
-    json_figures(fmn_histogram_stats(all));
-    printf(",\n      \"histogram\": [");
+    cli_summary_pixels(sm, all);
+    fmn_pixel_stats s = fmn_histogram_stats(all);
+    const char *ds = fmn_dataset_name(sm->dataset);
+    cli_put_safe(stdout, sm->name);
+    printf(": %llu %s of %zux%zu (%s", (unsigned long long)sm->count,
+           cli_plural(sm->count, "image", "images"), sm->height, sm->width,
+           ds ? ds : "unidentified dataset");
+    if (sm->naming != sm->dataset)
+        printf("; class names of %s, by --dataset",
+               fmn_dataset_name(sm->naming));
+    printf(")\n");
+    text_figures("  ", s);
+    printf("  normalize: mean=%.7f std=%.7f\n", s.mean / 255.0, s.std / 255.0);
+    printf("  torchvision: transforms.Normalize((%.7f,), (%.7f,))\n",
+           s.mean / 255.0, s.std / 255.0);
+    text_histogram(all, s.count);
+    if (sm->has_labels)
+        text_classes(sm);
+}
+
+static void json_figures(cli_json *j, fmn_pixel_stats s)
+{
+    cli_json_object(j, CLI_JSON_INLINE);
+    cli_json_key(j, "count");
+    cli_json_uint(j, s.count);
+    cli_json_key(j, "min");
+    cli_json_uint(j, s.min);
+    cli_json_key(j, "max");
+    cli_json_uint(j, s.max);
+    cli_json_key(j, "sum");
+    cli_json_uint(j, s.sum);
+    cli_json_key(j, "sum_squares");
+    cli_json_uint(j, s.sum_squares);
+    cli_json_key(j, "mean");
+    cli_json_double(j, s.mean);
+    cli_json_key(j, "std");
+    cli_json_double(j, s.std);
+    cli_json_key(j, "mean01");
+    cli_json_double(j, s.mean / 255.0);
+    cli_json_key(j, "std01");
+    cli_json_double(j, s.std / 255.0);
+    cli_json_end(j);
+}
+
+static void json_split(cli_json *j, const cli_summary *sm)
+{
+    uint64_t all[256];
+    cli_summary_pixels(sm, all);
+    cli_json_object(j, CLI_JSON_BLOCK);
+    cli_json_key(j, "name");
+    cli_json_str(j, sm->name);
+    cli_json_key(j, "dataset");
+    cli_json_str(j, fmn_dataset_name(sm->dataset));
+    cli_json_key(j, "class_names");
+    cli_json_str(j, fmn_dataset_name(sm->naming));
+    cli_json_key(j, "count");
+    cli_json_uint(j, sm->count);
+    cli_json_key(j, "pixels");
+    json_figures(j, fmn_histogram_stats(all));
+    cli_json_key(j, "histogram");
+    cli_json_array(j, CLI_JSON_INLINE);
     for (unsigned v = 0; v < 256; v++)
-        printf(v ? ", %llu" : "%llu", (unsigned long long)all[v]);
-    printf("],\n      \"classes\": [");
-    for (unsigned c = 0; c < sm->num_classes && c < 256; c++) {
-        printf(c ? ",\n        " : "\n        ");
-        printf("{\"label\": %u, \"name\": ", c);
-        json_string(stdout, fmn_class_name(sm->naming, c));
-        printf(", \"count\": %llu, \"pixels\": ",
-               (unsigned long long)sm->images[c]);
-        json_figures(fmn_histogram_stats(sm->per_class[c]));
-        printf("}");
+        cli_json_uint(j, all[v]);
+    cli_json_end(j);
+    cli_json_key(j, "classes");
+    cli_json_array(j, CLI_JSON_BLOCK);
+    for (unsigned c = 0; sm->has_labels && c < sm->num_classes && c < 256;
+         c++) {
+        cli_json_object(j, CLI_JSON_INLINE);
+        cli_json_key(j, "label");
+        cli_json_uint(j, c);
+        cli_json_key(j, "name");
+        cli_json_str(j, fmn_class_name(sm->naming, c));
+        cli_json_key(j, "count");
+        cli_json_uint(j, sm->images[c]);
+        cli_json_key(j, "pixels");
+        json_figures(j, fmn_histogram_stats(sm->per_class[c]));
+        cli_json_end(j);
     }
-    printf("\n      ]\n    }");
+    cli_json_end(j);
+    cli_json_end(j);
 }
 
 int cmd_stats(int argc, char **argv)
 {
     cli_summaries all;
-    int json;
-    int status = cli_summary_command(argc, argv, "stats", HELP, 1, &all,
-                                     &json);
+    int status = cli_summary_command(argc, argv, "stats", HELP, 1, &all);
     if (status != CLI_CONTINUE)
         return status;
-    if (json) {
-        printf("{\n  \"path\": ");
-        json_string(stdout, all.path);
-        printf(",\n  \"splits\": [");
-    }
     for (size_t i = 0; i < all.n; i++) {
-        if (json) {
-            printf(i ? ",\n" : "\n");
-            json_split(all.s[i]);
+        if (all.json) {
+            json_split(&all.out, all.s[i]);
         } else {
             if (i)
                 printf("\n");
             text_split(all.s[i]);
         }
     }
-    return cli_summaries_end(&all, json);
+    return cli_summaries_end(&all);
 }

@@ -2,7 +2,9 @@
  * the official release? Every file (every copy of each) judged by the
  * library, the pairs checked by the library, and one verdict line. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "builtin.h"
+#include "cli_data.h"
+#include "cli_json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -32,7 +34,8 @@ static const char HELP[] =
     "wrong found, but some file could not be checked) or FAILED.\n"
     "\n"
     "Options:\n"
-    "      --json            print one JSON object (schema in README.md)\n" CLI_DATA_HELP
+    "      --json            print one JSON object (schema in README.md)\n"
+    CLI_DATA_HELP
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 only if every file is complete and official, 1\n"
@@ -220,34 +223,48 @@ static void print_text(const checked *c, size_t n)
         if (c[i].split && c[i].kind)
             snprintf(role, sizeof role, "%s %s", fmn_split_name(c[i].split),
                      fmn_file_kind_name(c[i].kind));
-        printf("%-13s %-24s %s\n", role, TEXT[c[i].v],
-               c[i].path ? c[i].path : "");
+        printf("%-13s %-24s ", role, TEXT[c[i].v]);
+        cli_put_safe(stdout, c[i].path ? c[i].path : "");
+        printf("\n");
     }
 }
 
 static void print_json(const char *verdict, const char *summary,
                        const plan *p)
 {
-    printf("{\n  \"verdict\": \"%s\",\n  \"summary\": ", verdict);
-    json_string(stdout, summary);
-    printf(",\n  \"files\": [");
+    cli_json j;
+    cli_json_init(&j, stdout);
+    cli_json_object(&j, CLI_JSON_BLOCK);
+    cli_json_key(&j, "verdict");
+    cli_json_str(&j, verdict);
+    cli_json_key(&j, "summary");
+    cli_json_str(&j, summary);
+    cli_json_key(&j, "files");
+    cli_json_array(&j, CLI_JSON_BLOCK);
     for (size_t i = 0; i < p->n; i++) {
         const checked *c = &p->files[i];
-        printf("%s\n    {\"path\": ", i ? "," : "");
-        json_string(stdout, c->path);
-        printf(", \"split\": ");
-        json_string(stdout, fmn_split_name(c->split));
-        printf(", \"kind\": ");
-        json_string(stdout, fmn_file_kind_name(c->kind));
-        printf(", \"status\": \"%s\", \"dataset\": ", WORD[c->v]);
-        json_string(stdout, fmn_dataset_name(c->dataset));
-        printf(", \"message\": ");
-        json_string(stdout, c->message[0] ? c->message : NULL);
-        printf("}");
+        cli_json_object(&j, CLI_JSON_INLINE);
+        cli_json_key(&j, "path");
+        cli_json_str(&j, c->path);
+        cli_json_key(&j, "split");
+        cli_json_str(&j, fmn_split_name(c->split));
+        cli_json_key(&j, "kind");
+        cli_json_str(&j, fmn_file_kind_name(c->kind));
+        cli_json_key(&j, "status");
+        cli_json_str(&j, WORD[c->v]);
+        cli_json_key(&j, "dataset");
+        cli_json_str(&j, fmn_dataset_name(c->dataset));
+        cli_json_key(&j, "message");
+        cli_json_str(&j, c->message[0] ? c->message : NULL);
+        cli_json_end(&j);
     }
-    printf("\n  ],\n");
-    cli_problems_json(stdout, &p->problems, "  ");
-    printf("\n}\n");
+    cli_json_end(&j);
+    cli_json_key(&j, "errors");
+    cli_json_array(&j, CLI_JSON_BLOCK);
+    for (size_t i = 0; i < p->problems.n; i++)
+        cli_json_str(&j, p->problems.msg[i]);
+    cli_json_end(&j);
+    cli_json_end(&j);
 }
 
 /* The verdict line, and whether it is VERIFIED. */
@@ -278,9 +295,10 @@ static int summarise(const plan *p, char *summary, size_t cap,
     }
     if (bad == 0 && p->problems.n == 0) {
         snprintf(summary, cap,
-                 "VERIFIED: %zu of %zu files are the official %s release "
-                 "(%zu identical, %zu repacked with the same content)",
-                 good, p->n, name, identical, good - identical);
+                 "VERIFIED: %zu of %zu %s the official %s release (%zu "
+                 "identical, %zu repacked with the same content)",
+                 good, p->n, cli_plural(p->n, "file is", "files are"), name,
+                 identical, good - identical);
         *verdict = "verified";
         return 1;
     }
@@ -298,8 +316,8 @@ static int summarise(const plan *p, char *summary, size_t cap,
         *verdict = "failed";
     } else {
         snprintf(summary, cap,
-                 "FAILED: %zu of %zu files are not the official %s release",
-                 bad, p->n, name);
+                 "FAILED: %zu of %zu %s not the official %s release", bad,
+                 p->n, cli_plural(p->n, "file is", "files are"), name);
         *verdict = "failed";
     }
     return 0;
@@ -317,7 +335,7 @@ int cmd_verify(int argc, char **argv)
     int json = 0, c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "verify", HELP, ":h", longopts,
-                                &opt, &status)) != -1) {
+                                &opt, &status)) != CLI_OPT_END) {
         if (c == CLI_OPT_DONE)
             return status;
         if (c == OPT_JSON)

@@ -17,6 +17,14 @@ prefix=$tmp/prefix
 [ -f "$prefix/share/man/man1/fmnist.1" ] || { echo "share/man/man1/fmnist.1 not installed"; exit 1; }
 libdir=$(dirname "$(find "$prefix" -name 'fmnist.pc' -path '*pkgconfig*' | head -n 1)")/..
 
+echo "== the installed, moved fmnist runs (it finds its libfmnist itself)"
+env -u LD_LIBRARY_PATH "$prefix/bin/fmnist" --version | grep -q "^fmnist " ||
+  { echo "the installed fmnist does not run"; exit 1; }
+if [ -n "${FMNIST_DATA:-}" ] || [ -d /usr/share/datasets/fashion-mnist ]; then
+  env -u LD_LIBRARY_PATH "$prefix/bin/fmnist" info >/dev/null ||
+    { echo "the installed fmnist info failed"; exit 1; }
+fi
+
 echo "== find_package(fmnist)"
 cmake -S "$src/tests/consumer" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_C_COMPILER="$cc" >/dev/null
@@ -78,19 +86,19 @@ else
   echo "(not run: no dataset)"
 fi
 
-echo "== tools/example_softmax.c built with the README's CMakeLists.txt"
+echo "== tools/examples/example_softmax.c built with the README's CMakeLists.txt"
 mkdir "$tmp/softmax-cmake"
 readme_block consumer-cmake >"$tmp/softmax-cmake/CMakeLists.txt"
 grep -q find_package "$tmp/softmax-cmake/CMakeLists.txt" || { echo "README.md has no consumer-cmake block"; exit 1; }
-cp "$src/tools/example_softmax.c" "$tmp/softmax-cmake/"
+cp "$src/tools/examples/example_softmax.c" "$tmp/softmax-cmake/"
 cmake -S "$tmp/softmax-cmake" -B "$tmp/softmax-cmake/build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER="$cc" >/dev/null
 cmake --build "$tmp/softmax-cmake/build" >/dev/null
 run_accuracy "$tmp/softmax-cmake/build/example_softmax"
 
-echo "== tools/example_softmax.c built with the README's pkg-config command"
+echo "== tools/examples/example_softmax.c built with the README's pkg-config command"
 mkdir "$tmp/softmax-pc"
-cp "$src/tools/example_softmax.c" "$tmp/softmax-pc/"
+cp "$src/tools/examples/example_softmax.c" "$tmp/softmax-pc/"
 cmd=$(readme_block consumer-pkgconfig)
 case "$cmd" in "cc "*) ;; *) echo "README.md's consumer-pkgconfig block is not a cc command: $cmd"; exit 1 ;; esac
 cmd="\"\$cc\" ${cmd#cc }"

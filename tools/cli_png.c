@@ -1,8 +1,9 @@
-/* png_out.c - 8-bit greyscale PNG files, encoded by libpng and saved by
+/* cli_png.c - 8-bit greyscale PNG files, encoded by libpng and saved by
  * the library's atomic writer (fmn_file_save): complete or not at all, an
- * existing file replaced only with `force`. */
+ * existing file replaced only with `force`; or written to standard output
+ * for "-". */
 #define _POSIX_C_SOURCE 200809L
-#include "png_out.h"
+#include "cli_png.h"
 #include "fmnist.h"
 
 #include <png.h>
@@ -96,9 +97,15 @@ static int encode(void *ctx, fmn_write_fn write, void *write_ctx, char *why,
     return 0;
 }
 
-int png_write_file(const char *path, const uint8_t *pixels, size_t width,
-                   size_t height, int level, int force, char *err,
-                   size_t errcap)
+/* fmn_write_fn onto a FILE. */
+static int to_stream(void *ctx, const void *data, size_t size)
+{
+    return fwrite(data, 1, size, ctx) == size ? 0 : -1;
+}
+
+int cli_png_write(const char *path, const uint8_t *pixels, size_t width,
+                  size_t height, int level, int force, char *err,
+                  size_t errcap)
 {
     if (width == 0 || height == 0 || width > 0x7fffffff ||
         height > 0x7fffffff) {
@@ -106,9 +113,18 @@ int png_write_file(const char *path, const uint8_t *pixels, size_t width,
                  height);
         return 0;
     }
+    picture pic = {pixels, width, height, level};
+    if (strcmp(path, "-") == 0) {
+        char why[256] = "";
+        if (encode(&pic, to_stream, stdout, why, sizeof why) == 0 &&
+            fflush(stdout) == 0)
+            return 1;
+        snprintf(err, errcap, "standard output: %s",
+                 why[0] ? why : "write failed");
+        return 0;
+    }
     /* the library's atomic save: a temporary file beside the target,
      * renamed (or linked, never replacing) when complete */
-    picture pic = {pixels, width, height, level};
     fmn_error e;
     fmn_status st = fmn_file_save(path, force ? FMN_SAVE_OVERWRITE : 0,
                                   encode, &pic, &e);
@@ -121,4 +137,4 @@ int png_write_file(const char *path, const uint8_t *pixels, size_t width,
     return 0;
 }
 
-const char *png_version(void) { return png_get_libpng_ver(NULL); }
+const char *cli_png_version(void) { return png_get_libpng_ver(NULL); }

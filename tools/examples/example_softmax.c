@@ -6,7 +6,7 @@
  *   example_softmax [DIR] [EPOCHS]
  *
  * DIR defaults to $FMNIST_DATA, else /usr/share/datasets/fashion-mnist.
- * Build it against an installed libfmnist (see README, "Using the library"):
+ * Build it against an installed libfmnist (see README, "Building against it"):
  *   cc example_softmax.c $(pkg-config --cflags --libs fmnist) -lm
  */
 #include <fmnist.h>

@@ -12,7 +12,7 @@
  * and reports their peak RSS and time per byte. */
 #define _POSIX_C_SOURCE 200809L
 #include "fmnist.h"
-#include "png_out.h"
+#include "cli_png.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -306,188 +306,221 @@ static size_t png_defaults(const uint8_t *px, size_t w, size_t h)
     return len;
 }
 
-int main(int argc, char **argv)
+enum { L_TI, L_TRAIN, L_TEST, L_ALL, L_RAW, L_MAP, Z_TI, Z_TRAIN, Z_ALL,
+       FILL, NCASES };
+
+/* One run of the benchmark: what it reads, and what it measured. */
+typedef struct bench {
+    int reps;
+    uint64_t large;               /* --large SIZE, 0 for none */
+    const char *path;
+    fmn_dir *dir, *rawdir;        /* the data, and raw copies of train */
+    const char *f[4];             /* train images, labels, test ... */
+    size_t size[4];               /* their decoded sizes */
+    uint8_t *out[4];              /* the baselines' buffers */
+    char raw_tmpl[32];
+    char raw_img[4096], raw_lbl[4096], png_path[4200];
+    char tool[4200];              /* the fmnist beside this program */
+    series s[NCASES];
+    long long peak;               /* RSS growth loading the train split */
+    double payload;
+    series pd, po;                /* PNG: libpng's defaults, ours */
+    size_t bytes_d, bytes_o;
+    series pi, pn;                /* processes: fmnist info, NumPy */
+    int have_numpy;
+    double large_rss[2], per_byte[2][2];
+} bench;
+
+static void parse(bench *b, int argc, char **argv)
 {
-    int reps = 9;
-    uint64_t large = 0;
-    const char *path = NULL;
+    b->reps = 9;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
-            reps = atoi(argv[++i]);
-            if (reps < 1 || reps > MAX_REPS)
+            b->reps = atoi(argv[++i]);
+            if (b->reps < 1 || b->reps > MAX_REPS)
                 die("--reps takes 1 to 101", NULL);
         } else if (!strcmp(argv[i], "--large") && i + 1 < argc) {
             char *end;
             double v = strtod(argv[++i], &end);
             uint64_t unit = *end == 'G' ? 1u << 30 : *end == 'M' ? 1u << 20 : 1;
-            large = (uint64_t)(v * (double)unit);
-            if (v <= 0 || large < ((uint64_t)1 << 26))
+            b->large = (uint64_t)(v * (double)unit);
+            if (v <= 0 || b->large < ((uint64_t)1 << 26))
                 die("--large takes a size of at least 64M, e.g. 5G", NULL);
         } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             puts("usage: fmnist-bench [--reps N] [--large SIZE] [PATH]");
-            return 0;
+            exit(0);
         } else {
-            path = argv[i];
+            b->path = argv[i];
         }
     }
-    if (!path)
-        path = getenv("FMNIST_DATA");
-    if (!path || !*path)
-        path = "/usr/share/datasets/fashion-mnist";
-    fmn_dir *dir;
+    if (!b->path)
+        b->path = getenv("FMNIST_DATA");
+    if (!b->path || !*b->path)
+        b->path = "/usr/share/datasets/fashion-mnist";
+}
+
+/* The files, their sizes, the baselines' buffers and raw copies of the
+ * train split (for the raw load). */
+static void setup(bench *b)
+{
     fmn_error err;
-    if (fmn_dir_open(path, &dir, &err) != FMN_OK)
+    if (fmn_dir_open(b->path, &b->dir, &err) != FMN_OK)
         die(err.message, NULL);
-    const char *f[4] = {fmn_dir_path(dir, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES),
-                        fmn_dir_path(dir, FMN_SPLIT_TRAIN, FMN_FILE_LABELS),
-                        fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_IMAGES),
-                        fmn_dir_path(dir, FMN_SPLIT_TEST, FMN_FILE_LABELS)};
-    for (int i = 0; i < 4; i++)
-        if (!f[i])
-            die(path, "needs the four files of both splits");
-    /* sizes of the decoded files, for the baselines' buffers */
-    size_t size[4];
     for (int i = 0; i < 4; i++) {
+        b->f[i] = fmn_dir_path(b->dir, i < 2 ? FMN_SPLIT_TRAIN : FMN_SPLIT_TEST,
+                               i % 2 ? FMN_FILE_LABELS : FMN_FILE_IMAGES);
+        if (!b->f[i])
+            die(b->path, "needs the four files of both splits");
         fmn_idx *idx;
-        if (fmn_idx_load_file(f[i], NULL, &idx, &err) != FMN_OK)
+        if (fmn_idx_load_file(b->f[i], NULL, &idx, &err) != FMN_OK)
             die(err.message, NULL);
-        size[i] = (size_t)fmn_idx_info(idx)->decoded_size;
+        b->size[i] = (size_t)fmn_idx_info(idx)->decoded_size;
         fmn_idx_free(idx);
-    }
-    uint8_t *out[4];
-    for (int i = 0; i < 4; i++) {
-        out[i] = malloc(size[i]);
-        if (!out[i])
+        if (!(b->out[i] = malloc(b->size[i])))
             die("out of memory", NULL);
-        memset(out[i], 0, size[i]); /* preallocated and touched */
+        memset(b->out[i], 0, b->size[i]); /* preallocated and touched */
     }
-    /* raw copies of the train split, for the raw (uncompressed) load */
-    char tmpl[] = "/tmp/fmnist-bench-XXXXXX";
-    char *raw_dir = mkdtemp(tmpl);
-    if (!raw_dir)
+    snprintf(b->raw_tmpl, sizeof b->raw_tmpl, "/tmp/fmnist-bench-XXXXXX");
+    if (!mkdtemp(b->raw_tmpl))
         die("mkdtemp", strerror(errno));
-    char raw_img[4096], raw_lbl[4096];
-    snprintf(raw_img, sizeof raw_img, "%s/train-images-idx3-ubyte", raw_dir);
-    snprintf(raw_lbl, sizeof raw_lbl, "%s/train-labels-idx1-ubyte", raw_dir);
+    snprintf(b->raw_img, sizeof b->raw_img, "%s/train-images-idx3-ubyte",
+             b->raw_tmpl);
+    snprintf(b->raw_lbl, sizeof b->raw_lbl, "%s/train-labels-idx1-ubyte",
+             b->raw_tmpl);
+    snprintf(b->png_path, sizeof b->png_path, "%s/grid.png", b->raw_tmpl);
     for (int i = 0; i < 2; i++) {
-        zlib_inflate(f[i], out[i], size[i]);
-        FILE *w = fopen(i ? raw_lbl : raw_img, "wb");
-        if (!w || fwrite(out[i], 1, size[i], w) != size[i] || fclose(w) != 0)
+        zlib_inflate(b->f[i], b->out[i], b->size[i]);
+        FILE *w = fopen(i ? b->raw_lbl : b->raw_img, "wb");
+        if (!w || fwrite(b->out[i], 1, b->size[i], w) != b->size[i] ||
+            fclose(w) != 0)
             die("writing a raw copy", strerror(errno));
     }
-    fmn_dir *rawdir;
-    if (fmn_dir_open(raw_dir, &rawdir, &err) != FMN_OK)
+    if (fmn_dir_open(b->raw_tmpl, &b->rawdir, &err) != FMN_OK)
         die(err.message, NULL);
+}
 
-    series s[] = {
-        {"library: train images (gz)", {0}, 0},
-        {"library: train split, images + labels (gz)", {0}, 0},
-        {"library: test split (gz)", {0}, 0},
-        {"library: all four files (gz), on two cores", {0}, 0},
-        {"library: train split, raw files", {0}, 0},
-        {"library: train split, raw files, mapped", {0}, 0},
-        {"zlib inflate: train images", {0}, 0},
-        {"zlib inflate: train split", {0}, 0},
-        {"zlib inflate: all four files", {0}, 0},
-        {"fill a fresh buffer: train split size", {0}, 0},
-    };
-    enum { L_TI, L_TRAIN, L_TEST, L_ALL, L_RAW, L_MAP, Z_TI, Z_TRAIN, Z_ALL,
-           FILL, NCASES };
+/* One measurement of case c. */
+static void run_case(bench *b, int c, const fmn_options *mapped)
+{
+    fmn_error err;
+    switch (c) {
+    case L_TI: lib_file(b->f[0]); break;
+    case L_TRAIN: lib_split(b->dir, FMN_SPLIT_TRAIN, NULL); break;
+    case L_TEST: lib_split(b->dir, FMN_SPLIT_TEST, NULL); break;
+    case L_ALL: {
+        fmn_split *x, *y;
+        if (fmn_dir_load_both(b->dir, NULL, &x, &y, &err, NULL) != FMN_OK)
+            die(err.message, NULL);
+        fmn_split_free(x);
+        fmn_split_free(y);
+        break;
+    }
+    case L_RAW: lib_split(b->rawdir, FMN_SPLIT_TRAIN, NULL); break;
+    case L_MAP: lib_split(b->rawdir, FMN_SPLIT_TRAIN, mapped); break;
+    case Z_TI: zlib_inflate(b->f[0], b->out[0], b->size[0]); break;
+    case Z_TRAIN:
+        zlib_inflate(b->f[0], b->out[0], b->size[0]);
+        zlib_inflate(b->f[1], b->out[1], b->size[1]);
+        break;
+    case Z_ALL:
+        for (int i = 0; i < 4; i++)
+            zlib_inflate(b->f[i], b->out[i], b->size[i]);
+        break;
+    case FILL: fill_fresh(b->size[0] + b->size[1]); break;
+    }
+}
+
+/* The loads against their baselines, the order alternating each round. */
+static void run_loads(bench *b)
+{
+    static const char *const names[NCASES] = {
+        "library: train images (gz)",
+        "library: train split, images + labels (gz)",
+        "library: test split (gz)",
+        "library: all four files (gz), on two cores",
+        "library: train split, raw files",
+        "library: train split, raw files, mapped",
+        "zlib inflate: train images",
+        "zlib inflate: train split",
+        "zlib inflate: all four files",
+        "fill a fresh buffer: train split size"};
     fmn_options mapped;
     fmn_options_init(&mapped);
     mapped.map_raw = 1;
-    for (int r = 0; r < reps; r++) {
-        /* alternate the order: forwards on even rounds, backwards on odd */
+    for (int c = 0; c < NCASES; c++)
+        b->s[c].name = names[c];
+    for (int r = 0; r < b->reps; r++)
         for (int k = 0; k < NCASES; k++) {
             int c = r % 2 ? NCASES - 1 - k : k;
             double t0 = now();
-            switch (c) {
-            case L_TI: lib_file(f[0]); break;
-            case L_TRAIN: lib_split(dir, FMN_SPLIT_TRAIN, NULL); break;
-            case L_TEST: lib_split(dir, FMN_SPLIT_TEST, NULL); break;
-            case L_ALL: {
-                fmn_split *a, *b;
-                if (fmn_dir_load_both(dir, NULL, &a, &b, &err, NULL) != FMN_OK)
-                    die(err.message, NULL);
-                fmn_split_free(a);
-                fmn_split_free(b);
-                break;
-            }
-            case L_RAW: lib_split(rawdir, FMN_SPLIT_TRAIN, NULL); break;
-            case L_MAP: lib_split(rawdir, FMN_SPLIT_TRAIN, &mapped); break;
-            case Z_TI: zlib_inflate(f[0], out[0], size[0]); break;
-            case Z_TRAIN:
-                zlib_inflate(f[0], out[0], size[0]);
-                zlib_inflate(f[1], out[1], size[1]);
-                break;
-            case Z_ALL:
-                for (int i = 0; i < 4; i++)
-                    zlib_inflate(f[i], out[i], size[i]);
-                break;
-            case FILL: fill_fresh(size[0] + size[1]); break;
-            }
-            s[c].t[s[c].n++] = now() - t0;
+            run_case(b, c, &mapped);
+            b->s[c].t[b->s[c].n++] = now() - t0;
         }
-    }
     printf("fmnist-bench: libfmnist %s (%s), zlib %s, %d repetitions, on "
            "%s\n",
-           fmn_version(), fmn_build_info(), zlibVersion(), reps, path);
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        report(&s[i]);
-    long long peak = peak_of_split_load(dir, FMN_SPLIT_TRAIN);
-    double payload = (double)(size[0] + size[1]);
+           fmn_version(), fmn_build_info(), zlibVersion(), b->reps, b->path);
+    for (int c = 0; c < NCASES; c++)
+        report(&b->s[c]);
+    b->peak = peak_of_split_load(b->dir, FMN_SPLIT_TRAIN);
+    b->payload = (double)(b->size[0] + b->size[1]);
     printf("  peak RSS growth loading the train split: %.1f MiB for %.1f MiB "
            "of data\n",
-           (double)peak / 1048576.0, payload / 1048576.0);
+           (double)b->peak / 1048576.0, b->payload / 1048576.0);
+}
 
-    /* the grid of all test images: our PNG settings against libpng's */
+/* The grid of all test images: our PNG settings against libpng's. */
+static void run_png(bench *b)
+{
     fmn_split *test;
-    if (fmn_dir_load_split(dir, FMN_SPLIT_TEST, NULL, &test, &err) != FMN_OK)
+    fmn_error err;
+    if (fmn_dir_load_split(b->dir, FMN_SPLIT_TEST, NULL, &test, &err) !=
+        FMN_OK)
         die(err.message, NULL);
     fmn_images im = fmn_split_images(test);
     size_t gw = 100 * (im.width + 2) + 2, gh = 100 * (im.height + 2) + 2;
     uint8_t *grid = calloc(gw * gh, 1);
+    if (!grid)
+        die("out of memory", NULL);
     for (size_t i = 0; i < im.count && i < 10000; i++)
         for (size_t y = 0; y < im.height; y++)
             memcpy(grid + ((i / 100) * (im.height + 2) + 2 + y) * gw +
                        (i % 100) * (im.width + 2) + 2,
                    im.data + (i * im.height + y) * im.width, im.width);
-    series pd = {"PNG, libpng defaults: 10,000-image grid", {0}, 0};
-    series po = {"PNG, fmnist default: 10,000-image grid", {0}, 0};
-    size_t bytes_d = 0, bytes_o = 0;
-    char png_path[4200], msg[4400];
-    snprintf(png_path, sizeof png_path, "%s/grid.png", raw_dir);
-    for (int r = 0; r < reps; r++) {
+    b->pd.name = "PNG, libpng defaults: 10,000-image grid";
+    b->po.name = "PNG, fmnist default: 10,000-image grid";
+    char msg[4400];
+    for (int r = 0; r < b->reps; r++) {
         double t0 = now();
-        bytes_d = png_defaults(grid, gw, gh);
-        pd.t[pd.n++] = now() - t0;
+        b->bytes_d = png_defaults(grid, gw, gh);
+        b->pd.t[b->pd.n++] = now() - t0;
         t0 = now();
-        if (!png_write_file(png_path, grid, gw, gh, PNG_DEFAULT_LEVEL, 1, msg,
-                            sizeof msg))
+        if (!cli_png_write(b->png_path, grid, gw, gh, CLI_PNG_DEFAULT_LEVEL, 1,
+                           msg, sizeof msg))
             die(msg, NULL);
-        po.t[po.n++] = now() - t0;
+        b->po.t[b->po.n++] = now() - t0;
         struct stat st;
-        bytes_o = stat(png_path, &st) == 0 ? (size_t)st.st_size : 0;
+        b->bytes_o = stat(b->png_path, &st) == 0 ? (size_t)st.st_size : 0;
     }
-    report(&pd);
-    report(&po);
-    printf("  PNG bytes: libpng defaults %zu, fmnist %zu\n", bytes_d, bytes_o);
+    report(&b->pd);
+    report(&b->po);
+    printf("  PNG bytes: libpng defaults %zu, fmnist %zu\n", b->bytes_d,
+           b->bytes_o);
     free(grid);
     fmn_split_free(test);
+}
 
-    /* fmnist info as a whole process, against NumPy + gzip doing the same */
-    series pi = {"process: fmnist info on the four files", {0}, 0};
-    series pn = {"process: python3 NumPy + gzip loader", {0}, 0};
+/* fmnist info as a whole process, against NumPy + gzip doing the same. */
+static void run_processes(bench *b)
+{
     char self[4096];
     ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
     self[sl > 0 ? sl : 0] = '\0';
     char *slash = strrchr(self, '/');
-    char tool[4200];
-    snprintf(tool, sizeof tool, "%.*s/fmnist", slash ? (int)(slash - self) : 1,
-             slash ? self : ".");
-    char path_arg[4096], info_word[] = "info";
-    snprintf(path_arg, sizeof path_arg, "%s", path);
-    char *info_argv[] = {tool, info_word, path_arg, NULL};
+    snprintf(b->tool, sizeof b->tool, "%.*s/fmnist",
+             slash ? (int)(slash - self) : 1, slash ? self : ".");
+    static char path_arg[4096], info_word[] = "info", dash_c[] = "-c";
+    snprintf(path_arg, sizeof path_arg, "%s", b->path);
+    char *info_argv[] = {b->tool, info_word, path_arg, NULL};
     static char numpy_src[] =
         "import gzip, sys, numpy as np\n"
         "d = sys.argv[1]\n"
@@ -502,98 +535,127 @@ int main(int argc, char **argv)
         "    print(s, x.shape, np.bincount(y))\n";
     /* the python3 first on PATH, else the system's, whichever has numpy */
     static char pythons[2][32] = {"python3", "/usr/bin/python3"};
-    char dash_c[] = "-c";
     char *np_argv[] = {pythons[0], dash_c, numpy_src, path_arg, NULL};
-    int have_numpy = run_process(np_argv) >= 0;
-    if (!have_numpy) {
+    b->have_numpy = run_process(np_argv) >= 0;
+    if (!b->have_numpy) {
         np_argv[0] = pythons[1];
-        have_numpy = run_process(np_argv) >= 0;
+        b->have_numpy = run_process(np_argv) >= 0;
     }
-    for (int r = 0; r < reps; r++) {
+    b->pi.name = "process: fmnist info on the four files";
+    b->pn.name = "process: python3 NumPy + gzip loader";
+    for (int r = 0; r < b->reps; r++) {
         double t = run_process(info_argv);
         if (t < 0)
-            die(tool, "fmnist info failed");
-        pi.t[pi.n++] = t;
-        if (have_numpy)
-            pn.t[pn.n++] = run_process(np_argv);
+            die(b->tool, "fmnist info failed");
+        b->pi.t[b->pi.n++] = t;
+        if (b->have_numpy)
+            b->pn.t[b->pn.n++] = run_process(np_argv);
     }
-    report(&pi);
-    if (have_numpy)
-        report(&pn);
+    report(&b->pi);
+    if (b->have_numpy)
+        report(&b->pn);
     else
         printf("  %-44s skipped: python3 with numpy is not installed\n",
-               pn.name);
+               b->pn.name);
+}
 
-    /* a split larger than memory, streamed: constant RSS, linear time */
-    double large_rss[2] = {0, 0}, per_byte[2][2] = {{0, 0}, {0, 0}};
-    if (large) {
-        uint64_t items = large / 785 > UINT32_MAX ? UINT32_MAX : large / 785;
-        uint32_t sizes[2] = {(uint32_t)(items / 4), (uint32_t)items};
-        const char *words[2] = {"stats", "counts"};
-        for (int z = 0; z < 2; z++) {
-            char ltmpl[4200];
-            const char *tmp = getenv("TMPDIR");
-            snprintf(ltmpl, sizeof ltmpl, "%s/fmnist-large-XXXXXX",
-                     tmp && *tmp ? tmp : "/tmp");
-            char *ldir = mkdtemp(ltmpl);
-            if (!ldir)
-                die("mkdtemp", strerror(errno));
-            double t0 = now();
-            write_tiled(ldir, out[0] + 16, out[1] + 8, 60000, sizes[z]);
-            uint64_t bytes = (uint64_t)sizes[z] * 785 + 24;
-            printf("  generated %s: %u items, %.2f GB, in %.1f s\n", ldir,
-                   sizes[z], (double)bytes / 1e9, now() - t0);
-            for (int w = 0; w < 2; w++) {
-                char word[16], stream[] = "--stream";
-                snprintf(word, sizeof word, "%s", words[w]);
-                char *av[] = {tool, word, stream, ldir, NULL};
-                long rss = 0;
-                double t = run_measured(av, &rss);
-                if (t < 0)
-                    die(tool, "the streamed run failed");
-                char rss_text[32] = "not sampled (ended at once)";
-                if (rss >= 1024) /* below that: read before its exec */
-                    snprintf(rss_text, sizeof rss_text, "%.1f MiB",
-                             (double)rss / 1024.0);
-                printf("  process: fmnist %-6s --stream, %5.2f GB    %9.3f s "
-                       "  peak RSS %s%s\n", words[w], (double)bytes / 1e9, t,
-                       rss_text, w ? "  (checks the pixels, keeps none)" : "");
-                per_byte[w][z] = t / (double)bytes;
-                if ((double)rss / 1024.0 > large_rss[w])
-                    large_rss[w] = (double)rss / 1024.0;
-            }
-            remove_split(ldir);
-        }
+/* One streamed run of `word` (stats or counts) over the split in ldir. */
+static void run_streamed(bench *b, int w, const char *ldir, uint64_t bytes,
+                         int z)
+{
+    static const char *const words[2] = {"stats", "counts"};
+    char word[16], stream[] = "--stream", dir[4200];
+    snprintf(word, sizeof word, "%s", words[w]);
+    snprintf(dir, sizeof dir, "%s", ldir);
+    char *av[] = {b->tool, word, stream, dir, NULL};
+    long rss = 0;
+    double t = run_measured(av, &rss);
+    if (t < 0)
+        die(b->tool, "the streamed run failed");
+    char rss_text[32] = "not sampled (ended at once)";
+    if (rss >= 1024) /* below that: read before its exec */
+        snprintf(rss_text, sizeof rss_text, "%.1f MiB", (double)rss / 1024.0);
+    printf("  process: fmnist %-6s --stream, %5.2f GB    %9.3f s   peak RSS "
+           "%s%s\n",
+           words[w], (double)bytes / 1e9, t, rss_text,
+           w ? "  (checks the pixels, keeps none)" : "");
+    b->per_byte[w][z] = t / (double)bytes;
+    if ((double)rss / 1024.0 > b->large_rss[w])
+        b->large_rss[w] = (double)rss / 1024.0;
+}
+
+/* A split larger than memory, streamed: constant RSS, linear time. */
+static void run_large(bench *b)
+{
+    uint64_t items = b->large / 785 > UINT32_MAX ? UINT32_MAX : b->large / 785;
+    uint32_t sizes[2] = {(uint32_t)(items / 4), (uint32_t)items};
+    for (int z = 0; z < 2; z++) {
+        char ltmpl[4200];
+        const char *tmp = getenv("TMPDIR");
+        snprintf(ltmpl, sizeof ltmpl, "%s/fmnist-large-XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
+        char *ldir = mkdtemp(ltmpl);
+        if (!ldir)
+            die("mkdtemp", strerror(errno));
+        double t0 = now();
+        write_tiled(ldir, b->out[0] + 16, b->out[1] + 8, 60000, sizes[z]);
+        uint64_t bytes = (uint64_t)sizes[z] * 785 + 24;
+        printf("  generated %s: %u items, %.2f GB, in %.1f s\n", ldir,
+               sizes[z], (double)bytes / 1e9, now() - t0);
+        for (int w = 0; w < 2; w++)
+            run_streamed(b, w, ldir, bytes, z);
+        remove_split(ldir);
     }
+}
 
+static void print_targets(bench *b)
+{
+    series *s = b->s;
     printf("\ntargets (ratios in this run):\n");
     target("train split (gz) / zlib inflate of it", median(&s[L_TRAIN]) / median(&s[Z_TRAIN]), "<=", 0.5);
     target("all four files / train images alone", median(&s[L_ALL]) / median(&s[L_TI]), "<=", 1.2);
     target("raw train split, mapped / gz train split", median(&s[L_MAP]) / median(&s[L_TRAIN]), "<=", 0.05);
     target("peak RSS growth, train split / (1.15 x data + 8 MiB)",
-           (double)peak / (payload * 1.15 + 8 * 1048576.0), "<=", 1.0);
-    target("PNG grid: libpng defaults' time / fmnist's", median(&pd) / median(&po), ">=", 2.0);
-    target("PNG grid: fmnist's bytes / libpng defaults'", (double)bytes_o / (double)bytes_d, "<=", 1.2);
-    if (have_numpy)
-        target("NumPy process / fmnist info process", median(&pn) / median(&pi), ">=", 3.0);
-    if (large) {
-        target("stats --stream peak RSS / 64 MiB", large_rss[0] / 64, "<=", 1.0);
-        target("counts --stream peak RSS / 64 MiB", large_rss[1] / 64, "<=", 1.0);
+           (double)b->peak / (b->payload * 1.15 + 8 * 1048576.0), "<=", 1.0);
+    target("PNG grid: libpng defaults' time / fmnist's", median(&b->pd) / median(&b->po), ">=", 2.0);
+    target("PNG grid: fmnist's bytes / libpng defaults'", (double)b->bytes_o / (double)b->bytes_d, "<=", 1.2);
+    if (b->have_numpy)
+        target("NumPy process / fmnist info process", median(&b->pn) / median(&b->pi), ">=", 3.0);
+    if (b->large) {
+        target("stats --stream peak RSS / 64 MiB", b->large_rss[0] / 64, "<=", 1.0);
+        target("counts --stream peak RSS / 64 MiB", b->large_rss[1] / 64, "<=", 1.0);
         target("stats --stream time per byte, full / quarter size",
-               per_byte[0][1] / per_byte[0][0], "<=", 1.25);
+               b->per_byte[0][1] / b->per_byte[0][0], "<=", 1.25);
     }
     printf("  (for reference: train split (gz) / filling a fresh buffer: %.2f;\n"
            "   raw train split read into memory of its own / gz: %.3f)\n",
            median(&s[L_TRAIN]) / median(&s[FILL]),
            median(&s[L_RAW]) / median(&s[L_TRAIN]));
+}
 
-    unlink(raw_img);
-    unlink(raw_lbl);
-    unlink(png_path);
-    rmdir(raw_dir);
+static void cleanup(bench *b)
+{
+    unlink(b->raw_img);
+    unlink(b->raw_lbl);
+    unlink(b->png_path);
+    rmdir(b->raw_tmpl);
     for (int i = 0; i < 4; i++)
-        free(out[i]);
-    fmn_dir_free(rawdir);
-    fmn_dir_free(dir);
+        free(b->out[i]);
+    fmn_dir_free(b->rawdir);
+    fmn_dir_free(b->dir);
+}
+
+int main(int argc, char **argv)
+{
+    static bench b; /* large: the series hold every repetition */
+    parse(&b, argc, argv);
+    setup(&b);
+    run_loads(&b);
+    run_png(&b);
+    run_processes(&b);
+    if (b.large)
+        run_large(&b);
+    print_targets(&b);
+    cleanup(&b);
     return 0;
 }

@@ -1,55 +1,73 @@
-/* select.c - choosing images on the command line: the options and the
+/* cli_select.c - choosing images on the command line: the options and the
  * index-list syntax are here; every rule (classes by name or number, the
  * first N per class, a seeded sample, range checks) is the library's. */
 #define _POSIX_C_SOURCE 200809L
-#include "cli.h"
+#include "cli_select.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-int cli_select_option(const char *cmd, int c, const char *arg, cli_select *s)
+cli_opt_result cli_select_option(const char *cmd, int c, const char *arg,
+                                 cli_select *s)
 {
     unsigned long long n;
     switch (c) {
     case OPT_INDEX:
         s->index_list = arg;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_CLASS:
         if (s->nclass_args == CLI_MAX_CLASS_ARGS) {
             cli_usage(cmd, "--class: at most %d", CLI_MAX_CLASS_ARGS);
-            return -1;
+            return CLI_OPT_BAD;
         }
         s->class_args[s->nclass_args++] = arg;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_PER_CLASS:
         if (!cli_parse_uint(arg, 1, 1000000, &n)) {
             cli_usage(cmd, "--per-class: '%s' is not a number from 1", arg);
-            return -1;
+            return CLI_OPT_BAD;
         }
         s->per_class = (size_t)n;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_SAMPLE:
         if (!cli_parse_uint(arg, 1, 100000000, &n)) {
             cli_usage(cmd, "--sample: '%s' is not a number from 1", arg);
-            return -1;
+            return CLI_OPT_BAD;
         }
         s->sample = (size_t)n;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_SEED:
         if (!cli_parse_uint(arg, 0, UINT64_MAX, &n)) {
             cli_usage(cmd, "--seed: '%s' is not a whole number", arg);
-            return -1;
+            return CLI_OPT_BAD;
         }
         s->seed = n;
-        return 1;
+        return CLI_OPT_TAKEN;
     case OPT_ALL:
         s->all = 1;
-        return 1;
+        return CLI_OPT_TAKEN;
     default:
-        return 0;
+        return CLI_OPT_OTHER;
     }
+}
+
+int cli_select_check(const char *cmd, cli_select *s)
+{
+    if (s->all && (s->index_list || s->nclass_args || s->per_class ||
+                   s->sample))
+        return cli_usage(cmd, "--all chooses every image: drop it, or the "
+                              "other choices");
+    /* --per-class K --sample K: K at random of each class */
+    if (s->per_class && s->sample) {
+        if (s->per_class != s->sample)
+            return cli_usage(cmd, "--per-class %zu with --sample %zu: give "
+                                  "both the same K for K images at random "
+                                  "of each class", s->per_class, s->sample);
+        s->sample_per_class = 1;
+    }
+    return EXIT_OK;
 }
 
 int cli_select_given(const cli_select *s)
@@ -188,6 +206,16 @@ static fmn_status per_class(const fmn_split *sp, fmn_items from,
                                       err);
 }
 
+static fmn_status sample_per_class(const fmn_split *sp, fmn_items from,
+                                   const cli_select *s, const unsigned *labels,
+                                   size_t nlabels, uint32_t *out, size_t cap,
+                                   size_t *total, fmn_error *err)
+{
+    (void)labels, (void)nlabels;
+    return fmn_select_sample_per_class(sp, from, s->per_class, s->seed, out,
+                                       cap, total, err);
+}
+
 static fmn_status sample(const fmn_split *sp, fmn_items from,
                          const cli_select *s, const unsigned *labels,
                          size_t nlabels, uint32_t *out, size_t cap,
@@ -237,10 +265,17 @@ int cli_select_resolve(const cli_select *s, const fmn_split *sp,
     int ok = indices(s, sp, what, list, &n) && classes(s, sp, labels, &nlabels);
     if (ok && s->nclass_args)
         ok = apply(by_class, sp, s, labels, nlabels, &list, &n);
-    if (ok && s->per_class)
+    if (ok && s->sample_per_class)
+        ok = apply(sample_per_class, sp, s, labels, nlabels, &list, &n);
+    else if (ok && s->per_class)
         ok = apply(per_class, sp, s, labels, nlabels, &list, &n);
-    if (ok && s->sample)
+    if (ok && s->sample && !s->sample_per_class) {
+        if (s->sample > n)
+            cli_error("note: %s: --sample %zu, but the choice holds %zu "
+                      "%s: all of them are taken", what, s->sample, n,
+                      cli_plural(n, "image", "images"));
         ok = apply(sample, sp, s, labels, nlabels, &list, &n);
+    }
     if (!ok) {
         free(list);
         return 0;
