@@ -325,6 +325,12 @@ conventions() {
     idx1 4 10 >"$C/set/train-labels-idx1-ubyte"
     # help and commands
     run 0 help counts && out_has "usage: fmnist counts" "help CMD" && ok
+    local cmd dup
+    for cmd in info stats counts dupes show export grid convert verify; do
+        run 0 "$cmd" --help
+        dup=$(grep -oE '^ +(-[a-z], )?--[a-z-]+' "$TMP/out" | sed 's/^ *//; s/^-., //' | sort | uniq -d)
+        [ -z "$dup" ] && ok || bad "$cmd --help lists $dup twice"
+    done
     run 2 help frob && err_has "'frob' is not a command" "help unknown" && ok
     run 2 infp && err_has "did you mean 'info'?" "nearest command" && ok
     run 2 verfy && err_has "did you mean 'verify'?" "nearest command" && ok
