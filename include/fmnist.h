@@ -97,8 +97,10 @@ typedef enum fmn_status {
     FMN_ERR_EXISTS = 29,          /* an output file exists (and may not be
                                      replaced) */
     FMN_ERR_WRITE = 30,           /* writing output failed (full disk, ...) */
-    FMN_ERR_MISNAMED = 31         /* a published file under the name of
+    FMN_ERR_MISNAMED = 31,        /* a published file under the name of
                                      another (train images named test, ...) */
+    FMN_ERR_NOT_PUBLISHED = 32    /* a valid file, but not the published one
+                                     that was asked for */
 } fmn_status;
 
 /* Returns a short English description of `status`. Never NULL; unknown
@@ -319,6 +321,42 @@ typedef struct fmn_file_info {
  */
 FMN_API size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
                                      const char *stem, char *buf, size_t cap);
+
+/* Base URL `i` (from 0, ending in '/') of the places that serve the
+ * published .gz files of `dataset` under their published names, the one
+ * that answers best first; NULL past the last. Static storage.
+ *     for (size_t i = 0; fmn_release_mirror(FMN_DATASET_MNIST, i); i++)
+ *         puts(fmn_release_mirror(FMN_DATASET_MNIST, i));
+ */
+FMN_API const char *fmn_release_mirror(fmn_dataset dataset, size_t i);
+
+/* The published size in bytes of the .gz of (`dataset`, `split`, `kind`),
+ * or 0 where it is not recorded.
+ *     fmn_release_gz_size(FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN,
+ *                         FMN_FILE_IMAGES) // 26421880
+ */
+FMN_API uint64_t fmn_release_gz_size(fmn_dataset dataset, fmn_split_id split,
+                                     fmn_file_kind kind);
+
+/* Loads the file at `path` (every check of a load) and requires it to be
+ * the published (`dataset`, `split`, `kind`) file: identical (the MD5 of
+ * the .gz) or repacked (its content). *release (when not NULL) receives
+ * which. FMN_ERR_MISNAMED for another published file ("holds the
+ * Fashion-MNIST test images, not the ..."), FMN_ERR_NOT_PUBLISHED for
+ * other content, a load's errors for a damaged file, INVALID_ARGUMENT for
+ * a dataset, split or kind with no published file. What fmnist download
+ * checks before a file takes its name.
+ *     fmn_release r;
+ *     fmn_release_check_file("train-images-idx3-ubyte.gz.part",
+ *                            FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN,
+ *                            FMN_FILE_IMAGES, &r, &err);
+ */
+FMN_API fmn_status fmn_release_check_file(const char *path,
+                                          fmn_dataset dataset,
+                                          fmn_split_id split,
+                                          fmn_file_kind kind,
+                                          fmn_release *release,
+                                          fmn_error *err);
 
 /* A sentence for a person on how the file relates to the releases, into
  * buf (cap bytes, truncated and NUL-terminated); returns the length it

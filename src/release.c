@@ -67,6 +67,25 @@ static const release_file RELEASES[] = {
 
 enum { NRELEASES = sizeof RELEASES / sizeof RELEASES[0] };
 
+/* Where each release's .gz files can be fetched, the one that answers
+ * best first (as torchvision, Keras and the publishers list them; MNIST's
+ * original site answers 403, so it comes last). */
+static const struct {
+    fmn_dataset dataset;
+    const char *base;
+} MIRRORS[] = {
+    {FMN_DATASET_FASHION_MNIST,
+     "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"},
+    {FMN_DATASET_FASHION_MNIST,
+     "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/"
+     "fashion/"},
+    {FMN_DATASET_MNIST, "https://ossci-datasets.s3.amazonaws.com/mnist/"},
+    {FMN_DATASET_MNIST, "https://storage.googleapis.com/cvdf-datasets/mnist/"},
+    {FMN_DATASET_MNIST, "http://yann.lecun.com/exdb/mnist/"},
+    {FMN_DATASET_KMNIST, "http://codh.rois.ac.jp/kmnist/dataset/kmnist/"},
+    {FMN_DATASET_KMNIST, "https://storage.googleapis.com/kuzushiji-mnist/"},
+};
+
 const char *fmn_dataset_title(fmn_dataset dataset)
 {
     switch (dataset) {
@@ -98,6 +117,74 @@ const char *fmn_file_kind_name(fmn_file_kind kind)
     case FMN_FILE_UNKNOWN: break;
     }
     return NULL;
+}
+
+const char *fmn_release_mirror(fmn_dataset dataset, size_t i)
+{
+    for (size_t k = 0; k < sizeof MIRRORS / sizeof MIRRORS[0]; k++)
+        if (MIRRORS[k].dataset == dataset && i-- == 0)
+            return MIRRORS[k].base;
+    return NULL;
+}
+
+static const release_file *find(fmn_dataset dataset, fmn_split_id split,
+                                fmn_file_kind kind)
+{
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (RELEASES[i].dataset == dataset && RELEASES[i].split == split &&
+            RELEASES[i].kind == kind)
+            return &RELEASES[i];
+    return NULL;
+}
+
+uint64_t fmn_release_gz_size(fmn_dataset dataset, fmn_split_id split,
+                             fmn_file_kind kind)
+{
+    const release_file *r = find(dataset, split, kind);
+    return r ? r->gz_size : 0;
+}
+
+fmn_status fmn_release_check_file(const char *path, fmn_dataset dataset,
+                                  fmn_split_id split, fmn_file_kind kind,
+                                  fmn_release *release, fmn_error *err)
+{
+    fmni_clear(err);
+    if (release)
+        *release = FMN_RELEASE_UNKNOWN;
+    const release_file *want = path ? find(dataset, split, kind) : NULL;
+    if (!want)
+        return fmni_bad_argument(err);
+    fmn_idx *idx;
+    fmn_status st = fmn_idx_load_file(path, NULL, &idx, err);
+    if (st != FMN_OK)
+        return st;
+    const fmn_file_info *fi = fmn_idx_info(idx);
+    int published = fi->release == FMN_RELEASE_IDENTICAL ||
+                    fi->release == FMN_RELEASE_REPACKED;
+    if (release)
+        *release = fi->release;
+    if (published && fi->dataset == dataset && fi->split == split &&
+        fi->kind == kind) {
+        fmn_idx_free(idx);
+        return FMN_OK;
+    }
+    if (published)
+        st = fmni_fail(err, FMN_ERR_MISNAMED, path, FMN_NO_OFFSET, 0,
+                       "holds the %s %s %s, not the %s %s %s",
+                       fmn_dataset_title(fi->dataset),
+                       fmn_split_name(fi->split),
+                       fmn_file_kind_name(fi->kind), fmn_dataset_title(dataset),
+                       fmn_split_name(split), fmn_file_kind_name(kind));
+    else {
+        char say[256];
+        fmn_release_describe(fi, say, sizeof say);
+        st = fmni_fail(err, FMN_ERR_NOT_PUBLISHED, path, FMN_NO_OFFSET, 0,
+                       "not the published %s %s %s (%s)",
+                       fmn_dataset_title(dataset), fmn_split_name(split),
+                       fmn_file_kind_name(kind), say);
+    }
+    fmn_idx_free(idx);
+    return st;
 }
 
 size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,

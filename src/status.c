@@ -41,6 +41,7 @@ const char *fmn_strerror(fmn_status status)
     case FMN_ERR_EXISTS: return "output file exists";
     case FMN_ERR_WRITE: return "write failed";
     case FMN_ERR_MISNAMED: return "a published file under another file's name";
+    case FMN_ERR_NOT_PUBLISHED: return "not the published file asked for";
     }
     return "unknown status";
 }

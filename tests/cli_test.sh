@@ -408,6 +408,11 @@ conventions() {
         echo "note: python3 is missing: the terminal tests did not run"
     fi
     run 0 show "$C/set" train:0-3 && ! grep -q "$(printf '\033')" "$TMP/out" && ok || bad "show to a pipe: not ASCII"
+    # a build without libcurl says how to get one that can download
+    if ! "$FMNIST" --version | grep -q "libcurl)"; then
+        run 1 download -o "$C/dl" --no-default-mirrors --mirror http://127.0.0.1:9/ &&
+            err_has "built without libcurl" "download without libcurl" && ok
+    fi
 }
 
 real() {

@@ -20,5 +20,6 @@ int cmd_export(int argc, char **argv);
 int cmd_grid(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_download(int argc, char **argv);
 
 #endif

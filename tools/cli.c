@@ -150,20 +150,32 @@ int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
     }
 }
 
+void cli_data_home(fmn_dataset dataset, char *buf, size_t cap)
+{
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/')
+        snprintf(buf, cap, "%s/fmnist/%s", xdg, fmn_dataset_name(dataset));
+    else
+        snprintf(buf, cap, "%s/.local/share/fmnist/%s",
+                 home && *home ? home : ".", fmn_dataset_name(dataset));
+}
+
 const char *cli_default_path(void)
 {
     const char *env = getenv("FMNIST_DATA");
     if (env && *env)
         return env;
-    static const char *const candidates[] = {
-        "data/fashion", "/usr/share/datasets/fashion-mnist"};
+    static char home[4096]; /* one answer a process: the default folder */
+    cli_data_home(FMN_DATASET_FASHION_MNIST, home, sizeof home);
+    const char *const candidates[] = {"data/fashion", home,
+                                      "/usr/share/datasets/fashion-mnist"};
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
         struct stat st;
         if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
             return candidates[i];
     }
-    cli_error("no dataset found: pass a PATH, set FMNIST_DATA, run "
-              "data/download.sh, or 'apt-get install dataset-fashion-mnist'");
+    cli_error("no dataset found: pass a PATH, set FMNIST_DATA, run 'fmnist "
+              "download', or 'apt-get install dataset-fashion-mnist'");
     return NULL;
 }
 
@@ -172,6 +184,11 @@ const char *cli_default_path(void)
 void cli_problem(cli_problems *p, const char *msg)
 {
     cli_error("%s", msg);
+    cli_problems_keep(p, msg);
+}
+
+void cli_problems_keep(cli_problems *p, const char *msg)
+{
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4;
         char **grown = realloc(p->msg, cap * sizeof *grown);

@@ -81,9 +81,15 @@ int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
 /* ---- the dataset folder ---- */
 
 /* The dataset directory used when no PATH is given: $FMNIST_DATA, then
- * ./data/fashion, then /usr/share/datasets/fashion-mnist. NULL (after an
- * error message) when none exists. */
+ * ./data/fashion, then where fmnist download puts Fashion-MNIST
+ * ($XDG_DATA_HOME/fmnist/fashion-mnist), then
+ * /usr/share/datasets/fashion-mnist. NULL (after an error message) when
+ * none exists. */
 const char *cli_default_path(void);
+
+/* Where fmnist download puts `dataset` by default, into buf:
+ * $XDG_DATA_HOME/fmnist/DATASET, else ~/.local/share/fmnist/DATASET. */
+void cli_data_home(fmn_dataset dataset, char *buf, size_t cap);
 
 /* ---- problems ---- */
 
@@ -96,6 +102,8 @@ typedef struct cli_problems {
 
 /* Prints and keeps one problem. */
 void cli_problem(cli_problems *p, const char *msg);
+/* Keeps one problem, printed already. */
+void cli_problems_keep(cli_problems *p, const char *msg);
 /* fmn_options.report for a cli_problems (report_ctx). */
 void cli_report(void *ctx, const fmn_error *problem);
 /* Sets opt->report so that the library's problems land in `p`. */

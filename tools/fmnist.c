@@ -2,6 +2,7 @@
  * its own cmd_*.c file. */
 #include "builtin.h"
 #include "cli.h"
+#include "cli_http.h"
 #include "cli_png.h"
 
 #include <signal.h>
@@ -22,6 +23,8 @@ static const cli_command COMMANDS[] = {
     {"grid", cmd_grid, "one PNG contact sheet: make_grid, per class, means"},
     {"verify", cmd_verify,
      "check a download: complete, undamaged, the official release?"},
+    {"download", cmd_download,
+     "get a dataset's published files, each checked before it lands"},
 };
 
 enum { NCOMMANDS = sizeof COMMANDS / sizeof COMMANDS[0] };
@@ -39,7 +42,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s  %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fputs("\n"
           "Without a PATH, commands read $FMNIST_DATA, else ./data/fashion,\n"
-          "else /usr/share/datasets/fashion-mnist.\n"
+          "else ~/.local/share/fmnist/fashion-mnist (where fmnist download\n"
+          "puts it), else /usr/share/datasets/fashion-mnist.\n"
           "'fmnist help <command>' or 'fmnist <command> --help' describes a\n"
           "command.\n"
           "Exit status: 0 ok, 1 bad data or failed I/O, 2 usage error.\n",
@@ -130,9 +134,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0)
         return cli_finish(help(argc, argv));
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("fmnist %s (libfmnist %s, zlib %s, libpng %s)\n%s\n",
+        printf("fmnist %s (libfmnist %s, zlib %s, libpng %s, %s)\n%s\n",
                FMN_VERSION_STRING, fmn_version(), zlibVersion(),
-               cli_png_version(), fmn_build_info());
+               cli_png_version(),
+               cli_http_available() ? "libcurl" : "no libcurl: no download",
+               fmn_build_info());
         return cli_finish(EXIT_OK);
     }
     const cli_command *c = find(cmd);
