@@ -16,10 +16,11 @@
  *   - The library keeps no global state, never prints, never exits and never
  *     asserts on input. Distinct handles may be used from different threads
  *     concurrently; one handle is safe to read (const calls) from many
- *     threads at once once loaded. A load of a file the size of a published
- *     .gz hashes it on a short-lived second thread, and a load of 8 MiB or
- *     more has the pages of its buffer faulted in on another (Linux), each
- *     joined before the call returns.
+ *     threads at once once loaded. A load may start short-lived threads of
+ *     its own, each joined before the call returns: to decode a large gzip
+ *     file on several cores (fmn_options.threads), to hash it
+ *     (fmn_options.hash_gz), and for 8 MiB or more to fault in the pages
+ *     of its buffer (Linux).
  *   - Views (fmn_array, fmn_images, pointers returned by accessors) stay
  *     valid until the handle that owns them is freed.
  *
@@ -246,6 +247,22 @@ typedef struct fmn_options {
      * then pairing). NULL: only `err`. */
     void (*report)(void *report_ctx, const fmn_error *problem);
     void *report_ctx;
+    /* Threads a load may decode one gzip file on: 0 (the default) means
+     * as many as the cores this process may run on, 1 the calling thread
+     * only. A file of 1 MiB or more, one gzip member, is cut into that
+     * many parts decoded at once (a block boundary found in each part,
+     * proven by the part before it), with the same result and the same
+     * checks as one thread; anything in doubt is decoded on one. */
+    unsigned threads;
+    /* 1: a gzip file that may be a published .gz (its size is one's, and
+     * its trailer's CRC-32 and length are that file's content) is hashed
+     * with the publisher's MD5, on a thread of its own while it decodes,
+     * so that the load can tell FMN_RELEASE_IDENTICAL from
+     * FMN_RELEASE_REPACKED. 0 (the default): nothing is hashed, and such
+     * a file with the published content is FMN_RELEASE_PUBLISHED: a load
+     * pays for no hash. fmn_release_check_file and `fmnist verify` and
+     * `info` always hash. */
+    int hash_gz;
 } fmn_options;
 
 /* Sets every field of *opt to its default.
@@ -264,9 +281,11 @@ typedef enum fmn_compression {
 } fmn_compression;
 
 /* How a file relates to the published releases. What each proves:
- * IDENTICAL rests on the publisher's MD5 of the .gz; REPACKED on the
- * CRC-32 and length of the decoded bytes (which tells accidents, not a
- * deliberate forgery); MODIFIED and NOT_KNOWN on the header's shape. */
+ * IDENTICAL rests on the publisher's MD5 of the .gz; REPACKED and
+ * PUBLISHED on the CRC-32 and length of the decoded bytes (which tells
+ * accidents, not a deliberate forgery), REPACKED also on a file size or
+ * MD5 that is not the .gz's; MODIFIED and NOT_KNOWN on the header's
+ * shape. */
 typedef enum fmn_release {
     FMN_RELEASE_UNKNOWN = 0,   /* not the shape of any published file (or
                                   not fully read) */
@@ -276,14 +295,18 @@ typedef enum fmn_release {
     FMN_RELEASE_MODIFIED = 3,  /* the shape of a published file, but the
                                   content of none whose shape it has (every
                                   one of them has a known content) */
-    FMN_RELEASE_NOT_KNOWN = 4  /* the shape of a published file whose content
+    FMN_RELEASE_NOT_KNOWN = 4, /* the shape of a published file whose content
                                   checksum is not known (only its .gz's MD5
                                   is published), and no known content: it
                                   may be a repack of that file */
+    FMN_RELEASE_PUBLISHED = 5  /* the published content, in a gzip file the
+                                  size of the published .gz, not hashed
+                                  (fmn_options.hash_gz was 0): identical or
+                                  repacked, the load did not pay to tell */
 } fmn_release;
 
-/* "identical", "repacked", "modified", "not-known" or "unknown". Never
- * NULL.
+/* "identical", "repacked", "published", "modified", "not-known" or
+ * "unknown". Never NULL.
  *     puts(fmn_release_name(fmn_idx_info(idx)->release)); // "repacked"
  */
 FMN_API const char *fmn_release_name(fmn_release release);
@@ -304,7 +327,8 @@ typedef struct fmn_file_info {
                                     the .gz (hashed as it is read when the
                                     input is a pipe) */
     fmn_dataset dataset;         /* what the content was identified as:
-                                    set for IDENTICAL and REPACKED only */
+                                    set for IDENTICAL, REPACKED and
+                                    PUBLISHED only */
     fmn_split_id split;          /* ... and the role: for MODIFIED and
                                     NOT_KNOWN, the role of the published
                                     files of that shape */

@@ -1,7 +1,8 @@
 /* gz.c - the gzip container (RFC 1952): member headers parsed and checked
- * here, deflate data inflated by inflate.c (ISA-L or zlib), each member's
- * CRC-32 and length checked against its trailer, members concatenated into
- * one stream. */
+ * here, deflate data inflated by inflate.c (ISA-L or zlib) as it streams
+ * in, or at once on several threads by gz_parallel.c, each member's CRC-32
+ * and length checked against its trailer, members concatenated into one
+ * stream. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct fmni_gz {
     uint64_t member_len;
     uint32_t done_crc;    /* CRC-32 of all the members before this one */
     uint64_t member_start; /* file offset of the member's header */
+    uint64_t data_start;   /* ... and of its deflate data */
     unsigned members;
 };
 
@@ -133,6 +135,7 @@ static fmn_status read_member_header(fmni_gz *gz, fmni_src *src, fmn_error *err)
                          "cannot reset the inflater");
     gz->member_crc = 0;
     gz->member_len = 0;
+    gz->data_start = src->pos;
     gz->members++;
     gz->state = IN_MEMBER;
     return FMN_OK;
@@ -318,6 +321,64 @@ fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
             return st;
     }
     return FMN_OK;
+}
+
+/* Parts of the input decoded on separate threads are this large at
+ * least: below it a thread and a boundary search cost more than they
+ * save. */
+enum { PARALLEL_PART = 1 << 20 };
+
+int fmni_gz_trailer(const fmni_src *src, uint32_t *crc, uint32_t *len)
+{
+    uint8_t t[8];
+    if (!fmni_src_tail(src, t, sizeof t))
+        return 0;
+    *crc = le32(t);
+    *len = le32(t + 4);
+    return 1;
+}
+
+int fmni_gz_whole_worth(const fmni_gz *gz, const fmni_src *src,
+                        unsigned threads)
+{
+    return gz->members == 1 && gz->state == IN_MEMBER && threads >= 2 &&
+           src->size_known && !src->running &&
+           src->size >= gz->data_start + 2 * PARALLEL_PART;
+}
+
+int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
+                     unsigned threads, const uint8_t *head, size_t head_len,
+                     uint8_t *out, uint32_t *crc)
+{
+    size_t len;
+    int mapped;
+    if (!fmni_gz_whole_worth(gz, src, threads))
+        return 0;
+    const uint8_t *in = fmni_src_view(src, &len, &mapped);
+    if (!in || len < gz->data_start + 8)
+        return 0;
+    size_t data = (size_t)gz->data_start, in_len = len - data;
+    uint32_t t_crc = le32(in + len - 8), t_len = le32(in + len - 4);
+    if (t_len != (uint32_t)n) /* not one member of n bytes */
+        return 0;
+    if (threads > in_len / PARALLEL_PART)
+        threads = (unsigned)(in_len / PARALLEL_PART);
+    size_t end;
+    int r = fmni_inflate_parallel(in + data, in_len, mapped, out, n, room,
+                                  threads, &end, crc);
+    if (r <= 0)
+        return r;
+    /* one member, its trailer last, as the serial path requires: else
+     * that path decodes it and says what is wrong */
+    if (data + end + 8 != len || t_crc != *crc ||
+        memcmp(out, head, head_len) != 0)
+        return 0;
+    gz->done_crc = *crc;
+    gz->member_crc = 0;
+    gz->member_len = 0;
+    gz->state = AT_END;
+    fmni_src_consumed(src);
+    return 1;
 }
 
 void fmni_gz_close(fmni_gz *gz)

@@ -11,7 +11,8 @@
 #include <sys/mman.h>
 
 struct fmn_idx {
-    void *data;          /* malloc'd, or inside `map` */
+    void *data;          /* inside `alloc` (malloc'd) or `map` */
+    void *alloc;
     void *map;           /* a read-only mapping of the file (map_raw) */
     size_t map_len;
     uint32_t *dims;
@@ -128,23 +129,6 @@ static fmn_status nomem(const char *name, fmn_error *err, const char *what)
                      "out of memory for %s", what);
 }
 
-/* Asks for transparent huge pages on the 2 MiB-aligned inside of a large
- * buffer: one fault per 2 MiB instead of per 4 KiB as the data lands. A
- * hint only; nothing changes where the system does not take it. */
-static void huge_pages(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t start = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t end = ((uintptr_t)p + n) & ~(huge - 1);
-    if (n >= 4 * huge && end > start)
-        (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 /* The pages of a new output buffer faulted in on another core while this
  * one decodes into it: the kernel zeroes them there, off the decoder's
  * path. MADV_POPULATE_WRITE (Linux 5.14) maps pages without touching
@@ -208,7 +192,7 @@ static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
     uint8_t *buf = malloc(cap);
     if (!buf)
         return nomem(s->src.name, err, "the IDX data");
-    huge_pages(buf, cap);
+    fmni_huge_pages(buf, cap);
     prefault pf;
     prefault_start(&pf, buf, cap);
     size_t have = 0;
@@ -231,7 +215,7 @@ static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
         }
         buf = grown;
         cap = next;
-        huge_pages(buf, cap);
+        fmni_huge_pages(buf, cap);
     }
     *out = buf;
     *got = have;
@@ -412,10 +396,10 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
  * when that could tell a published .gz from a repack: with the hash that
  * ran alongside the decoding if one was started (job), else now. */
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
-                   fmni_md5_job *job)
+                   fmni_md5_job *job, int hash)
 {
     fmni_release_by_content(info);
-    int needed = fmni_release_needs_md5(info);
+    int needed = hash && fmni_release_needs_md5(info);
     uint8_t md5[16];
     /* a failure to re-read leaves the file unidentified, not invalid */
     int have = job ? fmni_md5_join(job, md5)
@@ -423,6 +407,42 @@ void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
     if (needed && have)
         fmni_release_by_md5(info, md5);
     fmni_release_by_shape(info, h);
+}
+
+/* The whole of a one-member gzip file decoded at once on several threads
+ * (fmni_gz_read_all) into one buffer, the data 64-byte aligned after its
+ * header: 1 with *data and *alloc (to free), the stream at its end; 0 to
+ * read it as it streams in; -1 out of memory. */
+static int read_parallel(fmni_stream *s, const fmni_header *h,
+                         unsigned threads, uint8_t **data, void **alloc)
+{
+    if (!fmni_gz_whole_worth(s->gz, &s->src, threads) ||
+        h->payload > SIZE_MAX / 2 - (64u << 20))
+        return 0;
+    size_t n = h->header_len + (size_t)h->payload;
+    /* room for the threads' guesses of where their output goes */
+    size_t room = n + n / 8 + ((size_t)2 << 20);
+    uint8_t *block = fmni_alloc_large(room + 64);
+    if (!block)
+        return -1;
+    size_t pad = (64 - ((uintptr_t)block + h->header_len) % 64) % 64;
+    uint8_t *out = block + pad, head[4 + 4 * 255];
+    memcpy(head, h->magic, 4);
+    for (size_t i = 0; i < h->ndim; i++)
+        for (int k = 0; k < 4; k++)
+            head[4 + 4 * i + (size_t)k] = (uint8_t)(h->dims[i] >> (24 - 8 * k));
+    uint32_t crc;
+    int r = fmni_gz_read_all(s->gz, &s->src, n, room, threads, head,
+                             h->header_len, out, &crc);
+    if (r <= 0) {
+        free(block);
+        return r;
+    }
+    fmni_trim_large(block, pad + n, room + 64);
+    s->out = n;
+    *data = out + h->header_len;
+    *alloc = block;
+    return 1;
 }
 
 fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
@@ -436,8 +456,11 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     fmni_header h;
     fmn_idx *idx = NULL;
     uint8_t *data = NULL;
-    int mapped = 0;
+    void *alloc = NULL;
+    int mapped = 0, whole = 0;
     fmni_md5_job *job = NULL;
+    if (!opt.hash_gz)
+        fmni_src_hash_off(&s->src);
     fmn_status st = fmni_stream_open(s, err);
     if (st == FMN_OK)
         st = fmni_read_header(s, &h, err);
@@ -476,10 +499,12 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
         goto fail;
     }
 
-    /* a file the size of a published .gz is hashed on a second core while
-     * this one decodes */
-    if (!partial && s->gz && s->src.size_known &&
-        fmni_release_may_need_md5(s->src.size))
+    /* where asked, a file that may be a published .gz (its size and its
+     * trailer say so) is hashed on a thread of its own while it decodes */
+    uint32_t t_crc, t_len;
+    if (!partial && s->gz && opt.hash_gz &&
+        fmni_gz_trailer(&s->src, &t_crc, &t_len) &&
+        fmni_release_may_be_gz(s->src.size, t_crc, t_len))
         job = fmni_md5_start(&s->src);
 
     uint64_t skipped = 0;
@@ -509,8 +534,15 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
         fmni_src_consume(&s->src, (size_t)want);
         s->out += want;
         got = (size_t)want;
+    } else if (range == FMNI_RANGE_NONE && s->gz &&
+               (whole = read_parallel(s, &h, fmni_threads(&opt), &data,
+                                      &alloc)) != 0) {
+        got = (size_t)want;
+        if (whole < 0)
+            st = nomem(name, err, "the parallel decoder");
     } else if (skipped == skip) {
         st = read_payload(s, (size_t)want, initial, &data, &got, err);
+        alloc = data;
     }
     if (st != FMN_OK)
         goto fail;
@@ -545,6 +577,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->total_items = h.dims[0];
     h.dims[0] = (uint32_t)count;
     idx->data = data;
+    idx->alloc = alloc;
     if (mapped) { /* the idx owns the mapping now */
         idx->map = s->src.map;
         idx->map_len = s->src.map_len;
@@ -564,7 +597,7 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->info.complete = !partial;
     if (!partial) {
         h.dims[0] = (uint32_t)idx->total_items; /* the file's own shape */
-        fmni_identify(s, &h, &idx->info, job);
+        fmni_identify(s, &h, &idx->info, job, opt.hash_gz);
         h.dims[0] = (uint32_t)count;
     }
     fmni_stream_close(s);
@@ -579,7 +612,7 @@ fail:
     }
     free(h.dims);
     if (!mapped)
-        free(data);
+        free(alloc);
     free(idx);
     fmni_stream_close(s);
     *out = NULL;
@@ -665,7 +698,7 @@ void fmn_idx_free(fmn_idx *idx)
     if (idx->map)
         munmap(idx->map, idx->map_len);
     else
-        free(idx->data);
+        free(idx->alloc);
     free(idx->dims);
     free(idx->path);
     free(idx);

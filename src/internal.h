@@ -45,6 +45,19 @@ const char *fmni_guess_content(const uint8_t *p, size_t n);
  * value), for any length, by the fastest implementation built in. */
 uint32_t fmni_crc32(uint32_t crc, const void *data, size_t n);
 
+/* ---- large buffers (memory.c) ------------------------------------------ */
+
+/* Asks for transparent huge pages on the 2 MiB-aligned inside of a buffer
+ * of 8 MiB or more: a hint only, nothing changes where it is not taken. */
+void fmni_huge_pages(void *p, size_t n);
+
+/* malloc (freed with free) with that hint. */
+void *fmni_alloc_large(size_t n);
+
+/* Hands the pages of p[used..size) back to the system (they were scratch):
+ * the memory stays allocated, and reads as zeros if touched again. */
+void fmni_trim_large(void *p, size_t used, size_t size);
+
 /* ---- MD5 (md5.c) ------------------------------------------------------- */
 
 struct fmni_md5;
@@ -79,6 +92,8 @@ typedef struct fmni_src {
     size_t map_len;
     struct fmni_md5 *running; /* input that cannot be read twice (a pipe):
                              the MD5 of every byte read, as it is read */
+    void *view;           /* a mapping of the whole file (fmni_src_view) */
+    size_t view_len;
 } fmni_src;
 
 /* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
@@ -127,6 +142,25 @@ int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16]);
  * regular file, too small, or mmap refused). Owned by the source until
  * taken (set src->map to NULL); fmni_src_close unmaps it. */
 int fmni_src_map(fmni_src *src, uint64_t min_size);
+
+/* No MD5 of a pipe as it is read: the caller will not ask for one. */
+void fmni_src_hash_off(fmni_src *src);
+
+/* The whole input at once, read-only, for a decoder that needs it so: a
+ * memory source's bytes, or a private mapping of a regular file (owned by
+ * the source, unmapped by fmni_src_close). NULL where there is none (a
+ * pipe, or mmap refused). *mapped is 1 for a mapping: its pages, once
+ * read, may be handed back to the kernel (madvise), which reads them
+ * again if ever needed. The source's own reading is not disturbed. */
+const uint8_t *fmni_src_view(fmni_src *src, size_t *len, int *mapped);
+
+/* Marks every byte of a size-known input consumed (a decoder read them
+ * through the view): afterwards the source is at its end. */
+void fmni_src_consumed(fmni_src *src);
+
+/* The last n bytes of a size-known input into buf, without disturbing the
+ * source's reading: 1, or 0 if they cannot be read. */
+int fmni_src_tail(const fmni_src *src, uint8_t *buf, size_t n);
 
 void fmni_src_close(fmni_src *src);
 
@@ -180,12 +214,44 @@ fmni_inflate_result fmni_inflater_step(fmni_inflater *inf, const uint8_t *in,
                                        size_t *unread, const char **msg);
 void fmni_inflater_free(fmni_inflater *inf);
 
+/* gz_parallel.c: a whole deflate stream, in in[0..in_len) (with whatever
+ * follows it), decoded on up to `threads` threads into out[0..n), n being
+ * the exact length it must have; out[n..cap) is scratch (a few percent
+ * of n lets the threads' guesses of where their output goes be off).
+ * With release_input, the input is a mapping of a file whose pages may
+ * be handed back to the kernel once read. 1 with *end (the offset of the
+ * first byte after the stream) and *crc (the CRC-32 of out[0..n)); 0 if
+ * the stream is invalid or has another length: the caller then decodes
+ * serially, and out[0..cap) holds nothing of use; -1 if memory ran out. */
+int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
+                          int release_input, uint8_t *out, size_t n,
+                          size_t cap, unsigned threads, size_t *end,
+                          uint32_t *crc);
+
 /* gz.c: the gzip container on top of a source. */
 fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err);
 fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
                         size_t *got, fmn_error *err);
 /* CRC-32 of everything decoded so far, from the members' own checksums. */
 uint32_t fmni_gz_crc(const fmni_gz *gz);
+/* The CRC-32 and length (mod 2^32) the last 8 bytes of a size-known input
+ * give, as a gzip trailer: 1, or 0 if they cannot be read. */
+int fmni_gz_trailer(const fmni_src *src, uint32_t *crc, uint32_t *len);
+/* Whether fmni_gz_read_all can take the rest of this stream on `threads`
+ * threads: still in its first member, one large enough to be worth it. */
+int fmni_gz_whole_worth(const fmni_gz *gz, const fmni_src *src,
+                        unsigned threads);
+/* Decodes the whole of a one-member file at once, from the start of its
+ * deflate data, into out[0..n) on up to `threads` threads (out[n..room)
+ * scratch), where n is the length the data must have and head[0..head_len)
+ * the bytes fmni_gz_read gave first (decoded again, and compared): 1 with
+ * *crc and the stream at its end, every check of the serial path made;
+ * 0, the stream untouched, where it cannot (no view of the input, or
+ * anything wrong, which the serial path then reports); -1 if memory ran
+ * out. Only for a stream fmni_gz_whole_worth says yes to. */
+int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
+                     unsigned threads, const uint8_t *head, size_t head_len,
+                     uint8_t *out, uint32_t *crc);
 void fmni_gz_close(fmni_gz *gz);
 
 /* ---- IDX (idx.c) -------------------------------------------------------- */
@@ -234,10 +300,11 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
                           uint64_t have, fmn_error *err);
 
 /* Identifies a completely read file with header `h` into *info (release,
- * dataset, split, kind), with the MD5 from `job` (joined and freed) or,
- * when the content says a hash could tell more, read again now. */
+ * dataset, split, kind); with `hash`, by the MD5 from `job` (joined and
+ * freed; a job is joined in any case) or, when the content says a hash
+ * could tell more, read again now. */
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
-                   fmni_md5_job *job);
+                   fmni_md5_job *job, int hash);
 
 /* Big-endian file order to host order, in place, for elements of `elem`
  * bytes. */
@@ -248,6 +315,10 @@ uint64_t fmni_idx_total_items(const fmn_idx *idx);
 
 /* Options with zeros replaced by defaults. */
 fmn_options fmni_options(const fmn_options *opt);
+
+/* The threads a load may decode on: fmn_options.threads, or for 0 the
+ * cores this process may run on (gz_parallel.c). */
+unsigned fmni_threads(const fmn_options *opt);
 
 /* ---- streaming (reader.c, split_reader.c) ----------------------------- */
 
@@ -309,20 +380,28 @@ fmn_status fmni_save(const char *path, int flags, fmni_fill_fn fill,
 
 /* ---- releases (release.c) ----------------------------------------------- */
 
+/* IDENTICAL, REPACKED or PUBLISHED: the published content. */
+int fmni_release_is_published(fmn_release release);
+
 /* Whether a completely decoded gzip file could be a published .gz that
  * only the MD5 of the file as stored can tell (so a hashing pass is worth
- * it): its content is a release's, or of a release whose content is not
- * known. */
+ * it): its content is a release's (PUBLISHED), or of a release whose
+ * content is not known. */
 int fmni_release_needs_md5(const fmn_file_info *info);
 
-/* Whether a gzip file of `size` bytes may be a published .gz whose MD5 will
- * be wanted: known before decoding, so the hash can run alongside. */
-int fmni_release_may_need_md5(uint64_t size);
+/* Whether a gzip file of `size` bytes whose last member's trailer says
+ * `trailer_crc` and `trailer_len` (the CRC-32 and length mod 2^32 of its
+ * decoded bytes) may be a published .gz: known before decoding from the
+ * cheap facts, so that the hash, when wanted, can run alongside. */
+int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
+                           uint32_t trailer_len);
 
 /* The steps of identification, in this order, on a complete file's info:
- * by the content checksum (REPACKED), by the MD5 of the file as stored
- * (IDENTICAL), and, when neither matched, by the shape of the header
- * (MODIFIED, NOT_KNOWN). Each sets release, dataset, split and kind. */
+ * by the content checksum (PUBLISHED in a gzip file the .gz's size, else
+ * REPACKED), by the MD5 of the file as stored (IDENTICAL, or REPACKED for
+ * a PUBLISHED one whose MD5 is not the .gz's), and, when neither matched,
+ * by the shape of the header (MODIFIED, NOT_KNOWN). Each sets release,
+ * dataset, split and kind. */
 void fmni_release_by_content(fmn_file_info *info);
 void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16]);
 void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h);

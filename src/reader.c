@@ -45,6 +45,7 @@ fmn_status fmn_reader_open(const char *path, fmn_reader **out, fmn_error *err)
         free(r);
         return st;
     }
+    fmni_src_hash_off(&r->s.src); /* a reader pays for no hash */
     st = fmni_stream_open(&r->s, err);
     if (st == FMN_OK)
         st = fmni_read_header(&r->s, &r->h, err);
@@ -100,7 +101,7 @@ static fmn_status finish(fmn_reader *r, fmn_error *err)
     r->info.decoded_size = r->s.out;
     r->info.crc32 = fmni_stream_crc(&r->s);
     r->info.complete = 1;
-    fmni_identify(&r->s, &r->h, &r->info, NULL);
+    fmni_identify(&r->s, &r->h, &r->info, NULL, 0);
     return FMN_OK;
 }
 

@@ -7,7 +7,9 @@
  * which decoding computes anyway (and which a gzip trailer carries), so a
  * renamed, uncompressed or re-gzipped copy is still recognised. Whether a
  * file is the published .gz byte for byte is decided by the MD5 the
- * publisher gives, computed only when it could match.
+ * publisher gives, computed only when the caller asks (a load pays for no
+ * hash by default: FMN_RELEASE_PUBLISHED) and the file could match: its
+ * size, and its gzip trailer's CRC-32 and length, checked first.
  *
  * Where the content checksum of a published file is not known (the
  * publishers give only the MD5 of their .gz), a file of its shape that is
@@ -102,6 +104,7 @@ const char *fmn_release_name(fmn_release release)
     switch (release) {
     case FMN_RELEASE_IDENTICAL: return "identical";
     case FMN_RELEASE_REPACKED: return "repacked";
+    case FMN_RELEASE_PUBLISHED: return "published";
     case FMN_RELEASE_MODIFIED: return "modified";
     case FMN_RELEASE_NOT_KNOWN: return "not-known";
     case FMN_RELEASE_UNKNOWN: break;
@@ -154,13 +157,15 @@ fmn_status fmn_release_check_file(const char *path, fmn_dataset dataset,
     const release_file *want = path ? find(dataset, split, kind) : NULL;
     if (!want)
         return fmni_bad_argument(err);
+    fmn_options opt;
+    fmn_options_init(&opt);
+    opt.hash_gz = 1; /* identical or repacked, as the caller is told */
     fmn_idx *idx;
-    fmn_status st = fmn_idx_load_file(path, NULL, &idx, err);
+    fmn_status st = fmn_idx_load_file(path, &opt, &idx, err);
     if (st != FMN_OK)
         return st;
     const fmn_file_info *fi = fmn_idx_info(idx);
-    int published = fi->release == FMN_RELEASE_IDENTICAL ||
-                    fi->release == FMN_RELEASE_REPACKED;
+    int published = fmni_release_is_published(fi->release);
     if (release)
         *release = fi->release;
     if (published && fi->dataset == dataset && fi->split == split &&
@@ -255,29 +260,38 @@ static int md5_could_match(const release_file *r, const fmn_file_info *info)
            (r->gz_size == 0 || r->gz_size == info->file_size);
 }
 
+int fmni_release_is_published(fmn_release release)
+{
+    return release == FMN_RELEASE_IDENTICAL ||
+           release == FMN_RELEASE_REPACKED || release == FMN_RELEASE_PUBLISHED;
+}
+
 int fmni_release_needs_md5(const fmn_file_info *info)
 {
     if (info->compression != FMN_COMPRESSION_GZIP || !info->complete)
         return 0;
-    for (size_t i = 0; i < NRELEASES; i++) {
-        const release_file *r = &RELEASES[i];
-        if (!md5_could_match(r, info))
-            continue;
-        /* the published content: is it the published .gz too? */
-        if (info->release == FMN_RELEASE_REPACKED && same_content(r, info))
+    /* the published content in a file of the .gz's size: is it the .gz? */
+    if (info->release == FMN_RELEASE_PUBLISHED)
+        return 1;
+    /* content not known: only the .gz's MD5 can tell */
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (md5_could_match(&RELEASES[i], info) && !RELEASES[i].crc_known &&
+            info->release == FMN_RELEASE_UNKNOWN)
             return 1;
-        /* content not known: only the .gz's MD5 can tell */
-        if (info->release == FMN_RELEASE_UNKNOWN && !r->crc_known)
-            return 1;
-    }
     return 0;
 }
 
-int fmni_release_may_need_md5(uint64_t size)
+int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
+                           uint32_t trailer_len)
 {
-    for (size_t i = 0; i < NRELEASES; i++)
-        if (RELEASES[i].gz_size == size)
+    for (size_t i = 0; i < NRELEASES; i++) {
+        const release_file *r = &RELEASES[i];
+        if ((r->gz_size != 0 && r->gz_size != size) ||
+            (uint32_t)idx_size(r) != trailer_len)
+            continue;
+        if (!r->crc_known || r->idx_crc32 == trailer_crc)
             return 1;
+    }
     return 0;
 }
 
@@ -285,11 +299,15 @@ void fmni_release_by_content(fmn_file_info *info)
 {
     if (!info->complete)
         return;
-    for (size_t i = 0; i < NRELEASES; i++)
-        if (same_content(&RELEASES[i], info)) {
-            mark(info, &RELEASES[i], FMN_RELEASE_REPACKED);
+    for (size_t i = 0; i < NRELEASES; i++) {
+        const release_file *r = &RELEASES[i];
+        if (same_content(r, info)) {
+            /* another size (or no gzip) proves another container */
+            mark(info, r, md5_could_match(r, info) ? FMN_RELEASE_PUBLISHED
+                                                   : FMN_RELEASE_REPACKED);
             return;
         }
+    }
 }
 
 void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
@@ -301,6 +319,8 @@ void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
             return;
         }
     }
+    if (info->release == FMN_RELEASE_PUBLISHED) /* hashed: not the .gz */
+        info->release = FMN_RELEASE_REPACKED;
 }
 
 void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h)
@@ -374,6 +394,11 @@ size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
         return (size_t)snprintf(buf, cap, "repacked: the published %s %s %s "
                                 "content in another container",
                                 title, split, what);
+    case FMN_RELEASE_PUBLISHED:
+        return (size_t)snprintf(buf, cap, "the published %s %s %s content, "
+                                "in a file the size of the published .gz "
+                                "(not hashed: identical or repacked)",
+                                title, split, what);
     case FMN_RELEASE_MODIFIED:
     case FMN_RELEASE_NOT_KNOWN:
         if (!split || !what)
@@ -403,8 +428,7 @@ fmn_status fmn_file_check_role(const fmn_file_info *info, fmn_split_id split,
     fmni_clear(err);
     if (!info)
         return fmni_bad_argument(err);
-    int identified = info->release == FMN_RELEASE_IDENTICAL ||
-                     info->release == FMN_RELEASE_REPACKED;
+    int identified = fmni_release_is_published(info->release);
     if (!identified || (info->split == split && info->kind == kind) ||
         (split == FMN_SPLIT_UNKNOWN && info->kind == kind))
         return FMN_OK;

@@ -250,8 +250,64 @@ int fmni_src_map(fmni_src *src, uint64_t min_size)
     return 1;
 }
 
+void fmni_src_hash_off(fmni_src *src)
+{
+    free(src->running);
+    src->running = NULL;
+}
+
+const uint8_t *fmni_src_view(fmni_src *src, size_t *len, int *mapped)
+{
+    *len = 0;
+    *mapped = 0;
+    if (src->fd < 0) {
+        *len = (size_t)src->size;
+        return src->mem;
+    }
+    if (!src->size_known || src->running || src->size > SIZE_MAX ||
+        src->size == 0)
+        return NULL;
+    if (!src->view) {
+        void *v = mmap(NULL, (size_t)src->size, PROT_READ, MAP_PRIVATE,
+                       src->fd, 0);
+        if (v == MAP_FAILED)
+            return NULL;
+        src->view = v;
+        src->view_len = (size_t)src->size;
+    }
+    *len = src->view_len;
+    *mapped = 1;
+    return src->view;
+}
+
+void fmni_src_consumed(fmni_src *src)
+{
+    src->next = NULL;
+    src->avail = 0;
+    src->pos = src->size;
+    src->eof = 1;
+}
+
+int fmni_src_tail(const fmni_src *src, uint8_t *buf, size_t n)
+{
+    if (!src->size_known || src->size < n)
+        return 0;
+    if (src->fd < 0) {
+        memcpy(buf, src->mem + src->size - n, n);
+        return 1;
+    }
+    ssize_t r;
+    do
+        r = pread(src->fd, buf, n, (off_t)(src->size - n));
+    while (r < 0 && errno == EINTR);
+    return r == (ssize_t)n;
+}
+
 void fmni_src_close(fmni_src *src)
 {
+    if (src->view)
+        munmap(src->view, src->view_len);
+    src->view = NULL;
     if (src->map)
         munmap(src->map, src->map_len);
     src->map = NULL;

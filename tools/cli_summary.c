@@ -193,10 +193,7 @@ static int images_alone(const char *path, cli_summary *s, cli_problems *p)
         s->width = a.dims[2];
         s->has_pixels = 1;
         s->num_classes = 1;
-        s->dataset = fi->release == FMN_RELEASE_IDENTICAL ||
-                             fi->release == FMN_RELEASE_REPACKED
-                         ? fi->dataset
-                         : FMN_DATASET_UNKNOWN;
+        s->dataset = fi->dataset; /* set for the published content only */
         s->naming = s->dataset;
     }
     free(buf);
@@ -227,10 +224,7 @@ static int labels_alone(const char *path, const fmn_options *opt,
     s->count = a.dims[0];
     s->has_labels = 1;
     s->num_classes = classes;
-    s->dataset = fi->release == FMN_RELEASE_IDENTICAL ||
-                         fi->release == FMN_RELEASE_REPACKED
-                     ? fi->dataset
-                     : FMN_DATASET_UNKNOWN;
+    s->dataset = fi->dataset; /* set for the published content only */
     s->naming = opt->dataset ? opt->dataset : s->dataset;
     fmn_idx_free(idx);
     return 1;

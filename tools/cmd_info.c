@@ -357,6 +357,7 @@ int cmd_info(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     fmn_options opt;
     fmn_options_init(&opt);
+    opt.hash_gz = 1; /* info says "identical": it pays for the MD5 */
     report r;
     memset(&r, 0, sizeof r);
     int c, status;

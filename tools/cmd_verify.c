@@ -91,6 +91,7 @@ static enum verdict judge(const fmn_file_info *fi)
     switch (fi->release) {
     case FMN_RELEASE_IDENTICAL: return V_IDENTICAL;
     case FMN_RELEASE_REPACKED: return V_REPACKED;
+    case FMN_RELEASE_PUBLISHED: break; /* not hashed: verify always hashes */
     case FMN_RELEASE_MODIFIED: return V_MODIFIED;
     case FMN_RELEASE_NOT_KNOWN: return V_NOT_KNOWN;
     case FMN_RELEASE_UNKNOWN: break;
@@ -332,6 +333,7 @@ int cmd_verify(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     fmn_options opt;
     fmn_options_init(&opt);
+    opt.hash_gz = 1; /* "identical" rests on the publisher's MD5 */
     int json = 0, c, status;
     optind = 1;
     while ((c = cli_next_option(argc, argv, "verify", HELP, ":h", longopts,

@@ -1,0 +1,623 @@
+/* gz_parallel.c - one deflate stream decoded on several threads, the way
+ * rapidgzip and pugz do it. The input is cut into chunks. Chunk 0 decodes
+ * from the start; each later chunk searches its part of the input for a
+ * block boundary (deflate.c's filter, confirmed by decoding two blocks),
+ * decodes from there into 16-bit symbols while its window is unknown
+ * (a byte, or "byte i of the 32 KiB before me"), and once its own last
+ * 32 KiB hold no such reference goes on in bytes, into the output at a
+ * guess of where it belongs. The chunk before it stops exactly at that
+ * boundary, which proves it real; then the calling thread, done with
+ * chunk 0, resolves the next chunk's references from the bytes before
+ * it and moves its bytes to their place behind it as it decodes.
+ *
+ * Any doubt keeps the result exact: a chunk that finds no boundary, a
+ * boundary its predecessor does not stop at, a chunk that runs out of
+ * room or memory: the decoding of the chunk before simply goes on (on
+ * the calling thread once the others are done), as a serial decoder's
+ * would. Only a stream that is invalid, or whose length is not the one
+ * expected, makes the whole call fail; the caller then decodes serially
+ * and reports exactly what is wrong. */
+#define _GNU_SOURCE /* sched_getaffinity */
+#include "internal.h"
+#include "deflate.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+enum {
+    MAX_CHUNKS = 8,
+    WINDOW = FMNI_DFL_WINDOW,
+    /* the most a chunk decodes before its window is known: past it the
+     * chunk gives up (a stream that keeps reaching back that far) */
+    WIDE_MAX = 4 << 20,
+    /* where a chunk searches for its boundary: this much input at most */
+    SEARCH_BYTES = 1 << 20,
+    /* input read this far behind a chunk's position is handed back to the
+     * kernel (a mapped file's pages), this much at a time */
+    RELEASE_STEP = 4 << 20
+};
+
+typedef enum chunk_status {
+    C_RUNNING,
+    C_AT_STOP,  /* stopped where the next chunk starts */
+    C_END,      /* the stream ended in it */
+    C_FULL,     /* out of room: its place was guessed too small */
+    C_GAVE_UP,  /* no boundary, references too long, or no memory */
+    C_BAD,      /* invalid data */
+    C_ABORTED
+} chunk_status;
+
+typedef struct job job;
+
+typedef struct chunk {
+    job *job;
+    unsigned index;
+    uint64_t search_from, search_to; /* bits, for chunks after the first */
+    size_t place, limit;             /* its output: out[place..limit) */
+    _Atomic uint64_t start_bit;      /* UINT64_MAX until found */
+    /* progress, for the thread that moves its bytes: each set (release)
+     * once what it says holds, then the job's condition signalled */
+    _Atomic int narrowed;   /* wide[] and `narrow` are final */
+    _Atomic size_t done_to; /* out[place + narrow .. place + done_to) final */
+    _Atomic int stopped;    /* it writes nothing more; status, produced */
+    chunk_status status;
+    int passed;        /* went past the next chunk's start: carries on */
+    int nomem;         /* gave up for want of memory */
+    size_t produced;   /* elements decoded */
+    size_t narrow;     /* elements before this one are in `wide` */
+    uint16_t *wide;    /* WINDOW markers, then the 16-bit phase */
+    size_t released;   /* input handed back below this offset */
+    fmni_dfl dec;
+    pthread_t thread;
+    int started;
+} chunk;
+
+struct job {
+    const uint8_t *in;
+    size_t in_len;
+    int release_input;
+    uint8_t *out;
+    size_t n, cap;
+    unsigned k;
+    _Atomic int abort; /* chunks from this index on stop */
+    pthread_mutex_t lock;
+    pthread_cond_t progress;
+    uint8_t lut[256 + WINDOW]; /* resolve()'s */
+    chunk c[MAX_CHUNKS];
+};
+
+/* ---- one chunk ---------------------------------------------------------- */
+
+static void notify(job *jb)
+{
+    pthread_mutex_lock(&jb->lock);
+    pthread_cond_broadcast(&jb->progress);
+    pthread_mutex_unlock(&jb->lock);
+}
+
+/* Hands back the chunk's input pages behind its position (a mapping of
+ * the file: the kernel reads them again if ever needed), never those
+ * before where it started, which the chunk before it reads. */
+static void release_input(chunk *c)
+{
+    job *jb = c->job;
+    if (!jb->release_input)
+        return;
+    size_t page = 65536, at = (size_t)(c->dec.next - jb->in);
+    if (c->released == 0)
+        c->released = (size_t)(atomic_load(&c->start_bit) / 8) + page;
+    if (at < c->released + RELEASE_STEP + page)
+        return;
+    uintptr_t from = ((uintptr_t)(jb->in + c->released) + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)(jb->in + at) - page) & ~(page - 1);
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_DONTNEED);
+    c->released = at - page;
+}
+
+/* This chunk decodes on past where the next one was to start: the chunks
+ * after it stop (their work is of no use). */
+static void pass_next(chunk *c)
+{
+    job *jb = c->job;
+    c->passed = 1;
+    int want = (int)c->index + 1, cur = atomic_load(&jb->abort);
+    while (want < cur && !atomic_compare_exchange_weak(&jb->abort, &cur, want))
+        ;
+}
+
+/* At a block boundary: 1 if the next chunk starts here (stop), and notes a
+ * boundary passed. */
+static int at_next_start(chunk *c)
+{
+    job *jb = c->job;
+    if (c->index + 1 >= jb->k || c->passed)
+        return 0;
+    chunk *next = &jb->c[c->index + 1];
+    uint64_t sb = atomic_load_explicit(&next->start_bit, memory_order_acquire);
+    uint64_t bit = fmni_dfl_bit(&c->dec);
+    if (bit == sb)
+        return 1;
+    if (bit > sb || (sb == UINT64_MAX && bit >= next->search_to))
+        pass_next(c); /* a boundary this one never met, or none at all */
+    return 0;
+}
+
+static int aborted(const chunk *c)
+{
+    return (int)c->index >= atomic_load_explicit(&c->job->abort,
+                                                 memory_order_relaxed);
+}
+
+/* When out of room: the next chunk's place, if it will not use it. */
+static int take_next_place(chunk *c)
+{
+    job *jb = c->job;
+    if (c->index + 1 >= jb->k)
+        return 0;
+    chunk *next = &jb->c[c->index + 1];
+    if (!atomic_load_explicit(&next->stopped, memory_order_acquire))
+        return 0;
+    if (!c->passed && (next->status == C_AT_STOP ||
+                       next->status == C_END || next->status == C_FULL))
+        return 0; /* its work holds if this one stops at its start */
+    c->limit = next->limit;
+    pass_next(c);
+    return 1;
+}
+
+static int no_markers(const uint16_t *w, size_t n)
+{
+    uint16_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= w[i];
+    return any < 256;
+}
+
+/* Searches the chunk's input for a boundary, confirmed by two blocks that
+ * decode; leaves their 16-bit output in c->wide. */
+static int find_start(chunk *c, size_t *pos, int *ended)
+{
+    job *jb = c->job;
+    uint64_t b = c->search_from;
+    while (!aborted(c)) {
+        b = fmni_dfl_find(&c->dec, jb->in, jb->in_len, b, c->search_to);
+        if (b == UINT64_MAX)
+            return 0;
+        *pos = WINDOW;
+        fmni_dfl_result r = fmni_dfl_decode16(&c->dec, c->wide, pos,
+                                              WINDOW + WIDE_MAX, 0);
+        if (r == FMNI_DFL_BLOCK)
+            r = fmni_dfl_decode16(&c->dec, c->wide, pos, WINDOW + WIDE_MAX,
+                                  0);
+        if (r == FMNI_DFL_BLOCK || r == FMNI_DFL_END) {
+            atomic_store_explicit(&c->start_bit, b, memory_order_release);
+            *ended = r == FMNI_DFL_END;
+            return 1;
+        }
+        b++;
+    }
+    return 0;
+}
+
+/* The 16-bit phase of a chunk after the first: until its last 32 KiB are
+ * bytes, the stream ends, or the next chunk starts. Returns 1 to go on in
+ * bytes (with that window copied into place), 0 when the chunk is done. */
+static int wide_phase(chunk *c)
+{
+    job *jb = c->job;
+    c->wide = fmni_alloc_large((size_t)(WINDOW + WIDE_MAX) * sizeof *c->wide);
+    if (!c->wide) {
+        c->status = C_GAVE_UP;
+        c->nomem = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < WINDOW; i++)
+        c->wide[i] = (uint16_t)(256 + i);
+    size_t pos;
+    int ended = 0;
+    if (!find_start(c, &pos, &ended)) {
+        c->status = C_GAVE_UP;
+        return 0;
+    }
+    for (;;) {
+        c->produced = pos - WINDOW;
+        if (ended || at_next_start(c)) {
+            c->status = ended ? C_END : C_AT_STOP;
+            c->narrow = c->produced; /* all of it in `wide` */
+            atomic_store_explicit(&c->narrowed, 1, memory_order_release);
+            return 0;
+        }
+        if (aborted(c)) {
+            c->status = C_ABORTED;
+            return 0;
+        }
+        if (c->produced >= WINDOW &&
+            no_markers(c->wide + pos - WINDOW, WINDOW))
+            break;
+        fmni_dfl_result r = fmni_dfl_decode16(&c->dec, c->wide, &pos,
+                                              WINDOW + WIDE_MAX, 0);
+        if (r == FMNI_DFL_END) {
+            ended = 1;
+        } else if (r != FMNI_DFL_BLOCK) {
+            c->status = r == FMNI_DFL_FULL ? C_GAVE_UP : C_BAD;
+            return 0;
+        }
+        release_input(c);
+    }
+    /* the last 32 KiB become bytes in place: the window of what follows */
+    if (c->produced > c->limit - c->place) {
+        c->status = C_GAVE_UP;
+        return 0;
+    }
+    c->narrow = c->produced - WINDOW;
+    uint8_t *o = jb->out + c->place + c->narrow;
+    const uint16_t *w = c->wide + WINDOW + c->narrow;
+    for (size_t i = 0; i < WINDOW; i++)
+        o[i] = (uint8_t)w[i];
+    atomic_store_explicit(&c->done_to, c->narrow, memory_order_relaxed);
+    atomic_store_explicit(&c->narrowed, 1, memory_order_release);
+    notify(jb);
+    return 1;
+}
+
+/* The byte phase: decodes into out[place + produced ..) block by block. */
+static void byte_phase(chunk *c)
+{
+    job *jb = c->job;
+    size_t pos = c->place + c->produced;
+    size_t win = c->place + c->narrow;
+    for (;;) {
+        if (at_next_start(c)) {
+            c->status = C_AT_STOP;
+            break;
+        }
+        if (aborted(c)) {
+            c->status = C_ABORTED;
+            break;
+        }
+        fmni_dfl_result r = fmni_dfl_decode8(&c->dec, jb->out, &pos,
+                                             c->limit, win);
+        if (r == FMNI_DFL_FULL && take_next_place(c))
+            continue;
+        if (r != FMNI_DFL_BLOCK) {
+            c->status = r == FMNI_DFL_END    ? C_END
+                        : r == FMNI_DFL_FULL ? C_FULL
+                                             : C_BAD;
+            break;
+        }
+        release_input(c);
+        if (c->index > 0 && pos - c->place >= c->narrow + WINDOW) {
+            /* bytes no longer in the window are final */
+            atomic_store_explicit(&c->done_to, pos - c->place - WINDOW,
+                                  memory_order_release);
+            notify(jb);
+        }
+    }
+    c->produced = pos - c->place;
+}
+
+static void run_chunk(chunk *c)
+{
+    if (c->index == 0) {
+        c->narrow = 0;
+        c->produced = 0;
+        fmni_dfl_start(&c->dec, c->job->in, c->job->in_len, 0);
+        byte_phase(c);
+    } else if (wide_phase(c)) {
+        byte_phase(c);
+    }
+    atomic_store_explicit(&c->stopped, 1, memory_order_release);
+    notify(c->job);
+}
+
+static void *chunk_main(void *arg)
+{
+    run_chunk(arg);
+    return NULL;
+}
+
+/* ---- placing chunks ----------------------------------------------------- */
+
+/* Writes the chunk's 16-bit phase as bytes at out[at ..), its references
+ * read from the 32 KiB before `at` through one table (bytes map to
+ * themselves, marker 256 + i to window byte i). 0 if a reference reaches
+ * before the start of the stream. */
+static int resolve(job *jb, const chunk *c, size_t at)
+{
+    uint8_t *o = jb->out + at, *lut = jb->lut;
+    const uint16_t *w = c->wide + WINDOW;
+    size_t first = at < WINDOW ? WINDOW - at : 0; /* lowest valid marker */
+    if (first) {
+        for (size_t i = 0; i < c->narrow; i++)
+            if (w[i] >= 256 && w[i] - 256u < first)
+                return 0;
+    }
+    for (unsigned i = 0; i < 256; i++)
+        lut[i] = (uint8_t)i;
+    memcpy(lut + 256 + first, o - WINDOW + first, WINDOW - first);
+    for (size_t i = 0; i < c->narrow; i++)
+        o[i] = lut[w[i]];
+    return 1;
+}
+
+/* The chunk's bytes from out[place ..) to out[at ..). */
+static void move_chunk(job *jb, const chunk *c, size_t at)
+{
+    if (at != c->place)
+        memmove(jb->out + at + c->narrow, jb->out + c->place + c->narrow,
+                c->produced - c->narrow);
+}
+
+static int stopped(chunk *c)
+{
+    return atomic_load_explicit(&c->stopped, memory_order_acquire);
+}
+
+/* Waits until `ready` says the chunk moved on (or it stopped). */
+static void wait_for(job *jb, chunk *c, int (*ready)(chunk *c, size_t arg),
+                     size_t arg)
+{
+    pthread_mutex_lock(&jb->lock);
+    while (!stopped(c) && !ready(c, arg))
+        pthread_cond_wait(&jb->progress, &jb->lock);
+    pthread_mutex_unlock(&jb->lock);
+}
+
+static int is_narrowed(chunk *c, size_t unused)
+{
+    (void)unused;
+    return atomic_load_explicit(&c->narrowed, memory_order_acquire);
+}
+
+static int done_past(chunk *c, size_t moved)
+{
+    return atomic_load_explicit(&c->done_to, memory_order_acquire) > moved;
+}
+
+/* Chunk c, whose predecessors end at out[at], to its place while it
+ * decodes: its references resolved, its bytes moved behind it. 1 when it
+ * is in place (c->place == at), 0 if it cannot be now, -1 if its
+ * references prove the stream invalid. */
+static int follow(job *jb, chunk *c, size_t at, uint32_t *crc)
+{
+    wait_for(jb, c, is_narrowed, 0);
+    int done = stopped(c);
+    if (done && c->status != C_AT_STOP && c->status != C_END &&
+        c->status != C_FULL)
+        return 0;
+    if (at > c->place || !atomic_load_explicit(&c->narrowed,
+                                               memory_order_acquire))
+        return 0; /* placed too low: moved up once it is done */
+    if (!resolve(jb, c, at))
+        return -1;
+    *crc = (uint32_t)crc32_combine(*crc, fmni_crc32(0, jb->out + at,
+                                                    c->narrow),
+                                   (z_off_t)c->narrow);
+    size_t moved = c->narrow;
+    for (;;) {
+        done = stopped(c);
+        size_t upto = done ? c->produced
+                           : atomic_load_explicit(&c->done_to,
+                                                  memory_order_acquire);
+        if (upto > moved) {
+            uint8_t *dst = jb->out + at + moved;
+            memmove(dst, jb->out + c->place + moved, upto - moved);
+            *crc = (uint32_t)crc32_combine(*crc,
+                                           fmni_crc32(0, dst, upto - moved),
+                                           (z_off_t)(upto - moved));
+            moved = upto;
+        }
+        if (done)
+            break;
+        wait_for(jb, c, done_past, moved);
+    }
+    c->place = at;
+    return 1;
+}
+
+/* On the calling thread, once chunk 0 is done: the chunks after it, in
+ * order, while they decode. *placed counts the chunks in place, which
+ * end at *end with CRC-32 *crc. -1 for an invalid stream. */
+static int assist(job *jb, unsigned *placed, size_t *end, uint32_t *crc)
+{
+    chunk *c0 = &jb->c[0];
+    *crc = fmni_crc32(0, jb->out, c0->produced);
+    *end = c0->produced;
+    *placed = 1;
+    for (unsigned j = 1; j < jb->k; j++) {
+        if (jb->c[j - 1].status != C_AT_STOP)
+            break;
+        int r = follow(jb, &jb->c[j], *end, crc);
+        if (r <= 0)
+            return r;
+        *end += jb->c[j].produced;
+        *placed = j + 1;
+    }
+    return 0;
+}
+
+/* Places chunks 0..last (which all ended where the next began, the last
+ * one at the end of the stream or mid-way) and resolves their references.
+ * Up-moves go last to first, down-moves first to last, so that no chunk
+ * overwrites one not yet moved. *at receives where each starts. */
+static int place_chunks(job *jb, unsigned last, size_t *at)
+{
+    at[0] = 0;
+    for (unsigned j = 1; j <= last; j++)
+        at[j] = at[j - 1] + jb->c[j - 1].produced;
+    for (unsigned j = last; j >= 1; j--)
+        if (at[j] > jb->c[j].place)
+            move_chunk(jb, &jb->c[j], at[j]);
+    for (unsigned j = 1; j <= last; j++)
+        if (at[j] < jb->c[j].place)
+            move_chunk(jb, &jb->c[j], at[j]);
+    for (unsigned j = 1; j <= last; j++)
+        if (!resolve(jb, &jb->c[j], at[j]))
+            return 0;
+    return 1;
+}
+
+/* Decodes on with chunk r's decoder (at a block boundary, or out of room)
+ * into out[pos..cap) to the end of the stream. */
+static int finish_serially(job *jb, chunk *r, size_t pos, size_t *total)
+{
+    for (;;) {
+        fmni_dfl_result res = fmni_dfl_decode8(&r->dec, jb->out, &pos,
+                                               jb->cap, 0);
+        if (res == FMNI_DFL_END)
+            break;
+        if (res != FMNI_DFL_BLOCK)
+            return 0;
+    }
+    *total = pos;
+    return 1;
+}
+
+/* After every thread is done: the result, or 0. `placed` chunks are in
+ * place already, ending at `end` with CRC-32 *crc. */
+static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
+                    uint32_t *crc)
+{
+    /* the chunks that hold: each stopped where the next one began */
+    unsigned last = 0;
+    while (last + 1 < jb->k && jb->c[last].status == C_AT_STOP)
+        last++;
+    chunk *r = &jb->c[last];
+    size_t at[MAX_CHUNKS], total = end;
+    if (r->status == C_END && placed == last + 1) {
+        /* the common case: nothing left to do */
+    } else if (r->status == C_END) {
+        if (!place_chunks(jb, last, at))
+            return 0;
+        total = at[last] + r->produced;
+        *crc = fmni_crc32(0, jb->out, total);
+    } else {
+        /* r ran out of room, or went past where the next one began: its
+         * decoder goes on; or r itself failed: the decoder of the chunk
+         * before it, which stopped exactly where r began, goes on (and
+         * meets the same invalid data, if that is why r failed) */
+        if (r->status != C_FULL) {
+            if (last == 0)
+                return 0;
+            r = &jb->c[--last];
+        }
+        if (!place_chunks(jb, last, at) ||
+            !finish_serially(jb, r, at[last] + r->produced, &total))
+            return 0;
+        *crc = fmni_crc32(0, jb->out, total);
+    }
+    if (total != jb->n)
+        return 0;
+    *end_bit = fmni_dfl_bit(&r->dec);
+    return 1;
+}
+
+/* ---- the job ------------------------------------------------------------ */
+
+/* Where each chunk searches and is decoded to: an even share of the
+ * input, placed a little above its expected output so that the chunk
+ * before it rarely runs out of room (one that does is finished later). */
+static void plan(job *jb)
+{
+    uint64_t bits = (uint64_t)jb->in_len * 8;
+    double ratio = (double)jb->n / (double)bits;
+    for (unsigned j = 0; j < jb->k; j++) {
+        chunk *c = &jb->c[j];
+        c->job = jb;
+        c->index = j;
+        atomic_init(&c->start_bit, j == 0 ? 0 : UINT64_MAX);
+        atomic_init(&c->narrowed, 0);
+        atomic_init(&c->done_to, 0);
+        atomic_init(&c->stopped, 0);
+        c->search_from = bits * j / jb->k;
+        c->search_to = c->search_from + (uint64_t)SEARCH_BYTES * 8;
+        double expect = ratio * (double)c->search_from;
+        size_t place =
+            j == 0 ? 0 : (size_t)(expect + expect / 16) + ((size_t)1 << 20);
+        c->place = place < jb->cap ? place : jb->cap;
+    }
+    for (unsigned j = 0; j < jb->k; j++)
+        jb->c[j].limit = j + 1 < jb->k ? jb->c[j + 1].place : jb->cap;
+}
+
+static void run_job(job *jb, size_t *end, uint32_t *crc, int *ok)
+{
+    for (unsigned j = 1; j < jb->k; j++) {
+        chunk *c = &jb->c[j];
+        c->started = pthread_create(&c->thread, NULL, chunk_main, c) == 0;
+        if (!c->started) {
+            c->status = C_GAVE_UP;
+            atomic_store(&c->stopped, 1);
+        }
+    }
+    run_chunk(&jb->c[0]);
+    unsigned placed = 1;
+    size_t at = 0;
+    int r = assist(jb, &placed, &at, crc);
+    if (r < 0)
+        atomic_store(&jb->abort, 0);
+    for (unsigned j = 1; j < jb->k; j++)
+        if (jb->c[j].started)
+            pthread_join(jb->c[j].thread, NULL);
+    uint64_t end_bit = 0;
+    *ok = r >= 0 && assemble(jb, placed, at, &end_bit, crc);
+    *end = (size_t)((end_bit + 7) / 8);
+}
+
+int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
+                          int release_input, uint8_t *out, size_t n,
+                          size_t cap, unsigned threads, size_t *end,
+                          uint32_t *crc)
+{
+    if (threads < 2 || cap < n)
+        return 0;
+    job *jb = calloc(1, sizeof *jb);
+    if (!jb)
+        return -1;
+    jb->in = in;
+    jb->in_len = in_len;
+    jb->release_input = release_input;
+    jb->out = out;
+    jb->n = n;
+    jb->cap = cap;
+    jb->k = threads < MAX_CHUNKS ? threads : MAX_CHUNKS;
+    atomic_init(&jb->abort, MAX_CHUNKS);
+    int ok = 0;
+    if (pthread_mutex_init(&jb->lock, NULL) == 0) {
+        if (pthread_cond_init(&jb->progress, NULL) == 0) {
+            plan(jb);
+            run_job(jb, end, crc, &ok);
+            pthread_cond_destroy(&jb->progress);
+        }
+        pthread_mutex_destroy(&jb->lock);
+    }
+    for (unsigned j = 0; j < jb->k; j++) {
+        ok = jb->c[j].nomem ? -1 : ok;
+        free(jb->c[j].wide);
+    }
+    free(jb);
+    return ok;
+}
+
+unsigned fmni_threads(const fmn_options *opt)
+{
+    if (opt && opt->threads)
+        return opt->threads;
+    long n = 0;
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+#endif
+#ifdef _SC_NPROCESSORS_ONLN
+    if (n <= 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+    return n > 0 ? (unsigned)(n < 64 ? n : 64) : 1;
+}
