@@ -11,9 +11,9 @@
  * follows it, so the refill's load is off the decoding's critical path
  * (libdeflate's design). The last symbols go one at a time, checked. */
 
-/* Copies a match of `len` elements from `dist` back, in 8-byte words
- * where the distance allows: it may write up to 15 bytes past the match
- * (the fast loop keeps FAST_ROOM free). */
+/* Copies a match of `len` elements from `dist` back, in 8-byte words:
+ * it may write up to 15 bytes past the match (the fast loop keeps
+ * FAST_ROOM free). */
 static void FMNI_COPY(FMNI_OUT_T *o, size_t dist, size_t len)
 {
     enum { W = 8 / sizeof(FMNI_OUT_T) }; /* elements in a word */
@@ -32,8 +32,16 @@ static void FMNI_COPY(FMNI_OUT_T *o, size_t dist, size_t len)
         for (o += 2 * W; o < e; o += W)
             memcpy(o, &v, 8);
     } else {
-        for (size_t i = 0; i < len; i++)
-            o[i] = s[i];
+        /* a short period: each word stored holds `dist` right elements
+         * first, and the next load reads back exactly that word, so each
+         * step adds dist elements (libdeflate's way) */
+        do {
+            uint64_t v; /* a load, then a store: the two overlap */
+            memcpy(&v, s, 8);
+            memcpy(o, &v, 8);
+            o += dist;
+            s += dist;
+        } while (o < e);
     }
 }
 
@@ -233,8 +241,9 @@ fmni_dfl_result FMNI_LOOP_NAME(fmni_dfl *d, FMNI_OUT_T *out, size_t *pos,
         }
         if (len > (size_t)(limit - o))
             goto full;
+        const FMNI_OUT_T *src = o - dist;
         for (size_t i = 0; i < len; i++)
-            o[i] = o[i - dist];
+            o[i] = src[i];
         o += len;
         continue;
     full:

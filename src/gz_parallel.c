@@ -39,7 +39,8 @@ enum {
     SEARCH_BYTES = 1 << 20,
     /* input read this far behind a chunk's position is handed back to the
      * kernel (a mapped file's pages), this much at a time */
-    RELEASE_STEP = 4 << 20
+    RELEASE_STEP = 4 << 20,
+    SEEN = 64
 };
 
 typedef enum chunk_status {
@@ -67,6 +68,13 @@ typedef struct chunk {
     _Atomic int stopped;    /* it writes nothing more; status, produced */
     chunk_status status;
     int passed;        /* went past the next chunk's start: carries on */
+    unsigned reach;    /* the last chunk whose place this one writes in */
+    /* the block boundaries it passed last (bit, elements decoded by
+     * then), for a next chunk's start found only after this one passed
+     * it: this one stops there all the same */
+    uint64_t seen_bit[SEEN];
+    size_t seen_at[SEEN];
+    unsigned seen;
     int nomem;         /* gave up for want of memory */
     size_t produced;   /* elements decoded */
     size_t narrow;     /* elements before this one are in `wide` */
@@ -131,9 +139,25 @@ static void pass_next(chunk *c)
         ;
 }
 
-/* At a block boundary: 1 if the next chunk starts here (stop), and notes a
- * boundary passed. */
-static int at_next_start(chunk *c)
+/* 1 if the next chunk starts at a block boundary this one passed (the
+ * last SEEN of them), with *at the elements decoded by then; the decoder
+ * is set back to that boundary. */
+static int passed_its_start(chunk *c, uint64_t sb, size_t *at)
+{
+    for (unsigned i = 0; i < SEEN && i < c->seen; i++)
+        if (c->seen_bit[i] == sb) {
+            *at = c->seen_at[i];
+            if (fmni_dfl_bit(&c->dec) != sb)
+                fmni_dfl_start(&c->dec, c->job->in, c->job->in_len, sb);
+            return 1;
+        }
+    return 0;
+}
+
+/* At a block boundary, `at` elements decoded: 1 if the next chunk starts
+ * here, or at a boundary this one passed before that start was known
+ * (then *at is cut back to it); else notes a start passed for good. */
+static int at_next_start(chunk *c, size_t *at)
 {
     job *jb = c->job;
     if (c->index + 1 >= jb->k || c->passed)
@@ -141,11 +165,26 @@ static int at_next_start(chunk *c)
     chunk *next = &jb->c[c->index + 1];
     uint64_t sb = atomic_load_explicit(&next->start_bit, memory_order_acquire);
     uint64_t bit = fmni_dfl_bit(&c->dec);
-    if (bit == sb)
+    c->seen_bit[c->seen % SEEN] = bit;
+    c->seen_at[c->seen % SEEN] = *at;
+    c->seen++;
+    if (passed_its_start(c, sb, at))
         return 1;
     if (bit > sb || (sb == UINT64_MAX && bit >= next->search_to))
         pass_next(c); /* a boundary this one never met, or none at all */
     return 0;
+}
+
+/* Out of room mid-block: 1 if the next chunk's start, known by now, is a
+ * boundary this one passed (*at cut back to it). */
+static int stopped_late(chunk *c, size_t *at)
+{
+    job *jb = c->job;
+    if (c->index + 1 >= jb->k || c->passed)
+        return 0;
+    uint64_t sb = atomic_load_explicit(&jb->c[c->index + 1].start_bit,
+                                       memory_order_acquire);
+    return passed_its_start(c, sb, at);
 }
 
 static int aborted(const chunk *c)
@@ -154,19 +193,21 @@ static int aborted(const chunk *c)
                                                  memory_order_relaxed);
 }
 
-/* When out of room: the next chunk's place, if it will not use it. */
+/* When out of room: the place of the chunk after the last one whose
+ * place this one took, if that chunk is done and will not be used. */
 static int take_next_place(chunk *c)
 {
     job *jb = c->job;
-    if (c->index + 1 >= jb->k)
+    if (c->reach + 1 >= jb->k)
         return 0;
-    chunk *next = &jb->c[c->index + 1];
+    chunk *next = &jb->c[c->reach + 1];
     if (!atomic_load_explicit(&next->stopped, memory_order_acquire))
         return 0;
     if (!c->passed && (next->status == C_AT_STOP ||
                        next->status == C_END || next->status == C_FULL))
         return 0; /* its work holds if this one stops at its start */
     c->limit = next->limit;
+    c->reach++;
     pass_next(c);
     return 1;
 }
@@ -179,8 +220,12 @@ static int no_markers(const uint16_t *w, size_t n)
     return any < 256;
 }
 
-/* Searches the chunk's input for a boundary, confirmed by two blocks that
- * decode; leaves their 16-bit output in c->wide. */
+/* Searches the chunk's input for a boundary. A header found is decoded
+ * (into c->wide, as scratch) and the chunk starts where that block ends,
+ * confirmed by the next block decoding too: a header found by chance just
+ * before a real boundary can decode as a short block that ends on the
+ * real one, so the end of the first block is the likelier boundary. The
+ * second block's 16-bit output stays in c->wide. */
 static int find_start(chunk *c, size_t *pos, int *ended)
 {
     job *jb = c->job;
@@ -192,11 +237,14 @@ static int find_start(chunk *c, size_t *pos, int *ended)
         *pos = WINDOW;
         fmni_dfl_result r = fmni_dfl_decode16(&c->dec, c->wide, pos,
                                               WINDOW + WIDE_MAX, 0);
+        uint64_t q = fmni_dfl_bit(&c->dec);
+        *pos = WINDOW; /* the window before q is unknown: markers */
         if (r == FMNI_DFL_BLOCK)
             r = fmni_dfl_decode16(&c->dec, c->wide, pos, WINDOW + WIDE_MAX,
                                   0);
         if (r == FMNI_DFL_BLOCK || r == FMNI_DFL_END) {
-            atomic_store_explicit(&c->start_bit, b, memory_order_release);
+            atomic_store_explicit(&c->start_bit, q, memory_order_release);
+            notify(jb);
             *ended = r == FMNI_DFL_END;
             return 1;
         }
@@ -227,7 +275,7 @@ static int wide_phase(chunk *c)
     }
     for (;;) {
         c->produced = pos - WINDOW;
-        if (ended || at_next_start(c)) {
+        if (ended || at_next_start(c, &c->produced)) {
             c->status = ended ? C_END : C_AT_STOP;
             c->narrow = c->produced; /* all of it in `wide` */
             atomic_store_explicit(&c->narrowed, 1, memory_order_release);
@@ -273,8 +321,12 @@ static void byte_phase(chunk *c)
     size_t pos = c->place + c->produced;
     size_t win = c->place + c->narrow;
     for (;;) {
-        if (at_next_start(c)) {
+        size_t at = pos - c->place;
+        if (at_next_start(c, &at)) {
             c->status = C_AT_STOP;
+            if (at < c->narrow) /* back into the 16-bit phase */
+                c->narrow = at;
+            pos = c->place + at;
             break;
         }
         if (aborted(c)) {
@@ -285,6 +337,14 @@ static void byte_phase(chunk *c)
                                              c->limit, win);
         if (r == FMNI_DFL_FULL && take_next_place(c))
             continue;
+        at = pos - c->place;
+        if (r == FMNI_DFL_FULL && stopped_late(c, &at)) {
+            c->status = C_AT_STOP;
+            if (at < c->narrow)
+                c->narrow = at;
+            pos = c->place + at;
+            break;
+        }
         if (r != FMNI_DFL_BLOCK) {
             c->status = r == FMNI_DFL_END    ? C_END
                         : r == FMNI_DFL_FULL ? C_FULL
@@ -396,10 +456,8 @@ static int follow(job *jb, chunk *c, size_t at, uint32_t *crc)
         return 0; /* placed too low: moved up once it is done */
     if (!resolve(jb, c, at))
         return -1;
-    *crc = (uint32_t)crc32_combine(*crc, fmni_crc32(0, jb->out + at,
-                                                    c->narrow),
-                                   (z_off_t)c->narrow);
     size_t moved = c->narrow;
+    uint32_t mine = fmni_crc32(0, jb->out + at, moved);
     for (;;) {
         done = stopped(c);
         size_t upto = done ? c->produced
@@ -408,17 +466,45 @@ static int follow(job *jb, chunk *c, size_t at, uint32_t *crc)
         if (upto > moved) {
             uint8_t *dst = jb->out + at + moved;
             memmove(dst, jb->out + c->place + moved, upto - moved);
-            *crc = (uint32_t)crc32_combine(*crc,
-                                           fmni_crc32(0, dst, upto - moved),
-                                           (z_off_t)(upto - moved));
+            mine = fmni_crc32(mine, dst, upto - moved);
             moved = upto;
         }
         if (done)
             break;
         wait_for(jb, c, done_past, moved);
     }
+    /* a chunk that stopped at a boundary it had passed ends before bytes
+     * already moved: its checksum is taken again */
+    if (moved > c->produced || c->narrow > moved)
+        mine = fmni_crc32(0, jb->out + at, c->produced);
+    *crc = (uint32_t)crc32_combine(*crc, mine, (z_off_t)c->produced);
     c->place = at;
     return 1;
+}
+
+static int has_start(chunk *c, size_t unused)
+{
+    (void)unused;
+    return atomic_load_explicit(&c->start_bit, memory_order_acquire) !=
+           UINT64_MAX;
+}
+
+/* A chunk out of room may have passed the next one's start before that
+ * was known: once the next knows where it starts (or has stopped), the
+ * chunk stops there after all, cut back to it. */
+static void settle(job *jb, chunk *c)
+{
+    if (c->status != C_FULL || c->index + 1 >= jb->k)
+        return;
+    chunk *next = &jb->c[c->index + 1];
+    wait_for(jb, next, has_start, 0);
+    size_t at;
+    if (stopped_late(c, &at)) {
+        c->status = C_AT_STOP;
+        c->produced = at;
+        if (at < c->narrow)
+            c->narrow = at;
+    }
 }
 
 /* On the calling thread, once chunk 0 is done: the chunks after it, in
@@ -442,25 +528,39 @@ static int assist(job *jb, unsigned *placed, size_t *end, uint32_t *crc)
     return 0;
 }
 
+/* Moves chunks first..last to their places at[]: up-moves last to first,
+ * then down-moves first to last, so that no chunk overwrites one not yet
+ * moved (the places, like the chunks where they are, are in order and
+ * do not overlap). */
+static void compact(job *jb, unsigned first, unsigned last, const size_t *at)
+{
+    for (unsigned j = last; j >= first && j > 0; j--)
+        if (at[j] > jb->c[j].place)
+            move_chunk(jb, &jb->c[j], at[j]);
+    for (unsigned j = first; j <= last; j++)
+        if (at[j] < jb->c[j].place)
+            move_chunk(jb, &jb->c[j], at[j]);
+}
+
+static int resolve_all(job *jb, unsigned first, unsigned last,
+                       const size_t *at)
+{
+    for (unsigned j = first; j <= last; j++)
+        if (!resolve(jb, &jb->c[j], at[j]))
+            return 0;
+    return 1;
+}
+
 /* Places chunks 0..last (which all ended where the next began, the last
- * one at the end of the stream or mid-way) and resolves their references.
- * Up-moves go last to first, down-moves first to last, so that no chunk
- * overwrites one not yet moved. *at receives where each starts. */
+ * one at the end of the stream or mid-way) and resolves their references;
+ * *at receives where each starts. */
 static int place_chunks(job *jb, unsigned last, size_t *at)
 {
     at[0] = 0;
     for (unsigned j = 1; j <= last; j++)
         at[j] = at[j - 1] + jb->c[j - 1].produced;
-    for (unsigned j = last; j >= 1; j--)
-        if (at[j] > jb->c[j].place)
-            move_chunk(jb, &jb->c[j], at[j]);
-    for (unsigned j = 1; j <= last; j++)
-        if (at[j] < jb->c[j].place)
-            move_chunk(jb, &jb->c[j], at[j]);
-    for (unsigned j = 1; j <= last; j++)
-        if (!resolve(jb, &jb->c[j], at[j]))
-            return 0;
-    return 1;
+    compact(jb, 1, last, at);
+    return resolve_all(jb, 1, last, at);
 }
 
 /* Decodes on with chunk r's decoder (at a block boundary, or out of room)
@@ -479,11 +579,55 @@ static int finish_serially(job *jb, chunk *r, size_t pos, size_t *total)
     return 1;
 }
 
+/* Chunk `last` ran out of room before where the next began, and every
+ * chunk after it holds (each stopped where the next began, the final one
+ * at the end of the stream): their places are known from the end, n.
+ * Every chunk moves to its place, and last's decoder goes on in the room
+ * left before the next, where it must stop exactly where that one began.
+ * 1 if it did, with *at where each chunk starts. */
+static int fill_gap(job *jb, unsigned last, size_t *at)
+{
+    unsigned k = jb->k;
+    if (last + 1 >= k || jb->c[last].passed)
+        return 0;
+    size_t pos = jb->n;
+    for (unsigned j = k - 1; j > last; j--) {
+        const chunk *c = &jb->c[j];
+        if (c->status != (j + 1 < k ? C_AT_STOP : C_END) ||
+            c->produced > pos)
+            return 0;
+        pos -= c->produced;
+        at[j] = pos;
+    }
+    at[0] = 0;
+    for (unsigned j = 1; j <= last; j++)
+        at[j] = at[j - 1] + jb->c[j - 1].produced;
+    chunk *r = &jb->c[last];
+    if (at[last] + r->produced > at[last + 1])
+        return 0;
+    compact(jb, 1, k - 1, at);
+    if (!resolve_all(jb, 1, last, at))
+        return 0;
+    size_t p = at[last] + r->produced;
+    uint64_t stop = atomic_load(&jb->c[last + 1].start_bit);
+    for (;;) {
+        fmni_dfl_result res = fmni_dfl_decode8(&r->dec, jb->out, &p,
+                                               at[last + 1], 0);
+        if (res != FMNI_DFL_BLOCK || fmni_dfl_bit(&r->dec) >= stop)
+            break;
+    }
+    r->produced = p - at[last];
+    return fmni_dfl_bit(&r->dec) == stop && p == at[last + 1] &&
+           resolve_all(jb, last + 1, k - 1, at);
+}
+
 /* After every thread is done: the result, or 0. `placed` chunks are in
  * place already, ending at `end` with CRC-32 *crc. */
 static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
                     uint32_t *crc)
 {
+    for (unsigned j = placed; j < jb->k; j++)
+        settle(jb, &jb->c[j]);
     /* the chunks that hold: each stopped where the next one began */
     unsigned last = 0;
     while (last + 1 < jb->k && jb->c[last].status == C_AT_STOP)
@@ -496,6 +640,10 @@ static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
         if (!place_chunks(jb, last, at))
             return 0;
         total = at[last] + r->produced;
+        *crc = fmni_crc32(0, jb->out, total);
+    } else if (r->status == C_FULL && fill_gap(jb, last, at)) {
+        total = jb->n;
+        r = &jb->c[jb->k - 1];
         *crc = fmni_crc32(0, jb->out, total);
     } else {
         /* r ran out of room, or went past where the next one began: its
@@ -531,6 +679,7 @@ static void plan(job *jb)
         chunk *c = &jb->c[j];
         c->job = jb;
         c->index = j;
+        c->reach = j;
         atomic_init(&c->start_bit, j == 0 ? 0 : UINT64_MAX);
         atomic_init(&c->narrowed, 0);
         atomic_init(&c->done_to, 0);
@@ -557,6 +706,7 @@ static void run_job(job *jb, size_t *end, uint32_t *crc, int *ok)
         }
     }
     run_chunk(&jb->c[0]);
+    settle(jb, &jb->c[0]);
     unsigned placed = 1;
     size_t at = 0;
     int r = assist(jb, &placed, &at, crc);
