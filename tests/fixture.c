@@ -23,7 +23,13 @@ static void *xrealloc(void *p, size_t n)
 
 void buf_put(buf *b, const void *p, size_t n)
 {
-    b->data = xrealloc(b->data, b->size + n);
+    if (n > b->cap - b->size) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap - b->size < n)
+            cap *= 2;
+        b->data = xrealloc(b->data, cap);
+        b->cap = cap;
+    }
     if (n)
         memcpy(b->data + b->size, p, n);
     b->size += n;
@@ -53,7 +59,7 @@ void buf_cat(buf *b, buf b2)
 
 buf idx_header(uint8_t type, size_t ndim, const uint32_t *dims)
 {
-    buf b = {NULL, 0};
+    buf b = {0};
     uint8_t magic[4] = {0, 0, type, (uint8_t)ndim};
     buf_put(&b, magic, 4);
     for (size_t i = 0; i < ndim; i++)
@@ -67,8 +73,8 @@ buf idx_u8(size_t ndim, const uint32_t *dims)
     size_t n = 1;
     for (size_t i = 0; i < ndim; i++)
         n *= dims[i];
-    /* grown once: a realloc per byte is quadratic under valgrind */
-    b.data = xrealloc(b.data, b.size + n);
+    b.data = xrealloc(b.data, b.size + n); /* grown once */
+    b.cap = b.size + n;
     for (size_t i = 0; i < n; i++)
         b.data[b.size + i] = (uint8_t)(i * 7 + 3);
     b.size += n;
@@ -77,7 +83,7 @@ buf idx_u8(size_t ndim, const uint32_t *dims)
 
 buf gz_member(const void *p, size_t n, uint8_t flags)
 {
-    buf b = {NULL, 0};
+    buf b = {0};
     uint8_t h[10] = {0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 3};
     buf_put(&b, h, sizeof h);
     z_stream z;

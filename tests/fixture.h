@@ -5,10 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable byte buffer; tests free `data` with free(). */
+/* A growable byte buffer; tests free `data` with free(). `cap` is what
+ * `data` holds room for: buf_put doubles it as needed. */
 typedef struct buf {
     uint8_t *data;
     size_t size;
+    size_t cap;
 } buf;
 
 void buf_put(buf *b, const void *p, size_t n);

@@ -58,7 +58,7 @@ static buf gz(buf b) /* b gzipped, b freed */
 
 static buf bytes(const void *p, size_t n)
 {
-    buf b = {NULL, 0};
+    buf b = {0};
     buf_put(&b, p, n);
     return b;
 }
@@ -84,7 +84,7 @@ static buf gz_with_header(buf content, uint8_t flags, const void *extra,
                           size_t nextra)
 {
     buf g = gz_member(content.data, content.size, 0);
-    buf out = {NULL, 0};
+    buf out = {0};
     uint8_t h[10] = {0x1f, 0x8b, 8, flags, 0, 0, 0, 0, 0, 3};
     buf_put(&out, h, 10);
     buf_put(&out, extra, nextra);
@@ -104,7 +104,7 @@ static buf bomb(uint64_t claim, uint64_t zeros)
     memset(&z, 0, sizeof z);
     if (deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
         abort();
-    buf out = {NULL, 0};
+    buf out = {0};
     uint8_t head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3};
     buf_put(&out, head, 10);
     static uint8_t zero[1 << 16];

@@ -162,7 +162,7 @@ static void idx_accepts_empty_extent(void **state)
 static void idx_rejects_short_headers(void **state)
 {
     (void)state;
-    buf b = {NULL, 0};
+    buf b = {0};
     fmn_idx_free(load_expect(b, FMN_ERR_HEADER_SHORT, "empty"));
     buf_put(&b, "\0\0\x08", 3);
     fmn_idx_free(load_expect(b, FMN_ERR_HEADER_SHORT, "byte 3"));
@@ -174,18 +174,18 @@ static void idx_rejects_short_headers(void **state)
 static void idx_rejects_bad_magic_with_a_hint(void **state)
 {
     (void)state;
-    buf b = {NULL, 0};
+    buf b = {0};
     const char html[] = "<!DOCTYPE html><html><body>404</body></html>";
     buf_put(&b, html, sizeof html - 1);
     fmn_idx_free(load_expect(b, FMN_ERR_BAD_MAGIC, "HTML"));
     free(b.data);
-    b = (buf){NULL, 0};
+    b = (buf){0};
     const char lfs[] = "version https://git-lfs.github.com/spec/v1\noid "
                        "sha256:abc\nsize 26421880\n";
     buf_put(&b, lfs, sizeof lfs - 1);
     fmn_idx_free(load_expect(b, FMN_ERR_BAD_MAGIC, "Git LFS"));
     free(b.data);
-    b = (buf){NULL, 0};
+    b = (buf){0};
     buf_put(&b, "\x00\x01\x08\x01\0\0\0\1x", 9);
     fmn_idx_free(load_expect(b, FMN_ERR_BAD_MAGIC, "00 01 08 01"));
     free(b.data);

@@ -295,7 +295,7 @@ static size_t make_faults(fault *f)
                      FMN_ERR_NOT_IMAGES};
     f[n++] = (fault){"2-D labels", idx_u8(3, d), idx_u8(2, l2), 0,
                      FMN_ERR_NOT_LABELS};
-    buf html = {NULL, 0};
+    buf html = {0};
     buf_put(&html, "<!DOCTYPE html>", 15);
     f[n++] = (fault){"an HTML page for labels", idx_u8(3, d), html, 0,
                      FMN_ERR_BAD_MAGIC};

@@ -195,7 +195,7 @@ static void real_copies_are_identified_by_content(void **state)
     const fmn_file_info *orig = fmn_split_file(sp, FMN_FILE_IMAGES);
     FILE *f = fopen(orig->path, "rb");
     assert_non_null(f);
-    buf gz = {NULL, 0};
+    buf gz = {0};
     char chunk[65536];
     size_t k;
     while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)

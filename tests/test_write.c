@@ -28,7 +28,7 @@ static int to_buf(void *ctx, const void *p, size_t n)
 static buf write_mem(const fmn_split *sp, fmn_items items, fmn_format f,
                      fmn_file_kind kind)
 {
-    buf b = {NULL, 0};
+    buf b = {0};
     fmn_error err;
     if (fmn_split_write(sp, items, f, kind, to_buf, &b, &err) != FMN_OK)
         fail_msg("%s", err.message);
@@ -217,7 +217,7 @@ static void pgm_round_trip(void **state)
     free(b.data);
     /* labels have no PGM file */
     fmn_error err;
-    buf none = {NULL, 0};
+    buf none = {0};
     assert_int_equal(fmn_split_write(sp, items, FMN_FORMAT_PGM,
                                      FMN_FILE_LABELS, to_buf, &none, &err),
                      FMN_ERR_INVALID_ARGUMENT);
@@ -248,7 +248,7 @@ static void write_errors(void **state)
                                          fail_after, &left, &err),
                          FMN_ERR_WRITE);
     }
-    buf b = {NULL, 0};
+    buf b = {0};
     assert_int_equal(fmn_split_write(sp, fmn_items_range(N, 1), FMN_FORMAT_IDX,
                                      FMN_FILE_IMAGES, to_buf, &b, &err),
                      FMN_ERR_RANGE);
