@@ -55,11 +55,20 @@ extern "C" {
  */
 FMN_API const char *fmn_version(void);
 
-/* Which inflater and CRC-32 this build uses, e.g. "inflate: ISA-L igzip;
- * CRC-32: ISA-L" or "inflate: zlib; CRC-32: zlib". Never NULL.
+/* Which inflaters and CRC-32 this build uses, e.g. "inflate: ISA-L igzip
+ * streamed, libdeflate whole, libfmnist's own in parallel; CRC-32: ISA-L"
+ * or "inflate: zlib streamed, libfmnist's own in parallel; CRC-32: zlib".
+ * Never NULL.
  *     puts(fmn_build_info());
  */
 FMN_API const char *fmn_build_info(void);
+
+/* The cores this process may run on (its CPU affinity where the system
+ * has one, else the cores online), 1 to 64: what a load uses when
+ * fmn_options.threads is 0.
+ *     printf("decoding on %u cores\n", fmn_cores());
+ */
+FMN_API unsigned fmn_cores(void);
 
 /* ------------------------------------------------------------------------ */
 /* Status codes. Values are fixed and only ever appended.                   */
@@ -248,11 +257,11 @@ typedef struct fmn_options {
     void (*report)(void *report_ctx, const fmn_error *problem);
     void *report_ctx;
     /* Threads a load may decode one gzip file on: 0 (the default) means
-     * as many as the cores this process may run on, 1 the calling thread
-     * only. A file of 1 MiB or more, one gzip member, is cut into that
-     * many parts decoded at once (a block boundary found in each part,
-     * proven by the part before it), with the same result and the same
-     * checks as one thread; anything in doubt is decoded on one. */
+     * fmn_cores(), 1 the calling thread only. A file of one gzip member
+     * and 2 MiB or more is cut into that many parts of 1 MiB or more,
+     * decoded at once (a block boundary found in each part, proven by the
+     * part before it), with the same result and the same checks as one
+     * thread; anything in doubt is decoded on one. */
     unsigned threads;
     /* 1: a gzip file that may be a published .gz (its size is one's, and
      * its trailer's CRC-32 and length are that file's content) is hashed

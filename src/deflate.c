@@ -78,20 +78,48 @@ static uint32_t take(fmni_dfl *d, unsigned n)
 
 uint64_t fmni_dfl_bit(const fmni_dfl *d)
 {
-    return ((uint64_t)(d->next - d->in) + d->overrun) * 8 - d->left;
+    return (d->base + (uint64_t)(d->next - d->in) + d->overrun) * 8 - d->left;
 }
 
 /* Taking a zero byte past the end means the stream was cut short. */
 static int overran(const fmni_dfl *d)
 {
-    return fmni_dfl_bit(d) > (uint64_t)(d->end - d->in) * 8;
+    return fmni_dfl_bit(d) > (d->base + (uint64_t)(d->end - d->in)) * 8;
 }
 
-void fmni_dfl_start(fmni_dfl *d, const uint8_t *in, size_t len, uint64_t bit)
+/* Too near the end of a window that is not the last for another step. */
+static int low_input(const fmni_dfl *d)
 {
+    return !d->last && d->end - d->next < FMNI_DFL_MARGIN;
+}
+
+uint64_t fmni_dfl_needed(const fmni_dfl *d)
+{
+    uint64_t at = d->base + (uint64_t)(d->next - d->in);
+    uint64_t back = d->left / 8 + 1; /* the bytes in the bit buffer */
+    return at - (back < at - d->base ? back : at - d->base);
+}
+
+void fmni_dfl_input(fmni_dfl *d, const uint8_t *in, size_t len,
+                    uint64_t base, int last)
+{
+    uint64_t at = d->base + (uint64_t)(d->next - d->in);
     d->in = in;
+    d->base = base;
+    d->next = in + (at - base);
     d->end = in + len;
-    d->next = in + (bit / 8 < len ? bit / 8 : len);
+    d->last = last;
+}
+
+void fmni_dfl_start(fmni_dfl *d, const uint8_t *in, size_t len,
+                    uint64_t base, int last, uint64_t bit)
+{
+    uint64_t at = bit / 8 - base;
+    d->in = in;
+    d->base = base;
+    d->last = last;
+    d->end = in + len;
+    d->next = in + (at < len ? at : len);
     d->bits = 0;
     d->left = 0;
     d->overrun = 0;
@@ -324,6 +352,8 @@ static fmni_dfl_result read_header(fmni_dfl *d)
 {
     if (d->state == ST_DONE)
         return FMNI_DFL_END;
+    if (low_input(d))
+        return FMNI_DFL_INPUT;
     d->final = (int)take(d, 1);
     unsigned type = take(d, 2);
     const char *why = NULL;
@@ -363,9 +393,9 @@ static fmni_dfl_result read_header(fmni_dfl *d)
 }
 
 int fmni_dfl_try_header(fmni_dfl *d, const uint8_t *in, size_t len,
-                        uint64_t bit)
+                        uint64_t base, int last, uint64_t bit)
 {
-    fmni_dfl_start(d, in, len, bit);
+    fmni_dfl_start(d, in, len, base, last, bit);
     if (take(d, 1) != 0 || take(d, 2) != 2) /* not final, dynamic */
         return 0;
     const char *why = dynamic_tables(d);
@@ -393,24 +423,27 @@ static int precode_complete(uint64_t w, unsigned n)
 }
 
 uint64_t fmni_dfl_find(fmni_dfl *d, const uint8_t *in, size_t len,
-                       uint64_t from, uint64_t to)
+                       uint64_t base, int last, uint64_t from, uint64_t to)
 {
     /* two 8-byte loads per position: the header's first 17 bits and the
-     * 57 of its precode lengths */
-    uint64_t last = len >= 24 ? (uint64_t)(len - 24) * 8 : 0;
-    if (to > last)
-        to = last;
+     * 57 of its precode lengths; a whole header fits in the margin */
+    size_t keep = last ? 24 : FMNI_DFL_MARGIN;
+    uint64_t stop = len >= keep ? (base + (uint64_t)(len - keep)) * 8 : 0;
+    if (to > stop)
+        to = stop;
+    if (from < base * 8)
+        from = base * 8;
     for (uint64_t b = from; b < to; b++) {
-        uint64_t w = load_le64(in + b / 8) >> (b % 8);
+        const uint8_t *p = in + (b / 8 - base);
+        uint64_t w = load_le64(p) >> (b % 8);
         if ((w & 7) != 4) /* not final, dynamic */
             continue;
         if (((w >> 3) & 31) > 29 || ((w >> 8) & 31) > 29)
             continue;
-        uint64_t p = b + 17;
-        uint64_t pre = load_le64(in + p / 8) >> (p % 8);
+        uint64_t pre = load_le64(p + (b % 8 + 17) / 8) >> ((b + 17) % 8);
         if (!precode_complete(pre, (unsigned)((w >> 13) & 15) + 4))
             continue;
-        if (fmni_dfl_try_header(d, in, len, b))
+        if (fmni_dfl_try_header(d, in, len, base, last, b))
             return b;
     }
     return UINT64_MAX;

@@ -2,8 +2,9 @@
  * included there with FMNI_LOOP_NAME, FMNI_OUT_T (the element written)
  * and FMNI_COPY (the name of its match copy, defined here) defined.
  *
- * A fast loop runs while the input has FAST_INPUT bytes and the output
- * FAST_ROOM elements, checking neither inside. Its bit budget, after a
+ * A fast loop runs while the window has FAST_INPUT bytes (the margin, if
+ * it is not the last) and the output FAST_ROOM elements, checking neither
+ * inside. Its bit budget, after a
  * refill (at least 56 bits): three literals found in the first level
  * (11 bits each) and the next lookup; or a length (up to 20 bits), then
  * a refill where fewer than 39 bits are left, a distance (up to 28) and
@@ -61,8 +62,10 @@ fmni_dfl_result FMNI_LOOP_NAME(fmni_dfl *d, FMNI_OUT_T *out, size_t *pos,
         while (d->stored > 0) {
             size_t n = d->stored, room = (size_t)(limit - o);
             size_t avail = (size_t)(d->end - d->next);
-            if (avail == 0)
-                return FMNI_DFL_SHORT;
+            if (avail == 0) {
+                *pos = (size_t)(o - out);
+                return d->last ? FMNI_DFL_SHORT : FMNI_DFL_INPUT;
+            }
             if (room == 0) {
                 *pos = (size_t)(o - out);
                 return FMNI_DFL_FULL;
@@ -82,7 +85,12 @@ fmni_dfl_result FMNI_LOOP_NAME(fmni_dfl *d, FMNI_OUT_T *out, size_t *pos,
     const uint32_t *const lt = d->litlen, *const dt = d->dist;
     {
         const uint8_t *next = d->next;
-        const uint8_t *const in_end = d->end;
+        /* the fast loop's input: FAST_INPUT bytes, or the margin before
+         * the end of a window that is not the last */
+        size_t keep = d->last ? FAST_INPUT : FMNI_DFL_MARGIN;
+        size_t avail = (size_t)(d->end - d->next);
+        const uint8_t *const in_end =
+            avail > keep ? d->end - keep + FAST_INPUT : d->next;
         uint64_t bits = d->bits;
         unsigned left = d->left;
         FMNI_OUT_T *const fast_end =
@@ -188,6 +196,10 @@ fmni_dfl_result FMNI_LOOP_NAME(fmni_dfl *d, FMNI_OUT_T *out, size_t *pos,
         const uint8_t *s_next = d->next;
         uint64_t s_bits = d->bits;
         unsigned s_left = d->left, s_over = d->overrun;
+        if (low_input(d)) {
+            *pos = (size_t)(o - out);
+            return FMNI_DFL_INPUT;
+        }
         refill(d);
         if (d->overrun > 8)
             return FMNI_DFL_SHORT;

@@ -325,8 +325,16 @@ fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
 
 /* Parts of the input decoded on separate threads are this large at
  * least: below it a thread and a boundary search cost more than they
- * save. */
-enum { PARALLEL_PART = 1 << 20 };
+ * save. From WHOLE_MIN on, a file is decoded at once on one thread even
+ * when not in parts (libdeflate's for the caller's memory, else the
+ * parallel inflater's own decoder: both faster than streaming here). */
+enum { PARALLEL_PART = 1 << 20, WHOLE_MIN = 1 << 16 };
+
+static int parallel_worth(const fmni_gz *gz, const fmni_src *src,
+                          unsigned threads)
+{
+    return threads >= 2 && src->size >= gz->data_start + 2 * PARALLEL_PART;
+}
 
 int fmni_gz_trailer(const fmni_src *src, uint32_t *crc, uint32_t *len)
 {
@@ -341,36 +349,44 @@ int fmni_gz_trailer(const fmni_src *src, uint32_t *crc, uint32_t *len)
 int fmni_gz_whole_worth(const fmni_gz *gz, const fmni_src *src,
                         unsigned threads)
 {
-    return gz->members == 1 && gz->state == IN_MEMBER && threads >= 2 &&
-           src->size_known && !src->running &&
-           src->size >= gz->data_start + 2 * PARALLEL_PART;
+    if (gz->members != 1 || gz->state != IN_MEMBER || !src->size_known ||
+        src->running)
+        return 0;
+    return parallel_worth(gz, src, threads) ||
+           src->size >= gz->data_start + WHOLE_MIN;
 }
 
 int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
                      unsigned threads, const uint8_t *head, size_t head_len,
                      uint8_t *out, uint32_t *crc)
 {
-    size_t len;
-    int mapped;
     if (!fmni_gz_whole_worth(gz, src, threads))
         return 0;
-    const uint8_t *in = fmni_src_view(src, &len, &mapped);
-    if (!in || len < gz->data_start + 8)
-        return 0;
-    size_t data = (size_t)gz->data_start, in_len = len - data;
-    uint32_t t_crc = le32(in + len - 8), t_len = le32(in + len - 4);
-    if (t_len != (uint32_t)n) /* not one member of n bytes */
-        return 0;
-    if (threads > in_len / PARALLEL_PART)
-        threads = (unsigned)(in_len / PARALLEL_PART);
-    size_t end;
-    int r = fmni_inflate_parallel(in + data, in_len, mapped, out, n, room,
-                                  threads, &end, crc);
+    uint32_t t_crc, t_len;
+    if (!fmni_gz_trailer(src, &t_crc, &t_len) || t_len != (uint32_t)n)
+        return 0; /* not one member of n bytes */
+    fmni_input in = {src->fd < 0 ? src->mem : NULL, src->fd, src->size};
+    uint64_t data = gz->data_start, end = 0;
+    int r;
+    if (in.mem && fmni_inflate_whole_available() &&
+        !parallel_worth(gz, src, threads)) {
+        size_t used;
+        r = fmni_inflate_whole(in.mem + data, (size_t)(src->size - data),
+                               out, n, &used);
+        end = data + used;
+        if (r == 1)
+            *crc = fmni_crc32(0, out, n);
+    } else {
+        uint64_t parts = (src->size - data) / PARALLEL_PART;
+        r = fmni_inflate_parallel(&in, data, out, n, room,
+                                  parts < threads ? (unsigned)parts : threads,
+                                  &end, crc);
+    }
     if (r <= 0)
         return r;
     /* one member, its trailer last, as the serial path requires: else
      * that path decodes it and says what is wrong */
-    if (data + end + 8 != len || t_crc != *crc ||
+    if (end + 8 != src->size || t_crc != *crc ||
         memcmp(out, head, head_len) != 0)
         return 0;
     gz->done_crc = *crc;

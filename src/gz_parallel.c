@@ -25,8 +25,8 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 enum {
@@ -35,13 +35,24 @@ enum {
     /* the most a chunk decodes before its window is known: past it the
      * chunk gives up (a stream that keeps reaching back that far) */
     WIDE_MAX = 4 << 20,
-    /* where a chunk searches for its boundary: this much input at most */
+    /* where a chunk searches for its boundary: this much input at most,
+     * which its feed holds at once */
     SEARCH_BYTES = 1 << 20,
-    /* input read this far behind a chunk's position is handed back to the
-     * kernel (a mapped file's pages), this much at a time */
-    RELEASE_STEP = 4 << 20,
+    FEED_BYTES = SEARCH_BYTES + (64 << 10),
     SEEN = 64
 };
+
+/* The input a chunk reads: the caller's memory at once, or a file through
+ * a buffer of its own, refilled with pread (a read error is an error the
+ * serial path then reports, never a signal as a mapping's would be). */
+typedef struct feed {
+    const fmni_input *src;
+    uint8_t *buf;
+    const uint8_t *p; /* the input from offset base on, len bytes */
+    size_t len;
+    uint64_t base;
+    int last;         /* to the end of the input */
+} feed;
 
 typedef enum chunk_status {
     C_RUNNING,
@@ -79,16 +90,15 @@ typedef struct chunk {
     size_t produced;   /* elements decoded */
     size_t narrow;     /* elements before this one are in `wide` */
     uint16_t *wide;    /* WINDOW markers, then the 16-bit phase */
-    size_t released;   /* input handed back below this offset */
+    feed feed;
     fmni_dfl dec;
     pthread_t thread;
     int started;
 } chunk;
 
 struct job {
-    const uint8_t *in;
-    size_t in_len;
-    int release_input;
+    const fmni_input *src;
+    uint64_t start;    /* offset of the stream in the input */
     uint8_t *out;
     size_t n, cap;
     unsigned k;
@@ -108,24 +118,95 @@ static void notify(job *jb)
     pthread_mutex_unlock(&jb->lock);
 }
 
-/* Hands back the chunk's input pages behind its position (a mapping of
- * the file: the kernel reads them again if ever needed), never those
- * before where it started, which the chunk before it reads. */
-static void release_input(chunk *c)
+/* Makes f hold the input from offset `from` on (as much as fits, keeping
+ * what it holds already). 0 if a read fails. */
+static int feed_at(feed *f, uint64_t from)
 {
-    job *jb = c->job;
-    if (!jb->release_input)
-        return;
-    size_t page = 65536, at = (size_t)(c->dec.next - jb->in);
-    if (c->released == 0)
-        c->released = (size_t)(atomic_load(&c->start_bit) / 8) + page;
-    if (at < c->released + RELEASE_STEP + page)
-        return;
-    uintptr_t from = ((uintptr_t)(jb->in + c->released) + page - 1) & ~(page - 1);
-    uintptr_t to = ((uintptr_t)(jb->in + at) - page) & ~(page - 1);
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_DONTNEED);
-    c->released = at - page;
+    const fmni_input *src = f->src;
+    if (src->mem) {
+        f->p = src->mem;
+        f->len = (size_t)src->size;
+        f->base = 0;
+        f->last = 1;
+        return 1;
+    }
+    size_t keep = 0;
+    if (f->len && from >= f->base && from < f->base + f->len) {
+        keep = (size_t)(f->base + f->len - from);
+        memmove(f->buf, f->buf + (from - f->base), keep);
+    }
+    size_t have = keep;
+    uint64_t at = from + keep;
+    while (have < FEED_BYTES && at < src->size) {
+        ssize_t r = pread(src->fd, f->buf + have, FEED_BYTES - have,
+                          (off_t)at);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            f->len = 0;
+            return 0; /* a read error, or the file shrank */
+        }
+        have += (size_t)r;
+        at += (uint64_t)r;
+    }
+    f->p = f->buf;
+    f->len = have;
+    f->base = from;
+    f->last = at >= src->size;
+    return 1;
+}
+
+static int feed_open(feed *f, const fmni_input *src, uint64_t from)
+{
+    f->src = src;
+    f->len = 0;
+    if (!src->mem && !(f->buf = malloc(FEED_BYTES)))
+        return -1;
+    return feed_at(f, from);
+}
+
+/* The chunk's decoder, started at input bit `bit`. */
+static int start_at(chunk *c, uint64_t bit)
+{
+    if (!feed_at(&c->feed, bit / 8))
+        return 0;
+    fmni_dfl_start(&c->dec, c->feed.p, c->feed.len, c->feed.base,
+                   c->feed.last, bit);
+    return 1;
+}
+
+/* The chunk's decoder given the input it asks for next: 0 when there is
+ * none (the stream is cut). */
+static int refeed(chunk *c)
+{
+    if (!feed_at(&c->feed, fmni_dfl_needed(&c->dec)))
+        return 0;
+    fmni_dfl_input(&c->dec, c->feed.p, c->feed.len, c->feed.base,
+                   c->feed.last);
+    return 1;
+}
+
+/* The chunk's decoder on, the feed moved on whenever it asks: one block,
+ * or less when out of room. */
+static fmni_dfl_result decode8(chunk *c, uint8_t *out, size_t *pos,
+                               size_t cap, size_t win)
+{
+    fmni_dfl_result r;
+    while ((r = fmni_dfl_decode8(&c->dec, out, pos, cap, win)) ==
+           FMNI_DFL_INPUT)
+        if (!refeed(c))
+            return FMNI_DFL_BAD;
+    return r;
+}
+
+static fmni_dfl_result decode16(chunk *c, size_t *pos)
+{
+    fmni_dfl_result r;
+    while ((r = fmni_dfl_decode16(&c->dec, c->wide, pos, WINDOW + WIDE_MAX,
+                                  0)) == FMNI_DFL_INPUT)
+        if (!refeed(c))
+            return FMNI_DFL_BAD;
+    return r;
 }
 
 /* This chunk decodes on past where the next one was to start: the chunks
@@ -147,8 +228,8 @@ static int passed_its_start(chunk *c, uint64_t sb, size_t *at)
     for (unsigned i = 0; i < SEEN && i < c->seen; i++)
         if (c->seen_bit[i] == sb) {
             *at = c->seen_at[i];
-            if (fmni_dfl_bit(&c->dec) != sb)
-                fmni_dfl_start(&c->dec, c->job->in, c->job->in_len, sb);
+            if (fmni_dfl_bit(&c->dec) != sb && !start_at(c, sb))
+                return 0;
             return 1;
         }
     return 0;
@@ -231,17 +312,19 @@ static int find_start(chunk *c, size_t *pos, int *ended)
     job *jb = c->job;
     uint64_t b = c->search_from;
     while (!aborted(c)) {
-        b = fmni_dfl_find(&c->dec, jb->in, jb->in_len, b, c->search_to);
+        if ((b / 8 < c->feed.base || b / 8 >= c->feed.base + c->feed.len) &&
+            !feed_at(&c->feed, b / 8))
+            return 0;
+        b = fmni_dfl_find(&c->dec, c->feed.p, c->feed.len, c->feed.base,
+                          c->feed.last, b, c->search_to);
         if (b == UINT64_MAX)
             return 0;
         *pos = WINDOW;
-        fmni_dfl_result r = fmni_dfl_decode16(&c->dec, c->wide, pos,
-                                              WINDOW + WIDE_MAX, 0);
+        fmni_dfl_result r = decode16(c, pos);
         uint64_t q = fmni_dfl_bit(&c->dec);
         *pos = WINDOW; /* the window before q is unknown: markers */
         if (r == FMNI_DFL_BLOCK)
-            r = fmni_dfl_decode16(&c->dec, c->wide, pos, WINDOW + WIDE_MAX,
-                                  0);
+            r = decode16(c, pos);
         if (r == FMNI_DFL_BLOCK || r == FMNI_DFL_END) {
             atomic_store_explicit(&c->start_bit, q, memory_order_release);
             notify(jb);
@@ -288,15 +371,13 @@ static int wide_phase(chunk *c)
         if (c->produced >= WINDOW &&
             no_markers(c->wide + pos - WINDOW, WINDOW))
             break;
-        fmni_dfl_result r = fmni_dfl_decode16(&c->dec, c->wide, &pos,
-                                              WINDOW + WIDE_MAX, 0);
+        fmni_dfl_result r = decode16(c, &pos);
         if (r == FMNI_DFL_END) {
             ended = 1;
         } else if (r != FMNI_DFL_BLOCK) {
             c->status = r == FMNI_DFL_FULL ? C_GAVE_UP : C_BAD;
             return 0;
         }
-        release_input(c);
     }
     /* the last 32 KiB become bytes in place: the window of what follows */
     if (c->produced > c->limit - c->place) {
@@ -333,8 +414,7 @@ static void byte_phase(chunk *c)
             c->status = C_ABORTED;
             break;
         }
-        fmni_dfl_result r = fmni_dfl_decode8(&c->dec, jb->out, &pos,
-                                             c->limit, win);
+        fmni_dfl_result r = decode8(c, jb->out, &pos, c->limit, win);
         if (r == FMNI_DFL_FULL && take_next_place(c))
             continue;
         at = pos - c->place;
@@ -351,7 +431,6 @@ static void byte_phase(chunk *c)
                                              : C_BAD;
             break;
         }
-        release_input(c);
         if (c->index > 0 && pos - c->place >= c->narrow + WINDOW) {
             /* bytes no longer in the window are final */
             atomic_store_explicit(&c->done_to, pos - c->place - WINDOW,
@@ -364,11 +443,19 @@ static void byte_phase(chunk *c)
 
 static void run_chunk(chunk *c)
 {
-    if (c->index == 0) {
+    job *jb = c->job;
+    int opened = feed_open(&c->feed, jb->src,
+                           c->index == 0 ? jb->start : c->search_from / 8);
+    if (opened <= 0) {
+        c->status = C_GAVE_UP;
+        c->nomem = opened < 0;
+    } else if (c->index == 0) {
         c->narrow = 0;
         c->produced = 0;
-        fmni_dfl_start(&c->dec, c->job->in, c->job->in_len, 0);
-        byte_phase(c);
+        if (start_at(c, jb->start * 8))
+            byte_phase(c);
+        else
+            c->status = C_BAD;
     } else if (wide_phase(c)) {
         byte_phase(c);
     }
@@ -568,8 +655,7 @@ static int place_chunks(job *jb, unsigned last, size_t *at)
 static int finish_serially(job *jb, chunk *r, size_t pos, size_t *total)
 {
     for (;;) {
-        fmni_dfl_result res = fmni_dfl_decode8(&r->dec, jb->out, &pos,
-                                               jb->cap, 0);
+        fmni_dfl_result res = decode8(r, jb->out, &pos, jb->cap, 0);
         if (res == FMNI_DFL_END)
             break;
         if (res != FMNI_DFL_BLOCK)
@@ -611,8 +697,7 @@ static int fill_gap(job *jb, unsigned last, size_t *at)
     size_t p = at[last] + r->produced;
     uint64_t stop = atomic_load(&jb->c[last + 1].start_bit);
     for (;;) {
-        fmni_dfl_result res = fmni_dfl_decode8(&r->dec, jb->out, &p,
-                                               at[last + 1], 0);
+        fmni_dfl_result res = decode8(r, jb->out, &p, at[last + 1], 0);
         if (res != FMNI_DFL_BLOCK || fmni_dfl_bit(&r->dec) >= stop)
             break;
     }
@@ -673,7 +758,7 @@ static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
  * before it rarely runs out of room (one that does is finished later). */
 static void plan(job *jb)
 {
-    uint64_t bits = (uint64_t)jb->in_len * 8;
+    uint64_t bits = (jb->src->size - jb->start) * 8;
     double ratio = (double)jb->n / (double)bits;
     for (unsigned j = 0; j < jb->k; j++) {
         chunk *c = &jb->c[j];
@@ -684,18 +769,18 @@ static void plan(job *jb)
         atomic_init(&c->narrowed, 0);
         atomic_init(&c->done_to, 0);
         atomic_init(&c->stopped, 0);
-        c->search_from = bits * j / jb->k;
+        uint64_t share = bits * j / jb->k;
+        c->search_from = jb->start * 8 + share;
         c->search_to = c->search_from + (uint64_t)SEARCH_BYTES * 8;
-        double expect = ratio * (double)c->search_from;
-        size_t place =
-            j == 0 ? 0 : (size_t)(expect + expect / 16) + ((size_t)1 << 20);
-        c->place = place < jb->cap ? place : jb->cap;
+        double expect = ratio * (double)share;
+        double place = j == 0 ? 0 : expect + expect / 16 + (1 << 20);
+        c->place = place < (double)jb->cap ? (size_t)place : jb->cap;
     }
     for (unsigned j = 0; j < jb->k; j++)
         jb->c[j].limit = j + 1 < jb->k ? jb->c[j + 1].place : jb->cap;
 }
 
-static void run_job(job *jb, size_t *end, uint32_t *crc, int *ok)
+static void run_job(job *jb, uint64_t *end, uint32_t *crc, int *ok)
 {
     for (unsigned j = 1; j < jb->k; j++) {
         chunk *c = &jb->c[j];
@@ -717,22 +802,20 @@ static void run_job(job *jb, size_t *end, uint32_t *crc, int *ok)
             pthread_join(jb->c[j].thread, NULL);
     uint64_t end_bit = 0;
     *ok = r >= 0 && assemble(jb, placed, at, &end_bit, crc);
-    *end = (size_t)((end_bit + 7) / 8);
+    *end = (end_bit + 7) / 8;
 }
 
-int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
-                          int release_input, uint8_t *out, size_t n,
-                          size_t cap, unsigned threads, size_t *end,
-                          uint32_t *crc)
+int fmni_inflate_parallel(const fmni_input *src, uint64_t start,
+                          uint8_t *out, size_t n, size_t cap,
+                          unsigned threads, uint64_t *end, uint32_t *crc)
 {
-    if (threads < 2 || cap < n)
+    if (threads < 1 || cap < n || start >= src->size)
         return 0;
     job *jb = calloc(1, sizeof *jb);
     if (!jb)
         return -1;
-    jb->in = in;
-    jb->in_len = in_len;
-    jb->release_input = release_input;
+    jb->src = src;
+    jb->start = start;
     jb->out = out;
     jb->n = n;
     jb->cap = cap;
@@ -750,6 +833,7 @@ int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
     for (unsigned j = 0; j < jb->k; j++) {
         ok = jb->c[j].nomem ? -1 : ok;
         free(jb->c[j].wide);
+        free(jb->c[j].feed.buf);
     }
     free(jb);
     return ok;
@@ -757,8 +841,11 @@ int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
 
 unsigned fmni_threads(const fmn_options *opt)
 {
-    if (opt && opt->threads)
-        return opt->threads;
+    return opt && opt->threads ? opt->threads : fmn_cores();
+}
+
+unsigned fmn_cores(void)
+{
     long n = 0;
 #if defined(__linux__) && defined(CPU_COUNT)
     cpu_set_t set;

@@ -1,7 +1,8 @@
-/* inflate.c - raw deflate decoding, by ISA-L's igzip when the build has it
- * (about twice zlib's speed on these files, and streaming, so memory stays
- * bounded by the output), else by zlib. gz.c owns the gzip container around
- * it: headers, trailers, CRCs, members. */
+/* inflate.c - raw deflate decoding: streamed, by ISA-L's igzip when the
+ * build has it (about 1.6 times zlib's speed on these files, memory
+ * bounded by the output), else by zlib; and a whole stream at once, in
+ * memory, by libdeflate when the build has it (faster still). gz.c owns
+ * the gzip container around it: headers, trailers, CRCs, members. */
 #include "internal.h"
 
 #include <limits.h>
@@ -9,6 +10,9 @@
 
 #ifdef FMNIST_HAVE_ISAL
 #include <isa-l/igzip_lib.h>
+#endif
+#ifdef FMNIST_HAVE_LIBDEFLATE
+#include <libdeflate.h>
 #endif
 
 struct fmni_inflater {
@@ -132,4 +136,36 @@ void fmni_inflater_free(fmni_inflater *inf)
     inflateEnd(&inf->z);
 #endif
     free(inf);
+}
+
+int fmni_inflate_whole_available(void)
+{
+#ifdef FMNIST_HAVE_LIBDEFLATE
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int fmni_inflate_whole(const uint8_t *in, size_t in_len, uint8_t *out,
+                       size_t n, size_t *end)
+{
+#ifdef FMNIST_HAVE_LIBDEFLATE
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d)
+        return -1;
+    size_t used = 0, made = 0;
+    enum libdeflate_result r = libdeflate_deflate_decompress_ex(
+        d, in, in_len, out, n, &used, &made);
+    libdeflate_free_decompressor(d);
+    *end = used;
+    return r == LIBDEFLATE_SUCCESS && made == n;
+#else
+    (void)in;
+    (void)in_len;
+    (void)out;
+    (void)n;
+    *end = 0;
+    return 0;
+#endif
 }

@@ -92,8 +92,6 @@ typedef struct fmni_src {
     size_t map_len;
     struct fmni_md5 *running; /* input that cannot be read twice (a pipe):
                              the MD5 of every byte read, as it is read */
-    void *view;           /* a mapping of the whole file (fmni_src_view) */
-    size_t view_len;
 } fmni_src;
 
 /* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
@@ -146,13 +144,6 @@ int fmni_src_map(fmni_src *src, uint64_t min_size);
 /* No MD5 of a pipe as it is read: the caller will not ask for one. */
 void fmni_src_hash_off(fmni_src *src);
 
-/* The whole input at once, read-only, for a decoder that needs it so: a
- * memory source's bytes, or a private mapping of a regular file (owned by
- * the source, unmapped by fmni_src_close). NULL where there is none (a
- * pipe, or mmap refused). *mapped is 1 for a mapping: its pages, once
- * read, may be handed back to the kernel (madvise), which reads them
- * again if ever needed. The source's own reading is not disturbed. */
-const uint8_t *fmni_src_view(fmni_src *src, size_t *len, int *mapped);
 
 /* Marks every byte of a size-known input consumed (a decoder read them
  * through the view): afterwards the source is at its end. */
@@ -213,20 +204,35 @@ fmni_inflate_result fmni_inflater_step(fmni_inflater *inf, const uint8_t *in,
                                        size_t *out_len, int *end,
                                        size_t *unread, const char **msg);
 void fmni_inflater_free(fmni_inflater *inf);
+/* A whole raw deflate stream in in[0..in_len) into exactly out[0..n) at
+ * once, by libdeflate: 1 with *end (bytes the stream took), 0 if it is
+ * invalid, has another length, or the build has no libdeflate
+ * (fmni_inflate_whole_available), -1 if memory ran out. */
+int fmni_inflate_whole_available(void);
+int fmni_inflate_whole(const uint8_t *in, size_t in_len, uint8_t *out,
+                       size_t n, size_t *end);
 
-/* gz_parallel.c: a whole deflate stream, in in[0..in_len) (with whatever
- * follows it), decoded on up to `threads` threads into out[0..n), n being
+/* Where a whole deflate stream is read from: the caller's memory, or a
+ * file read by offset (pread, from any thread). */
+typedef struct fmni_input {
+    const uint8_t *mem; /* the whole input, or NULL for the file */
+    int fd;
+    uint64_t size;      /* of the whole input */
+} fmni_input;
+
+/* gz_parallel.c: the deflate stream at offset `start` of the input (with
+ * whatever follows it), decoded on up to `threads` threads (1: on the
+ * calling thread alone, by libfmnist's decoder) into out[0..n), n being
  * the exact length it must have; out[n..cap) is scratch (a few percent
  * of n lets the threads' guesses of where their output goes be off).
- * With release_input, the input is a mapping of a file whose pages may
- * be handed back to the kernel once read. 1 with *end (the offset of the
- * first byte after the stream) and *crc (the CRC-32 of out[0..n)); 0 if
- * the stream is invalid or has another length: the caller then decodes
- * serially, and out[0..cap) holds nothing of use; -1 if memory ran out. */
-int fmni_inflate_parallel(const uint8_t *in, size_t in_len,
-                          int release_input, uint8_t *out, size_t n,
-                          size_t cap, unsigned threads, size_t *end,
-                          uint32_t *crc);
+ * 1 with *end (the offset of the first byte after the stream) and *crc
+ * (the CRC-32 of out[0..n)); 0 if the stream is invalid, has another
+ * length, or a read failed: the caller then decodes serially (and says
+ * what is wrong), out[0..cap) holds nothing of use; -1 if memory ran
+ * out. */
+int fmni_inflate_parallel(const fmni_input *in, uint64_t start, uint8_t *out,
+                          size_t n, size_t cap, unsigned threads,
+                          uint64_t *end, uint32_t *crc);
 
 /* gz.c: the gzip container on top of a source. */
 fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err);
@@ -237,13 +243,15 @@ uint32_t fmni_gz_crc(const fmni_gz *gz);
 /* The CRC-32 and length (mod 2^32) the last 8 bytes of a size-known input
  * give, as a gzip trailer: 1, or 0 if they cannot be read. */
 int fmni_gz_trailer(const fmni_src *src, uint32_t *crc, uint32_t *len);
-/* Whether fmni_gz_read_all can take the rest of this stream on `threads`
- * threads: still in its first member, one large enough to be worth it. */
+/* Whether fmni_gz_read_all can take the rest of this stream, on `threads`
+ * threads: still in its first member, one large enough to be cut into
+ * parts (2 MiB), or decoded at once by libdeflate (64 KiB). */
 int fmni_gz_whole_worth(const fmni_gz *gz, const fmni_src *src,
                         unsigned threads);
 /* Decodes the whole of a one-member file at once, from the start of its
  * deflate data, into out[0..n) on up to `threads` threads (out[n..room)
- * scratch), where n is the length the data must have and head[0..head_len)
+ * scratch), or by libdeflate where parts are not worth it, where n is
+ * the length the data must have and head[0..head_len)
  * the bytes fmni_gz_read gave first (decoded again, and compared): 1 with
  * *crc and the stream at its end, every check of the serial path made;
  * 0, the stream untouched, where it cannot (no view of the input, or

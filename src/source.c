@@ -256,30 +256,6 @@ void fmni_src_hash_off(fmni_src *src)
     src->running = NULL;
 }
 
-const uint8_t *fmni_src_view(fmni_src *src, size_t *len, int *mapped)
-{
-    *len = 0;
-    *mapped = 0;
-    if (src->fd < 0) {
-        *len = (size_t)src->size;
-        return src->mem;
-    }
-    if (!src->size_known || src->running || src->size > SIZE_MAX ||
-        src->size == 0)
-        return NULL;
-    if (!src->view) {
-        void *v = mmap(NULL, (size_t)src->size, PROT_READ, MAP_PRIVATE,
-                       src->fd, 0);
-        if (v == MAP_FAILED)
-            return NULL;
-        src->view = v;
-        src->view_len = (size_t)src->size;
-    }
-    *len = src->view_len;
-    *mapped = 1;
-    return src->view;
-}
-
 void fmni_src_consumed(fmni_src *src)
 {
     src->next = NULL;
@@ -305,9 +281,6 @@ int fmni_src_tail(const fmni_src *src, uint8_t *buf, size_t n)
 
 void fmni_src_close(fmni_src *src)
 {
-    if (src->view)
-        munmap(src->view, src->view_len);
-    src->view = NULL;
     if (src->map)
         munmap(src->map, src->map_len);
     src->map = NULL;

@@ -53,7 +53,7 @@ static void gz_joins_members_split_inside_the_header(void **state)
     buf b = sample();
     /* cut after 2, 7 and 40 bytes, plus an empty member: one stream */
     size_t cuts[] = {0, 2, 7, 7, 40, b.size};
-    buf g = {NULL, 0};
+    buf g = {0};
     for (size_t i = 0; i + 1 < sizeof cuts / sizeof cuts[0]; i++)
         buf_cat(&g, gz_member(b.data + cuts[i], cuts[i + 1] - cuts[i], 0));
     fmn_idx *idx;
@@ -72,7 +72,7 @@ static void gz_accepts_every_optional_header_field(void **state)
     buf b = sample();
     buf g = gz_member(b.data, b.size, 0);
     /* rebuild the header with FEXTRA (65535 bytes), FNAME, FCOMMENT, FHCRC */
-    buf h = {NULL, 0};
+    buf h = {0};
     uint8_t fixed[10] = {0x1f, 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3};
     buf_put(&h, fixed, 10);
     buf_put(&h, "\xff\xff", 2);
@@ -287,6 +287,142 @@ static void gz_members_ending_at_every_offset_near_a_read_chunk(void **state)
     free(idx.data);
 }
 
+/* ---- large members: decoded at once (in parts, on several threads, or
+ * by libdeflate), with the results and the errors of the streamed path */
+
+/* An IDX file of 4 MiB of 6-bit noise: about 3 MiB gzipped, large enough
+ * to be cut into parts. */
+static buf large_idx(void)
+{
+    uint32_t dims[3] = {5350, 28, 28};
+    size_t n = (size_t)5350 * 784;
+    uint8_t *px = malloc(n);
+    assert_non_null(px);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        px[i] = (uint8_t)(i % 784 < 200 ? 0 : x & 0x3f);
+    }
+    buf b = idx_header(0x08, 3, dims);
+    buf_put(&b, px, n);
+    free(px);
+    return b;
+}
+
+static fmn_status load_with(buf b, unsigned threads, fmn_error *err,
+                            fmn_idx **out)
+{
+    fmn_options opt;
+    fmn_options_init(&opt);
+    opt.threads = threads;
+    fmn_status st = fmn_idx_load_memory(b.data, b.size, "f.gz", &opt, out,
+                                        err);
+    if (st != FMN_OK)
+        assert_null(*out);
+    return st;
+}
+
+static void gz_large_member_same_on_every_thread_count(void **state)
+{
+    (void)state;
+    buf b = large_idx();
+    buf g = gz_member(b.data, b.size, 0);
+    assert_true(g.size > (2u << 20));
+    char *dir = tmpdir_make();
+    char *path = write_file(dir, "large.gz", g.data, g.size);
+    for (unsigned t = 1; t <= 4; t++) {
+        fmn_idx *idx;
+        fmn_error err;
+        assert_int_equal(load_with(g, t, &err, &idx), FMN_OK);
+        assert_memory_equal(fmn_idx_array(idx).data, b.data + 16, b.size - 16);
+        assert_int_equal(fmn_idx_info(idx)->crc32,
+                         crc32(0, b.data, (uInt)b.size));
+        assert_int_equal(fmn_idx_info(idx)->decoded_size, b.size);
+        fmn_idx_free(idx);
+        /* from a file: a mapping, its pages handed back as read */
+        fmn_options opt;
+        fmn_options_init(&opt);
+        opt.threads = t;
+        assert_int_equal(fmn_idx_load_file(path, &opt, &idx, &err), FMN_OK);
+        assert_memory_equal(fmn_idx_array(idx).data, b.data + 16, b.size - 16);
+        fmn_idx_free(idx);
+    }
+    /* three members: streamed whatever the threads, the same bytes */
+    buf m = gz_member(b.data, 1000000, 0);
+    buf_cat(&m, gz_member(b.data + 1000000, 2000000, 0));
+    buf_cat(&m, gz_member(b.data + 3000000, b.size - 3000000, 0));
+    for (unsigned t = 1; t <= 3; t++) {
+        fmn_idx *idx;
+        fmn_error err;
+        assert_int_equal(load_with(m, t, &err, &idx), FMN_OK);
+        assert_memory_equal(fmn_idx_array(idx).data, b.data + 16, b.size - 16);
+        fmn_idx_free(idx);
+    }
+    free(m.data);
+    free(path);
+    tmpdir_remove(dir);
+    free(b.data);
+    free(g.data);
+}
+
+/* Every kind of damage to a large member: the same status, message and
+ * offset on 1, 2 and 4 threads as streamed (the parts give up, the
+ * streamed path says what is wrong). */
+static void gz_large_member_errors_same_on_every_thread_count(void **state)
+{
+    (void)state;
+    buf b = large_idx();
+    buf g = gz_member(b.data, b.size, 0);
+    size_t n = g.size;
+    enum { CRC, LEN, CUT_END, CUT_MID, FLIP, GARBAGE, SECOND, MORE_ITEMS,
+           FEWER_ITEMS, CASES };
+    for (int c = 0; c < CASES; c++) {
+        buf d = {malloc(n + 64), n, n + 64};
+        assert_non_null(d.data);
+        memcpy(d.data, g.data, n);
+        if (c == MORE_ITEMS || c == FEWER_ITEMS) {
+            /* the IDX header claims one item more, or one fewer */
+            b.data[7] = (uint8_t)(c == MORE_ITEMS ? 0xe7 : 0xe5);
+            buf h = gz_member(b.data, b.size, 0);
+            b.data[7] = 0xe6;
+            free(d.data);
+            d = h;
+        }
+        switch (c) {
+        case CRC: d.data[n - 8] ^= 1; break;
+        case LEN: d.data[n - 4] ^= 1; break;
+        case CUT_END: d.size = n - 100; break;
+        case CUT_MID: d.size = n / 2; break;
+        case FLIP: d.data[n / 2] ^= 0x10; break;
+        case GARBAGE: memcpy(d.data + n, "garbage!", 8); d.size = n + 8; break;
+        case SECOND: /* a second member: 8 bytes more than the header says */
+            {
+                buf extra = gz_member("12345678", 8, 0);
+                memcpy(d.data + n, extra.data, extra.size);
+                d.size = n + extra.size;
+                free(extra.data);
+            }
+            break;
+        default: break;
+        }
+        fmn_error e1, e;
+        fmn_idx *idx;
+        fmn_status s1 = load_with(d, 1, &e1, &idx);
+        assert_int_not_equal(s1, FMN_OK);
+        for (unsigned t = 2; t <= 4; t += 2) {
+            fmn_status st = load_with(d, t, &e, &idx);
+            assert_int_equal(st, s1);
+            assert_string_equal(e.message, e1.message);
+            assert_true(e.offset == e1.offset);
+        }
+        free(d.data);
+    }
+    free(b.data);
+    free(g.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +438,8 @@ int main(void)
         cmocka_unit_test(gz_rejects_an_html_page_gzipped),
         cmocka_unit_test(gz_stops_a_bomb_at_the_limit),
         cmocka_unit_test(gz_members_ending_at_every_offset_near_a_read_chunk),
+        cmocka_unit_test(gz_large_member_same_on_every_thread_count),
+        cmocka_unit_test(gz_large_member_errors_same_on_every_thread_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

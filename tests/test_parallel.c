@@ -5,6 +5,7 @@
  * to 32 KiB, boundaries only near the start or the end, invalid and
  * truncated streams, every thread count from 2 to 8. Built from the
  * library's sources (the functions are internal). */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "deflate.h"
 #include "internal.h"
@@ -109,6 +111,36 @@ static bytes deflate_parts(const bytes *in, const part *parts, size_t nparts)
     return out;
 }
 
+/* The parallel inflater on in[0..len) (memory, and a file read through
+ * its feeds, which must agree), told the length n. */
+static int par(const uint8_t *in, size_t len, size_t n, unsigned threads,
+               uint8_t *out, size_t cap, uint64_t *end, uint32_t *crc)
+{
+    fmni_input mem = {in, -1, len};
+    int r = fmni_inflate_parallel(&mem, 0, out, n, cap, threads, end, crc);
+    char path[] = "/tmp/fmnist-parallel-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    assert_true(write(fd, in, len) == (ssize_t)len);
+    uint8_t *out2 = malloc(cap);
+    assert_non_null(out2);
+    uint64_t end2 = 0;
+    uint32_t crc2 = 0;
+    fmni_input file = {NULL, fd, len};
+    int r2 = fmni_inflate_parallel(&file, 0, out2, n, cap, threads, &end2,
+                                   &crc2);
+    close(fd);
+    assert_int_equal(r, r2);
+    if (r == 1) {
+        assert_memory_equal(out, out2, n);
+        assert_true(*end == end2);
+        assert_int_equal(*crc, crc2);
+    }
+    free(out2);
+    return r;
+}
+
 /* The parallel inflater on `threads` threads must give exactly `want`. */
 static void expect_parallel(const bytes *z, const bytes *want,
                             unsigned threads)
@@ -116,14 +148,13 @@ static void expect_parallel(const bytes *z, const bytes *want,
     size_t cap = want->n + want->n / 8 + (1u << 16);
     uint8_t *out = malloc(cap);
     assert_non_null(out);
-    size_t end = 0;
+    uint64_t end = 0;
     uint32_t crc = 0;
-    int r = fmni_inflate_parallel(z->p, z->n + 8, 0, out, want->n, cap,
-                                  threads, &end, &crc);
+    int r = par(z->p, z->n + 8, want->n, threads, out, cap, &end, &crc);
     if (r != 1)
         fail_msg("%u threads: result %d", threads, r);
     assert_memory_equal(out, want->p, want->n);
-    assert_int_equal(end, z->n);
+    assert_true(end == z->n);
     assert_int_equal(crc, (uint32_t)crc32(0, want->p, (uInt)want->n));
     free(out);
 }
@@ -132,7 +163,7 @@ static void every_thread_count(const bytes *data, const part *parts,
                                size_t nparts)
 {
     bytes z = deflate_parts(data, parts, nparts);
-    for (unsigned t = 2; t <= 8; t++)
+    for (unsigned t = 1; t <= 8; t++)
         expect_parallel(&z, data, t);
     free(z.p);
 }
@@ -215,26 +246,24 @@ static void parallel_refuses_what_is_wrong(void **state)
     (void)state;
     bytes data = image_like(3u << 20);
     bytes z = deflate_parts(&data, (part[]){{0, 9, Z_DEFAULT_STRATEGY}}, 1);
-    size_t cap = data.n + data.n / 8 + (1u << 16), end;
+    size_t cap = data.n + data.n / 8 + (1u << 16);
+    uint64_t end;
     uint32_t crc;
     uint8_t *out = malloc(cap);
     assert_non_null(out);
-    for (unsigned t = 2; t <= 4; t++) {
+    for (unsigned t = 1; t <= 4; t++) {
         /* one byte too many, or too few, expected */
-        assert_int_equal(fmni_inflate_parallel(z.p, z.n + 8, 0, out,
-                                               data.n + 1, cap, t, &end,
-                                               &crc),
+        assert_int_equal(par(z.p, z.n + 8, data.n + 1, t, out, cap, &end,
+                             &crc),
                          0);
-        assert_int_equal(fmni_inflate_parallel(z.p, z.n + 8, 0, out,
-                                               data.n - 1, cap, t, &end,
-                                               &crc),
+        assert_int_equal(par(z.p, z.n + 8, data.n - 1, t, out, cap, &end,
+                             &crc),
                          0);
         /* cut short: in the first quarter, the middle, at the very end */
         size_t cuts[] = {z.n / 4, z.n / 2, z.n - 1};
         for (size_t c = 0; c < 3; c++)
-            assert_int_equal(fmni_inflate_parallel(z.p, cuts[c], 0, out,
-                                                   data.n, cap, t, &end,
-                                                   &crc),
+            assert_int_equal(par(z.p, cuts[c], data.n, t, out, cap, &end,
+                                 &crc),
                              0);
     }
     /* damaged: one byte flipped at a time, at seven places; zlib judges */
@@ -251,8 +280,7 @@ static void parallel_refuses_what_is_wrong(void **state)
         int zr = inflate(&s, Z_FINISH);
         int zlib_ok = zr == Z_STREAM_END && s.avail_out == 0;
         inflateEnd(&s);
-        int r = fmni_inflate_parallel(z.p, z.n + 8, 0, out, data.n, cap, 2,
-                                      &end, &crc);
+        int r = par(z.p, z.n + 8, data.n, 2, out, cap, &end, &crc);
         if (r == 1) { /* only if zlib agrees, byte for byte */
             assert_true(zlib_ok);
             assert_memory_equal(out, ref, data.n);
@@ -276,7 +304,7 @@ static void decoder_resumes_when_out_of_room(void **state)
     assert_non_null(out);
     fmni_dfl *d = malloc(sizeof *d);
     assert_non_null(d);
-    fmni_dfl_start(d, z.p, z.n, 0);
+    fmni_dfl_start(d, z.p, z.n, 0, 1, 0);
     size_t pos = 0, cap = 0;
     fmni_dfl_result r;
     do {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make_seeds.sh - writes the fuzzers' seed corpus into corpus/{idx,gzip,split}.
+# make_seeds.sh - writes the fuzzers' seed corpus into corpus/{idx,gzip,split,inflate}.
 # Reproducible: fixed bytes, and gzip -n (no name, no time stamp).
 set -eu
 cd "$(dirname "$0")"
@@ -51,4 +51,43 @@ split_seed pair-gz 10 "$tmp/im.gz" "$tmp/lb"
 split_seed bad-label 0 "$tmp/im" "$tmp/lb10"
 split_seed count-mismatch 0 "$tmp/im" "$tmp/lb4"
 split_seed swapped 0 "$tmp/lb" "$tmp/im"
-echo "seeds: $(ls corpus/idx | wc -l) idx, $(ls corpus/gzip | wc -l) gzip, $(ls corpus/split | wc -l) split"
+# the inflate target: a byte that picks the threads, then raw deflate
+# streams of every block type and mixtures (python3's zlib)
+rm -rf corpus/inflate && mkdir -p corpus/inflate
+python3 - corpus/inflate <<'PY'
+import random, sys, zlib
+out = sys.argv[1]
+rng = random.Random(1)
+def image_like(n):
+    b = bytearray()
+    while len(b) < n:
+        k = rng.randrange(4)
+        if k == 0 or len(b) < 64:
+            b += bytes(rng.randrange(40))
+        elif k == 1:
+            b += bytes(rng.randrange(0, 256, 37) for _ in range(rng.randrange(40)))
+        else:
+            d = rng.randrange(1, min(len(b), 32768) + 1)
+            for _ in range(rng.randrange(3, 80)):
+                b.append(b[-d])
+    return bytes(b[:n])
+def raw(data, level=9, strategy=zlib.Z_DEFAULT_STRATEGY, pieces=()):
+    z = zlib.compressobj(level, zlib.DEFLATED, -15, 9, strategy)
+    s, at = b"", 0
+    for cut, lv, st in pieces:
+        s += z.compress(data[at:cut]) + z.flush(zlib.Z_FULL_FLUSH)
+        at = cut
+    return s + z.compress(data[at:]) + z.flush()
+data = image_like(60000)
+seeds = {
+    "dynamic": raw(data), "fixed": raw(data, 9, zlib.Z_FIXED),
+    "stored": raw(data[:3000], 0), "rle": raw(data, 9, zlib.Z_RLE),
+    "huffman": raw(data, 9, zlib.Z_HUFFMAN_ONLY), "level1": raw(data, 1),
+    "flushed": raw(data, 6, pieces=((10000, 6, 0), (30000, 6, 0))),
+    "empty": raw(b""), "one-byte": raw(b"x"),
+    "noise": raw(bytes(rng.randrange(256) for _ in range(20000))),
+}
+for i, (name, s) in enumerate(sorted(seeds.items())):
+    open(f"{out}/{name}", "wb").write(bytes([i]) + s + bytes(8))
+PY
+echo "seeds: $(ls corpus/idx | wc -l) idx, $(ls corpus/gzip | wc -l) gzip, $(ls corpus/split | wc -l) split, $(ls corpus/inflate | wc -l) inflate"

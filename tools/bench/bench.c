@@ -10,12 +10,15 @@
  * of about SIZE bytes and a quarter of it in $TMPDIR (the real train split
  * tiled), runs `fmnist stats --stream` and `fmnist counts --stream` on both
  * and reports their peak RSS and time per byte. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include "fmnist.h"
 #include "cli_png.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef FMNIST_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 #include <png.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -74,6 +77,31 @@ static void die(const char *what, const char *detail)
     fprintf(stderr, "fmnist-bench: %s%s%s\n", what, detail ? ": " : "",
             detail ? detail : "");
     exit(1);
+}
+
+#ifdef FMNIST_HAVE_LIBDEFLATE
+enum { HAVE_LIBDEFLATE = 1 };
+#else
+enum { HAVE_LIBDEFLATE = 0 };
+#endif
+
+/* The CPU's model name (/proc/cpuinfo), or "unknown". */
+static void cpu_name(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+        char *colon = strchr(line, ':');
+        if (!strncmp(line, "model name", 10) && colon) {
+            colon += colon[1] == ' ' ? 2 : 1;
+            colon[strcspn(colon, "\n")] = '\0';
+            snprintf(buf, cap, "%s", colon);
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
 }
 
 /* ---- the cases ------------------------------------------------------- */
@@ -138,6 +166,33 @@ static void zlib_inflate(const char *path, uint8_t *out, size_t cap)
     inflateEnd(&z);
     free(in);
 }
+
+#ifdef FMNIST_HAVE_LIBDEFLATE
+/* The other baseline: the file read, then libdeflate on one thread, the
+ * fastest single-stream inflater measured here, into a fresh buffer as a
+ * load gets (one gzip member, its size from the trailer). */
+static void libdeflate_inflate(const char *path)
+{
+    size_t n;
+    uint8_t *in = read_whole(path, &n);
+    if (n < 18)
+        die(path, "too short for the libdeflate baseline");
+    size_t out_n = (size_t)in[n - 4] | (size_t)in[n - 3] << 8 |
+                   (size_t)in[n - 2] << 16 | (size_t)in[n - 1] << 24;
+    uint8_t *out = malloc(out_n ? out_n : 1);
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    size_t got = 0;
+    if (!out || !d ||
+        libdeflate_gzip_decompress(d, in, n, out, out_n, &got) !=
+            LIBDEFLATE_SUCCESS ||
+        got != out_n)
+        die(path, "libdeflate baseline failed");
+    __asm__ volatile("" : : "r"(out) : "memory");
+    libdeflate_free_decompressor(d);
+    free(out);
+    free(in);
+}
+#endif
 
 static void fill_fresh(size_t n)
 {
@@ -307,7 +362,7 @@ static size_t png_defaults(const uint8_t *px, size_t w, size_t h)
 }
 
 enum { L_TI, L_TRAIN, L_TEST, L_ALL, L_RAW, L_MAP, Z_TI, Z_TRAIN, Z_ALL,
-       FILL, NCASES };
+       D_TRAIN, FILL, NCASES };
 
 /* One run of the benchmark: what it reads, and what it measured. */
 typedef struct bench {
@@ -426,6 +481,12 @@ static void run_case(bench *b, int c, const fmn_options *mapped)
         for (int i = 0; i < 4; i++)
             zlib_inflate(b->f[i], b->out[i], b->size[i]);
         break;
+    case D_TRAIN:
+#ifdef FMNIST_HAVE_LIBDEFLATE
+        libdeflate_inflate(b->f[0]);
+        libdeflate_inflate(b->f[1]);
+#endif
+        break;
     case FILL: fill_fresh(b->size[0] + b->size[1]); break;
     }
 }
@@ -437,12 +498,13 @@ static void run_loads(bench *b)
         "library: train images (gz)",
         "library: train split, images + labels (gz)",
         "library: test split (gz)",
-        "library: all four files (gz), on two cores",
+        "library: all four files (gz), every core",
         "library: train split, raw files",
         "library: train split, raw files, mapped",
         "zlib inflate: train images",
         "zlib inflate: train split",
         "zlib inflate: all four files",
+        "libdeflate, one thread: train split",
         "fill a fresh buffer: train split size"};
     fmn_options mapped;
     fmn_options_init(&mapped);
@@ -452,15 +514,25 @@ static void run_loads(bench *b)
     for (int r = 0; r < b->reps; r++)
         for (int k = 0; k < NCASES; k++) {
             int c = r % 2 ? NCASES - 1 - k : k;
+            if (c == D_TRAIN && !HAVE_LIBDEFLATE)
+                continue;
             double t0 = now();
             run_case(b, c, &mapped);
             b->s[c].t[b->s[c].n++] = now() - t0;
         }
-    printf("fmnist-bench: libfmnist %s (%s), zlib %s, %d repetitions, on "
-           "%s\n",
-           fmn_version(), fmn_build_info(), zlibVersion(), b->reps, b->path);
+    char cpu[256];
+    cpu_name(cpu, sizeof cpu);
+    printf("fmnist-bench: libfmnist %s, zlib %s, %d repetitions, on %s\n"
+           "  cpu: %s, %u cores (a load's threads by default)\n"
+           "  %s\n",
+           fmn_version(), zlibVersion(), b->reps, b->path, cpu, fmn_cores(),
+           fmn_build_info());
     for (int c = 0; c < NCASES; c++)
-        report(&b->s[c]);
+        if (b->s[c].n)
+            report(&b->s[c]);
+        else
+            printf("  %-44s skipped: built without libdeflate\n",
+                   b->s[c].name);
     b->peak = peak_of_split_load(b->dir, FMN_SPLIT_TRAIN);
     b->payload = (double)(b->size[0] + b->size[1]);
     printf("  peak RSS growth loading the train split: %.1f MiB for %.1f MiB "
@@ -612,15 +684,17 @@ static void print_targets(bench *b)
 {
     series *s = b->s;
     printf("\ntargets (ratios in this run):\n");
-    target("train split (gz) / zlib inflate of it", median(&s[L_TRAIN]) / median(&s[Z_TRAIN]), "<=", 0.5);
+    target("train split (gz) / zlib inflate of it", median(&s[L_TRAIN]) / median(&s[Z_TRAIN]), "<=", 0.45);
+    if (s[D_TRAIN].n)
+        target("train split (gz) / libdeflate, one thread, of it", median(&s[L_TRAIN]) / median(&s[D_TRAIN]), "<=", 0.85);
     target("all four files / train images alone", median(&s[L_ALL]) / median(&s[L_TI]), "<=", 1.2);
-    target("raw train split, mapped / gz train split", median(&s[L_MAP]) / median(&s[L_TRAIN]), "<=", 0.05);
+    target("raw train split, mapped / zlib inflate of it", median(&s[L_MAP]) / median(&s[Z_TRAIN]), "<=", 0.025);
     target("peak RSS growth, train split / (1.15 x data + 8 MiB)",
            (double)b->peak / (b->payload * 1.15 + 8 * 1048576.0), "<=", 1.0);
     target("PNG grid: libpng defaults' time / fmnist's", median(&b->pd) / median(&b->po), ">=", 2.0);
     target("PNG grid: fmnist's bytes / libpng defaults'", (double)b->bytes_o / (double)b->bytes_d, "<=", 1.2);
     if (b->have_numpy)
-        target("NumPy process / fmnist info process", median(&b->pn) / median(&b->pi), ">=", 3.0);
+        target("NumPy process / fmnist info process", median(&b->pn) / median(&b->pi), ">=", 3.5);
     if (b->large) {
         target("stats --stream peak RSS / 64 MiB", b->large_rss[0] / 64, "<=", 1.0);
         target("counts --stream peak RSS / 64 MiB", b->large_rss[1] / 64, "<=", 1.0);
