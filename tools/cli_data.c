@@ -48,6 +48,13 @@ cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
             return CLI_OPT_BAD;
         }
         return CLI_OPT_TAKEN;
+    case OPT_THREADS:
+        if (!cli_parse_uint(arg, 1, 64, &n)) {
+            cli_usage(cmd, "--threads: '%s' is not a number from 1 to 64", arg);
+            return CLI_OPT_BAD;
+        }
+        options->threads = (unsigned)n;
+        return CLI_OPT_TAKEN;
     default:
         return CLI_OPT_OTHER;
     }

@@ -14,16 +14,18 @@ enum {
     OPT_SPLIT,
     OPT_STREAM,
     OPT_IMAGES,
-    OPT_LABELS_FILE
+    OPT_LABELS_FILE,
+    OPT_THREADS
 };
 
-/* --max-bytes, --classes, --dataset, into *options. */
+/* --max-bytes, --classes, --dataset, --threads, into *options. */
 cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
                                fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \
     {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},                  \
         {"classes", required_argument, NULL, OPT_CLASSES},                  \
-        {"dataset", required_argument, NULL, OPT_DATASET}
+        {"dataset", required_argument, NULL, OPT_DATASET},                  \
+        {"threads", required_argument, NULL, OPT_THREADS}
 #define CLI_DATA_HELP                                                       \
     "      --max-bytes SIZE  refuse files whose data exceeds SIZE (default "  \
     "1G;\n"                                                                 \
@@ -32,7 +34,9 @@ cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
     "dataset's,\n"                                                          \
     "                        else 10)\n"                                    \
     "      --dataset NAME    class names of fashion-mnist, mnist or kmnist,\n" \
-    "                        whatever the content says\n"
+    "                        whatever the content says\n"                    \
+    "      --threads N       decode a large gzip file on up to N threads\n"  \
+    "                        (default: every core; the result is the same)\n"
 
 /* Parses "fashion-mnist", "mnist", "kmnist". 0 on error. */
 int cli_parse_dataset(const char *s, fmn_dataset *out);
