@@ -727,9 +727,11 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
         jobs[i].out = NULL;
         fmni_problems_init(&jobs[i].problems, opt);
     }
+    /* one split after the other when each load keeps every core busy by
+     * itself; else the test split on a thread of its own */
     int threaded = 0;
     pthread_t thread;
-    if (fmn_dir_has_split(dir, FMN_SPLIT_TEST))
+    if (fmn_dir_has_split(dir, FMN_SPLIT_TEST) && fmni_threads(opt) < 2)
         threaded = pthread_create(&thread, NULL, split_main, &jobs[1]) == 0;
     if (fmn_dir_has_split(dir, FMN_SPLIT_TRAIN))
         split_main(&jobs[0]);

@@ -375,7 +375,7 @@ int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
                                out, n, &used);
         end = data + used;
         if (r == 1)
-            *crc = fmni_crc32(0, out, n);
+            *crc = fmni_crc32_threads(0, out, n, threads);
     } else {
         uint64_t parts = (src->size - data) / PARALLEL_PART;
         r = fmni_inflate_parallel(&in, data, out, n, room,

@@ -725,11 +725,11 @@ static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
         if (!place_chunks(jb, last, at))
             return 0;
         total = at[last] + r->produced;
-        *crc = fmni_crc32(0, jb->out, total);
+        *crc = fmni_crc32_threads(0, jb->out, total, jb->k);
     } else if (r->status == C_FULL && fill_gap(jb, last, at)) {
         total = jb->n;
         r = &jb->c[jb->k - 1];
-        *crc = fmni_crc32(0, jb->out, total);
+        *crc = fmni_crc32_threads(0, jb->out, total, jb->k);
     } else {
         /* r ran out of room, or went past where the next one began: its
          * decoder goes on; or r itself failed: the decoder of the chunk
@@ -743,7 +743,7 @@ static int assemble(job *jb, unsigned placed, size_t end, uint64_t *end_bit,
         if (!place_chunks(jb, last, at) ||
             !finish_serially(jb, r, at[last] + r->produced, &total))
             return 0;
-        *crc = fmni_crc32(0, jb->out, total);
+        *crc = fmni_crc32_threads(0, jb->out, total, jb->k);
     }
     if (total != jb->n)
         return 0;

@@ -530,7 +530,8 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
              range == FMNI_RANGE_NONE && s->src.avail >= want;
     if (mapped) {
         data = (uint8_t *)(uintptr_t)s->src.next;
-        s->raw_crc = fmni_crc32(s->raw_crc, data, (size_t)want);
+        s->raw_crc = fmni_crc32_threads(s->raw_crc, data, (size_t)want,
+                                        fmni_threads(&opt));
         fmni_src_consume(&s->src, (size_t)want);
         s->out += want;
         got = (size_t)want;

@@ -45,6 +45,12 @@ const char *fmni_guess_content(const uint8_t *p, size_t n);
  * value), for any length, by the fastest implementation built in. */
 uint32_t fmni_crc32(uint32_t crc, const void *data, size_t n);
 
+/* The same, a large buffer cut into parts summed on up to `threads`
+ * threads at once (this one among them) and the parts' CRCs combined;
+ * on one thread where it is small, or a thread cannot be started. */
+uint32_t fmni_crc32_threads(uint32_t crc, const void *data, size_t n,
+                            unsigned threads);
+
 /* ---- large buffers (memory.c) ------------------------------------------ */
 
 /* Asks for transparent huge pages on the 2 MiB-aligned inside of a buffer

@@ -3,7 +3,8 @@
  * generated here: stored, fixed and dynamic blocks and mixtures of them,
  * back-references crossing wherever the chunks are cut at distances of 1
  * to 32 KiB, boundaries only near the start or the end, invalid and
- * truncated streams, every thread count from 2 to 8. Built from the
+ * truncated streams, every thread count from 2 to 8; and the CRC-32 of
+ * a buffer cut between threads. Built from the
  * library's sources (the functions are internal). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -324,6 +325,26 @@ static void decoder_resumes_when_out_of_room(void **state)
     free(data.p);
 }
 
+/* CRC-32 of a large buffer in parts on several threads, chained from a
+ * value before it, equals zlib's over the whole (parts of every size the
+ * cut gives, an odd length so that the last part is longer). */
+static void crc_on_threads_is_zlibs(void **state)
+{
+    (void)state;
+    size_t n = (33u << 20) + 12345;
+    uint8_t *p = malloc(n);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)rnd();
+    uint32_t before = (uint32_t)crc32(0, (const Bytef *)"head", 4);
+    uint32_t want = (uint32_t)crc32(before, p, (uInt)n);
+    for (unsigned t = 1; t <= 9; t++)
+        assert_int_equal(fmni_crc32_threads(before, p, n, t), want);
+    assert_int_equal(fmni_crc32_threads(0, p, 100, 4),
+                     (uint32_t)crc32(0, p, 100));
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +355,7 @@ int main(void)
         cmocka_unit_test(parallel_small_streams),
         cmocka_unit_test(parallel_refuses_what_is_wrong),
         cmocka_unit_test(decoder_resumes_when_out_of_room),
+        cmocka_unit_test(crc_on_threads_is_zlibs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
