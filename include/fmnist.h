@@ -836,9 +836,10 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                                       const fmn_options *opt, fmn_split **out,
                                       fmn_error *err);
 
-/* Loads both splits found by fmn_dir_open at once: the test split on a
- * second thread while the calling thread loads the train split, so the
- * whole dataset costs little more than its largest file. Each split as
+/* Loads both splits found by fmn_dir_open, every core busy: with
+ * fmn_options.threads 1 the test split on a second thread while the
+ * calling thread loads the train split; else one after the other, each
+ * on all its threads. Each split as
  * fmn_dir_load_split loads it; and when both are identified, they must be
  * of one dataset (else FMN_ERR_MISMATCHED_PAIR for the test split).
  *   train, test  receive the splits (free each with fmn_split_free); NULL
@@ -847,7 +848,7 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
  * Returns FMN_OK when every split present loaded, else the train split's
  * failure if it failed, else the test split's; a split that failed is
  * NULL while the other may still be loaded (then free it). Without a
- * thread to be had, the splits load one after the other.
+ * thread to be had, the splits load one after the other anyway.
  *     fmn_dir_load_both(dir, NULL, &train, &test, &err, &test_err);
  */
 FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,
