@@ -18,9 +18,10 @@
  *     concurrently; one handle is safe to read (const calls) from many
  *     threads at once once loaded. A load may start short-lived threads of
  *     its own, each joined before the call returns: to decode a large gzip
- *     file on several cores (fmn_options.threads), to hash it
- *     (fmn_options.hash_gz), and for 8 MiB or more to fault in the pages
- *     of its buffer (Linux).
+ *     file on several cores (fmn_options.threads), to sum a large CRC-32
+ *     on them, to hash it (fmn_options.hash_gz), and for 8 MiB or more to
+ *     fault in the pages of its buffer (Linux); fmn_dir_load_both may load
+ *     the test split on a thread of its own.
  *   - Views (fmn_array, fmn_images, pointers returned by accessors) stay
  *     valid until the handle that owns them is freed.
  *
