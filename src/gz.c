@@ -328,7 +328,13 @@ fmn_status fmni_gz_read(fmni_gz *gz, fmni_src *src, uint8_t *dst, size_t n,
  * save. From WHOLE_MIN on, a file is decoded at once on one thread even
  * when not in parts (libdeflate's for the caller's memory, else the
  * parallel inflater's own decoder: both faster than streaming here). */
+#ifdef FMNIST_PARALLEL_ALWAYS
+/* a test build (FMNIST_PARALLEL_ALWAYS): parts of any size, so that the
+ * whole suite goes through the parallel decoder */
+enum { PARALLEL_PART = 1, WHOLE_MIN = 0 };
+#else
 enum { PARALLEL_PART = 1 << 20, WHOLE_MIN = 1 << 16 };
+#endif
 
 static int parallel_worth(const fmni_gz *gz, const fmni_src *src,
                           unsigned threads)
