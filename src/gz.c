@@ -384,9 +384,9 @@ int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
             *crc = fmni_crc32_threads(0, out, n, threads);
     } else {
         uint64_t parts = (src->size - data) / PARALLEL_PART;
+        parts = parts < threads ? parts : threads;
         r = fmni_inflate_parallel(&in, data, out, n, room,
-                                  parts < threads ? (unsigned)parts : threads,
-                                  &end, crc);
+                                  parts ? (unsigned)parts : 1, &end, crc);
     }
     if (r <= 0)
         return r;
