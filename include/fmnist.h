@@ -838,9 +838,9 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                                       fmn_error *err);
 
 /* Loads both splits found by fmn_dir_open, every core busy: with
- * fmn_options.threads 1 the test split on a second thread while the
- * calling thread loads the train split; else one after the other, each
- * on all its threads. Each split as
+ * one thread a load (fmn_options.threads 1, or a single core) the test
+ * split on a second thread while the calling thread loads the train
+ * split; else one after the other, each on all its threads. Each split as
  * fmn_dir_load_split loads it; and when both are identified, they must be
  * of one dataset (else FMN_ERR_MISMATCHED_PAIR for the test split).
  *   train, test  receive the splits (free each with fmn_split_free); NULL

@@ -1,5 +1,5 @@
 /* inflate.c - raw deflate decoding: streamed, by ISA-L's igzip when the
- * build has it (about 1.6 times zlib's speed on these files, memory
+ * build has it (about 1.5 times zlib's speed on these files, memory
  * bounded by the output), else by zlib; and a whole stream at once, in
  * memory, by libdeflate when the build has it (faster still). gz.c owns
  * the gzip container around it: headers, trailers, CRCs, members. */

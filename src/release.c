@@ -252,12 +252,19 @@ static void mark(fmn_file_info *info, const release_file *r, fmn_release rel)
     info->kind = r->kind;
 }
 
+/* Whether a gzip file of `size` bytes holding `decoded` bytes could be
+ * release file r's .gz (a size not published matches any). */
+static int may_be_gz_of(const release_file *r, uint64_t size,
+                        uint64_t decoded)
+{
+    return idx_size(r) == decoded && (r->gz_size == 0 || r->gz_size == size);
+}
+
 /* Whether the MD5 of a gzip file could match release file r. */
 static int md5_could_match(const release_file *r, const fmn_file_info *info)
 {
     return info->compression == FMN_COMPRESSION_GZIP &&
-           idx_size(r) == info->decoded_size &&
-           (r->gz_size == 0 || r->gz_size == info->file_size);
+           may_be_gz_of(r, info->file_size, info->decoded_size);
 }
 
 int fmni_release_is_published(fmn_release release)
@@ -274,9 +281,10 @@ int fmni_release_needs_md5(const fmn_file_info *info)
     if (info->release == FMN_RELEASE_PUBLISHED)
         return 1;
     /* content not known: only the .gz's MD5 can tell */
+    if (info->release != FMN_RELEASE_UNKNOWN)
+        return 0;
     for (size_t i = 0; i < NRELEASES; i++)
-        if (md5_could_match(&RELEASES[i], info) && !RELEASES[i].crc_known &&
-            info->release == FMN_RELEASE_UNKNOWN)
+        if (!RELEASES[i].crc_known && md5_could_match(&RELEASES[i], info))
             return 1;
     return 0;
 }
@@ -284,12 +292,11 @@ int fmni_release_needs_md5(const fmn_file_info *info)
 int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
                            uint32_t trailer_len)
 {
+    /* the trailer holds the length modulo 2^32: these files are smaller */
     for (size_t i = 0; i < NRELEASES; i++) {
         const release_file *r = &RELEASES[i];
-        if ((r->gz_size != 0 && r->gz_size != size) ||
-            (uint32_t)idx_size(r) != trailer_len)
-            continue;
-        if (!r->crc_known || r->idx_crc32 == trailer_crc)
+        if (may_be_gz_of(r, size, trailer_len) &&
+            (!r->crc_known || r->idx_crc32 == trailer_crc))
             return 1;
     }
     return 0;
