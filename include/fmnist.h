@@ -858,6 +858,20 @@ FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,
                                      fmn_error *train_err,
                                      fmn_error *test_err);
 
+/* The common case in one call: the folder at `path` (as fmn_dir_open
+ * finds it) in, both splits out (as fmn_dir_load_both loads them), one
+ * error. A folder without one of the splits is FMN_ERR_NOT_FOUND, the
+ * message naming the file that is missing. On failure both are NULL and
+ * nothing is kept; on success free each with fmn_split_free.
+ *     fmn_split *train, *test;
+ *     fmn_error err;
+ *     if (fmn_dataset_load("data/fashion", NULL, &train, &test, &err))
+ *         return fprintf(stderr, "%s\n", err.message), 1;
+ */
+FMN_API fmn_status fmn_dataset_load(const char *path, const fmn_options *opt,
+                                    fmn_split **train, fmn_split **test,
+                                    fmn_error *err);
+
 /* Checks that a loaded file found in the directory for (`split`, `kind`)
  * holds what its name there says: fmn_file_check_role with the split its
  * name gives (any split when the name gives none and its split came from

@@ -753,6 +753,37 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
     return st != FMN_OK ? st : st2;
 }
 
+fmn_status fmn_dataset_load(const char *path, const fmn_options *opt,
+                            fmn_split **train, fmn_split **test,
+                            fmn_error *err)
+{
+    if (train)
+        *train = NULL;
+    if (test)
+        *test = NULL;
+    if (!train || !test)
+        return fmni_bad_argument(err);
+    fmn_dir *dir;
+    fmn_status st = fmn_dir_open(path, &dir, err);
+    if (st != FMN_OK)
+        return st;
+    fmn_error test_err;
+    st = fmn_dir_load_both(dir, opt, train, test, err, &test_err);
+    if (st != FMN_OK && *train && err) /* the test split failed */
+        *err = test_err;
+    for (int i = 0; st == FMN_OK && i < 2; i++) /* a split not there */
+        if (!(i ? *test : *train))
+            st = fmn_dir_load_split(dir, i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN,
+                                    opt, i ? test : train, err);
+    fmn_dir_free(dir);
+    if (st != FMN_OK) {
+        fmn_split_free(*train);
+        fmn_split_free(*test);
+        *train = *test = NULL;
+    }
+    return st;
+}
+
 fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
                                const fmn_options *opt, fmn_split_reader **out,
                                fmn_error *err)

@@ -82,6 +82,7 @@ static long heap_in_use(void) { return g_live; }
 typedef fmn_status (*load_fn)(fmn_error *err);
 
 static char *g_dir, *g_raw, *g_gz, *g_labels, *g_bad;
+static char *g_both; /* a folder with a train and a test split */
 static buf g_raw_bytes, g_gz_bytes, g_label_bytes;
 
 static fmn_status idx_memory_raw(fmn_error *err)
@@ -216,6 +217,17 @@ static fmn_status dir_both(fmn_error *err)
     return st;
 }
 
+static fmn_status dataset_both(fmn_error *err)
+{
+    fmn_split *a = (fmn_split *)(uintptr_t)1, *b = (fmn_split *)(uintptr_t)1;
+    fmn_status st = fmn_dataset_load(g_both, NULL, &a, &b, err);
+    if (st != FMN_OK && (a || b))
+        fail_msg("a split not NULL after fmn_dataset_load failed");
+    fmn_split_free(a);
+    fmn_split_free(b);
+    return st;
+}
+
 /* The training-side calls and the writers, on a split loaded beforehand. */
 static fmn_split *g_split;
 
@@ -308,6 +320,7 @@ static void alloc_sweep_split_files(void **s) { (void)s; sweep(split_files, "fmn
 static void alloc_sweep_split_memory(void **s) { (void)s; sweep(split_memory, "fmn_split_load_memory"); }
 static void alloc_sweep_split_range(void **s) { (void)s; sweep(split_range, "fmn_split_load_range"); }
 static void alloc_sweep_dir_both(void **s) { (void)s; sweep(dir_both, "fmn_dir_load_both"); }
+static void alloc_sweep_dataset(void **s) { (void)s; sweep(dataset_both, "fmn_dataset_load"); }
 static void alloc_sweep_dir(void **s) { (void)s; sweep(dir_split, "fmn_dir_open + fmn_dir_load_split"); }
 static void alloc_sweep_batcher(void **s) { (void)s; sweep(batcher, "fmn_batcher_new (shuffled)"); }
 static void alloc_sweep_stratified(void **s) { (void)s; sweep(stratified, "fmn_select_stratified"); }
@@ -343,6 +356,14 @@ int main(void)
     bad.data[bad.size - 8] ^= 1;
     g_bad = write_file(g_dir, "bad.gz", bad.data, bad.size);
     free(bad.data);
+    g_both = tmpdir_make();
+    const char *names[] = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte",
+                           "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"};
+    for (int i = 0; i < 4; i++)
+        free(i % 2 ? write_file(g_both, names[i], g_label_bytes.data,
+                                g_label_bytes.size)
+                   : write_file(g_both, names[i], g_gz_bytes.data,
+                                g_gz_bytes.size));
     g_split = split_make();
     g_out = write_file(g_dir, "out.gz", "", 0);
     const struct CMUnitTest tests[] = {
@@ -357,6 +378,7 @@ int main(void)
         cmocka_unit_test(alloc_sweep_split_range),
         cmocka_unit_test(alloc_sweep_dir),
         cmocka_unit_test(alloc_sweep_dir_both),
+        cmocka_unit_test(alloc_sweep_dataset),
         cmocka_unit_test(alloc_sweep_batcher),
         cmocka_unit_test(alloc_sweep_stratified),
         cmocka_unit_test(alloc_sweep_write_gz),
@@ -370,6 +392,7 @@ int main(void)
     free(g_out);
     fmn_split_free(g_split);
     tmpdir_remove(g_dir);
+    tmpdir_remove(g_both);
     free(g_raw_bytes.data);
     free(g_gz_bytes.data);
     free(g_label_bytes.data);

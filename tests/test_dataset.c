@@ -351,6 +351,48 @@ static void dir_loads_both_splits_at_once(void **state)
     tmpdir_remove(dir);
 }
 
+/* fmn_dataset_load: both splits or one error, nothing kept on failure. */
+static void dataset_load_is_both_or_one_error(void **state)
+{
+    (void)state;
+    char *dir = make_dir("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                         20, 10);
+    fmn_split *train = (fmn_split *)(uintptr_t)1, *test = train;
+    fmn_error err;
+    /* no test split: an error naming the missing file, nothing kept */
+    assert_int_equal(fmn_dataset_load(dir, NULL, &train, &test, &err),
+                     FMN_ERR_NOT_FOUND);
+    assert_null(train);
+    assert_null(test);
+    assert_non_null(strstr(err.message, "t10k-images"));
+    buf im = images_file(7), lb = labels_file(7, 10);
+    free(write_file(dir, "t10k-images-idx3-ubyte", im.data, im.size));
+    free(write_file(dir, "t10k-labels-idx1-ubyte", lb.data, lb.size));
+    assert_int_equal(fmn_dataset_load(dir, NULL, &train, &test, &err), FMN_OK);
+    assert_int_equal(fmn_split_count(train), 20);
+    assert_int_equal(fmn_split_count(test), 7);
+    fmn_split_free(train);
+    fmn_split_free(test);
+    /* a broken test split: its error, and the train split not kept */
+    lb.data[lb.size - 1] = 99;
+    free(write_file(dir, "t10k-labels-idx1-ubyte", lb.data, lb.size));
+    assert_int_equal(fmn_dataset_load(dir, NULL, &train, &test, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_null(train);
+    assert_null(test);
+    assert_non_null(strstr(err.message, "label 99"));
+    /* no folder; a NULL out */
+    char gone[4096];
+    snprintf(gone, sizeof gone, "%s", dir);
+    tmpdir_remove(dir);
+    assert_int_equal(fmn_dataset_load(gone, NULL, &train, &test, &err),
+                     FMN_ERR_NOT_FOUND);
+    assert_int_equal(fmn_dataset_load(gone, NULL, &train, NULL, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    assert_null(train);
+    free(im.data);
+    free(lb.data);
+}
 
 /* ---- copies, files under other names, subfolders ----------------------- */
 
@@ -766,6 +808,7 @@ int main(void)
         cmocka_unit_test(dir_checks_every_copy),
         cmocka_unit_test(dir_pairs_other_names_by_content),
         cmocka_unit_test(dir_finds_a_torchvision_root),
+        cmocka_unit_test(dataset_load_is_both_or_one_error),
         cmocka_unit_test(dir_reports_every_bad_file),
         cmocka_unit_test(select_sample_is_the_permutation_s_first_items),
         cmocka_unit_test(select_classes_and_names),

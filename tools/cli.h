@@ -68,6 +68,10 @@ typedef enum cli_opt_result {
 enum { CLI_OPT_END = -1, CLI_OPT_DONE = -2, CLI_CONTINUE = -3 };
 
 #define CLI_HELP_LONGOPT {"help", no_argument, NULL, 'h'}
+/* The help lines of --json and of -h itself. */
+#define CLI_JSON_HELP                                                       \
+    "      --json            print one JSON object (schema in README.md)\n"
+#define CLI_HELP_HELP "  -h, --help            show this help\n"
 struct option;
 
 /* The next option for the command to handle. Handles -h/--help (prints

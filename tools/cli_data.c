@@ -80,6 +80,7 @@ cli_opt_result cli_source_option(const char *cmd, int opt, const char *arg,
 {
     switch (opt) {
     case OPT_SPLIT:
+        src->split_given = 1;
         return cli_parse_split(cmd, arg, &src->mask) ? CLI_OPT_TAKEN
                                                      : CLI_OPT_BAD;
     case OPT_IMAGES:
@@ -108,9 +109,11 @@ int cli_source_finish(const char *cmd, int argc, char **argv, int need_both,
                                        "images"
                                      : "--images FILE, the images of those "
                                        "labels");
-    if (files && src->mask != (CLI_TRAIN | CLI_TEST))
+    if (files && src->split_given)
         return cli_usage(cmd, "--split chooses among a folder's splits; "
                               "--images and --labels name one");
+    if (files)
+        src->mask = CLI_TRAIN | CLI_TEST;
     src->path = optind < argc ? argv[optind] : NULL;
     return CLI_CONTINUE;
 }
@@ -190,9 +193,11 @@ int cli_data_load(cli_data *d, const cli_source *src, const fmn_options *opt_in)
     return load_folder(d, path, src->mask, &opt);
 }
 
-int cli_data_start(cli_data *d, const cli_source *src,
+int cli_data_start(cli_data *d, int parsed, const cli_source *src,
                    const fmn_options *opt)
 {
+    if (parsed != CLI_CONTINUE)
+        return parsed;
     if (cli_data_load(d, src, opt) == EXIT_OK)
         return CLI_CONTINUE;
     cli_data_free(d);
@@ -205,45 +210,6 @@ void cli_data_free(cli_data *d)
         fmn_split_free(d->splits[i]);
     d->n = 0;
     cli_problems_free(&d->problems);
-}
-
-int cli_dataset_options(int argc, char **argv, const char *cmd,
-                        const char *help, int *json, int *stream,
-                        cli_source *src, fmn_options *opt)
-{
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"stream", no_argument, NULL, OPT_STREAM},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options_init(opt);
-    memset(src, 0, sizeof *src);
-    src->mask = CLI_TRAIN | CLI_TEST;
-    *json = 0;
-    if (stream)
-        *stream = 0;
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, cmd, help, ":h", longopts, opt,
-                                &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        cli_opt_result r = cli_source_option(cmd, c, optarg, src);
-        if (r == CLI_OPT_BAD)
-            return EXIT_USAGE;
-        if (r == CLI_OPT_TAKEN)
-            continue;
-        if (c == OPT_JSON)
-            *json = 1;
-        else if (c == OPT_STREAM && !stream)
-            return cli_usage(cmd, "unknown option '--stream'");
-        else if (c == OPT_STREAM)
-            *stream = 1;
-    }
-    return cli_source_finish(cmd, argc, argv, 0, src);
 }
 
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])

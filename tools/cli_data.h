@@ -51,6 +51,7 @@ typedef struct cli_source {
     const char *images;    /* --images FILE */
     const char *labels;    /* --labels FILE */
     unsigned mask;         /* --split: CLI_TRAIN, CLI_TEST or both */
+    int split_given;       /* --split was given */
 } cli_source;
 
 /* --images and --labels, for commands that read a split. */
@@ -69,9 +70,10 @@ cli_opt_result cli_source_option(const char *cmd, int opt, const char *arg,
  * message. */
 int cli_parse_split(const char *cmd, const char *arg, unsigned *mask);
 
-/* Takes the PATH operand (at most one), or refuses one beside --images or
- * --labels: CLI_CONTINUE, or EXIT_USAGE after a message. `need_both`: the
- * command needs --images and --labels together when either is given. */
+/* Takes the PATH operand (at most one), or refuses one (or --split)
+ * beside --images or --labels: CLI_CONTINUE, or EXIT_USAGE after a
+ * message. `need_both`: the command needs --images and --labels together
+ * when either is given. Files named alone make src->mask both splits. */
 int cli_source_finish(const char *cmd, int argc, char **argv, int need_both,
                       cli_source *src);
 
@@ -96,19 +98,13 @@ typedef struct cli_data {
 int cli_data_load(cli_data *d, const cli_source *src, const fmn_options *opt);
 void cli_data_free(cli_data *d);
 
-/* cli_data_load for a command that stops at any problem: CLI_CONTINUE
- * with the splits in *d (free it with cli_data_free), or EXIT_BAD with
- * *d freed. */
-int cli_data_start(cli_data *d, const cli_source *src,
+/* The start of a command that stops at any problem: `parsed` is what its
+ * option parsing returned, given back as it is unless CLI_CONTINUE; then
+ * cli_data_load: CLI_CONTINUE with the splits in *d (free it with
+ * cli_data_free), or EXIT_BAD with *d freed. */
+int cli_data_start(cli_data *d, int parsed, const cli_source *src,
                    const fmn_options *opt);
 
-/* The start of a command that reads splits and takes --json, --split,
- * --stream (when `stream` is not NULL), --images, --labels and the data
- * options, then at most one PATH: parses them into *json, *stream, *src
- * and *opt. Returns CLI_CONTINUE or the exit status to return. */
-int cli_dataset_options(int argc, char **argv, const char *cmd,
-                        const char *help, int *json, int *stream,
-                        cli_source *src, fmn_options *opt);
 
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);

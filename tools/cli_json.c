@@ -210,3 +210,46 @@ void cli_json_number(FILE *f, double v)
     }
     fputs(buf, f);
 }
+
+void cli_json_kstr(cli_json *j, const char *key, const char *s)
+{
+    cli_json_key(j, key);
+    cli_json_str(j, s);
+}
+
+void cli_json_kuint(cli_json *j, const char *key, unsigned long long v)
+{
+    cli_json_key(j, key);
+    cli_json_uint(j, v);
+}
+
+void cli_json_kdouble(cli_json *j, const char *key, double v)
+{
+    cli_json_key(j, key);
+    cli_json_double(j, v);
+}
+
+void cli_json_kbool(cli_json *j, const char *key, int v)
+{
+    cli_json_key(j, key);
+    cli_json_bool(j, v);
+}
+
+void cli_json_split_id(cli_json *j, const char *name, fmn_dataset dataset,
+                       fmn_dataset naming, unsigned long long count)
+{
+    cli_json_kstr(j, "name", name);
+    cli_json_kstr(j, "dataset", fmn_dataset_name(dataset));
+    cli_json_kstr(j, "class_names", fmn_dataset_name(naming));
+    cli_json_kuint(j, "count", count);
+}
+
+void cli_json_kstrings(cli_json *j, const char *key, char *const *s,
+                       size_t n)
+{
+    cli_json_key(j, key);
+    cli_json_array(j, CLI_JSON_BLOCK);
+    for (size_t i = 0; i < n; i++)
+        cli_json_str(j, s[i]);
+    cli_json_end(j);
+}

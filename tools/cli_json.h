@@ -3,6 +3,8 @@
 #ifndef FMNIST_CLI_JSON_H
 #define FMNIST_CLI_JSON_H
 
+#include "fmnist.h"
+
 #include <stdio.h>
 
 /* Containers are written "block" (each member on a line of its own,
@@ -48,6 +50,22 @@ void cli_json_uint(cli_json *j, unsigned long long v);
 void cli_json_double(cli_json *j, double v);
 void cli_json_bool(cli_json *j, int v);
 void cli_json_null(cli_json *j);
+/* A member: its key and its value in one call. */
+void cli_json_kstr(cli_json *j, const char *key, const char *s);
+void cli_json_kuint(cli_json *j, const char *key, unsigned long long v);
+void cli_json_kdouble(cli_json *j, const char *key, double v);
+void cli_json_kbool(cli_json *j, const char *key, int v);
+
+/* A member whose value is an array of the n strings s[0..n-1] ("errors"). */
+void cli_json_kstrings(cli_json *j, const char *key, char *const *s,
+                       size_t n);
+
+/* The members that name a split, first in every split object: "name",
+ * "dataset" (what the content is), "class_names" (whose names the labels
+ * get) and "count" (items). */
+void cli_json_split_id(cli_json *j, const char *name, fmn_dataset dataset,
+                       fmn_dataset naming, unsigned long long count);
+
 /* "crc32": "b4f29f28"-style text made with printf's format. */
 void cli_json_strf(cli_json *j, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -5,7 +5,7 @@
  * labels file alone (counts) is summarised without the other. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_summary.h"
-#include "cli_data.h"
+#include "cli_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -255,7 +255,7 @@ static void summarise_folder(const char *path, unsigned mask, int stream,
                              cli_summaries *out)
 {
     if (!stream) {
-        cli_source src = {path, NULL, NULL, mask};
+        cli_source src = {path, NULL, NULL, mask, 0};
         from_data(&src, opt, pixels, out);
         return;
     }
@@ -315,13 +315,8 @@ int cli_summaries_end(cli_summaries *all)
     if (all->json) {
         cli_json *j = &all->out;
         cli_json_end(j); /* splits */
-        cli_json_key(j, "errors");
-        cli_json_array(j, CLI_JSON_BLOCK);
-        for (size_t i = 0; i < all->problems.n; i++)
-            cli_json_str(j, all->problems.msg[i]);
-        cli_json_end(j);
-        cli_json_key(j, "valid");
-        cli_json_bool(j, all->status == EXIT_OK);
+        cli_json_kstrings(j, "errors", all->problems.msg, all->problems.n);
+        cli_json_kbool(j, "valid", all->status == EXIT_OK);
         cli_json_end(j);
     }
     int status = all->status;
@@ -348,4 +343,28 @@ void cli_summary_pixels(const cli_summary *s, uint64_t all[256])
     for (unsigned c = 0; c < 256; c++)
         for (unsigned v = 0; v < 256; v++)
             all[v] += s->per_class[c][v];
+}
+
+int cli_summary_main(int argc, char **argv, const cli_summary_cmd *c)
+{
+    cli_summaries all;
+    int status =
+        cli_summary_command(argc, argv, c->name, c->help, c->pixels, &all);
+    if (status != CLI_CONTINUE)
+        return status;
+    for (size_t i = 0; i < all.n; i++) {
+        if (all.json)
+            c->json(&all.out, all.s[i]);
+        else
+            c->text(all.s[i], i);
+    }
+    return cli_summaries_end(&all);
+}
+
+void cli_summary_json_class(cli_json *j, const cli_summary *s, unsigned k)
+{
+    cli_json_object(j, CLI_JSON_INLINE);
+    cli_json_kuint(j, "label", k);
+    cli_json_kstr(j, "name", fmn_class_name(s->naming, k));
+    cli_json_kuint(j, "count", s->images[k]);
 }

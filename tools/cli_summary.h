@@ -38,6 +38,11 @@ typedef struct cli_summaries {
     "memory\n"                                                              \
     "                        (for files larger than memory; no byte "       \
     "limit)\n"
+/* The options of `stats` and `counts`, as their help lists them. */
+#define CLI_SUMMARY_OPTIONS_HELP                                            \
+    "Options:\n"                                                            \
+    "      --split S         train, test or all (default all)\n"            \
+    CLI_JSON_HELP CLI_STREAM_HELP CLI_FILES_HELP CLI_DATA_HELP CLI_HELP_HELP
 
 /* The start of `stats` (pixels 1) and `counts` (pixels 0): parses --json,
  * --split, --stream, --images, --labels and the data options and at most
@@ -54,6 +59,25 @@ int cli_summary_command(int argc, char **argv, const char *cmd,
 /* Ends `stats` and `counts`: the JSON object's splits array, errors and
  * validity (with --json), frees `all`, and returns the exit status. */
 int cli_summaries_end(cli_summaries *all);
+
+/* What `stats` and `counts` print for each split. */
+typedef struct cli_summary_cmd {
+    const char *name, *help;
+    int pixels; /* 1: the per-class histograms are needed */
+    /* The text for split `i` (0 is the first printed). */
+    void (*text)(const cli_summary *s, size_t i);
+    /* Its JSON object, a member of "splits". */
+    void (*json)(cli_json *j, const cli_summary *s);
+} cli_summary_cmd;
+
+/* The whole of `stats` or `counts`: cli_summary_command, then each split
+ * as c->text or c->json says, then cli_summaries_end. Returns the exit
+ * status. */
+int cli_summary_main(int argc, char **argv, const cli_summary_cmd *c);
+
+/* Opens the JSON object of class k of the split (its label, name and
+ * image count written); the caller adds members and ends it. */
+void cli_summary_json_class(cli_json *j, const cli_summary *s, unsigned k);
 
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_summary_class(const cli_summary *s, unsigned label,

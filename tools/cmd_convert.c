@@ -3,9 +3,7 @@
  * the library's writers (fmn_split_save, fmn_npz_save). */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
-#include "cli_output.h"
-#include "cli_select.h"
+#include "cli_parse.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -46,7 +44,7 @@ static const char HELP[] =
     "      --force           replace existing files\n"
     "Without a choice, every image of each split is written, in order.\n"
     CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_HELP_HELP;
 
 enum { OPT_NAME = CLI_OPT_COMMAND, FMT_NPZ = -1 };
 
@@ -77,7 +75,7 @@ typedef struct request {
     cli_select sel;
     const format_info *fmt;
     const char *outdir, *stem;
-    int force, split_given;
+    int force;
 } request;
 
 /* One file to write. */
@@ -132,6 +130,71 @@ static void file_name(char *buf, size_t cap, const request *rq,
                  rq->fmt->format == FMN_FORMAT_NPY ? "npy" : "pgm");
         return;
     }
+}
+
+/* The command's own options; 0 after a usage message. */
+static int own_option(void *ctx, int c, const char *arg)
+{
+    request *rq = ctx;
+    switch (c) {
+    case 't':
+        if ((rq->fmt = find_format(arg)))
+            return 1;
+        cli_usage("convert", "--to: '%s' is not idx, idx.gz, npy, npz, csv "
+                             "or pgm", arg);
+        return 0;
+    case 'o': rq->outdir = arg; return 1;
+    case OPT_FORCE: rq->force = 1; return 1;
+    case OPT_NAME:
+        rq->stem = arg;
+        if (*arg && !strchr(arg, '/'))
+            return 1;
+        cli_usage("convert", "--name: '%s' is not a file name (use -o for "
+                             "the directory)", arg);
+        return 0;
+    default: return 1;
+    }
+}
+
+/* The options together. */
+static int check_request(void *ctx)
+{
+    request *rq = ctx;
+    if (!rq->fmt)
+        return cli_usage("convert", "no format: add --to idx, idx.gz, npy, "
+                                    "npz, csv or pgm");
+    if (rq->stem && rq->fmt->format != FMT_NPZ && !rq->src.images &&
+        (!rq->src.split_given || rq->src.mask == (CLI_TRAIN | CLI_TEST)))
+        return cli_usage("convert", "--name names one split's files: add "
+                                    "--split train or --split test");
+    if (!*rq->outdir)
+        return cli_usage("convert", "-o: an empty directory name");
+    if (cli_select_check("convert", &rq->sel) != EXIT_OK)
+        return EXIT_USAGE;
+    return cli_check_output_dir(rq->outdir) ? EXIT_OK : EXIT_BAD;
+}
+
+/* Parses the options and operands and loads the splits: CLI_CONTINUE
+ * with them in *d, or the exit status (help, usage, a load that
+ * failed). */
+static int start(int argc, char **argv, request *rq, cli_data *d)
+{
+    static const struct option longopts[] = {
+        {"to", required_argument, NULL, 't'},
+        {"output", required_argument, NULL, 'o'},
+        {"name", required_argument, NULL, OPT_NAME},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"force", no_argument, NULL, OPT_FORCE},
+        CLI_SELECT_LONGOPTS,
+        CLI_SPLIT_LONGOPTS_END};
+    fmn_options opt;
+    *rq = (request){.src.mask = CLI_TRAIN | CLI_TEST, .outdir = "."};
+    const cli_parser p = {
+        .cmd = "convert", .help = HELP, .shortopts = ":ht:o:",
+        .longopts = longopts, .opt = &opt, .src = &rq->src, .sel = &rq->sel,
+        .own = own_option, .check = check_request, .ctx = rq, .need_both = 1};
+    return cli_data_start(d, cli_parse_options(&p, argc, argv), &rq->src,
+                          &opt);
 }
 
 /* What each split writes: its items (chosen or all) and its files. */
@@ -215,93 +278,12 @@ static int run(const request *rq, const cli_data *d, const plan *p)
     return EXIT_OK;
 }
 
-/* The command's own options; 0 after a usage message. */
-static int own_option(request *rq, int c, const char *arg)
-{
-    switch (c) {
-    case 't':
-        if ((rq->fmt = find_format(arg)))
-            return 1;
-        cli_usage("convert", "--to: '%s' is not idx, idx.gz, npy, npz, csv "
-                             "or pgm", arg);
-        return 0;
-    case 'o': rq->outdir = arg; return 1;
-    case OPT_FORCE: rq->force = 1; return 1;
-    case OPT_NAME:
-        rq->stem = arg;
-        if (*arg && !strchr(arg, '/'))
-            return 1;
-        cli_usage("convert", "--name: '%s' is not a file name (use -o for "
-                             "the directory)", arg);
-        return 0;
-    default: return 1;
-    }
-}
-
-static int check_request(request *rq)
-{
-    if (!rq->fmt)
-        return cli_usage("convert", "no format: add --to idx, idx.gz, npy, "
-                                    "npz, csv or pgm");
-    if (rq->stem && rq->fmt->format != FMT_NPZ && !rq->src.images &&
-        (!rq->split_given || rq->src.mask == (CLI_TRAIN | CLI_TEST)))
-        return cli_usage("convert", "--name names one split's files: add "
-                                    "--split train or --split test");
-    if (!*rq->outdir)
-        return cli_usage("convert", "-o: an empty directory name");
-    return cli_select_check("convert", &rq->sel);
-}
-
-/* The options and operands: CLI_CONTINUE, or the exit status (help,
- * usage). */
-static int parse(int argc, char **argv, request *rq, fmn_options *opt)
-{
-    static const struct option longopts[] = {
-        {"to", required_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'},
-        {"name", required_argument, NULL, OPT_NAME},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"force", no_argument, NULL, OPT_FORCE},
-        CLI_SELECT_LONGOPTS,
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options_init(opt);
-    memset(rq, 0, sizeof *rq);
-    rq->src.mask = CLI_TRAIN | CLI_TEST;
-    rq->outdir = ".";
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "convert", HELP, ":ht:o:",
-                                longopts, opt, &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        rq->split_given |= c == OPT_SPLIT;
-        cli_opt_result r = cli_select_option("convert", c, optarg, &rq->sel);
-        if (r == CLI_OPT_OTHER)
-            r = cli_source_option("convert", c, optarg, &rq->src);
-        if (r == CLI_OPT_BAD ||
-            (r == CLI_OPT_OTHER && !own_option(rq, c, optarg)))
-            return EXIT_USAGE;
-    }
-    if ((status = check_request(rq)) != EXIT_OK)
-        return status;
-    status = cli_source_finish("convert", argc, argv, 1, &rq->src);
-    return status == CLI_CONTINUE && !cli_check_output_dir(rq->outdir)
-               ? EXIT_BAD
-               : status;
-}
-
 int cmd_convert(int argc, char **argv)
 {
     request rq;
-    fmn_options opt;
-    int status = parse(argc, argv, &rq, &opt);
-    if (status != CLI_CONTINUE)
-        return status;
     cli_data d;
-    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+    int status = start(argc, argv, &rq, &d);
+    if (status != CLI_CONTINUE)
         return status;
     plan p;
     memset(&p, 0, sizeof p);

@@ -17,11 +17,7 @@ static const char HELP[] =
     "labels file alone is counted alone, its labels checked as a split's\n"
     "are.\n"
     "\n"
-    "Options:\n"
-    "      --split S         train, test or all (default all)\n"
-    "      --json            print one JSON object (schema in README.md)\n"
-    CLI_STREAM_HELP CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_SUMMARY_OPTIONS_HELP;
 
 /* A bar of up to 30 cells for `share` of the largest class's share `top`,
  * in eighths of a cell with Unicode (on a UTF-8 terminal without
@@ -43,14 +39,31 @@ static double share_of(const cli_summary *sm, unsigned k)
     return sm->count ? (double)sm->images[k] / (double)sm->count : 0.0;
 }
 
-static void text_split(const cli_summary *sm, int first, int unicode)
+static void json_split(cli_json *j, const cli_summary *sm)
 {
+    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
+    cli_json_object(j, CLI_JSON_INLINE);
+    cli_json_split_id(j, sm->name, sm->dataset, sm->naming, sm->count);
+    cli_json_key(j, "classes");
+    cli_json_array(j, CLI_JSON_BLOCK);
+    for (unsigned k = 0; k < ncls; k++) {
+        cli_summary_json_class(j, sm, k);
+        cli_json_kdouble(j, "share", share_of(sm, k));
+        cli_json_end(j);
+    }
+    cli_json_end(j);
+    cli_json_end(j);
+}
+
+static void text_split(const cli_summary *sm, size_t i)
+{
+    int unicode = cli_colour_out(); /* blocks: UTF-8, and no NO_COLOR */
     unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
     double top = 0;
     for (unsigned k = 0; k < ncls; k++)
         top = share_of(sm, k) > top ? share_of(sm, k) : top;
     const char *ds = fmn_dataset_name(sm->dataset);
-    printf("%s", first ? "" : "\n");
+    printf("%s", i == 0 ? "" : "\n");
     cli_put_safe(stdout, sm->name);
     printf(": %llu %s (%s", (unsigned long long)sm->count,
            cli_plural(sm->count, "item", "items"),
@@ -69,48 +82,8 @@ static void text_split(const cli_summary *sm, int first, int unicode)
     }
 }
 
-static void json_split(cli_json *j, const cli_summary *sm)
-{
-    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
-    cli_json_object(j, CLI_JSON_INLINE);
-    cli_json_key(j, "name");
-    cli_json_str(j, sm->name);
-    cli_json_key(j, "dataset");
-    cli_json_str(j, fmn_dataset_name(sm->dataset));
-    cli_json_key(j, "class_names");
-    cli_json_str(j, fmn_dataset_name(sm->naming));
-    cli_json_key(j, "count");
-    cli_json_uint(j, sm->count);
-    cli_json_key(j, "classes");
-    cli_json_array(j, CLI_JSON_BLOCK);
-    for (unsigned k = 0; k < ncls; k++) {
-        cli_json_object(j, CLI_JSON_INLINE);
-        cli_json_key(j, "label");
-        cli_json_uint(j, k);
-        cli_json_key(j, "name");
-        cli_json_str(j, fmn_class_name(sm->naming, k));
-        cli_json_key(j, "count");
-        cli_json_uint(j, sm->images[k]);
-        cli_json_key(j, "share");
-        cli_json_double(j, share_of(sm, k));
-        cli_json_end(j);
-    }
-    cli_json_end(j);
-    cli_json_end(j);
-}
-
 int cmd_counts(int argc, char **argv)
 {
-    cli_summaries all;
-    int status = cli_summary_command(argc, argv, "counts", HELP, 0, &all);
-    if (status != CLI_CONTINUE)
-        return status;
-    int unicode = cli_colour_out(); /* blocks: UTF-8, and no NO_COLOR */
-    for (size_t i = 0; i < all.n; i++) {
-        if (all.json)
-            json_split(&all.out, all.s[i]);
-        else
-            text_split(all.s[i], i == 0, unicode);
-    }
-    return cli_summaries_end(&all);
+    const cli_summary_cmd c = {"counts", HELP, 0, text_split, json_split};
+    return cli_summary_main(argc, argv, &c);
 }

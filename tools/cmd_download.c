@@ -43,7 +43,7 @@ static const char HELP[] =
     "      --timeout S       seconds to connect, and of less than 1 KiB/s\n"
     "                        before a transfer is given up (default 30)\n"
     "      --json            print a JSON summary (schema in README.md)\n"
-    "  -h, --help            show this help\n"
+    CLI_HELP_HELP
     "\n"
     "Exit status: 0 when every file is in place and checked, 1 otherwise,\n"
     "2 for a usage error.\n";
@@ -342,27 +342,20 @@ static void json_dataset(cli_json *j, const outcome *o, size_t n,
                          const char *dir, fmn_dataset d)
 {
     cli_json_object(j, CLI_JSON_BLOCK);
-    cli_json_key(j, "dataset");
-    cli_json_str(j, fmn_dataset_name(d));
-    cli_json_key(j, "path");
-    cli_json_str(j, dir);
+    cli_json_kstr(j, "dataset", fmn_dataset_name(d));
+    cli_json_kstr(j, "path", dir);
     cli_json_key(j, "files");
     cli_json_array(j, CLI_JSON_BLOCK);
     for (size_t i = 0; i < n; i++) {
         cli_json_object(j, CLI_JSON_INLINE);
-        cli_json_key(j, "name");
-        cli_json_str(j, o[i].name);
-        cli_json_key(j, "path");
-        cli_json_str(j, o[i].path);
-        cli_json_key(j, "bytes");
-        cli_json_uint(j, o[i].bytes);
+        cli_json_kstr(j, "name", o[i].name);
+        cli_json_kstr(j, "path", o[i].path);
+        cli_json_kuint(j, "bytes", o[i].bytes);
         cli_json_key(j, "source");
         cli_json_str(j, o[i].ok ? o[i].source[0] ? o[i].source : "in place"
                                 : NULL);
-        cli_json_key(j, "verdict");
-        cli_json_str(j, o[i].verdict[0] ? o[i].verdict : NULL);
-        cli_json_key(j, "ok");
-        cli_json_bool(j, o[i].ok);
+        cli_json_kstr(j, "verdict", o[i].verdict[0] ? o[i].verdict : NULL);
+        cli_json_kbool(j, "ok", o[i].ok);
         cli_json_end(j);
     }
     cli_json_end(j);
@@ -517,13 +510,8 @@ int cmd_download(int argc, char **argv)
         ok &= get_dataset(&rq, rq.datasets[i], &j, &problems);
     if (rq.json) {
         cli_json_end(&j);
-        cli_json_key(&j, "errors");
-        cli_json_array(&j, CLI_JSON_BLOCK);
-        for (size_t i = 0; i < problems.n; i++)
-            cli_json_str(&j, problems.msg[i]);
-        cli_json_end(&j);
-        cli_json_key(&j, "valid");
-        cli_json_bool(&j, ok);
+        cli_json_kstrings(&j, "errors", problems.msg, problems.n);
+        cli_json_kbool(&j, "valid", ok);
         cli_json_end(&j);
     }
     if (!rq.from)

@@ -4,7 +4,7 @@
  * report a false duplicate. O(n log n), no pairwise comparison. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
+#include "cli_parse.h"
 #include "cli_json.h"
 
 #include <getopt.h>
@@ -25,9 +25,9 @@ static const char HELP[] =
     "      --check           exit 1 when a test image is also in train, or a\n"
     "                        split holds duplicates (for scripts and CI)\n"
     "      --split S         train, test or all (default all)\n"
-    "      --json            print one JSON object (schema in README.md)\n"
+    CLI_JSON_HELP
     CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_HELP_HELP;
 
 enum { OPT_CHECK = CLI_OPT_COMMAND };
 
@@ -52,6 +52,38 @@ typedef struct found {
     size_t within[2][2]; /* [train/test]: groups, images in them */
     size_t leaked;       /* test images also in train */
 } found;
+
+/* --json and --check. */
+typedef struct flags {
+    int json, check;
+} flags;
+
+static int own_option(void *ctx, int c, const char *arg)
+{
+    flags *f = ctx;
+    (void)arg;
+    f->json |= c == OPT_JSON;
+    f->check |= c == OPT_CHECK;
+    return 1;
+}
+
+/* Parses the options and loads the splits: CLI_CONTINUE, or the exit
+ * status. */
+static int parse(int argc, char **argv, cli_data *d, flags *f)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"check", no_argument, NULL, OPT_CHECK},
+        CLI_SPLIT_LONGOPTS_END};
+    fmn_options opt;
+    cli_source src = {.mask = CLI_TRAIN | CLI_TEST};
+    *f = (flags){.json = 0};
+    const cli_parser p = {
+        .cmd = "dupes", .help = HELP, .shortopts = ":h", .longopts = longopts,
+        .opt = &opt, .src = &src, .own = own_option, .ctx = f, .need_both = 1};
+    return cli_data_start(d, cli_parse_options(&p, argc, argv), &src, &opt);
+}
 
 static uint64_t hash_image(const uint8_t *p, size_t n)
 {
@@ -231,8 +263,7 @@ static void print_json(const cli_data *d, const found *f)
     cli_json j;
     cli_json_init(&j, stdout);
     cli_json_object(&j, CLI_JSON_BLOCK);
-    cli_json_key(&j, "path");
-    cli_json_str(&j, d->path);
+    cli_json_kstr(&j, "path", d->path);
     cli_json_key(&j, "groups");
     cli_json_array(&j, CLI_JSON_BLOCK);
     for (size_t g = 0; g < f->ngroups; g++) {
@@ -242,14 +273,10 @@ static void print_json(const cli_data *d, const found *f)
             const fmn_split *sp = d->splits[it->split];
             unsigned label = fmn_split_labels(sp)[it->index];
             cli_json_object(&j, CLI_JSON_INLINE);
-            cli_json_key(&j, "split");
-            cli_json_str(&j, d->names[it->split]);
-            cli_json_key(&j, "index");
-            cli_json_uint(&j, it->index);
-            cli_json_key(&j, "label");
-            cli_json_uint(&j, label);
-            cli_json_key(&j, "name");
-            cli_json_str(&j, fmn_split_class_name(sp, label));
+            cli_json_kstr(&j, "split", d->names[it->split]);
+            cli_json_kuint(&j, "index", it->index);
+            cli_json_kuint(&j, "label", label);
+            cli_json_kstr(&j, "name", fmn_split_class_name(sp, label));
             cli_json_end(&j);
         }
         cli_json_end(&j);
@@ -260,16 +287,11 @@ static void print_json(const cli_data *d, const found *f)
     for (size_t s = 0; s < d->n; s++) {
         int t = d->ids[s] == FMN_SPLIT_TEST;
         cli_json_object(&j, CLI_JSON_INLINE);
-        cli_json_key(&j, "name");
-        cli_json_str(&j, d->names[s]);
-        cli_json_key(&j, "count");
-        cli_json_uint(&j, fmn_split_count(d->splits[s]));
-        cli_json_key(&j, "duplicate_groups");
-        cli_json_uint(&j, f->within[t][0]);
-        cli_json_key(&j, "images_in_groups");
-        cli_json_uint(&j, f->within[t][1]);
-        cli_json_key(&j, "redundant");
-        cli_json_uint(&j, f->within[t][1] - f->within[t][0]);
+        cli_json_kstr(&j, "name", d->names[s]);
+        cli_json_kuint(&j, "count", fmn_split_count(d->splits[s]));
+        cli_json_kuint(&j, "duplicate_groups", f->within[t][0]);
+        cli_json_kuint(&j, "images_in_groups", f->within[t][1]);
+        cli_json_kuint(&j, "redundant", f->within[t][1] - f->within[t][0]);
         cli_json_end(&j);
     }
     cli_json_end(&j);
@@ -278,8 +300,7 @@ static void print_json(const cli_data *d, const found *f)
         cli_json_uint(&j, f->leaked);
     else
         cli_json_null(&j);
-    cli_json_key(&j, "groups_total");
-    cli_json_uint(&j, f->ngroups);
+    cli_json_kuint(&j, "groups_total", f->ngroups);
     cli_json_end(&j);
 }
 
@@ -296,47 +317,11 @@ static int check(const cli_data *d, const found *f)
     return EXIT_BAD;
 }
 
-/* Parses the options and loads the splits: CLI_CONTINUE, or the exit
- * status. */
-static int parse(int argc, char **argv, cli_data *d, int *json, int *check_)
-{
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"check", no_argument, NULL, OPT_CHECK},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options opt;
-    fmn_options_init(&opt);
-    cli_source src = {NULL, NULL, NULL, CLI_TRAIN | CLI_TEST};
-    *json = *check_ = 0;
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "dupes", HELP, ":h", longopts,
-                                &opt, &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        cli_opt_result r = cli_source_option("dupes", c, optarg, &src);
-        if (r == CLI_OPT_BAD)
-            return EXIT_USAGE;
-        if (c == OPT_JSON)
-            *json = 1;
-        else if (c == OPT_CHECK)
-            *check_ = 1;
-    }
-    if ((status = cli_source_finish("dupes", argc, argv, 1, &src)) !=
-        CLI_CONTINUE)
-        return status;
-    return cli_data_start(d, &src, &opt);
-}
-
 int cmd_dupes(int argc, char **argv)
 {
     cli_data d;
-    int json, check_;
-    int status = parse(argc, argv, &d, &json, &check_);
+    flags fl;
+    int status = parse(argc, argv, &d, &fl);
     if (status != CLI_CONTINUE)
         return status;
     if (d.n == 2) {
@@ -354,11 +339,11 @@ int cmd_dupes(int argc, char **argv)
         cli_error("out of memory");
         status = EXIT_BAD;
     } else {
-        if (json)
+        if (fl.json)
             print_json(&d, &f);
         else
             print_text(&d, &f);
-        status = check_ ? check(&d, &f) : EXIT_OK;
+        status = fl.check ? check(&d, &f) : EXIT_OK;
     }
     free(f.members);
     free(f.groups);

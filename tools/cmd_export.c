@@ -3,10 +3,8 @@
  * class folders torchvision's ImageFolder and Keras read. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
-#include "cli_output.h"
+#include "cli_parse.h"
 #include "cli_png.h"
-#include "cli_select.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,7 +40,7 @@ static const char HELP[] =
     "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
     "      --force           overwrite existing files\n"
     CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_HELP_HELP;
 
 enum { OPT_LAYOUT = CLI_OPT_COMMAND, EXPORT_THREADS = 8 };
 
@@ -53,6 +51,64 @@ typedef struct request {
     const char *outdir;
     int folders; /* --layout class-folders */
 } request;
+
+/* The command's own options; 0 after a usage message. */
+static int own_option(void *ctx, int c, const char *arg)
+{
+    request *rq = ctx;
+    if (c == 'o')
+        rq->outdir = arg;
+    else if (c == OPT_LAYOUT && !strcmp(arg, "class-folders"))
+        rq->folders = 1;
+    else if (c == OPT_LAYOUT && strcmp(arg, "flat") != 0) {
+        cli_usage("export", "--layout: '%s' is not flat or class-folders",
+                  arg);
+        return 0;
+    }
+    return 1;
+}
+
+/* The options together. */
+static int check_request(void *ctx)
+{
+    request *rq = ctx;
+    if (!rq->outdir || !*rq->outdir)
+        return cli_usage("export", "no output directory: add -o DIR");
+    if (cli_is_stdout(rq->outdir))
+        return cli_usage("export", "-o -: export writes files into a "
+                                   "directory; grid writes one PNG to "
+                                   "standard output");
+    if (!cli_select_given(&rq->sel))
+        return cli_usage("export",
+                         "which images? use --index, --class, --per-class, "
+                         "--sample or --all");
+    if (cli_select_check("export", &rq->sel) != EXIT_OK)
+        return EXIT_USAGE;
+    return cli_check_output_dir(rq->outdir) ? EXIT_OK : EXIT_BAD;
+}
+
+/* Parses the options and operands and loads the splits: CLI_CONTINUE
+ * with them in *d, or the exit status (help, usage, a load that
+ * failed). */
+static int start(int argc, char **argv, request *rq, cli_data *d)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"layout", required_argument, NULL, OPT_LAYOUT},
+        CLI_PNG_LONGOPTS,
+        CLI_SELECT_LONGOPTS,
+        CLI_SPLIT_LONGOPTS_END};
+    fmn_options opt;
+    *rq = (request){.src.mask = CLI_TRAIN, .png = CLI_PNG_DEFAULTS};
+    const cli_parser p = {
+        .cmd = "export", .help = HELP, .shortopts = ":ho:",
+        .longopts = longopts, .opt = &opt, .src = &rq->src, .sel = &rq->sel,
+        .png = &rq->png, .own = own_option, .check = check_request, .ctx = rq,
+        .need_both = 1};
+    return cli_data_start(d, cli_parse_options(&p, argc, argv), &rq->src,
+                          &opt);
+}
 
 /* "Ankle boot" -> "ankle-boot", "T-shirt/top" -> "t-shirt-top". */
 static void slug(const char *name, char *out, size_t cap)
@@ -277,76 +333,12 @@ static int plan(export_job *job)
     return !rq->folders || make_folders(job);
 }
 
-/* The options and operands: CLI_CONTINUE, or the exit status (help,
- * usage). */
-static int parse(int argc, char **argv, request *rq, fmn_options *opt)
-{
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"layout", required_argument, NULL, OPT_LAYOUT},
-        CLI_PNG_LONGOPTS,
-        CLI_SELECT_LONGOPTS,
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options_init(opt);
-    memset(rq, 0, sizeof *rq);
-    rq->png = (cli_png)CLI_PNG_DEFAULTS;
-    rq->src.mask = CLI_TRAIN;
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "export", HELP, ":ho:", longopts,
-                                opt, &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        cli_opt_result r = cli_select_option("export", c, optarg, &rq->sel);
-        if (r == CLI_OPT_OTHER)
-            r = cli_png_option("export", c, optarg, &rq->png);
-        if (r == CLI_OPT_OTHER)
-            r = cli_source_option("export", c, optarg, &rq->src);
-        if (r == CLI_OPT_BAD)
-            return EXIT_USAGE;
-        if (r == CLI_OPT_TAKEN)
-            continue;
-        if (c == 'o')
-            rq->outdir = optarg;
-        else if (c == OPT_LAYOUT && !strcmp(optarg, "class-folders"))
-            rq->folders = 1;
-        else if (c == OPT_LAYOUT && strcmp(optarg, "flat") != 0)
-            return cli_usage("export", "--layout: '%s' is not flat or "
-                                       "class-folders", optarg);
-    }
-    if (!rq->outdir || !*rq->outdir)
-        return cli_usage("export", "no output directory: add -o DIR");
-    if (cli_is_stdout(rq->outdir))
-        return cli_usage("export", "-o -: export writes files into a "
-                                   "directory; grid writes one PNG to "
-                                   "standard output");
-    if (!cli_select_given(&rq->sel))
-        return cli_usage("export",
-                         "which images? use --index, --class, --per-class, "
-                         "--sample or --all");
-    if ((status = cli_select_check("export", &rq->sel)) != EXIT_OK)
-        return status;
-    if (rq->src.images || rq->src.labels)
-        rq->src.mask = CLI_TRAIN | CLI_TEST;
-    status = cli_source_finish("export", argc, argv, 1, &rq->src);
-    return status == CLI_CONTINUE && !cli_check_output_dir(rq->outdir)
-               ? EXIT_BAD
-               : status;
-}
-
 int cmd_export(int argc, char **argv)
 {
     request rq;
-    fmn_options opt;
-    int status = parse(argc, argv, &rq, &opt);
-    if (status != CLI_CONTINUE)
-        return status;
     cli_data d;
-    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+    int status = start(argc, argv, &rq, &d);
+    if (status != CLI_CONTINUE)
         return status;
     export_job job;
     memset(&job, 0, sizeof job);

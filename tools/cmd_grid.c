@@ -3,8 +3,7 @@
  * per-class mean images, optionally labelled. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
-#include "cli_output.h"
+#include "cli_parse.h"
 #include "cli_png.h"
 #include "cli_select.h"
 #include "font.h"
@@ -41,7 +40,7 @@ static const char HELP[] =
     "With --per-class K the sheet has one row per class, its first K images\n"
     "(or, with --sample K too, K of them at random).\n"
     CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_HELP_HELP;
 
 enum {
     OPT_COLS = CLI_OPT_COMMAND,
@@ -78,6 +77,84 @@ typedef struct sheet {
     uint8_t *means;         /* class means, when drawn */
     char (*numbers)[16];    /* class numbers, for classes without names */
 } sheet;
+
+static int parse_number(const char *opt, const char *arg,
+                        unsigned long long min, unsigned long long max,
+                        unsigned long long *out)
+{
+    if (cli_parse_uint(arg, min, max, out))
+        return 1;
+    unsigned long long v;
+    if (cli_parse_uint(arg, 0, UINT64_MAX, &v) && v < min)
+        cli_usage("grid", "%s: must be at least %llu", opt, min);
+    else
+        cli_usage("grid", "%s: '%s' is not a number from %llu to %llu", opt,
+                  arg, min, max);
+    return 0;
+}
+
+/* The command's own options; 0 after a usage message. */
+static int own_option(void *ctx, int c, const char *arg)
+{
+    request *rq = ctx;
+    switch (c) {
+    case 'o': rq->out = arg; return 1;
+    case OPT_NAMES: rq->names = 1; return 1;
+    case OPT_MEAN: rq->mean = 1; return 1;
+    case OPT_COLS: return parse_number("--cols", arg, 1, 100000, &rq->cols);
+    case OPT_PADDING:
+        return parse_number("--padding", arg, 0, 1000, &rq->padding);
+    case OPT_PAD_VALUE:
+        return parse_number("--pad-value", arg, 0, 255, &rq->pad_value);
+    default: return 1;
+    }
+}
+
+/* The options together. */
+static int check_request(void *ctx)
+{
+    request *rq = ctx;
+    if (!rq->out || !*rq->out)
+        return cli_usage("grid", "no output file: add -o FILE.png (or -o - "
+                                 "for standard output)");
+    if (rq->src.mask == (CLI_TRAIN | CLI_TEST) && !rq->src.images)
+        return cli_usage("grid", "--split: one split, train or test");
+    if (rq->names && !rq->mean && !rq->sel.per_class)
+        return cli_usage("grid", "--names names rows: use it with --per-class "
+                                 "or --mean");
+    if (rq->mean && rq->sel.per_class)
+        return cli_usage("grid", "--mean and --per-class exclude each other");
+    if (rq->sel.per_class && rq->cols)
+        return cli_usage("grid", "--per-class K sets K columns: drop --cols");
+    return cli_select_check("grid", &rq->sel);
+}
+
+/* Parses the options and operands and loads the splits: CLI_CONTINUE
+ * with them in *d, or the exit status (help, usage, a load that
+ * failed). */
+static int start(int argc, char **argv, request *rq, cli_data *d)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"cols", required_argument, NULL, OPT_COLS},
+        {"padding", required_argument, NULL, OPT_PADDING},
+        {"pad-value", required_argument, NULL, OPT_PAD_VALUE},
+        {"names", no_argument, NULL, OPT_NAMES},
+        {"mean", no_argument, NULL, OPT_MEAN},
+        CLI_PNG_LONGOPTS,
+        CLI_SELECT_LONGOPTS,
+        CLI_SPLIT_LONGOPTS_END};
+    fmn_options opt;
+    *rq = (request){.src.mask = CLI_TRAIN, .png = CLI_PNG_DEFAULTS,
+                    .padding = 2};
+    const cli_parser p = {
+        .cmd = "grid", .help = HELP, .shortopts = ":ho:", .longopts = longopts,
+        .opt = &opt, .src = &rq->src, .sel = &rq->sel, .png = &rq->png,
+        .own = own_option, .check = check_request, .ctx = rq, .need_both = 1};
+    return cli_data_start(d, cli_parse_options(&p, argc, argv), &rq->src,
+                          &opt);
+}
 
 static void sheet_free(sheet *sh)
 {
@@ -300,108 +377,12 @@ static int plan(request *rq, const cli_data *d, sheet *sh)
     return ok && check_size(rq, sh);
 }
 
-static int parse_number(const char *opt, const char *arg,
-                        unsigned long long min, unsigned long long max,
-                        unsigned long long *out)
-{
-    if (cli_parse_uint(arg, min, max, out))
-        return 1;
-    unsigned long long v;
-    if (cli_parse_uint(arg, 0, UINT64_MAX, &v) && v < min)
-        cli_usage("grid", "%s: must be at least %llu", opt, min);
-    else
-        cli_usage("grid", "%s: '%s' is not a number from %llu to %llu", opt,
-                  arg, min, max);
-    return 0;
-}
-
-/* The command's own options; 0 after a usage message. */
-static int own_option(request *rq, int c, const char *arg)
-{
-    switch (c) {
-    case 'o': rq->out = arg; return 1;
-    case OPT_NAMES: rq->names = 1; return 1;
-    case OPT_MEAN: rq->mean = 1; return 1;
-    case OPT_COLS: return parse_number("--cols", arg, 1, 100000, &rq->cols);
-    case OPT_PADDING:
-        return parse_number("--padding", arg, 0, 1000, &rq->padding);
-    case OPT_PAD_VALUE:
-        return parse_number("--pad-value", arg, 0, 255, &rq->pad_value);
-    default: return 1;
-    }
-}
-
-/* The options together. */
-static int check_request(request *rq)
-{
-    if (!rq->out || !*rq->out)
-        return cli_usage("grid", "no output file: add -o FILE.png (or -o - "
-                                 "for standard output)");
-    if (rq->src.mask == (CLI_TRAIN | CLI_TEST) && !rq->src.images)
-        return cli_usage("grid", "--split: one split, train or test");
-    if (rq->names && !rq->mean && !rq->sel.per_class)
-        return cli_usage("grid", "--names names rows: use it with --per-class "
-                                 "or --mean");
-    if (rq->mean && rq->sel.per_class)
-        return cli_usage("grid", "--mean and --per-class exclude each other");
-    if (rq->sel.per_class && rq->cols)
-        return cli_usage("grid", "--per-class K sets K columns: drop --cols");
-    return cli_select_check("grid", &rq->sel);
-}
-
-/* The options and operands: CLI_CONTINUE, or the exit status (help,
- * usage). */
-static int parse(int argc, char **argv, request *rq, fmn_options *opt)
-{
-    static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"cols", required_argument, NULL, OPT_COLS},
-        {"padding", required_argument, NULL, OPT_PADDING},
-        {"pad-value", required_argument, NULL, OPT_PAD_VALUE},
-        {"names", no_argument, NULL, OPT_NAMES},
-        {"mean", no_argument, NULL, OPT_MEAN},
-        CLI_PNG_LONGOPTS,
-        CLI_SELECT_LONGOPTS,
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options_init(opt);
-    memset(rq, 0, sizeof *rq);
-    rq->png = (cli_png)CLI_PNG_DEFAULTS;
-    rq->src.mask = CLI_TRAIN;
-    rq->padding = 2;
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "grid", HELP, ":ho:", longopts,
-                                opt, &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        cli_opt_result r = cli_select_option("grid", c, optarg, &rq->sel);
-        if (r == CLI_OPT_OTHER)
-            r = cli_png_option("grid", c, optarg, &rq->png);
-        if (r == CLI_OPT_OTHER)
-            r = cli_source_option("grid", c, optarg, &rq->src);
-        if (r == CLI_OPT_BAD || (r == CLI_OPT_OTHER && !own_option(rq, c, optarg)))
-            return EXIT_USAGE;
-    }
-    if ((status = check_request(rq)) != EXIT_OK)
-        return status;
-    if (rq->src.images || rq->src.labels)
-        rq->src.mask = CLI_TRAIN | CLI_TEST;
-    return cli_source_finish("grid", argc, argv, 1, &rq->src);
-}
-
 int cmd_grid(int argc, char **argv)
 {
     request rq;
-    fmn_options opt;
-    int status = parse(argc, argv, &rq, &opt);
-    if (status != CLI_CONTINUE)
-        return status;
     cli_data d;
-    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+    int status = start(argc, argv, &rq, &d);
+    if (status != CLI_CONTINUE)
         return status;
     sheet sh;
     memset(&sh, 0, sizeof sh);

@@ -4,7 +4,7 @@
  * every verdict is the library's. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
+#include "cli_parse.h"
 #include "cli_json.h"
 
 #include <getopt.h>
@@ -30,10 +30,7 @@ static const char HELP[] =
     "Without PATH: $FMNIST_DATA, else ./data/fashion, else\n"
     "/usr/share/datasets/fashion-mnist.\n"
     "\n"
-    "Options:\n"
-    "      --json            print one JSON object (schema in README.md)\n"
-    CLI_DATA_HELP
-    "  -h, --help            show this help\n"
+    CLI_FILES_OPTIONS_HELP
     "\n"
     "Exit status: 0 if everything read is valid, 1 if any input is bad (one\n"
     "line on stderr per problem), 2 for a usage error.\n";
@@ -167,34 +164,25 @@ static void json_file(cli_json *j, const fmn_file_info *fi, fmn_array a,
                       const fmn_dir *dir, fmn_split_id id, fmn_file_kind kind)
 {
     cli_json_object(j, CLI_JSON_BLOCK);
-    cli_json_key(j, "path");
-    cli_json_str(j, fi->path);
-    cli_json_key(j, "compression");
-    cli_json_str(j, fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
-    cli_json_key(j, "file_size");
-    cli_json_uint(j, fi->file_size);
-    cli_json_key(j, "decoded_size");
-    cli_json_uint(j, fi->decoded_size);
+    cli_json_kstr(j, "path", fi->path);
+    cli_json_kstr(j, "compression", fi->compression == FMN_COMPRESSION_GZIP ? "gzip" : "none");
+    cli_json_kuint(j, "file_size", fi->file_size);
+    cli_json_kuint(j, "decoded_size", fi->decoded_size);
     cli_json_key(j, "crc32");
     cli_json_strf(j, "%08x", (unsigned)fi->crc32);
-    cli_json_key(j, "dtype");
-    cli_json_str(j, fmn_dtype_name(a.dtype));
+    cli_json_kstr(j, "dtype", fmn_dtype_name(a.dtype));
     cli_json_key(j, "dims");
     json_dims(j, a);
     cli_json_key(j, "release");
     cli_json_str(j, fi->release == FMN_RELEASE_UNKNOWN
                         ? NULL
                         : fmn_release_name(fi->release));
-    cli_json_key(j, "dataset");
-    cli_json_str(j, fmn_dataset_name(fi->dataset));
-    cli_json_key(j, "split");
-    cli_json_str(j, fmn_split_name(fi->split));
-    cli_json_key(j, "kind");
-    cli_json_str(j, fmn_file_kind_name(fi->kind));
+    cli_json_kstr(j, "dataset", fmn_dataset_name(fi->dataset));
+    cli_json_kstr(j, "split", fmn_split_name(fi->split));
+    cli_json_kstr(j, "kind", fmn_file_kind_name(fi->kind));
     char say[512];
     fmn_release_describe(fi, say, sizeof say);
-    cli_json_key(j, "verdict");
-    cli_json_str(j, say);
+    cli_json_kstr(j, "verdict", say);
     if (dir) {
         cli_json_key(j, "copies");
         cli_json_array(j, CLI_JSON_INLINE);
@@ -210,20 +198,11 @@ static void json_split(cli_json *j, const char *name, const fmn_split *sp,
 {
     fmn_images im = fmn_split_images(sp);
     cli_json_object(j, CLI_JSON_BLOCK);
-    cli_json_key(j, "name");
-    cli_json_str(j, name);
-    cli_json_key(j, "dataset");
-    cli_json_str(j, fmn_dataset_name(fmn_split_dataset(sp)));
-    cli_json_key(j, "class_names");
-    cli_json_str(j, fmn_dataset_name(fmn_split_naming(sp)));
-    cli_json_key(j, "count");
-    cli_json_uint(j, im.count);
-    cli_json_key(j, "height");
-    cli_json_uint(j, im.height);
-    cli_json_key(j, "width");
-    cli_json_uint(j, im.width);
-    cli_json_key(j, "num_classes");
-    cli_json_uint(j, fmn_split_num_classes(sp));
+    cli_json_split_id(j, name, fmn_split_dataset(sp), fmn_split_naming(sp),
+                      im.count);
+    cli_json_kuint(j, "height", im.height);
+    cli_json_kuint(j, "width", im.width);
+    cli_json_kuint(j, "num_classes", fmn_split_num_classes(sp));
     uint32_t d3[3], d1[1];
     cli_json_key(j, "images");
     json_file(j, fmn_split_file(sp, FMN_FILE_IMAGES), images_shape(sp, d3),
@@ -237,12 +216,9 @@ static void json_split(cli_json *j, const char *name, const fmn_split *sp,
     count_classes(sp, counts);
     for (unsigned c = 0; c < fmn_split_num_classes(sp); c++) {
         cli_json_object(j, CLI_JSON_INLINE);
-        cli_json_key(j, "label");
-        cli_json_uint(j, c);
-        cli_json_key(j, "name");
-        cli_json_str(j, fmn_split_class_name(sp, c));
-        cli_json_key(j, "count");
-        cli_json_uint(j, counts[c]);
+        cli_json_kuint(j, "label", c);
+        cli_json_kstr(j, "name", fmn_split_class_name(sp, c));
+        cli_json_kuint(j, "count", counts[c]);
         cli_json_end(j);
     }
     cli_json_end(j);
@@ -336,13 +312,8 @@ static void json_print(report *r)
     cli_json_array(&j, CLI_JSON_BLOCK);
     cli_json_splice(&j, r->files);
     cli_json_end(&j);
-    cli_json_key(&j, "errors");
-    cli_json_array(&j, CLI_JSON_BLOCK);
-    for (size_t i = 0; i < r->problems.n; i++)
-        cli_json_str(&j, r->problems.msg[i]);
-    cli_json_end(&j);
-    cli_json_key(&j, "valid");
-    cli_json_bool(&j, r->problems.n == 0);
+    cli_json_kstrings(&j, "errors", r->problems.msg, r->problems.n);
+    cli_json_kbool(&j, "valid", r->problems.n == 0);
     cli_json_end(&j);
     free(r->splits);
     free(r->files);
@@ -350,28 +321,14 @@ static void json_print(report *r)
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        {NULL, 0, NULL, 0}};
     fmn_options opt;
-    fmn_options_init(&opt);
-    opt.hash_gz = 1; /* info says "identical": it pays for the MD5 */
     report r;
     memset(&r, 0, sizeof r);
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "info", HELP, ":h", longopts, &opt,
-                                &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        if (c == OPT_JSON)
-            r.json = 1;
-    }
-    const char *fallback = NULL;
-    if (optind == argc && !(fallback = cli_default_path()))
-        return EXIT_BAD;
+    const char *fallback;
+    int status = cli_files_options(argc, argv, "info", HELP, &r.json, &opt,
+                                   &fallback);
+    if (status != CLI_CONTINUE)
+        return status;
     if (r.json && !json_start(&r))
         return EXIT_BAD;
     cli_report_to(&opt, &r.problems);

@@ -4,9 +4,7 @@
  * pairing included) is made before anything is drawn. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
-#include "cli_output.h"
-#include "cli_select.h"
+#include "cli_parse.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -28,7 +26,7 @@ static const char HELP[] =
     "      --ascii           the ASCII ramp, even on a terminal\n"
     "      --invert          dark on light\n"
     CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_HELP_HELP;
 
 enum { OPT_ASCII = CLI_OPT_COMMAND, MAX_ITEMS = 1000, GAP = 2 };
 
@@ -214,33 +212,37 @@ static int parse_operands(int argc, char **argv, request *rq)
     return CLI_CONTINUE;
 }
 
-/* The options and operands: CLI_CONTINUE, or the exit status (help,
- * usage). */
-static int parse(int argc, char **argv, request *rq, fmn_options *opt)
+/* The command's own options. */
+static int own_option(void *ctx, int c, const char *arg)
+{
+    request *rq = ctx;
+    (void)arg;
+    if (c == OPT_ASCII)
+        rq->ascii = 1;
+    else if (c == OPT_INVERT)
+        rq->invert = 1;
+    return 1;
+}
+
+/* Parses the options and operands and loads the splits: CLI_CONTINUE
+ * with them in *d, or the exit status (help, usage, a load that
+ * failed). */
+static int start(int argc, char **argv, request *rq, cli_data *d)
 {
     static const struct option longopts[] = {
         {"ascii", no_argument, NULL, OPT_ASCII},
         {"invert", no_argument, NULL, OPT_INVERT},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        CLI_FILES_LONGOPTS,
-        {NULL, 0, NULL, 0}};
-    fmn_options_init(opt);
-    memset(rq, 0, sizeof *rq);
-    int c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "show", HELP, ":h", longopts, opt,
-                                &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        if (cli_source_option("show", c, optarg, &rq->src) == CLI_OPT_BAD)
-            return EXIT_USAGE;
-        if (c == OPT_ASCII)
-            rq->ascii = 1;
-        else if (c == OPT_INVERT)
-            rq->invert = 1;
-    }
-    return parse_operands(argc, argv, rq);
+        CLI_SPLIT_LONGOPTS_END};
+    fmn_options opt;
+    *rq = (request){.invert = 0};
+    const cli_parser p = {
+        .cmd = "show", .help = HELP, .shortopts = ":h", .longopts = longopts,
+        .opt = &opt, .src = &rq->src, .own = own_option, .ctx = rq,
+        .operands = CLI_OWN_OPERANDS, .need_both = 1};
+    int status = cli_parse_options(&p, argc, argv);
+    if (status == CLI_CONTINUE)
+        status = parse_operands(argc, argv, rq);
+    return cli_data_start(d, status, &rq->src, &opt);
 }
 
 /* The shots the selectors ask for, in their order; 0 after a message. */
@@ -264,12 +266,9 @@ static int plan(const request *rq, const cli_data *d, shot *shots, size_t *n)
 int cmd_show(int argc, char **argv)
 {
     request rq;
-    fmn_options opt;
-    int status = parse(argc, argv, &rq, &opt);
-    if (status != CLI_CONTINUE)
-        return status;
     cli_data d;
-    if ((status = cli_data_start(&d, &rq.src, &opt)) != CLI_CONTINUE)
+    int status = start(argc, argv, &rq, &d);
+    if (status != CLI_CONTINUE)
         return status;
     shot *shots = malloc(MAX_ITEMS * sizeof *shots);
     size_t n = 0;

@@ -19,11 +19,7 @@ static const char HELP[] =
     "computed once from them. An images file alone gives the figures of all\n"
     "its pixels, without classes.\n"
     "\n"
-    "Options:\n"
-    "      --split S         train, test or all (default all)\n"
-    "      --json            print one JSON object (schema in README.md)\n"
-    CLI_STREAM_HELP CLI_FILES_HELP CLI_DATA_HELP
-    "  -h, --help            show this help\n";
+    CLI_SUMMARY_OPTIONS_HELP;
 
 static void text_figures(const char *indent, fmn_pixel_stats s)
 {
@@ -68,8 +64,51 @@ static void text_classes(const cli_summary *sm)
     }
 }
 
-static void text_split(const cli_summary *sm)
+static void json_figures(cli_json *j, fmn_pixel_stats s)
 {
+    const char *const whole[] = {"count", "min", "max", "sum", "sum_squares"};
+    const unsigned long long w[] = {s.count, s.min, s.max, s.sum,
+                                    s.sum_squares};
+    const char *const real[] = {"mean", "std", "mean01", "std01"};
+    const double r[] = {s.mean, s.std, s.mean / 255.0, s.std / 255.0};
+    cli_json_object(j, CLI_JSON_INLINE);
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        cli_json_kuint(j, whole[i], w[i]);
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        cli_json_kdouble(j, real[i], r[i]);
+    cli_json_end(j);
+}
+
+static void json_split(cli_json *j, const cli_summary *sm)
+{
+    uint64_t all[256];
+    cli_summary_pixels(sm, all);
+    cli_json_object(j, CLI_JSON_BLOCK);
+    cli_json_split_id(j, sm->name, sm->dataset, sm->naming, sm->count);
+    cli_json_key(j, "pixels");
+    json_figures(j, fmn_histogram_stats(all));
+    cli_json_key(j, "histogram");
+    cli_json_array(j, CLI_JSON_INLINE);
+    for (unsigned v = 0; v < 256; v++)
+        cli_json_uint(j, all[v]);
+    cli_json_end(j);
+    cli_json_key(j, "classes");
+    cli_json_array(j, CLI_JSON_BLOCK);
+    for (unsigned c = 0; sm->has_labels && c < sm->num_classes && c < 256;
+         c++) {
+        cli_summary_json_class(j, sm, c);
+        cli_json_key(j, "pixels");
+        json_figures(j, fmn_histogram_stats(sm->per_class[c]));
+        cli_json_end(j);
+    }
+    cli_json_end(j);
+    cli_json_end(j);
+}
+
+static void text_split(const cli_summary *sm, size_t i)
+{
+    if (i)
+        printf("\n");
     uint64_t all[256];
     cli_summary_pixels(sm, all);
     fmn_pixel_stats s = fmn_histogram_stats(all);
@@ -91,83 +130,8 @@ static void text_split(const cli_summary *sm)
         text_classes(sm);
 }
 
-static void json_figures(cli_json *j, fmn_pixel_stats s)
-{
-    cli_json_object(j, CLI_JSON_INLINE);
-    cli_json_key(j, "count");
-    cli_json_uint(j, s.count);
-    cli_json_key(j, "min");
-    cli_json_uint(j, s.min);
-    cli_json_key(j, "max");
-    cli_json_uint(j, s.max);
-    cli_json_key(j, "sum");
-    cli_json_uint(j, s.sum);
-    cli_json_key(j, "sum_squares");
-    cli_json_uint(j, s.sum_squares);
-    cli_json_key(j, "mean");
-    cli_json_double(j, s.mean);
-    cli_json_key(j, "std");
-    cli_json_double(j, s.std);
-    cli_json_key(j, "mean01");
-    cli_json_double(j, s.mean / 255.0);
-    cli_json_key(j, "std01");
-    cli_json_double(j, s.std / 255.0);
-    cli_json_end(j);
-}
-
-static void json_split(cli_json *j, const cli_summary *sm)
-{
-    uint64_t all[256];
-    cli_summary_pixels(sm, all);
-    cli_json_object(j, CLI_JSON_BLOCK);
-    cli_json_key(j, "name");
-    cli_json_str(j, sm->name);
-    cli_json_key(j, "dataset");
-    cli_json_str(j, fmn_dataset_name(sm->dataset));
-    cli_json_key(j, "class_names");
-    cli_json_str(j, fmn_dataset_name(sm->naming));
-    cli_json_key(j, "count");
-    cli_json_uint(j, sm->count);
-    cli_json_key(j, "pixels");
-    json_figures(j, fmn_histogram_stats(all));
-    cli_json_key(j, "histogram");
-    cli_json_array(j, CLI_JSON_INLINE);
-    for (unsigned v = 0; v < 256; v++)
-        cli_json_uint(j, all[v]);
-    cli_json_end(j);
-    cli_json_key(j, "classes");
-    cli_json_array(j, CLI_JSON_BLOCK);
-    for (unsigned c = 0; sm->has_labels && c < sm->num_classes && c < 256;
-         c++) {
-        cli_json_object(j, CLI_JSON_INLINE);
-        cli_json_key(j, "label");
-        cli_json_uint(j, c);
-        cli_json_key(j, "name");
-        cli_json_str(j, fmn_class_name(sm->naming, c));
-        cli_json_key(j, "count");
-        cli_json_uint(j, sm->images[c]);
-        cli_json_key(j, "pixels");
-        json_figures(j, fmn_histogram_stats(sm->per_class[c]));
-        cli_json_end(j);
-    }
-    cli_json_end(j);
-    cli_json_end(j);
-}
-
 int cmd_stats(int argc, char **argv)
 {
-    cli_summaries all;
-    int status = cli_summary_command(argc, argv, "stats", HELP, 1, &all);
-    if (status != CLI_CONTINUE)
-        return status;
-    for (size_t i = 0; i < all.n; i++) {
-        if (all.json) {
-            json_split(&all.out, all.s[i]);
-        } else {
-            if (i)
-                printf("\n");
-            text_split(all.s[i]);
-        }
-    }
-    return cli_summaries_end(&all);
+    const cli_summary_cmd c = {"stats", HELP, 1, text_split, json_split};
+    return cli_summary_main(argc, argv, &c);
 }

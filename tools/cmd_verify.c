@@ -3,7 +3,7 @@
  * library, the pairs checked by the library, and one verdict line. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
-#include "cli_data.h"
+#include "cli_parse.h"
 #include "cli_json.h"
 
 #include <getopt.h>
@@ -33,10 +33,7 @@ static const char HELP[] =
     "and the last line is the verdict: VERIFIED, NOT VERIFIED (nothing\n"
     "wrong found, but some file could not be checked) or FAILED.\n"
     "\n"
-    "Options:\n"
-    "      --json            print one JSON object (schema in README.md)\n"
-    CLI_DATA_HELP
-    "  -h, --help            show this help\n"
+    CLI_FILES_OPTIONS_HELP
     "\n"
     "Exit status: 0 only if every file is complete and official, 1\n"
     "otherwise, 2 for a usage error.\n";
@@ -236,35 +233,23 @@ static void print_json(const char *verdict, const char *summary,
     cli_json j;
     cli_json_init(&j, stdout);
     cli_json_object(&j, CLI_JSON_BLOCK);
-    cli_json_key(&j, "verdict");
-    cli_json_str(&j, verdict);
-    cli_json_key(&j, "summary");
-    cli_json_str(&j, summary);
+    cli_json_kstr(&j, "verdict", verdict);
+    cli_json_kstr(&j, "summary", summary);
     cli_json_key(&j, "files");
     cli_json_array(&j, CLI_JSON_BLOCK);
     for (size_t i = 0; i < p->n; i++) {
         const checked *c = &p->files[i];
         cli_json_object(&j, CLI_JSON_INLINE);
-        cli_json_key(&j, "path");
-        cli_json_str(&j, c->path);
-        cli_json_key(&j, "split");
-        cli_json_str(&j, fmn_split_name(c->split));
-        cli_json_key(&j, "kind");
-        cli_json_str(&j, fmn_file_kind_name(c->kind));
-        cli_json_key(&j, "status");
-        cli_json_str(&j, WORD[c->v]);
-        cli_json_key(&j, "dataset");
-        cli_json_str(&j, fmn_dataset_name(c->dataset));
-        cli_json_key(&j, "message");
-        cli_json_str(&j, c->message[0] ? c->message : NULL);
+        cli_json_kstr(&j, "path", c->path);
+        cli_json_kstr(&j, "split", fmn_split_name(c->split));
+        cli_json_kstr(&j, "kind", fmn_file_kind_name(c->kind));
+        cli_json_kstr(&j, "status", WORD[c->v]);
+        cli_json_kstr(&j, "dataset", fmn_dataset_name(c->dataset));
+        cli_json_kstr(&j, "message", c->message[0] ? c->message : NULL);
         cli_json_end(&j);
     }
     cli_json_end(&j);
-    cli_json_key(&j, "errors");
-    cli_json_array(&j, CLI_JSON_BLOCK);
-    for (size_t i = 0; i < p->problems.n; i++)
-        cli_json_str(&j, p->problems.msg[i]);
-    cli_json_end(&j);
+    cli_json_kstrings(&j, "errors", p->problems.msg, p->problems.n);
     cli_json_end(&j);
 }
 
@@ -326,26 +311,13 @@ static int summarise(const plan *p, char *summary, size_t cap,
 
 int cmd_verify(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON},
-        CLI_HELP_LONGOPT,
-        CLI_DATA_LONGOPTS,
-        {NULL, 0, NULL, 0}};
     fmn_options opt;
-    fmn_options_init(&opt);
-    opt.hash_gz = 1; /* "identical" rests on the publisher's MD5 */
-    int json = 0, c, status;
-    optind = 1;
-    while ((c = cli_next_option(argc, argv, "verify", HELP, ":h", longopts,
-                                &opt, &status)) != CLI_OPT_END) {
-        if (c == CLI_OPT_DONE)
-            return status;
-        if (c == OPT_JSON)
-            json = 1;
-    }
-    const char *fallback = NULL;
-    if (optind == argc && !(fallback = cli_default_path()))
-        return EXIT_BAD;
+    int json;
+    const char *fallback;
+    int status = cli_files_options(argc, argv, "verify", HELP, &json, &opt,
+                                   &fallback);
+    if (status != CLI_CONTINUE)
+        return status;
     plan p;
     memset(&p, 0, sizeof p);
     int ok = make_plan(&p, argc, argv, fallback);

@@ -41,17 +41,10 @@ int main(int argc, char **argv)
     const char *dir = argc > 1 ? argv[1] : getenv("FMNIST_DATA");
     if (!dir || !*dir)
         dir = "/usr/share/datasets/fashion-mnist";
-    fmn_dir *d;
     fmn_split *train, *test;
-    fmn_error err, err2;
-    if (fmn_dir_open(dir, &d, &err) != FMN_OK ||
-        fmn_dir_load_both(d, NULL, &train, &test, &err, &err2) != FMN_OK) {
-        fprintf(stderr, "%s\n", err.status ? err.message : err2.message);
-        return 1;
-    }
-    fmn_dir_free(d);
-    if (!train || !test) {
-        fprintf(stderr, "%s: needs a train and a test split\n", dir);
+    fmn_error err;
+    if (fmn_dataset_load(dir, NULL, &train, &test, &err) != FMN_OK) {
+        fprintf(stderr, "%s\n", err.message);
         return 1;
     }
     fmn_images im = fmn_split_images(train);

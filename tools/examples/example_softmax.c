@@ -102,26 +102,19 @@ int main(int argc, char **argv)
     if (!dir || !*dir)
         dir = "/usr/share/datasets/fashion-mnist";
     int epochs = argc > 2 ? atoi(argv[2]) : 5;
-    fmn_dir *d;
     fmn_split *train, *test;
-    fmn_error err, err2;
-    if (fmn_dir_open(dir, &d, &err) != FMN_OK ||
-        fmn_dir_load_both(d, NULL, &train, &test, &err, &err2) != FMN_OK) {
-        fprintf(stderr, "%s\n", err.status ? err.message : err2.message);
+    fmn_error err;
+    if (fmn_dataset_load(dir, NULL, &train, &test, &err) != FMN_OK) {
+        fprintf(stderr, "%s\n", err.message);
         return 1;
     }
-    fmn_dir_free(d);
-    if (!train || !test) {
-        fprintf(stderr, "%s: needs a train and a test split\n", dir);
+    if (fmn_split_num_classes(train) > MAX_CLASSES) {
+        fprintf(stderr, "%s: more classes than this example takes\n", dir);
         return 1;
     }
     fmn_images im = fmn_split_images(train);
     model m = {im.height * im.width, fmn_split_num_classes(train), NULL, {0},
                NULL, NULL};
-    if (m.out > MAX_CLASSES) {
-        fprintf(stderr, "%s: more classes than this example takes\n", dir);
-        return 1;
-    }
 
     /* 600 images of each class for validation, the rest to train on */
     size_t n = fmn_split_count(train), nval = 600 * m.out;
