@@ -16,6 +16,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_counts(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_dupes(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_grid(int argc, char **argv);
 int cmd_show(int argc, char **argv);

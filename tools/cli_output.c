@@ -2,8 +2,10 @@
  * options, the output directory check, scaling and inverting. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_output.h"
+#include "cli_png.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,6 +19,26 @@ void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
             uint8_t v = src[(y / k) * w + x / k];
             dst[y * w * k + x] = invert ? (uint8_t)(255 - v) : v;
         }
+}
+
+int cli_png_sheet(const char *path, const uint8_t *canvas, size_t w,
+                  size_t h, const cli_png *png)
+{
+    size_t k = png->scale;
+    uint8_t *scaled = malloc(w * h * k * k);
+    char err[4200];
+    if (!scaled) {
+        cli_error("%s: out of memory for a %zux%zu sheet", path, w * k,
+                  h * k);
+        return 0;
+    }
+    cli_scale_image(canvas, w, h, k, png->invert, scaled);
+    int ok = cli_png_write(path, scaled, w * k, h * k, png->level,
+                           png->force, err, sizeof err);
+    if (!ok)
+        cli_error("%s", err);
+    free(scaled);
+    return ok;
 }
 
 cli_opt_result cli_png_option(const char *cmd, int c, const char *arg,

@@ -43,6 +43,12 @@ int cli_is_stdout(const char *path);
 
 /* Writes `src` (w x h) enlarged k times, inverted if asked, into dst
  * ((w*k) x (h*k)). */
+/* Writes the w x h canvas as `path` (or "-": standard output) as --scale,
+ * --invert, --compression and --force say. Returns 1, or 0 after an
+ * error message. */
+int cli_png_sheet(const char *path, const uint8_t *canvas, size_t w,
+                  size_t h, const cli_png *png);
+
 void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
                      int invert, uint8_t *dst);
 

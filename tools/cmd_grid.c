@@ -311,19 +311,13 @@ static int run(const request *rq, const sheet *sh)
 {
     size_t k = rq->png.scale;
     uint8_t *canvas = malloc(sh->gw * sh->gh);
-    uint8_t *scaled = malloc(sh->gw * sh->gh * k * k);
-    char err[4200];
-    int ok = canvas && scaled;
+    int ok = canvas != NULL;
     if (!ok) {
         cli_error("%s: out of memory for a %zux%zu sheet", rq->out,
                   sh->gw * k, sh->gh * k);
     } else {
         draw(rq, sh, canvas);
-        cli_scale_image(canvas, sh->gw, sh->gh, k, rq->png.invert, scaled);
-        ok = cli_png_write(rq->out, scaled, sh->gw * k, sh->gh * k,
-                           rq->png.level, rq->png.force, err, sizeof err);
-        if (!ok)
-            cli_error("%s", err);
+        ok = cli_png_sheet(rq->out, canvas, sh->gw, sh->gh, &rq->png);
     }
     if (ok && !cli_is_stdout(rq->out))
         printf("wrote %s: %zux%zu pixels, %zu %s in %zu %s of %zu\n", rq->out,
@@ -331,7 +325,6 @@ static int run(const request *rq, const sheet *sh)
                                                          "images"),
                sh->rows, cli_plural(sh->rows, "row", "rows"), sh->cols);
     free(canvas);
-    free(scaled);
     return ok ? EXIT_OK : EXIT_BAD;
 }
 

@@ -17,6 +17,7 @@ static const cli_command COMMANDS[] = {
     {"stats", cmd_stats,
      "exact pixel statistics per split and class, normalisation constants"},
     {"dupes", cmd_dupes, "exact duplicate images within and across splits"},
+    {"audit", cmd_audit, "near copies, train/test leaks and suspect labels"},
     {"export", cmd_export, "write chosen images as PNG files"},
     {"convert", cmd_convert,
      "write splits as IDX, gzipped IDX, .npy, .npz, Kaggle CSV or PGM"},
