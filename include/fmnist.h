@@ -1092,7 +1092,11 @@ typedef struct fmn_knn_options {
                          N: at most N threads */
 } fmn_knn_options;
 
-/* k = 1, threads = 0. */
+/* The defaults: k = 1, threads = 0.
+ *     fmn_knn_options o;
+ *     fmn_knn_options_init(&o);
+ *     o.k = 10;
+ */
 FMN_API void fmn_knn_options_init(fmn_knn_options *opt);
 
 /* The k nearest images of `base` to each image of `queries`, by squared L2
