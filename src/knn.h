@@ -11,8 +11,9 @@
 #define FMNI_KNN_AVX2 0
 #endif
 
-/* The int16 values compared in one step; sketches are padded to it. */
-enum { FMNI_CHUNK = 16 };
+/* The int16 values compared in one step; sketches are padded to it. The
+ * coordinates on the basis (knn_basis.c): 16 floats an image. */
+enum { FMNI_CHUNK = 16, FMNI_BASIS_MAX = 16 };
 
 typedef enum fmni_isa {
     FMNI_ISA_BEST = 0,    /* AVX2 where the CPU has it, else portable C */
@@ -33,6 +34,12 @@ typedef struct fmni_ssd {
     void (*ssd16_list)(const int16_t *q, const int16_t *b,
                        const uint32_t *idx, size_t count, size_t chunks,
                        size_t flush, uint64_t *out);
+    /* out[j]: a whole-number lower bound of the squared distance of the
+     * images whose 16 coordinates on an orthonormal basis are q and
+     * b + 16 j, for j below count; eta bounds the error of one coordinate
+     * difference (knn.c), the result at most 2^31 */
+    void (*basis_many)(const float *q, const float *b, size_t count,
+                       float eta, uint32_t *out);
     /* sum over n pixels of (a[i] - b[i])^2 */
     uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n);
 } fmni_ssd;
@@ -42,6 +49,13 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa);
 
 /* Chunks a 32-bit lane sums when no difference exceeds max_diff. */
 size_t fmni_ssd_flush(uint64_t max_diff);
+
+/* An orthonormal basis of m columns (q: px rows of m doubles), close to
+ * the principal directions of a sample of `im`; 0 when memory ran out. */
+int fmni_knn_basis(fmn_images im, size_t m, double *q);
+
+/* Each image's m coordinates on basis q, as floats: out[i * m + j]. */
+void fmni_knn_project(fmn_images im, const double *q, size_t m, float *out);
 
 /* fmn_knn with the functions of `isa`. */
 fmn_status fmni_knn(fmn_images queries, const fmn_images *base,

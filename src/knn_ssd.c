@@ -4,6 +4,7 @@
  * portable C everywhere. */
 #include "knn.h"
 
+#include <math.h>
 #include <string.h>
 
 /* A 32-bit lane sums `flush` chunks of CHUNK squared differences of at most
@@ -48,6 +49,21 @@ static void ssd16_list_c(const int16_t *q, const int16_t *b, const uint32_t *idx
     for (size_t t = 0; t < count; t++)
         out[t] = ssd16_c(q, b + (size_t)idx[t] * chunks * FMNI_CHUNK, chunks,
                          flush);
+}
+
+static void basis_many_c(const float *q, const float *b, size_t count,
+                         float eta, uint32_t *out)
+{
+    for (size_t j = 0; j < count; j++) {
+        float L = 0;
+        for (size_t i = 0; i < FMNI_BASIS_MAX; i++) {
+            float d = q[i] - b[j * FMNI_BASIS_MAX + i];
+            L += d * d;
+        }
+        float r = sqrtf(L) * (1 - 1e-4f) - eta;
+        r = r > 0 ? r * r * (1 - 1e-4f) : 0;
+        out[j] = r < 2147483520.0f ? (uint32_t)r : 2147483520u;
+    }
 }
 
 static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n)
@@ -165,6 +181,43 @@ AVX2 static void ssd16_list_avx2(const int16_t *q, const int16_t *b,
     }
 }
 
+/* One image's 16 squared coordinate differences, as 8 float lanes. */
+AVX2 static __m256 sq_coords(__m256 q0, __m256 q1, const float *b)
+{
+    __m256 d0 = _mm256_sub_ps(q0, _mm256_loadu_ps(b));
+    __m256 d1 = _mm256_sub_ps(q1, _mm256_loadu_ps(b + 8));
+    return _mm256_add_ps(_mm256_mul_ps(d0, d0), _mm256_mul_ps(d1, d1));
+}
+
+AVX2 static void basis_many_avx2(const float *q, const float *b,
+                                 size_t count, float eta, uint32_t *out)
+{
+    __m256 q0 = _mm256_loadu_ps(q), q1 = _mm256_loadu_ps(q + 8);
+    const __m256 shrink = _mm256_set1_ps(1 - 1e-4f), e = _mm256_set1_ps(eta);
+    const __m256 top = _mm256_set1_ps(2147483520.0f), zero = _mm256_setzero_ps();
+    size_t j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const float *p = b + j * FMNI_BASIS_MAX;
+        /* the tree of ssd16_many_avx2, in floats */
+        __m256 s01 = _mm256_hadd_ps(sq_coords(q0, q1, p),
+                                    sq_coords(q0, q1, p + 16));
+        __m256 s23 = _mm256_hadd_ps(sq_coords(q0, q1, p + 32),
+                                    sq_coords(q0, q1, p + 48));
+        __m256 s45 = _mm256_hadd_ps(sq_coords(q0, q1, p + 64),
+                                    sq_coords(q0, q1, p + 80));
+        __m256 s67 = _mm256_hadd_ps(sq_coords(q0, q1, p + 96),
+                                    sq_coords(q0, q1, p + 112));
+        __m256 s0123 = _mm256_hadd_ps(s01, s23), s4567 = _mm256_hadd_ps(s45, s67);
+        __m256 L = _mm256_add_ps(_mm256_permute2f128_ps(s0123, s4567, 0x20),
+                                 _mm256_permute2f128_ps(s0123, s4567, 0x31));
+        __m256 r = _mm256_sub_ps(_mm256_mul_ps(_mm256_sqrt_ps(L), shrink), e);
+        r = _mm256_max_ps(r, zero);
+        r = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(r, r), shrink), top);
+        _mm256_storeu_si256((__m256i *)(out + j), _mm256_cvttps_epi32(r));
+    }
+    basis_many_c(q, b + j * FMNI_BASIS_MAX, count - j, eta, out + j);
+}
+
 AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n)
 {
     /* 16 pixels a step, as 16-bit differences; a 32-bit lane takes 16384
@@ -192,12 +245,13 @@ AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n)
 
 fmni_ssd fmni_ssd_pick(fmni_isa isa)
 {
-    fmni_ssd f = {ssd16_c, ssd16_many_c, ssd16_list_c, ssd8_c};
+    fmni_ssd f = {ssd16_c, ssd16_many_c, ssd16_list_c, basis_many_c, ssd8_c};
 #if FMNI_KNN_AVX2
     if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2")) {
         f.ssd16 = ssd16_avx2;
         f.ssd16_many = ssd16_many_avx2;
         f.ssd16_list = ssd16_list_avx2;
+        f.basis_many = basis_many_avx2;
         f.ssd8 = ssd8_avx2;
     }
 #else
