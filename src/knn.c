@@ -39,6 +39,7 @@
 enum {
     LEVELS_MAX = 3,
     QUERY_CHUNK = 32,  /* queries a thread takes at a time */
+    SEEDS_EXTRA = 15,  /* seeds beyond k (seed_count) */
     BASE_BLOCK = 256,  /* base items tried by each of them in turn: their
                           sketches and pixels, 350 KB for 28x28 */
     THREADS_MAX = 64
@@ -60,7 +61,8 @@ typedef struct search {
     int self;           /* base is the queries, each one's own index out */
     size_t k, px;
     int basis;          /* the first bound is the basis's */
-    float *qc, *bc;     /* the coordinates on it (bc == qc against itself) */
+    float *qc, *bc;     /* the coordinates on it: the queries' in order, the
+                           base's in groups of 8 (fmni_ssd.basis_scan) */
     float eta;
     size_t nlevels;
     level lv[LEVELS_MAX];
@@ -74,7 +76,10 @@ typedef struct worker {
     search *s;
     uint32_t bound[BASE_BLOCK]; /* one query's coarsest bounds of a block
                                    (UINT32_MAX - 1: that or more) */
-    uint32_t cand[BASE_BLOCK];  /* the items of the block still in play */
+    uint32_t cand[QUERY_CHUNK][BASE_BLOCK + 8]; /* per query taken: the
+                                   items of the block still in play */
+    size_t ncand[QUERY_CHUNK];
+    float low[BASE_BLOCK];      /* one query's seed keys of a block */
     uint64_t sum[BASE_BLOCK];   /* their finer sketches' sums */
     fmn_neighbor *seed;         /* per query taken: a max-heap of the k
                                    smallest bounds */
@@ -142,8 +147,7 @@ static void sketch(const level *l, fmn_images im, int16_t *out)
 
 static void free_levels(search *s)
 {
-    if (s->bc != s->qc)
-        free(s->bc);
+    free(s->bc);
     free(s->qc);
     s->qc = s->bc = NULL;
     for (size_t i = 0; i < s->nlevels; i++) {
@@ -158,18 +162,24 @@ static void free_levels(search *s)
  * bound on one coordinate difference's error; 0 when memory ran out. */
 static int make_coordinates(search *s)
 {
-    size_t m = FMNI_BASIS_MAX;
+    size_t m = FMNI_BASIS_MAX, groups = (s->b.count + 7) / 8;
     double *q = malloc(s->px * m * sizeof *q);
+    float *flat = s->self ? NULL : malloc((s->b.count ? s->b.count : 1) * m *
+                                          sizeof *flat);
     s->qc = malloc((s->q.count ? s->q.count : 1) * m * sizeof *s->qc);
-    s->bc = s->self ? s->qc
-                    : malloc((s->b.count ? s->b.count : 1) * m *
-                             sizeof *s->bc);
-    int ok = q && s->qc && s->bc && fmni_knn_basis(s->b, m, q);
+    s->bc = calloc(groups ? groups * 8 * m : 1, sizeof *s->bc);
+    int ok = q && (s->self || flat) && s->qc && s->bc &&
+             fmni_knn_basis(s->b, m, q);
     if (ok) {
         fmni_knn_project(s->q, q, m, s->qc);
         if (!s->self)
-            fmni_knn_project(s->b, q, m, s->bc);
+            fmni_knn_project(s->b, q, m, flat);
+        const float *from = s->self ? s->qc : flat;
+        for (size_t j = 0; j < s->b.count; j++) /* in groups of 8 */
+            for (size_t c = 0; c < m; c++)
+                s->bc[(j / 8) * 8 * m + 8 * c + j % 8] = from[j * m + c];
     }
+    free(flat);
     free(q);
     /* a float's rounding, and the double sums' error on 'pixels' terms */
     double px = (double)s->px, norm = 255 * sqrt(px);
@@ -225,6 +235,13 @@ static void keep(fmn_neighbor *best, size_t k, size_t *have, uint64_t d,
     best[pos].index = j;
 }
 
+/* Seeds measured first for a query of k neighbours: more than k, for a
+ * T near the final one from the start. */
+static size_t seed_count(size_t k)
+{
+    return k < SIZE_MAX - SEEDS_EXTRA ? k + SEEDS_EXTRA : k;
+}
+
 /* The seeds: the k base items of the smallest first bounds (ties: any),
  * as a max-heap in seed[0 .. *m). */
 static void seed_push(fmn_neighbor *seed, size_t k, size_t *m, uint64_t d,
@@ -269,24 +286,6 @@ static void measure_all(const search *s, size_t i, size_t *have)
             keep(s->out + i * s->k, s->k, have, distance(s, i, j), j);
 }
 
-/* Query i's coarsest bounds of base items [j0, j1) into w->bound, its
- * own index (against itself) UINT32_MAX. */
-static void bounds(const search *s, worker *w, size_t i, size_t j0,
-                   size_t j1)
-{
-    const level *v = &s->lv[0];
-    size_t stride = v->chunks * FMNI_CHUNK;
-    if (s->basis)
-        s->ssd.basis_many(s->qc + i * FMNI_BASIS_MAX,
-                          s->bc + j0 * FMNI_BASIS_MAX, j1 - j0, s->eta,
-                          w->bound);
-    else
-        s->ssd.ssd16_many(v->q + i * stride, v->b + j0 * stride, j1 - j0,
-                          v->chunks, v->flush, w->bound);
-    if (s->self && i >= j0 && i < j1)
-        w->bound[i - j0] = UINT32_MAX;
-}
-
 /* The largest sketch sum of blocks of n pixels that may still reach T,
  * below the marker UINT32_MAX (where it is larger, UINT32_MAX - 1). */
 static uint64_t reach_limit(uint64_t n, uint64_t T)
@@ -296,36 +295,89 @@ static uint64_t reach_limit(uint64_t n, uint64_t T)
     return n * T;
 }
 
-/* Tries base items [j0, j1) on query i: those whose coarsest bound may
- * reach T go through the finer sketches together, the few left are
- * measured, and T falls as they come nearer. */
-static void try_block(const search *s, worker *w, size_t i, size_t *have,
-                      size_t j0, size_t j1)
+/* Query i's coarsest bounds of base items [j0, j1) into w->bound, its
+ * own index (against itself) UINT32_MAX: the sketch's sums, or the first 4
+ * coordinates' sums as keys to choose seeds by (the bits of a float of 0
+ * or more order as the float does). */
+static void bounds(const search *s, worker *w, size_t i, size_t j0,
+                   size_t j1)
 {
-    fmn_neighbor *best = s->out + i * s->k;
-    uint64_t T = *have == s->k ? best[s->k - 1].distance2 : UINT64_MAX;
-    uint64_t limit = reach_limit(s->basis ? 1 : s->lv[0].n, T);
+    const level *v = &s->lv[0];
+    size_t stride = v->chunks * FMNI_CHUNK;
+    if (s->basis) {
+        s->ssd.basis_low(s->qc + i * FMNI_BASIS_MAX,
+                         s->bc + j0 * FMNI_BASIS_MAX, j1 - j0, w->low);
+        for (size_t j = 0; j < j1 - j0; j++)
+            memcpy(&w->bound[j], &w->low[j], sizeof w->bound[j]);
+    } else {
+        s->ssd.ssd16_many(v->q + i * stride, v->b + j0 * stride, j1 - j0,
+                          v->chunks, v->flush, w->bound);
+    }
+    if (s->self && i >= j0 && i < j1)
+        w->bound[i - j0] = UINT32_MAX;
+}
+
+/* The items of [j0, j1) whose coarsest bound may reach T, into w->cand
+ * (relative to j0); returns how many. */
+static size_t first_cut(const search *s, worker *w, size_t i, size_t j0,
+                        size_t j1, uint64_t T, uint32_t *cand)
+{
     size_t n = 0;
+    if (s->basis) {
+        /* prune on L when sqrt(L) (1 - 2e-4) - eta > sqrt(T) (knn_basis.c's
+         * bound, the float errors of the header taken off) */
+        double lim = T == UINT64_MAX
+                         ? INFINITY
+                         : (sqrt((double)T) + s->eta) / (1 - 2e-4);
+        n = s->ssd.basis_scan(s->qc + i * FMNI_BASIS_MAX,
+                              s->bc + j0 * FMNI_BASIS_MAX, j1 - j0,
+                              (float)(lim * lim), cand);
+        size_t m = 0;
+        for (size_t t = 0; t < n; t++) { /* its own index out */
+            cand[m] = cand[t];
+            m += !(s->self && j0 + cand[t] == i);
+        }
+        return m;
+    }
+    bounds(s, w, i, j0, j1);
+    uint64_t limit = reach_limit(s->lv[0].n, T);
     for (size_t j = j0; j < j1; j++) {
-        w->cand[n] = (uint32_t)(j - j0);
+        cand[n] = (uint32_t)(j - j0);
         n += w->bound[j - j0] <= limit;
     }
+    return n;
+}
+
+
+/* The query's T: its k-th distance so far, or none. */
+static uint64_t threshold(const search *s, size_t i, size_t have)
+{
+    return have == s->k ? s->out[(i + 1) * s->k - 1].distance2 : UINT64_MAX;
+}
+
+/* Tries the candidates of block [j0, j1) left by the first cut on query
+ * i: the finer sketches together, then the few left measured. */
+static void try_block(const search *s, worker *w, size_t i, size_t *have,
+                      size_t j0, uint32_t *cand, size_t n)
+{
+    uint64_t T = threshold(s, i, *have);
     for (size_t l = s->basis ? 0 : 1; l < s->nlevels && n > 0; l++) {
         const level *v = &s->lv[l];
         size_t stride = v->chunks * FMNI_CHUNK, m = 0;
-        s->ssd.ssd16_list(v->q + i * stride, v->b + j0 * stride, w->cand, n,
+        s->ssd.ssd16_list(v->q + i * stride, v->b + j0 * stride, cand, n,
                           v->chunks, v->flush, w->sum);
-        limit = T == UINT64_MAX || T > UINT64_MAX / v->n ? UINT64_MAX
-                                                          : v->n * T;
+        uint64_t limit = T == UINT64_MAX || T > UINT64_MAX / v->n
+                             ? UINT64_MAX
+                             : v->n * T;
         for (size_t t = 0; t < n; t++) {
-            w->cand[m] = w->cand[t];
+            cand[m] = cand[t];
             m += w->sum[t] <= limit;
         }
         n = m;
     }
     for (size_t t = 0; t < n; t++) {
-        size_t j = j0 + w->cand[t];
-        keep(best, s->k, have, distance(s, i, j), j);
+        size_t j = j0 + cand[t];
+        keep(s->out + i * s->k, s->k, have, distance(s, i, j), j);
     }
 }
 
@@ -335,25 +387,25 @@ static void try_block(const search *s, worker *w, size_t i, size_t *have,
 static void search_chunk(const search *s, worker *w, size_t first,
                          size_t end)
 {
-    size_t nb = s->b.count, k = s->k;
+    size_t nb = s->b.count, k = s->k, ns = seed_count(k);
     for (size_t i = first; i < end; i++)
         w->seeds[i - first] = 0;
     for (size_t j0 = 0; j0 < nb; j0 += BASE_BLOCK) {
         size_t j1 = nb - j0 > BASE_BLOCK ? j0 + BASE_BLOCK : nb;
         for (size_t i = first; i < end; i++) {
-            fmn_neighbor *seed = w->seed + (i - first) * k;
+            fmn_neighbor *seed = w->seed + (i - first) * ns;
             size_t *m = &w->seeds[i - first];
             bounds(s, w, i, j0, j1);
-            uint64_t top = *m == k ? seed[0].distance2 : UINT32_MAX;
+            uint64_t top = *m == ns ? seed[0].distance2 : UINT32_MAX;
             for (size_t j = j0; j < j1; j++)
                 if (w->bound[j - j0] < top) {
-                    seed_push(seed, k, m, w->bound[j - j0], j);
-                    top = *m == k ? seed[0].distance2 : UINT32_MAX;
+                    seed_push(seed, ns, m, w->bound[j - j0], j);
+                    top = *m == ns ? seed[0].distance2 : UINT32_MAX;
                 }
         }
     }
     for (size_t i = first; i < end; i++) {
-        const fmn_neighbor *seed = w->seed + (i - first) * k;
+        const fmn_neighbor *seed = w->seed + (i - first) * ns;
         w->have[i - first] = 0;
         for (size_t t = 0; t < w->seeds[i - first]; t++)
             keep(s->out + i * k, k, &w->have[i - first],
@@ -361,10 +413,13 @@ static void search_chunk(const search *s, worker *w, size_t first,
     }
     for (size_t j0 = 0; j0 < nb; j0 += BASE_BLOCK) {
         size_t j1 = nb - j0 > BASE_BLOCK ? j0 + BASE_BLOCK : nb;
-        for (size_t i = first; i < end; i++) {
-            bounds(s, w, i, j0, j1);
-            try_block(s, w, i, &w->have[i - first], j0, j1);
-        }
+        for (size_t i = first; i < end; i++) /* the block's coarse data hot */
+            w->ncand[i - first] =
+                first_cut(s, w, i, j0, j1, threshold(s, i, w->have[i - first]),
+                          w->cand[i - first]);
+        for (size_t i = first; i < end; i++)
+            try_block(s, w, i, &w->have[i - first], j0, w->cand[i - first],
+                      w->ncand[i - first]);
     }
 }
 
@@ -454,14 +509,15 @@ static fmn_status run(search *s, unsigned threads, fmn_error *err)
     fmn_status st = FMN_OK;
     for (unsigned t = 0; t < threads; t++) {
         w[t].s = s;
-        w[t].seed = s->k <= SIZE_MAX / QUERY_CHUNK / sizeof *w[t].seed
-                        ? malloc(QUERY_CHUNK * s->k * sizeof *w[t].seed)
+        size_t ns = seed_count(s->k);
+        w[t].seed = ns <= SIZE_MAX / QUERY_CHUNK / sizeof *w[t].seed
+                        ? malloc(QUERY_CHUNK * ns * sizeof *w[t].seed)
                         : NULL;
         if (!w[t].seed) {
             st = fmni_fail(err, FMN_ERR_NOMEM, "libfmnist", 0, 0,
                            "fmn_knn: out of memory for a thread's %zu "
                            "neighbours",
-                           QUERY_CHUNK * s->k);
+                           QUERY_CHUNK * ns);
             threads = t + 1;
             break;
         }

@@ -34,12 +34,16 @@ typedef struct fmni_ssd {
     void (*ssd16_list)(const int16_t *q, const int16_t *b,
                        const uint32_t *idx, size_t count, size_t chunks,
                        size_t flush, uint64_t *out);
-    /* out[j]: a whole-number lower bound of the squared distance of the
-     * images whose 16 coordinates on an orthonormal basis are q and
-     * b + 16 j, for j below count; eta bounds the error of one coordinate
-     * difference (knn.c), the result at most 2^31 */
-    void (*basis_many)(const float *q, const float *b, size_t count,
-                       float eta, uint32_t *out);
+    /* Coordinates on the basis: q one image's 16 in order, b those of
+     * count images in groups of 8 (coordinate c of image 8 g + l at
+     * b[128 g + 8 c + l]). basis_low: out[j], the sum of the squared
+     * differences of the first 4 coordinates (to choose seeds by);
+     * basis_scan: writes to cand the images j whose sum over all 16 is at
+     * most limit, in order, and returns how many; cand holds count + 8 */
+    void (*basis_low)(const float *q, const float *b, size_t count,
+                      float *out);
+    size_t (*basis_scan)(const float *q, const float *b, size_t count,
+                         float limit, uint32_t *cand);
     /* sum over n pixels of (a[i] - b[i])^2 */
     uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n);
 } fmni_ssd;

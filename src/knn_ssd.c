@@ -51,19 +51,35 @@ static void ssd16_list_c(const int16_t *q, const int16_t *b, const uint32_t *idx
                          flush);
 }
 
-static void basis_many_c(const float *q, const float *b, size_t count,
-                         float eta, uint32_t *out)
+/* The squared differences of coordinates [c0, c1) of q and image j. */
+static float coord_sum(const float *q, const float *b, size_t j, size_t c0,
+                       size_t c1)
 {
-    for (size_t j = 0; j < count; j++) {
-        float L = 0;
-        for (size_t i = 0; i < FMNI_BASIS_MAX; i++) {
-            float d = q[i] - b[j * FMNI_BASIS_MAX + i];
-            L += d * d;
-        }
-        float r = sqrtf(L) * (1 - 1e-4f) - eta;
-        r = r > 0 ? r * r * (1 - 1e-4f) : 0;
-        out[j] = r < 2147483520.0f ? (uint32_t)r : 2147483520u;
+    const float *g = b + (j / 8) * 8 * FMNI_BASIS_MAX + j % 8;
+    float L = 0;
+    for (size_t c = c0; c < c1; c++) {
+        float d = q[c] - g[8 * c];
+        L += d * d;
     }
+    return L;
+}
+
+static void basis_low_c(const float *q, const float *b, size_t count,
+                        float *out)
+{
+    for (size_t j = 0; j < count; j++)
+        out[j] = coord_sum(q, b, j, 0, 4);
+}
+
+static size_t basis_scan_c(const float *q, const float *b, size_t count,
+                           float limit, uint32_t *cand)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < count; j++) {
+        cand[n] = (uint32_t)j;
+        n += coord_sum(q, b, j, 0, FMNI_BASIS_MAX) <= limit;
+    }
+    return n;
 }
 
 static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n)
@@ -181,41 +197,111 @@ AVX2 static void ssd16_list_avx2(const int16_t *q, const int16_t *b,
     }
 }
 
-/* One image's 16 squared coordinate differences, as 8 float lanes. */
-AVX2 static __m256 sq_coords(__m256 q0, __m256 q1, const float *b)
+/* Adds the squared differences of coordinates [c0, c1) of q and a group
+ * of 8 images (g) to the 8 lanes of L. */
+AVX2 static __m256 add_coords(__m256 L, const float *q, const float *g,
+                              size_t c0, size_t c1)
 {
-    __m256 d0 = _mm256_sub_ps(q0, _mm256_loadu_ps(b));
-    __m256 d1 = _mm256_sub_ps(q1, _mm256_loadu_ps(b + 8));
-    return _mm256_add_ps(_mm256_mul_ps(d0, d0), _mm256_mul_ps(d1, d1));
+    for (size_t c = c0; c < c1; c++) {
+        __m256 d = _mm256_sub_ps(_mm256_set1_ps(q[c]), _mm256_loadu_ps(g + 8 * c));
+        L = _mm256_add_ps(L, _mm256_mul_ps(d, d));
+    }
+    return L;
 }
 
-AVX2 static void basis_many_avx2(const float *q, const float *b,
-                                 size_t count, float eta, uint32_t *out)
+AVX2 static void basis_low_avx2(const float *q, const float *b, size_t count,
+                                float *out)
 {
-    __m256 q0 = _mm256_loadu_ps(q), q1 = _mm256_loadu_ps(q + 8);
-    const __m256 shrink = _mm256_set1_ps(1 - 1e-4f), e = _mm256_set1_ps(eta);
-    const __m256 top = _mm256_set1_ps(2147483520.0f), zero = _mm256_setzero_ps();
     size_t j = 0;
+    for (; j + 8 <= count; j += 8)
+        _mm256_storeu_ps(out + j, add_coords(_mm256_setzero_ps(), q,
+                                             b + j * FMNI_BASIS_MAX, 0, 4));
+    for (; j < count; j++)
+        out[j] = coord_sum(q, b, j, 0, 4);
+}
+
+/* For each 8-bit mask, the positions of its set bits, lowest first, a
+ * nibble each: what moves the survivors of a group of 8 together. */
+static const uint32_t PACK[256] = {
+    0x00000000, 0x00000000, 0x00000001, 0x00000010, 0x00000002, 0x00000020,
+    0x00000021, 0x00000210, 0x00000003, 0x00000030, 0x00000031, 0x00000310,
+    0x00000032, 0x00000320, 0x00000321, 0x00003210, 0x00000004, 0x00000040,
+    0x00000041, 0x00000410, 0x00000042, 0x00000420, 0x00000421, 0x00004210,
+    0x00000043, 0x00000430, 0x00000431, 0x00004310, 0x00000432, 0x00004320,
+    0x00004321, 0x00043210, 0x00000005, 0x00000050, 0x00000051, 0x00000510,
+    0x00000052, 0x00000520, 0x00000521, 0x00005210, 0x00000053, 0x00000530,
+    0x00000531, 0x00005310, 0x00000532, 0x00005320, 0x00005321, 0x00053210,
+    0x00000054, 0x00000540, 0x00000541, 0x00005410, 0x00000542, 0x00005420,
+    0x00005421, 0x00054210, 0x00000543, 0x00005430, 0x00005431, 0x00054310,
+    0x00005432, 0x00054320, 0x00054321, 0x00543210, 0x00000006, 0x00000060,
+    0x00000061, 0x00000610, 0x00000062, 0x00000620, 0x00000621, 0x00006210,
+    0x00000063, 0x00000630, 0x00000631, 0x00006310, 0x00000632, 0x00006320,
+    0x00006321, 0x00063210, 0x00000064, 0x00000640, 0x00000641, 0x00006410,
+    0x00000642, 0x00006420, 0x00006421, 0x00064210, 0x00000643, 0x00006430,
+    0x00006431, 0x00064310, 0x00006432, 0x00064320, 0x00064321, 0x00643210,
+    0x00000065, 0x00000650, 0x00000651, 0x00006510, 0x00000652, 0x00006520,
+    0x00006521, 0x00065210, 0x00000653, 0x00006530, 0x00006531, 0x00065310,
+    0x00006532, 0x00065320, 0x00065321, 0x00653210, 0x00000654, 0x00006540,
+    0x00006541, 0x00065410, 0x00006542, 0x00065420, 0x00065421, 0x00654210,
+    0x00006543, 0x00065430, 0x00065431, 0x00654310, 0x00065432, 0x00654320,
+    0x00654321, 0x06543210, 0x00000007, 0x00000070, 0x00000071, 0x00000710,
+    0x00000072, 0x00000720, 0x00000721, 0x00007210, 0x00000073, 0x00000730,
+    0x00000731, 0x00007310, 0x00000732, 0x00007320, 0x00007321, 0x00073210,
+    0x00000074, 0x00000740, 0x00000741, 0x00007410, 0x00000742, 0x00007420,
+    0x00007421, 0x00074210, 0x00000743, 0x00007430, 0x00007431, 0x00074310,
+    0x00007432, 0x00074320, 0x00074321, 0x00743210, 0x00000075, 0x00000750,
+    0x00000751, 0x00007510, 0x00000752, 0x00007520, 0x00007521, 0x00075210,
+    0x00000753, 0x00007530, 0x00007531, 0x00075310, 0x00007532, 0x00075320,
+    0x00075321, 0x00753210, 0x00000754, 0x00007540, 0x00007541, 0x00075410,
+    0x00007542, 0x00075420, 0x00075421, 0x00754210, 0x00007543, 0x00075430,
+    0x00075431, 0x00754310, 0x00075432, 0x00754320, 0x00754321, 0x07543210,
+    0x00000076, 0x00000760, 0x00000761, 0x00007610, 0x00000762, 0x00007620,
+    0x00007621, 0x00076210, 0x00000763, 0x00007630, 0x00007631, 0x00076310,
+    0x00007632, 0x00076320, 0x00076321, 0x00763210, 0x00000764, 0x00007640,
+    0x00007641, 0x00076410, 0x00007642, 0x00076420, 0x00076421, 0x00764210,
+    0x00007643, 0x00076430, 0x00076431, 0x00764310, 0x00076432, 0x00764320,
+    0x00764321, 0x07643210, 0x00000765, 0x00007650, 0x00007651, 0x00076510,
+    0x00007652, 0x00076520, 0x00076521, 0x00765210, 0x00007653, 0x00076530,
+    0x00076531, 0x00765310, 0x00076532, 0x00765320, 0x00765321, 0x07653210,
+    0x00007654, 0x00076540, 0x00076541, 0x00765410, 0x00076542, 0x00765420,
+    0x00765421, 0x07654210, 0x00076543, 0x00765430, 0x00765431, 0x07654310,
+    0x00765432, 0x07654320, 0x07654321, 0x76543210,
+};
+
+/* Every group of 8 at once, all 16 coordinates, and the survivors written
+ * out without a branch (a branch on them would be mispredicted often). */
+AVX2 static size_t basis_scan_avx2(const float *q, const float *b,
+                                   size_t count, float limit, uint32_t *cand)
+{
+    const __m256 lim = _mm256_set1_ps(limit);
+    const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+    const __m256i nibble = _mm256_set1_epi32(15);
+    __m256 qc[FMNI_BASIS_MAX];
+    for (size_t c = 0; c < FMNI_BASIS_MAX; c++)
+        qc[c] = _mm256_set1_ps(q[c]);
+    size_t n = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
-        const float *p = b + j * FMNI_BASIS_MAX;
-        /* the tree of ssd16_many_avx2, in floats */
-        __m256 s01 = _mm256_hadd_ps(sq_coords(q0, q1, p),
-                                    sq_coords(q0, q1, p + 16));
-        __m256 s23 = _mm256_hadd_ps(sq_coords(q0, q1, p + 32),
-                                    sq_coords(q0, q1, p + 48));
-        __m256 s45 = _mm256_hadd_ps(sq_coords(q0, q1, p + 64),
-                                    sq_coords(q0, q1, p + 80));
-        __m256 s67 = _mm256_hadd_ps(sq_coords(q0, q1, p + 96),
-                                    sq_coords(q0, q1, p + 112));
-        __m256 s0123 = _mm256_hadd_ps(s01, s23), s4567 = _mm256_hadd_ps(s45, s67);
-        __m256 L = _mm256_add_ps(_mm256_permute2f128_ps(s0123, s4567, 0x20),
-                                 _mm256_permute2f128_ps(s0123, s4567, 0x31));
-        __m256 r = _mm256_sub_ps(_mm256_mul_ps(_mm256_sqrt_ps(L), shrink), e);
-        r = _mm256_max_ps(r, zero);
-        r = _mm256_min_ps(_mm256_mul_ps(_mm256_mul_ps(r, r), shrink), top);
-        _mm256_storeu_si256((__m256i *)(out + j), _mm256_cvttps_epi32(r));
+        const float *g = b + j * FMNI_BASIS_MAX;
+        __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps();
+        for (size_t c = 0; c < FMNI_BASIS_MAX; c += 2) {
+            __m256 d0 = _mm256_sub_ps(qc[c], _mm256_loadu_ps(g + 8 * c));
+            __m256 d1 = _mm256_sub_ps(qc[c + 1], _mm256_loadu_ps(g + 8 * c + 8));
+            L0 = _mm256_add_ps(L0, _mm256_mul_ps(d0, d0));
+            L1 = _mm256_add_ps(L1, _mm256_mul_ps(d1, d1));
+        }
+        unsigned in = (unsigned)_mm256_movemask_ps(
+            _mm256_cmp_ps(_mm256_add_ps(L0, L1), lim, _CMP_LE_OQ));
+        __m256i pos = _mm256_and_si256(
+            _mm256_srlv_epi32(_mm256_set1_epi32((int)PACK[in]), shifts), nibble);
+        _mm256_storeu_si256((__m256i *)(cand + n),
+                            _mm256_add_epi32(pos, _mm256_set1_epi32((int)j)));
+        n += (size_t)__builtin_popcount(in);
     }
-    basis_many_c(q, b + j * FMNI_BASIS_MAX, count - j, eta, out + j);
+    for (; j < count; j++) {
+        cand[n] = (uint32_t)j;
+        n += coord_sum(q, b, j, 0, FMNI_BASIS_MAX) <= limit;
+    }
+    return n;
 }
 
 AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n)
@@ -245,13 +331,15 @@ AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n)
 
 fmni_ssd fmni_ssd_pick(fmni_isa isa)
 {
-    fmni_ssd f = {ssd16_c, ssd16_many_c, ssd16_list_c, basis_many_c, ssd8_c};
+    fmni_ssd f = {ssd16_c,     ssd16_many_c,  ssd16_list_c,
+                  basis_low_c, basis_scan_c, ssd8_c};
 #if FMNI_KNN_AVX2
     if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2")) {
         f.ssd16 = ssd16_avx2;
         f.ssd16_many = ssd16_many_avx2;
         f.ssd16_list = ssd16_list_avx2;
-        f.basis_many = basis_many_avx2;
+        f.basis_low = basis_low_avx2;
+        f.basis_scan = basis_scan_avx2;
         f.ssd8 = ssd8_avx2;
     }
 #else
