@@ -11,7 +11,7 @@
  * its index). Sketches of blocks 7x7, 4x4 and 2x2 (16, 49 and 196 values
  * for 28x28) are tried in turn and the pixels decide.
  *
- * Images of 64 pixels or more start with a stronger bound: their 16
+ * Images of 64 to 16384 pixels start with a stronger bound: their 16
  * coordinates on an orthonormal basis close to the principal directions
  * (knn_basis.c), |Q^T (x - y)| <= |x - y|, which on Fashion-MNIST lets 3%
  * of the pairs through where the 7x7 blocks let 10% (the 4x4 and 7x7
@@ -40,6 +40,8 @@ enum {
     LEVELS_MAX = 3,
     QUERY_CHUNK = 32,  /* queries a thread takes at a time */
     SEEDS_EXTRA = 15,  /* seeds beyond k (seed_count) */
+    BASIS_PIXELS_MAX = 16384, /* larger images: the block sums only (the
+                                 basis costs pixels x 16^2 a round) */
     BASE_BLOCK = 256,  /* base items tried by each of them in turn: their
                           sketches and pixels, 350 KB for 28x28 */
     THREADS_MAX = 64
@@ -100,7 +102,7 @@ static void plan_levels(search *s)
     static const size_t side[LEVELS_MAX] = {7, 4, 2};
     size_t h = s->q.height, w = s->q.width, last = 0;
     s->nlevels = 0;
-    s->basis = s->px >= 4 * FMNI_BASIS_MAX;
+    s->basis = s->px >= 4 * FMNI_BASIS_MAX && s->px <= BASIS_PIXELS_MAX;
     for (size_t i = 0; i < LEVELS_MAX; i++) {
         size_t bh = side[i] < h ? side[i] : h, bw = side[i] < w ? side[i] : w;
         if (bh == 0 || bw == 0)

@@ -23,33 +23,34 @@ static double start_value(size_t i, size_t j)
     return (double)(x >> 11) / 4503599627370496.0 - 1.0;
 }
 
+static double column_norm2(const double *q, size_t n, size_t m, size_t j)
+{
+    double s = 0;
+    for (size_t p = 0; p < n; p++)
+        s += q[p * m + j] * q[p * m + j];
+    return s;
+}
+
 /* Makes the m columns of q (rows of m) orthonormal, twice over (modified
- * Gram-Schmidt, "twice is enough"); a column that vanishes is started
- * again from fixed values. */
+ * Gram-Schmidt, "twice is enough"). A column that (nearly) vanishes in it,
+ * as when the sample has fewer directions than m, becomes 0: a zero
+ * coordinate weakens the bound, never breaks it. */
 static void orthonormalise(double *q, size_t n, size_t m)
 {
     for (size_t j = 0; j < m; j++) {
-        for (int again = 0; again < 4; again++) {
-            for (int pass = 0; pass < 2; pass++)
-                for (size_t c = 0; c < j; c++) {
-                    double dot = 0;
-                    for (size_t p = 0; p < n; p++)
-                        dot += q[p * m + c] * q[p * m + j];
-                    for (size_t p = 0; p < n; p++)
-                        q[p * m + j] -= dot * q[p * m + c];
-                }
-            double norm = 0;
-            for (size_t p = 0; p < n; p++)
-                norm += q[p * m + j] * q[p * m + j];
-            if (norm > 1e-20) {
-                norm = 1 / sqrt(norm);
+        double before = column_norm2(q, n, m, j);
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t c = 0; c < j; c++) {
+                double dot = 0;
                 for (size_t p = 0; p < n; p++)
-                    q[p * m + j] *= norm;
-                break;
+                    dot += q[p * m + c] * q[p * m + j];
+                for (size_t p = 0; p < n; p++)
+                    q[p * m + j] -= dot * q[p * m + c];
             }
-            for (size_t p = 0; p < n; p++)
-                q[p * m + j] = start_value(p + 7919 * (size_t)again, j + m);
-        }
+        double after = column_norm2(q, n, m, j);
+        double scale = after > 1e-12 * before && after > 0 ? 1 / sqrt(after) : 0;
+        for (size_t p = 0; p < n; p++)
+            q[p * m + j] *= scale;
     }
 }
 

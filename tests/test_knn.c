@@ -171,6 +171,8 @@ static void large_images_sum_exactly(void **state)
 {
     (void)state;
     check_case(3, 5, 200, 200, 2, EXTREME, 0);
+    check_case(9, 40, 128, 128, 3, EXTREME, 0); /* the basis's largest */
+    check_case(30, 0, 100, 120, 2, EXTREME, 1);
     check_case(2, 3, 600, 600, 1, EXTREME, 0);
     size_t px = 600 * 600;
     uint8_t *a = calloc(2, px);
