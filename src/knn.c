@@ -38,7 +38,7 @@
 
 enum {
     LEVELS_MAX = 3,
-    QUERY_CHUNK = 32,  /* queries a thread takes at a time */
+    QUERY_CHUNK = 64,  /* queries a thread takes at a time */
     SEEDS_EXTRA = 15,  /* seeds beyond k (seed_count) */
     BASIS_PIXELS_MAX = 16384, /* larger images: the block sums only (the
                                  basis costs pixels x 16^2 a round) */

@@ -383,6 +383,9 @@ typedef struct bench {
     size_t bytes_d, bytes_o;
     series pi, pn;                /* processes: fmnist info, NumPy */
     int have_numpy;
+    const char *python;           /* the python3 that has numpy */
+    series kn;                    /* nearest neighbours: fmn_knn */
+    double faiss, numpy_knn;      /* their times, -1: not there */
     double large_rss[2], per_byte[2][2];
 } bench;
 
@@ -613,6 +616,7 @@ static void run_processes(bench *b)
         np_argv[0] = pythons[1];
         b->have_numpy = run_process(np_argv) >= 0;
     }
+    b->python = b->have_numpy ? np_argv[0] : NULL;
     b->pi.name = "process: fmnist info on the four files";
     b->pn.name = "process: python3 NumPy + gzip loader";
     for (int r = 0; r < b->reps; r++) {
@@ -629,6 +633,111 @@ static void run_processes(bench *b)
     else
         printf("  %-44s skipped: python3 with numpy is not installed\n",
                b->pn.name);
+}
+
+/* The exact nearest train image of every test image: the same search by
+ * faiss (IndexFlatL2, BLAS) and by NumPy (float32, x2 + y2 - 2xy in
+ * chunks), each timed inside its own process around the search alone,
+ * on as many threads as fmn_knn uses. */
+static const char KNN_PY[] =
+    "import gzip, os, sys, time, numpy as np\n"
+    "mode, d, out, threads = sys.argv[1], sys.argv[2], sys.argv[3], "
+    "int(sys.argv[4])\n"
+    "def imgs(p):\n"
+    "    return np.frombuffer(gzip.open(p).read(), np.uint8, offset=16)"
+    ".reshape(-1, 784).astype(np.float32)\n"
+    "xb = imgs(d + '/train-images-idx3-ubyte.gz')\n"
+    "xq = imgs(d + '/t10k-images-idx3-ubyte.gz')\n"
+    "if mode == 'faiss':\n"
+    "    import faiss\n"
+    "    faiss.omp_set_num_threads(threads)\n"
+    "    t = time.perf_counter()\n"
+    "    index = faiss.IndexFlatL2(784)\n"
+    "    index.add(xb)\n"
+    "    D, I = index.search(xq, 1)\n"
+    "    I = I[:, 0]\n"
+    "else:\n"
+    "    t = time.perf_counter()\n"
+    "    b2 = (xb * xb).sum(1)\n"
+    "    I = np.empty(len(xq), np.int64)\n"
+    "    for s in range(0, len(xq), 1000):\n"
+    "        q = xq[s:s + 1000]\n"
+    "        dd = (q * q).sum(1)[:, None] + b2[None, :] - 2 * (q @ xb.T)\n"
+    "        I[s:s + 1000] = dd.argmin(1)\n"
+    "t = time.perf_counter() - t\n"
+    "open(out, 'w').write('%.6f %d\\n' % (t, I[0]))\n";
+
+/* One baseline's search time (seconds), or -1 when it cannot run here. */
+static double knn_baseline(bench *b, const char *mode, unsigned threads)
+{
+    char outf[4200], th[16], m[16], dash_c[] = "-c", src[sizeof KNN_PY];
+    char py[32], path[4096];
+    snprintf(outf, sizeof outf, "%s/knn.txt", b->raw_tmpl);
+    snprintf(th, sizeof th, "%u", threads);
+    snprintf(m, sizeof m, "%s", mode);
+    snprintf(py, sizeof py, "%s", b->python ? b->python : "python3");
+    snprintf(path, sizeof path, "%s", b->path);
+    memcpy(src, KNN_PY, sizeof KNN_PY);
+    char *argv[] = {py, dash_c, src, m, path, outf, th, NULL};
+    unlink(outf);
+    if (run_process(argv) < 0 && strcmp(py, "/usr/bin/python3") != 0) {
+        snprintf(py, sizeof py, "/usr/bin/python3"); /* Debian's faiss */
+        if (run_process(argv) < 0)
+            return -1;
+    }
+    FILE *f = fopen(outf, "r");
+    double t = -1;
+    if (!f || fscanf(f, "%lf", &t) != 1)
+        t = -1;
+    if (f)
+        fclose(f);
+    unlink(outf);
+    return t;
+}
+
+static void run_knn(bench *b)
+{
+    fmn_split *train, *test;
+    fmn_error err;
+    if (fmn_dataset_load(b->path, NULL, &train, &test, &err) != FMN_OK)
+        die(err.message, NULL);
+    fmn_images q = fmn_split_images(test), base = fmn_split_images(train);
+    fmn_neighbor *nn = malloc(q.count * sizeof *nn);
+    if (!nn)
+        die("out of memory", NULL);
+    fmn_knn_options o;
+    fmn_knn_options_init(&o);
+    b->kn.name = "nearest train image of each test image, fmn_knn";
+    int reps = b->reps < 5 ? b->reps : 5;
+    for (int r = 0; r < reps; r++) {
+        double t0 = now();
+        if (fmn_knn(q, &base, &o, nn, q.count, &err) != FMN_OK)
+            die(err.message, NULL);
+        b->kn.t[b->kn.n++] = now() - t0;
+    }
+    report(&b->kn);
+    size_t right = 0;
+    for (size_t i = 0; i < q.count; i++)
+        right += fmn_split_labels(train)[nn[i].index] ==
+                 fmn_split_labels(test)[i];
+    printf("  (%zu x %zu images, %u threads: 1-NN accuracy %.4f)\n", q.count,
+           base.count, fmn_cores(), (double)right / (double)q.count);
+    b->faiss = knn_baseline(b, "faiss", fmn_cores());
+    b->numpy_knn = knn_baseline(b, "numpy", fmn_cores());
+    const char *names[2] = {"faiss IndexFlatL2 (exact, float32, BLAS)",
+                            "NumPy float32, x2 + y2 - 2xy in chunks"};
+    double times[2] = {b->faiss, b->numpy_knn};
+    for (int i = 0; i < 2; i++)
+        if (times[i] >= 0)
+            printf("  %-44s %9.3f s (the search, in its process)\n", names[i],
+                   times[i]);
+        else
+            printf("  %-44s skipped: not installed (python3-faiss, "
+                   "python3-numpy)\n",
+                   names[i]);
+    free(nn);
+    fmn_split_free(train);
+    fmn_split_free(test);
 }
 
 /* One streamed run of `word` (stats or counts) over the split in ldir. */
@@ -695,6 +804,12 @@ static void print_targets(bench *b)
     target("PNG grid: fmnist's bytes / libpng defaults'", (double)b->bytes_o / (double)b->bytes_d, "<=", 1.2);
     if (b->have_numpy)
         target("NumPy process / fmnist info process", median(&b->pn) / median(&b->pi), ">=", 3.5);
+    if (b->faiss >= 0)
+        target("nearest neighbours: fmn_knn / faiss IndexFlatL2",
+               median(&b->kn) / b->faiss, "<=", 0.5);
+    if (b->numpy_knn >= 0)
+        target("nearest neighbours: fmn_knn / NumPy float32",
+               median(&b->kn) / b->numpy_knn, "<=", 0.05);
     if (b->large) {
         target("stats --stream peak RSS / 64 MiB", b->large_rss[0] / 64, "<=", 1.0);
         target("counts --stream peak RSS / 64 MiB", b->large_rss[1] / 64, "<=", 1.0);
@@ -727,6 +842,7 @@ int main(int argc, char **argv)
     run_loads(&b);
     run_png(&b);
     run_processes(&b);
+    run_knn(&b);
     if (b.large)
         run_large(&b);
     print_targets(&b);
