@@ -4,6 +4,8 @@
 #   cli_test.sh FMNIST synthetic   broken and synthetic files made here
 #   cli_test.sh FMNIST real        the real dataset ($FMNIST_DATA, Debian's);
 #                                  exits 77 (skipped) when there is none
+#   cli_test.sh FMNIST audit       fmnist audit on the first of those
+#                                  against NumPy's answers; 77 without data
 #   cli_test.sh FMNIST layouts     the real files of the first of those in
 #                                  the layouts users have, through every
 #                                  command (and MNIST's, with
@@ -637,11 +639,112 @@ mnist() {
     run 1 verify "$L/pair" && err_has "these are the fashion-mnist test labels" "verify bad pair" && ok
 }
 
+# fmnist audit on made-up splits whose distances are known by hand: images
+# of one value each, so two images of values a and b are 784 (a - b)^2 apart.
+audit_synthetic() {
+    local A="$TMP/aud"
+    mkdir -p "$A/set" "$A/out"
+    img() { head -c 784 /dev/zero | tr '\0' "$(printf "\\$(printf %03o "$1")")"; }
+    # train: values 1 2 3 4 2 5 (labels 0-5: items 1 and 4 are copies);
+    # test: 7 8 2 (labels 0 1 2: test 2 is a copy of train 1 and 4)
+    { printf '\x00\x00\x08\x03'; be32 6; be32 28; be32 28; img 1; img 2; img 3; img 4; img 2; img 5; } >"$A/set/train-images-idx3-ubyte"
+    idx1 6 10 >"$A/set/train-labels-idx1-ubyte"
+    { printf '\x00\x00\x08\x03'; be32 3; be32 28; be32 28; img 7; img 8; img 2; } >"$A/set/t10k-images-idx3-ubyte"
+    idx1 3 10 >"$A/set/t10k-labels-idx1-ubyte"
+    run 0 audit "$A/set" && out_has "1-NN accuracy: 0.00% (0 of 3)" "audit accuracy" &&
+        out_has "exact copies: 1 test image in train, 2 train images with a copy in the split" "audit copies" &&
+        out_has "test 2 (2) ~ train 1 (1): 0" "audit closest pair (the lower index of two copies)" &&
+        out_has "test 0 (0) ~ train 5 (5): 3136" "audit 784 * 2^2" &&
+        out_has "train 1 (1) ~ train 4 (4): 0" "audit within" && ok
+    run 0 audit --json --near 3136 --top 2 "$A/set" && python3 - "$TMP/out" <<'PY' && ok || bad "audit --json: $(head -c 600 "$TMP/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["across"]
+assert j["near"] == 3136 and a["count"] == 3 and a["copies"] == 1 and a["near_count"] == 2, a
+assert a["accuracy_1nn"] == 0 and a["correct_1nn"] == 0
+assert a["pairs"] == [{"test": 2, "train": 1, "distance2": 0, "test_label": 2, "train_label": 1},
+                      {"test": 0, "train": 5, "distance2": 3136, "test_label": 0, "train_label": 5}], a["pairs"]
+assert [h["count"] for h in a["histogram"]][:6] == [1, 0, 0, 1, 1, 0] and a["histogram"][-1]["up_to"] is None
+tr, te = j["within"]
+assert tr["split"] == "train" and tr["copies"] == 2 and tr["near_count"] == 6, tr
+assert tr["pairs"][0] == {"a": 1, "b": 4, "distance2": 0, "label_a": 1, "label_b": 4}
+assert te["split"] == "test" and te["near_count"] == 2, te
+c = {x["split"]: x["count"] for x in j["label_conflicts"]}
+assert c == {"test-train": 2, "train": 11, "test": 1}, c
+assert [s["split"] for s in j["suspects"]] == ["train", "test"]
+PY
+    # a split whose neighbours mostly share another label: suspects
+    { printf '\x00\x00\x08\x03'; be32 5; be32 28; be32 28; img 1; img 2; img 3; img 60; img 61; } >"$A/s-images"
+    printf '\x00\x00\x08\x01\x00\x00\x00\x05\x00\x00\x00\x01\x01' >"$A/s-labels"
+    run 0 audit --k 2 --json --images "$A/s-images" --labels "$A/s-labels" && python3 - "$TMP/out" <<'PY' && ok || bad "audit suspects: $(cat "$TMP/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert "across" not in j and len(j["within"]) == 1
+s = j["suspects"][0]
+# item 2 (value 3, label 0): its 2 nearest are 1 and 0 (label 0): not a
+# suspect; item 3 (value 60, label 1): 4 (label 1) and 2 (label 0): 1 of 2
+assert s["k"] == 2 and s["count"] == 0, s
+PY
+    run 0 audit --k 3 --json --images "$A/s-images" --labels "$A/s-labels" && python3 - "$TMP/out" <<'PY' && ok || bad "audit suspects k 3: $(cat "$TMP/out")"
+import json, sys
+s = json.load(open(sys.argv[1]))["suspects"][0]
+# item 2 (label 0): 1, 0 and 3... nearest 1 (0), 0 (0), 3 (1): no; item 3
+# (label 1): 4 (1), 2 (0), 1 (0): 2 of 3 say 0: a suspect; item 4 (label
+# 1): 3 (1), 2 (0), 1 (0): 2 of 3 say 0
+assert s["count"] == 2 and s["items"] == [{"index": 3, "label": 1, "neighbours": 0, "votes": 2},
+                                          {"index": 4, "label": 1, "neighbours": 0, "votes": 2}], s
+assert s["by_class"] == [{"given": 1, "neighbours": 0, "count": 2}], s
+PY
+    # the sheet: a PNG, to a file or to standard output
+    run 0 audit "$A/set" --top 2 -o "$A/out/pairs.png" && out_has "wrote $A/out/pairs.png: 6 pairs" "audit -o" &&
+        [ "$(head -c 8 "$A/out/pairs.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] && ok || bad "audit sheet"
+    run 1 audit "$A/set" -o "$A/out/pairs.png" && err_has "exists" "audit -o exists" && ok
+    "$FMNIST" audit "$A/set" -o - 2>/dev/null | head -c 8 | od -An -tx1 | tr -d ' ' | grep -q 89504e470d0a1a0a && ok ||
+        bad "audit -o - : not a PNG on stdout"
+    run 2 audit --json -o - "$A/set" && err_has "-o -: the sheet takes standard output" "audit --json -o -" && ok
+    # usage errors
+    run 2 audit --k 0 "$A/set" && err_has "--k: '0' is not a number from 1 to 1000000" "audit --k 0" && ok
+    run 2 audit --near x "$A/set" && err_has "--near" "audit --near" && ok
+    run 2 audit --top -1 "$A/set" && err_has "--top" "audit --top" && ok
+    run 2 audit --images "$A/s-images" && err_has "--labels" "audit --images alone" && ok
+    run 0 audit --help && out_has "usage: fmnist audit" "audit --help" && ok
+}
+
+# fmnist audit on the real data against an independent NumPy computation
+# (exact squared distances in float64 BLAS, every partial sum an integer
+# below 2^53; ties to the lower index): the known answers.
+audit_real() {
+    local d
+    d=$(real_dirs | head -1)
+    if [ -z "$d" ]; then
+        echo "SKIP: no Fashion-MNIST data: set FMNIST_DATA, or 'apt-get install dataset-fashion-mnist'"
+        exit 77
+    fi
+    run 0 audit --json --top 4 -o "$TMP/pairs.png" "$d" && python3 - "$TMP/out" <<'PY' && ok || bad "$d: audit known answers: $(head -c 800 "$TMP/out")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["across"]
+assert a["count"] == 10000 and a["correct_1nn"] == 8497 and a["accuracy_1nn"] == 0.8497, a
+assert a["copies"] == 0 and a["near"] == 20000 and a["near_count"] == 6, a
+assert [h["count"] for h in a["histogram"]] == [0, 1, 0, 1, 3, 1, 6, 13, 210, 2176, 4145, 2854, 587, 3]
+assert [(p["test"], p["train"], p["distance2"], p["test_label"], p["train_label"]) for p in a["pairs"]] == \
+    [(4998, 13360, 433, 0, 0), (9867, 58762, 4319, 0, 0), (2605, 11932, 5961, 6, 6), (6210, 19456, 9042, 4, 4)]
+w = {x["split"]: x for x in j["within"]}
+assert w["train"]["near_count"] == 37 and w["test"]["near_count"] == 2 and w["train"]["copies"] == 0
+assert [(p["distance2"], p["a"], p["b"]) for p in w["train"]["pairs"][:3]] == [(352, 20554, 36357), (423, 29413, 43549), (485, 753, 29413)]
+assert [(p["distance2"], p["a"], p["b"]) for p in w["test"]["pairs"][:3]] == [(1727, 2115, 4926), (58747, 802, 9921), (79335, 4263, 8597)]
+assert {c["split"]: c["count"] for c in j["label_conflicts"]} == {"test-train": 0, "train": 0, "test": 0}
+assert {s["split"]: s["count"] for s in j["suspects"]} == {"train": 5811, "test": 1159}
+PY
+    [ "$(head -c 8 "$TMP/pairs.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] && ok || bad "$d: audit sheet"
+}
+
 case "$MODE" in
-synthetic) synthetic && conventions ;;
+synthetic) synthetic && conventions && audit_synthetic ;;
 real) real ;;
 layouts) real_layouts ;;
-*) echo "usage: $0 FMNIST synthetic|real|layouts" >&2; exit 2 ;;
+audit) audit_real ;;
+*) echo "usage: $0 FMNIST synthetic|real|layouts|audit" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -37,7 +37,7 @@ static const char HELP[] =
     "      --k K             neighbours that judge a label (default 10)\n"
     "  -o, --output FILE     a PNG sheet of the closest pairs side by side,\n"
     "                        each with its indices, labels and distance\n"
-    "                        (\"-\": standard output)\n"
+    "                        (\"-\": standard output, the sheet alone)\n"
     "      --scale K         enlarge the sheet K times (default 1)\n"
     "      --invert          dark on light: 255 - value\n"
     "      --compression N   zlib level 0-9 (default 1)\n"
@@ -124,6 +124,18 @@ static int own_option(void *ctx, int c, const char *arg)
     }
 }
 
+/* The options together. */
+static int check_request(void *ctx)
+{
+    const request *rq = ctx;
+    if (rq->json && cli_is_stdout(rq->out))
+        return cli_usage("audit", "-o -: the sheet takes standard output; "
+                                  "drop --json or name a file");
+    if (rq->out && !*rq->out)
+        return cli_usage("audit", "-o: an empty file name");
+    return EXIT_OK;
+}
+
 static int start(int argc, char **argv, request *rq, cli_data *d)
 {
     static const struct option longopts[] = {
@@ -143,7 +155,8 @@ static int start(int argc, char **argv, request *rq, cli_data *d)
     const cli_parser p = {
         .cmd = "audit", .help = HELP, .shortopts = ":ho:",
         .longopts = longopts, .opt = &opt, .src = &rq->src, .png = &rq->png,
-        .own = own_option, .ctx = rq, .need_both = 1};
+        .own = own_option, .check = check_request, .ctx = rq,
+        .need_both = 1};
     int status = cli_parse_options(&p, argc, argv);
     rq->threads = opt.threads;
     return cli_data_start(d, status, &rq->src, &opt);
@@ -334,12 +347,12 @@ static void histogram(const finding *f, size_t bins[NBINS])
     }
 }
 
-/* "test 1234 Shirt" into buf. */
+/* "test 1234 (Shirt)" into buf. */
 static const char *item_name(char *buf, size_t cap, const char *split,
                              const fmn_split *sp, size_t i)
 {
     char num[16];
-    snprintf(buf, cap, "%s %zu %s", split, i,
+    snprintf(buf, cap, "%s %zu (%s)", split, i,
              cli_class_name(sp, label_of(sp, i), num));
     return buf;
 }
@@ -725,7 +738,7 @@ int cmd_audit(int argc, char **argv)
     if (status == EXIT_OK) {
         if (rq.json)
             print_json(&rq, &d, &au);
-        else
+        else if (!cli_is_stdout(rq.out)) /* -o -: the sheet alone */
             print_text(&rq, &d, &au);
         if (rq.out && !write_sheet(&rq, &au, &d))
             status = EXIT_BAD;
