@@ -463,15 +463,22 @@ static void text_suspects(const request *rq, const audit *au)
         by_class(au->suspects[i], ns, counts);
         for (unsigned a = 0; a < 256; a++)
             for (unsigned b = 0; b < 256; b++)
-                if (counts[a][b] * 20 >= ns && counts[a][b]) /* 5% or more */
-                    printf("    %s -> %s: %zu\n",
-                           cli_class_name(f->sa, a, g),
-                           cli_class_name(f->sa, b, c), counts[a][b]);
+                if (counts[a][b] * 20 >= ns && counts[a][b]) { /* 5% or more */
+                    printf("    labelled ");
+                    cli_put_safe(stdout, cli_class_name(f->sa, a, g));
+                    printf(", neighbours say ");
+                    cli_put_safe(stdout, cli_class_name(f->sa, b, c));
+                    printf(": %zu\n", counts[a][b]);
+                }
         for (size_t t = 0; t < ns && t < rq->top; t++) {
             const suspect *s = &au->suspects[i][t];
-            printf("    %s %zu %s: %u of %zu say %s\n", f->a_split, s->index,
-                   cli_class_name(f->sa, s->label, g), s->votes, f->k,
-                   cli_class_name(f->sa, (unsigned)s->says, c));
+            char item[96];
+            printf("    ");
+            cli_put_safe(stdout, item_name(item, sizeof item, f->a_split,
+                                           f->sa, s->index));
+            printf(": %u of %zu say ", s->votes, f->k);
+            cli_put_safe(stdout, cli_class_name(f->sa, (unsigned)s->says, c));
+            printf("\n");
         }
     }
 }
