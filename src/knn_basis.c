@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SAMPLE_MAX = 1024, ROUNDS = 5 };
+enum { SAMPLE_MAX = 512, ROUNDS = 3 };
 
 /* A fixed pseudo-random value in [-1, 1) for (i, j): the start. */
 static double start_value(size_t i, size_t j)
