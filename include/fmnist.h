@@ -1108,9 +1108,10 @@ FMN_API void fmn_knn_options_init(fmn_knn_options *opt);
  * are given up early on an exact lower bound, from the images summed over
  * blocks of up to 7x7 pixels (Cauchy-Schwarz), and the sums of squared
  * differences run in AVX2 where the CPU has it, on opt->threads threads.
- * Memory: the block sums, about 0.73 bytes per pixel of each set (576
- * bytes a 28x28 image; a set searched against itself once), and 32
- * bytes per base item for each thread; never a matrix of distances.
+ * Memory: the block sums and coordinates, 0.6 to 0.8 bytes per pixel of
+ * each set (480 bytes a 28x28 image), while the basis is made 4 KiB per
+ * pixel for a moment (the sample), and per thread about 70 KiB plus 1 KiB
+ * for each of the k; never a matrix of distances.
  *   out      receives queries.count rows of k neighbours, row i those of
  *            query i, nearest first; out_len is its length in fmn_neighbor
  *            (at least queries.count * k, else FMN_ERR_BUFFER_TOO_SMALL).

@@ -13,19 +13,22 @@
  *
  * Images of 64 to 16384 pixels start with a stronger bound: their 16
  * coordinates on an orthonormal basis close to the principal directions
- * (knn_basis.c), |Q^T (x - y)| <= |x - y|, which on Fashion-MNIST lets 3%
- * of the pairs through where the 7x7 blocks let 10% (the 4x4 and 7x7
- * sketches are then left out). The coordinates are floats: each is off by
- * at most e = (its image's norm, at most 255 sqrt(pixels)) times 2^-24 and
- * a little, so a difference by 2e + its own rounding; the computed root of
- * the sum of 16 squared differences is taken down by a factor 1 - 1e-4
- * (far more than every rounding in it) and by eta = 2 sqrt(16) e, squared
- * and taken down again, and truncated: a whole number never above the
- * distance. So it prunes as the integer bounds do, with n = 1. First every base
- * item's coarsest bound is computed, the k items of the smallest bounds
- * are measured to set T, then the rest are tried against T as it falls:
- * a few queries at a time over a few hundred base items at a time, so that
- * the finer sketches and pixels the survivors need come from the cache.
+ * (knn_basis.c), |Q^T (x - y)| <= |x - y|, which on Fashion-MNIST lets
+ * 3.7% of the pairs through where the 7x7 blocks let 10% (the 7x7 and 4x4
+ * sketches are then left out). The coordinates are computed in double and
+ * kept as floats: each is off by at most e = (its image's norm, at most
+ * 255 sqrt(pixels)) times 2^-24 and a little, so a difference of two by
+ * 2e and its own rounding. With L the float sum of the 16 squared
+ * differences, |Q^T (x - y)| >= sqrt(L) (1 - 6e-7) - eta, eta = 2 sqrt(16)
+ * e with a margin; a pair is dropped when sqrt(L) (1 - 2e-4) - eta >
+ * sqrt(T), that is L > ((sqrt(T) + eta) / (1 - 2e-4))^2, the slack far
+ * above every rounding (first_cut). Seeds come first: the k + 15 base
+ * images of the smallest sums over the first 4 coordinates (else of the
+ * coarsest sketch) are measured, setting T near its final value; then
+ * every base image is tried against T as it falls: 64 queries at a time
+ * over 256 base images at a time, the block's coordinates scanned for all
+ * of them at once, then the finer sketches and pixels of the few left,
+ * still in the cache.
  * The answer is the plain loop's, bit for bit (tests/test_knn.c).
  */
 #include "knn.h"

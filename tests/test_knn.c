@@ -142,10 +142,10 @@ static void equals_the_plain_loop(void **state)
     static const size_t shape[][2] = {{1, 1},  {1, 3},  {2, 2},   {3, 5},
                                       {5, 3},  {7, 7},  {8, 9},   {13, 17},
                                       {28, 28}, {30, 2}, {4, 29},  {15, 15}};
-    static const size_t ks[] = {1, 3, 10};
+    static const size_t ks[] = {1, 10};
     for (size_t s = 0; s < sizeof shape / sizeof shape[0]; s++)
         for (int kind = 0; kind < KINDS; kind++)
-            for (size_t ki = 0; ki < 3; ki++) {
+            for (size_t ki = 0; ki < 2; ki++) {
                 size_t nq = 1 + next() % 40, nb = 1 + next() % 200;
                 check_case(nq, nb, shape[s][0], shape[s][1], ks[ki], kind, 0);
                 check_case(nb % 90 + 1, 0, shape[s][0], shape[s][1], ks[ki],

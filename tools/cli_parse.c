@@ -111,3 +111,15 @@ int cli_files_options(int argc, char **argv, const char *cmd,
         return EXIT_BAD;
     return CLI_CONTINUE;
 }
+
+int cli_run_command(int argc, char **argv, void *request, cli_start_fn start,
+                    cli_work_fn work)
+{
+    cli_data d;
+    int status = start(argc, argv, request, &d);
+    if (status != CLI_CONTINUE)
+        return status;
+    status = work(request, &d);
+    cli_data_free(&d);
+    return status;
+}

@@ -35,6 +35,17 @@ typedef struct cli_parser {
 
 enum { CLI_PATH_OPERAND = 0, CLI_OWN_OPERANDS = 1 };
 
+/* A command that reads splits, as two steps: start parses the options into
+ * *request and loads the splits into *d (cli_data_start: CLI_CONTINUE, or
+ * the exit status), work does the rest and returns the exit status. */
+typedef int (*cli_start_fn)(int argc, char **argv, void *request,
+                            cli_data *d);
+typedef int (*cli_work_fn)(void *request, cli_data *d);
+
+/* start, then work, then the splits freed: the whole of such a command. */
+int cli_run_command(int argc, char **argv, void *request, cli_start_fn start,
+                    cli_work_fn work);
+
 /* The end of the long options of a command that reads splits: --help,
  * the data options, --images, --labels. */
 #define CLI_SPLIT_LONGOPTS_END                                              \

@@ -136,8 +136,9 @@ static int check_request(void *ctx)
     return EXIT_OK;
 }
 
-static int start(int argc, char **argv, request *rq, cli_data *d)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    request *rq = ctx;
     static const struct option longopts[] = {
         {"near", required_argument, NULL, OPT_NEAR},
         {"top", required_argument, NULL, OPT_TOP},
@@ -732,25 +733,27 @@ static int write_sheet(const request *rq, const audit *au, const cli_data *d)
     return ok;
 }
 
-int cmd_audit(int argc, char **argv)
+/* The searches, then what they found. */
+static int report(void *ctx, cli_data *d)
 {
-    request rq;
-    cli_data d;
-    int status = start(argc, argv, &rq, &d);
-    if (status != CLI_CONTINUE)
-        return status;
+    request *rq = ctx;
     audit au;
     memset(&au, 0, sizeof au);
-    status = plan(&rq, &d, &au);
+    int status = plan(rq, d, &au);
     if (status == EXIT_OK) {
-        if (rq.json)
-            print_json(&rq, &d, &au);
-        else if (!cli_is_stdout(rq.out)) /* -o -: the sheet alone */
-            print_text(&rq, &d, &au);
-        if (rq.out && !write_sheet(&rq, &au, &d))
+        if (rq->json)
+            print_json(rq, d, &au);
+        else if (!cli_is_stdout(rq->out)) /* -o -: the sheet alone */
+            print_text(rq, d, &au);
+        if (rq->out && !write_sheet(rq, &au, d))
             status = EXIT_BAD;
     }
     audit_free(&au);
-    cli_data_free(&d);
     return status;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    request rq;
+    return cli_run_command(argc, argv, &rq, start, report);
 }

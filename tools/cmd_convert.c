@@ -177,8 +177,9 @@ static int check_request(void *ctx)
 /* Parses the options and operands and loads the splits: CLI_CONTINUE
  * with them in *d, or the exit status (help, usage, a load that
  * failed). */
-static int start(int argc, char **argv, request *rq, cli_data *d)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    request *rq = ctx;
     static const struct option longopts[] = {
         {"to", required_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'},
@@ -278,18 +279,20 @@ static int run(const request *rq, const cli_data *d, const plan *p)
     return EXIT_OK;
 }
 
+/* The files written, as the plan says. */
+static int write_files(void *ctx, cli_data *d)
+{
+    request *rq = ctx;
+    plan p;
+    memset(&p, 0, sizeof p);
+    int status = make_plan(rq, d, &p) ? run(rq, d, &p) : EXIT_BAD;
+    free(p.chosen[0]);
+    free(p.chosen[1]);
+    return status;
+}
+
 int cmd_convert(int argc, char **argv)
 {
     request rq;
-    cli_data d;
-    int status = start(argc, argv, &rq, &d);
-    if (status != CLI_CONTINUE)
-        return status;
-    plan p;
-    memset(&p, 0, sizeof p);
-    status = make_plan(&rq, &d, &p) ? run(&rq, &d, &p) : EXIT_BAD;
-    free(p.chosen[0]);
-    free(p.chosen[1]);
-    cli_data_free(&d);
-    return status;
+    return cli_run_command(argc, argv, &rq, start, write_files);
 }

@@ -69,8 +69,9 @@ static int own_option(void *ctx, int c, const char *arg)
 
 /* Parses the options and loads the splits: CLI_CONTINUE, or the exit
  * status. */
-static int parse(int argc, char **argv, cli_data *d, flags *f)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    flags *f = ctx;
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"split", required_argument, NULL, OPT_SPLIT},
@@ -317,36 +318,38 @@ static int check(const cli_data *d, const found *f)
     return EXIT_BAD;
 }
 
-int cmd_dupes(int argc, char **argv)
+/* The groups found, printed and, with --check, judged. */
+static int report(void *ctx, cli_data *d)
 {
-    cli_data d;
-    flags fl;
-    int status = parse(argc, argv, &d, &fl);
-    if (status != CLI_CONTINUE)
-        return status;
-    if (d.n == 2) {
-        fmn_images a = fmn_split_images(d.splits[0]);
-        fmn_images b = fmn_split_images(d.splits[1]);
+    const flags *fl = ctx;
+    if (d->n == 2) {
+        fmn_images a = fmn_split_images(d->splits[0]);
+        fmn_images b = fmn_split_images(d->splits[1]);
         if (a.height != b.height || a.width != b.width) {
             cli_error("%s: train images are %zux%zu but test images %zux%zu",
-                      d.path, a.height, a.width, b.height, b.width);
-            cli_data_free(&d);
+                      d->path, a.height, a.width, b.height, b.width);
             return EXIT_BAD;
         }
     }
     found f;
-    if (!find_groups(&d, &f)) {
+    int status;
+    if (!find_groups(d, &f)) {
         cli_error("out of memory");
         status = EXIT_BAD;
     } else {
-        if (fl.json)
-            print_json(&d, &f);
+        if (fl->json)
+            print_json(d, &f);
         else
-            print_text(&d, &f);
-        status = fl.check ? check(&d, &f) : EXIT_OK;
+            print_text(d, &f);
+        status = fl->check ? check(d, &f) : EXIT_OK;
     }
     free(f.members);
     free(f.groups);
-    cli_data_free(&d);
     return status;
+}
+
+int cmd_dupes(int argc, char **argv)
+{
+    flags fl;
+    return cli_run_command(argc, argv, &fl, start, report);
 }

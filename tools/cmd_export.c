@@ -90,8 +90,9 @@ static int check_request(void *ctx)
 /* Parses the options and operands and loads the splits: CLI_CONTINUE
  * with them in *d, or the exit status (help, usage, a load that
  * failed). */
-static int start(int argc, char **argv, request *rq, cli_data *d)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    request *rq = ctx;
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"split", required_argument, NULL, OPT_SPLIT},
@@ -333,32 +334,34 @@ static int plan(export_job *job)
     return !rq->folders || make_folders(job);
 }
 
-int cmd_export(int argc, char **argv)
+/* The images written on every core. */
+static int write_images(void *ctx, cli_data *d)
 {
-    request rq;
-    cli_data d;
-    int status = start(argc, argv, &rq, &d);
-    if (status != CLI_CONTINUE)
-        return status;
+    request *rq = ctx;
     export_job job;
     memset(&job, 0, sizeof job);
-    job.d = &d;
-    job.rq = &rq;
+    job.d = d;
+    job.rq = rq;
     atomic_init(&job.next, 0);
     atomic_init(&job.done, 0);
     atomic_init(&job.failed, 0);
     pthread_mutex_init(&job.lock, NULL);
-    status = plan(&job) ? EXIT_OK : EXIT_BAD;
+    int status = plan(&job) ? EXIT_OK : EXIT_BAD;
     if (status == EXIT_OK) {
         job.progress = isatty(STDERR_FILENO) && job.total > 300;
         status = run(&job);
     }
     if (status == EXIT_OK)
         printf("exported %zu %s to %s\n", job.total,
-               cli_plural(job.total, "image", "images"), rq.outdir);
+               cli_plural(job.total, "image", "images"), rq->outdir);
     pthread_mutex_destroy(&job.lock);
     free(job.chosen[0]);
     free(job.chosen[1]);
-    cli_data_free(&d);
     return status;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    request rq;
+    return cli_run_command(argc, argv, &rq, start, write_images);
 }

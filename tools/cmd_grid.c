@@ -132,8 +132,9 @@ static int check_request(void *ctx)
 /* Parses the options and operands and loads the splits: CLI_CONTINUE
  * with them in *d, or the exit status (help, usage, a load that
  * failed). */
-static int start(int argc, char **argv, request *rq, cli_data *d)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    request *rq = ctx;
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"split", required_argument, NULL, OPT_SPLIT},
@@ -370,19 +371,21 @@ static int plan(request *rq, const cli_data *d, sheet *sh)
     return ok && check_size(rq, sh);
 }
 
+/* The sheet planned, drawn and written. */
+static int draw_sheet(void *ctx, cli_data *d)
+{
+    request *rq = ctx;
+    sheet sh;
+    memset(&sh, 0, sizeof sh);
+    int planned = plan(rq, d, &sh);
+    int status = planned > 0 ? run(rq, &sh)
+                             : planned < 0 ? EXIT_USAGE : EXIT_BAD;
+    sheet_free(&sh);
+    return status;
+}
+
 int cmd_grid(int argc, char **argv)
 {
     request rq;
-    cli_data d;
-    int status = start(argc, argv, &rq, &d);
-    if (status != CLI_CONTINUE)
-        return status;
-    sheet sh;
-    memset(&sh, 0, sizeof sh);
-    int planned = plan(&rq, &d, &sh);
-    status = planned > 0 ? run(&rq, &sh)
-                         : planned < 0 ? EXIT_USAGE : EXIT_BAD;
-    sheet_free(&sh);
-    cli_data_free(&d);
-    return status;
+    return cli_run_command(argc, argv, &rq, start, draw_sheet);
 }

@@ -227,8 +227,9 @@ static int own_option(void *ctx, int c, const char *arg)
 /* Parses the options and operands and loads the splits: CLI_CONTINUE
  * with them in *d, or the exit status (help, usage, a load that
  * failed). */
-static int start(int argc, char **argv, request *rq, cli_data *d)
+static int start(int argc, char **argv, void *ctx, cli_data *d)
 {
+    request *rq = ctx;
     static const struct option longopts[] = {
         {"ascii", no_argument, NULL, OPT_ASCII},
         {"invert", no_argument, NULL, OPT_INVERT},
@@ -263,23 +264,19 @@ static int plan(const request *rq, const cli_data *d, shot *shots, size_t *n)
     return 1;
 }
 
-int cmd_show(int argc, char **argv)
+/* The images drawn, side by side as the terminal allows. */
+static int show_images(void *ctx, cli_data *d)
 {
-    request rq;
-    cli_data d;
-    int status = start(argc, argv, &rq, &d);
-    if (status != CLI_CONTINUE)
-        return status;
+    request *rq = ctx;
     shot *shots = malloc(MAX_ITEMS * sizeof *shots);
     size_t n = 0;
-    if (!shots || !plan(&rq, &d, shots, &n)) {
+    if (!shots || !plan(rq, d, shots, &n)) {
         if (!shots)
             cli_error("out of memory");
         free(shots);
-        cli_data_free(&d);
         return EXIT_BAD;
     }
-    int unicode = !rq.ascii && cli_colour_out();
+    int unicode = !rq->ascii && cli_colour_out();
     size_t colw = 0;
     for (size_t i = 0; i < n; i++) {
         char t[128];
@@ -290,8 +287,13 @@ int cmd_show(int argc, char **argv)
         colw = w > colw ? w : colw;
     }
     size_t per_row = colw ? (cli_columns() + GAP) / (colw + GAP) : 1;
-    draw_tiles(shots, n, per_row ? per_row : 1, colw, unicode, rq.invert);
+    draw_tiles(shots, n, per_row ? per_row : 1, colw, unicode, rq->invert);
     free(shots);
-    cli_data_free(&d);
     return EXIT_OK;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    request rq;
+    return cli_run_command(argc, argv, &rq, start, show_images);
 }
