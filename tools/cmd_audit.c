@@ -298,9 +298,11 @@ static int plan(const request *rq, const cli_data *d, audit *au)
     for (size_t i = 0; i < d->n; i++) {
         finding *f = &au->within[au->nwithin++];
         f->a_split = f->b_split = d->names[i];
-        if (search(f, d->splits[i], d->splits[i], rq->k, rq) ||
-            !find_suspects(f, &au->suspects[i], &au->nsuspects[i])) {
-            cli_error("%s: the audit of %s failed", d->path, d->names[i]);
+        if (search(f, d->splits[i], d->splits[i], rq->k, rq))
+            return EXIT_BAD;
+        if (!find_suspects(f, &au->suspects[i], &au->nsuspects[i])) {
+            cli_error("out of memory for the suspects of %zu images",
+                      fmn_split_count(d->splits[i]));
             return EXIT_BAD;
         }
     }
@@ -538,13 +540,12 @@ static void json_pairs(cli_json *j, const finding *f, size_t top,
 
 static void json_across(cli_json *j, const request *rq, const finding *f)
 {
-    size_t n = fmn_split_count(f->sa), bins[NBINS];
+    size_t n = fmn_split_count(f->sa), right = correct_1nn(f), bins[NBINS];
     cli_json_key(j, "across");
     cli_json_object(j, CLI_JSON_BLOCK);
     cli_json_kuint(j, "count", n);
-    cli_json_kuint(j, "correct_1nn", correct_1nn(f));
-    cli_json_kdouble(j, "accuracy_1nn",
-                     n ? (double)correct_1nn(f) / (double)n : 0.0);
+    cli_json_kuint(j, "correct_1nn", right);
+    cli_json_kdouble(j, "accuracy_1nn", n ? (double)right / (double)n : 0.0);
     cli_json_kuint(j, "copies", f->copies);
     cli_json_kuint(j, "near", rq->near);
     cli_json_kuint(j, "near_count", f->near_count);
@@ -700,8 +701,10 @@ static int write_sheet(const request *rq, const audit *au, const cli_data *d)
     fmn_images im = fmn_split_images(d->splits[0]);
     size_t h = im.height, w = im.width, nrows = 0, text = 0;
     row *rows = malloc((3 * rq->top + 1) * sizeof *rows);
-    if (!rows)
-        return cli_error("out of memory for the sheet"), 0;
+    if (!rows) {
+        cli_error("out of memory for the sheet");
+        return 0;
+    }
     nrows = sheet_rows(rq, au, rows);
     for (size_t r = 0; r < nrows; r++) {
         char a[96], b[96];
