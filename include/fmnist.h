@@ -1,5 +1,6 @@
 /*
- * fmnist.h - load and check IDX files (Fashion-MNIST, MNIST, KMNIST, EMNIST).
+ * fmnist.h - load and check IDX files (Fashion-MNIST, MNIST, KMNIST, QMNIST,
+ * EMNIST).
  *
  * libfmnist reads gzipped or raw IDX files into one contiguous, row-major
  * buffer in host byte order, checks every byte of the container and the
@@ -110,8 +111,13 @@ typedef enum fmn_status {
     FMN_ERR_WRITE = 30,           /* writing output failed (full disk, ...) */
     FMN_ERR_MISNAMED = 31,        /* a published file under the name of
                                      another (train images named test, ...) */
-    FMN_ERR_NOT_PUBLISHED = 32    /* a valid file, but not the published one
+    FMN_ERR_NOT_PUBLISHED = 32,   /* a valid file, but not the published one
                                      that was asked for */
+    FMN_ERR_CLASS_MAP = 33,       /* a class mapping file beside the data
+                                     (EMNIST's *-mapping.txt) disagrees with
+                                     the dataset's class names */
+    FMN_ERR_UNSUPPORTED = 34      /* input in a form this build cannot read
+                                     (xz, or a zip without libzip) */
 } fmn_status;
 
 /* Returns a short English description of `status`. Never NULL; unknown
@@ -165,8 +171,29 @@ typedef enum fmn_dataset {
     FMN_DATASET_UNKNOWN = 0,
     FMN_DATASET_FASHION_MNIST = 1,
     FMN_DATASET_MNIST = 2,
-    FMN_DATASET_KMNIST = 3
+    FMN_DATASET_KMNIST = 3,
+    FMN_DATASET_QMNIST = 4,          /* labels: N x 8 int32 (FMN_QMNIST_*) */
+    FMN_DATASET_EMNIST_BYCLASS = 5,  /* EMNIST's six splits: images stored */
+    FMN_DATASET_EMNIST_BYMERGE = 6,  /* transposed (fmn_options.upright) */
+    FMN_DATASET_EMNIST_BALANCED = 7,
+    FMN_DATASET_EMNIST_LETTERS = 8,  /* labels 1 to 26 */
+    FMN_DATASET_EMNIST_DIGITS = 9,
+    FMN_DATASET_EMNIST_MNIST = 10
 } fmn_dataset;
+
+/* The columns of QMNIST's label matrices (qmnist-*-labels-idx2-int: N x 8
+ * int32), as its publishers describe them; column 0 is the class. */
+enum {
+    FMN_QMNIST_CLASS = 0,       /* the digit, 0 to 9 */
+    FMN_QMNIST_HSF = 1,         /* NIST HSF series (0-4, 6, 7) */
+    FMN_QMNIST_WRITER = 2,      /* NIST writer id */
+    FMN_QMNIST_DIGIT_INDEX = 3, /* the digit's index for its writer */
+    FMN_QMNIST_NIST_CLASS = 4,  /* NIST class code */
+    FMN_QMNIST_NIST_INDEX = 5,  /* global NIST digit index */
+    FMN_QMNIST_DUPLICATE = 6,   /* duplicate flag */
+    FMN_QMNIST_UNUSED = 7,
+    FMN_QMNIST_COLUMNS = 8
+};
 
 typedef enum fmn_split_id {
     FMN_SPLIT_UNKNOWN = 0,
@@ -180,16 +207,32 @@ typedef enum fmn_file_kind {
     FMN_FILE_LABELS = 2
 } fmn_file_kind;
 
-/* "fashion-mnist", "mnist", "kmnist"; NULL for FMN_DATASET_UNKNOWN.
+/* "fashion-mnist", "mnist", "kmnist", "qmnist", "emnist-byclass",
+ * "emnist-bymerge", "emnist-balanced", "emnist-letters", "emnist-digits",
+ * "emnist-mnist" (the prefix of EMNIST's file names); NULL for
+ * FMN_DATASET_UNKNOWN.
  *     fmn_dataset_name(fmn_split_dataset(sp)) // "fashion-mnist"
  */
 FMN_API const char *fmn_dataset_name(fmn_dataset dataset);
 
+/* The dataset fmn_dataset_name() calls `name`, or FMN_DATASET_UNKNOWN.
+ *     fmn_dataset_from_name("emnist-letters") // FMN_DATASET_EMNIST_LETTERS
+ */
+FMN_API fmn_dataset fmn_dataset_from_name(const char *name);
+
 /* The dataset's name as its publishers write it: "Fashion-MNIST",
- * "MNIST", "KMNIST"; NULL for FMN_DATASET_UNKNOWN.
+ * "MNIST", "KMNIST", "QMNIST", "EMNIST ByClass", "EMNIST ByMerge",
+ * "EMNIST Balanced", "EMNIST Letters", "EMNIST Digits", "EMNIST MNIST";
+ * NULL for FMN_DATASET_UNKNOWN.
  *     printf("%s\n", fmn_dataset_title(FMN_DATASET_KMNIST)); // "KMNIST"
  */
 FMN_API const char *fmn_dataset_title(fmn_dataset dataset);
+
+/* 1 for a dataset that stores each image transposed (EMNIST's six: row r
+ * of a stored image is column r of the upright one), else 0.
+ *     if (fmn_dataset_transposed(fmn_split_dataset(sp))) ...
+ */
+FMN_API int fmn_dataset_transposed(fmn_dataset dataset);
 
 /* "images" or "labels"; NULL for FMN_FILE_UNKNOWN.
  *     fmn_file_kind_name(fmn_idx_info(idx)->kind) // "labels"
@@ -201,15 +244,26 @@ FMN_API const char *fmn_file_kind_name(fmn_file_kind kind);
  */
 FMN_API const char *fmn_split_name(fmn_split_id split);
 
-/* Number of classes of a known dataset (10), or 0 if unknown.
+/* Number of classes of a known dataset, or 0 if unknown: 10, EMNIST
+ * ByClass 62, ByMerge and Balanced 47, Letters 26.
  *     fmn_dataset_num_classes(FMN_DATASET_MNIST) // 10
  */
 FMN_API unsigned fmn_dataset_num_classes(fmn_dataset dataset);
 
+/* The label of a dataset's first class: 1 for EMNIST Letters (labelled 1
+ * to 26, a to z; 0 is not used), else 0. Labels run from it to it +
+ * fmn_dataset_num_classes() - 1.
+ *     fmn_dataset_first_label(FMN_DATASET_EMNIST_LETTERS) // 1
+ */
+FMN_API unsigned fmn_dataset_first_label(fmn_dataset dataset);
+
 /* Name of class `label` of `dataset`: Fashion-MNIST's as published
- * ("T-shirt/top", ..., "Ankle boot"), MNIST's "0".."9", KMNIST's romanized
- * names ("o", "ki", ...). NULL for an unknown dataset or label. Static
- * storage; thread-safe.
+ * ("T-shirt/top", ..., "Ankle boot"), MNIST's and QMNIST's "0".."9",
+ * KMNIST's romanized names ("o", "ki", ...), EMNIST's characters (ByClass
+ * "0".."9", "A".."Z", "a".."z"; ByMerge and Balanced "0".."9", "A".."Z",
+ * "a" "b" "d" "e" "f" "g" "h" "n" "q" "r" "t"; Letters "a".."z" for labels
+ * 1 to 26, upper and lower case merged). NULL for an unknown dataset or a
+ * label outside it. Static storage; thread-safe.
  *     fmn_class_name(FMN_DATASET_FASHION_MNIST, 9) // "Ankle boot"
  */
 FMN_API const char *fmn_class_name(fmn_dataset dataset, unsigned label);
@@ -229,10 +283,13 @@ typedef struct fmn_options {
      * FMN_ERR_TOO_LARGE before anything is allocated. Raise it for files
      * over 1 GiB (sizes are 64-bit; files over 4 GiB work). */
     uint64_t max_bytes;
-    /* Labels must be below this; 0 means: the class count of `dataset` when
-     * set, else the count an EMNIST labels file name implies, else 10 (the
-     * count of every release this library identifies). Loads and streams
-     * apply the same rule. */
+    /* Labels must be below this; 0 means: the classes of `dataset` when
+     * set, else those of the dataset the labels file's name gives
+     * (emnist-letters-..., qmnist-...), else 10.
+     * A dataset's classes run from fmn_dataset_first_label() (1 for EMNIST
+     * Letters, whose labels are 1 to 26) for fmn_dataset_num_classes();
+     * with num_classes set, from 0. Loads and streams apply the same
+     * rule. */
     unsigned num_classes;
     /* The dataset whose class names a split uses (fmn_split_naming);
      * FMN_DATASET_UNKNOWN: the one its content is identified as. Never
@@ -273,6 +330,15 @@ typedef struct fmn_options {
      * pays for no hash. fmn_release_check_file and `fmnist verify` and
      * `info` always hash. */
     int hash_gz;
+    /* 1: the images of a split whose dataset stores them transposed
+     * (fmn_dataset_transposed: EMNIST's, identified by name or content, or
+     * named by `dataset`) are transposed as they load, so that they stand
+     * upright as MNIST's do (H x W becomes W x H); fmn_split_upright()
+     * says whether it was done. 0 (the default): every image exactly as
+     * stored. Streams (fmn_split_reader) always give the stored bytes.
+     * The fmnist tool's show, export, grid and audit -o set it unless
+     * --as-stored is given; no other command changes. */
+    int upright;
 } fmn_options;
 
 /* Sets every field of *opt to its default.
@@ -309,14 +375,20 @@ typedef enum fmn_release {
                                   checksum is not known (only its .gz's MD5
                                   is published), and no known content: it
                                   may be a repack of that file */
-    FMN_RELEASE_PUBLISHED = 5  /* the published content, in a gzip file the
+    FMN_RELEASE_PUBLISHED = 5, /* the published content, in a gzip file the
                                   size of the published .gz, not hashed
                                   (fmn_options.hash_gz was 0): identical or
                                   repacked, the load did not pay to tell */
+    FMN_RELEASE_NAMED = 6      /* by name: the file name and the shape of a
+                                  published file whose content no published
+                                  checksum pins down (EMNIST publishes only
+                                  its zip's MD5; QMNIST's content has no
+                                  known checksum once it is not the .gz):
+                                  neither proven nor disproven */
 } fmn_release;
 
-/* "identical", "repacked", "published", "modified", "not-known" or
- * "unknown". Never NULL.
+/* "identical", "repacked", "published", "modified", "not-known", "named"
+ * or "unknown". Never NULL.
  *     puts(fmn_release_name(fmn_idx_info(idx)->release)); // "repacked"
  */
 FMN_API const char *fmn_release_name(fmn_release release);
@@ -337,8 +409,8 @@ typedef struct fmn_file_info {
                                     the .gz (hashed as it is read when the
                                     input is a pipe) */
     fmn_dataset dataset;         /* what the content was identified as:
-                                    set for IDENTICAL, REPACKED and
-                                    PUBLISHED only */
+                                    set for IDENTICAL, REPACKED,
+                                    PUBLISHED and NAMED only */
     fmn_split_id split;          /* ... and the role: for MODIFIED and
                                     NOT_KNOWN, the role of the published
                                     files of that shape */
@@ -553,9 +625,11 @@ typedef struct fmn_images {
 typedef struct fmn_split fmn_split;
 
 /* Loads a split from an images file (3-D uint8 IDX) and a labels file (1-D
- * uint8 IDX), checks that their counts agree and that every label is below
- * the class count (see fmn_options.num_classes), and works out the dataset
- * from the files' content. Either file may be gzipped or raw.
+ * uint8 IDX, or a label matrix: 2-D int32, N x columns, the class in
+ * column 0, as QMNIST's), checks that their counts agree and that every
+ * label is a class (see fmn_options.num_classes), and works out the
+ * dataset from the files' content (or, for EMNIST's and QMNIST's, their
+ * names and shapes). Either file may be gzipped or raw.
  * Errors: those of fmn_idx_load_file, plus FMN_ERR_NOT_IMAGES,
  * FMN_ERR_NOT_LABELS, FMN_ERR_COUNT_MISMATCH, FMN_ERR_BAD_LABEL and
  * FMN_ERR_MISMATCHED_PAIR (files identified as different releases).
@@ -595,23 +669,33 @@ FMN_API fmn_status fmn_split_load_range(const char *images_path,
 
 /* The rule for what an images or labels file is, for a file alone (a
  * split load applies it to both): images are a 3-D uint8 array, labels a
- * 1-D one. FMN_ERR_NOT_IMAGES or FMN_ERR_NOT_LABELS, naming `path`.
+ * 1-D uint8 one or a 2-D int32 label matrix of 1 to 64 columns whose
+ * column 0 is the class (QMNIST's N x 8). FMN_ERR_NOT_IMAGES or
+ * FMN_ERR_NOT_LABELS, naming `path`.
  *     fmn_check_kind(fmn_idx_array(idx), fmn_idx_info(idx)->path,
  *                    FMN_FILE_IMAGES, &err);
  */
 FMN_API fmn_status fmn_check_kind(fmn_array shape, const char *path,
                                   fmn_file_kind kind, fmn_error *err);
 
-/* A labels file alone, checked as a split load checks its labels: 1-D
- * uint8, every label below the class count (fmn_options.num_classes' rule,
- * received in *num_classes when not NULL). FMN_ERR_NOT_LABELS,
- * FMN_ERR_BAD_LABEL (the message names the item).
- *     unsigned classes;
- *     fmn_check_labels(idx, NULL, &classes, &err);
+/* A labels file alone, checked as a split load checks its labels: the
+ * kind rule above, every label a class (fmn_options.num_classes' rule;
+ * the first class's label and the class count received in *first_label
+ * and *num_classes when not NULL). FMN_ERR_NOT_LABELS, FMN_ERR_BAD_LABEL
+ * (the message names the item).
+ *     unsigned first, classes;
+ *     fmn_check_labels(idx, NULL, &first, &classes, &err);
  */
 FMN_API fmn_status fmn_check_labels(const fmn_idx *labels,
                                     const fmn_options *opt,
+                                    unsigned *first_label,
                                     unsigned *num_classes, fmn_error *err);
+
+/* The class of item `i` (below labels.dims[0]) of a labels array: the
+ * byte of 1-D uint8 labels, column 0 of an int32 label matrix.
+ *     fmn_label_class(fmn_idx_array(idx), 7) // 5
+ */
+FMN_API int64_t fmn_label_class(fmn_array labels, uint64_t i);
 
 /* The images: N x H x W uint8.
  *     fmn_images im = fmn_split_images(sp);
@@ -619,10 +703,29 @@ FMN_API fmn_status fmn_check_labels(const fmn_idx *labels,
  */
 FMN_API fmn_images fmn_split_images(const fmn_split *split);
 
-/* The N labels, one byte each. NULL when N is 0.
+/* The N labels, one byte each (a label matrix's class column). NULL
+ * when N is 0.
  *     uint8_t label7 = fmn_split_labels(sp)[7];
  */
 FMN_API const uint8_t *fmn_split_labels(const fmn_split *split);
+
+/* The labels file's array for the split's N items, in host byte order:
+ * N uint8 labels, or a label matrix, N x columns int32 (QMNIST's N x 8:
+ * column FMN_QMNIST_WRITER is the writer, ...). Valid until the split is
+ * freed.
+ *     fmn_array m = fmn_split_label_array(sp);
+ *     if (m.ndim == 2) {
+ *         const int32_t *row = (const int32_t *)m.data + 7 * m.dims[1];
+ *         printf("writer %d\n", (int)row[FMN_QMNIST_WRITER]);
+ *     }
+ */
+FMN_API fmn_array fmn_split_label_array(const fmn_split *split);
+
+/* 1 when the images were transposed as they loaded (fmn_options.upright,
+ * for a dataset that stores them transposed), else 0.
+ *     if (fmn_split_upright(sp)) puts("EMNIST, shown upright");
+ */
+FMN_API int fmn_split_upright(const fmn_split *split);
 
 /* Number of items N.
  *     for (size_t i = 0; i < fmn_split_count(sp); i++) ...
@@ -642,7 +745,8 @@ FMN_API uint64_t fmn_split_first_index(const fmn_split *split);
 FMN_API fmn_dataset fmn_split_dataset(const fmn_split *split);
 
 /* The dataset whose class names the split uses: fmn_options.dataset when it
- * was set, else fmn_split_dataset().
+ * was set, else fmn_split_dataset(), else the dataset the labels file's
+ * name gives (emnist-letters-..., for a part of EMNIST under its names).
  *     if (fmn_split_naming(sp) != fmn_split_dataset(sp)) puts("overridden");
  */
 FMN_API fmn_dataset fmn_split_naming(const fmn_split *split);
@@ -652,10 +756,17 @@ FMN_API fmn_dataset fmn_split_naming(const fmn_split *split);
  */
 FMN_API fmn_split_id fmn_split_id_of(const fmn_split *split);
 
-/* The class count labels were checked against.
+/* The class count labels were checked against: they run from
+ * fmn_split_first_label() for this many.
  *     float *y = malloc(n * fmn_split_num_classes(sp) * sizeof *y);
  */
 FMN_API unsigned fmn_split_num_classes(const fmn_split *split);
+
+/* The first class's label: 1 for EMNIST Letters, else 0.
+ *     for (unsigned c = fmn_split_first_label(sp);
+ *          c < fmn_split_first_label(sp) + fmn_split_num_classes(sp); c++)
+ */
+FMN_API unsigned fmn_split_first_label(const fmn_split *split);
 
 /* Class name of `label` in the split's naming (fmn_split_naming), or NULL
  * when that dataset is unknown or the label out of range.
@@ -709,6 +820,13 @@ FMN_API fmn_images fmn_split_reader_shape(const fmn_split_reader *r);
  *     uint64_t per_class[256] = {0}; // fmn_split_reader_num_classes(r) used
  */
 FMN_API unsigned fmn_split_reader_num_classes(const fmn_split_reader *r);
+
+/* The first class's label (fmn_split_first_label's rule): 1 for EMNIST
+ * Letters, else 0.
+ *     unsigned end = fmn_split_reader_first_label(r) +
+ *                    fmn_split_reader_num_classes(r);
+ */
+FMN_API unsigned fmn_split_reader_first_label(const fmn_split_reader *r);
 
 /* Reads the next min(max_items, items left) items: their labels into
  * labels[] (room for max_items) and their pixels into pixels[] (room for

@@ -13,16 +13,82 @@ static const char *const MNIST_CLASSES[10] = {"0", "1", "2", "3", "4",
 /* Kuzushiji-MNIST: お き す つ な は ま や れ を, romanized as published */
 static const char *const KMNIST_CLASSES[10] = {"o",  "ki", "su", "tsu", "na",
                                                "ha", "ma", "ya", "re",  "wo"};
+/* EMNIST's characters, as its mapping files give them */
+static const char *const BYCLASS_CLASSES[62] = {
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E",
+    "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
+    "U", "V", "W", "X", "Y", "Z", "a", "b", "c", "d", "e", "f", "g", "h", "i",
+    "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x",
+    "y", "z"};
+static const char *const BYMERGE_CLASSES[47] = {
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E",
+    "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T",
+    "U", "V", "W", "X", "Y", "Z", "a", "b", "d", "e", "f", "g", "h", "n", "q",
+    "r", "t"};
+/* Letters: labels 1 to 26, upper and lower case merged */
+static const char *const LETTERS_CLASSES[26] = {
+    "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+    "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
+
+/* Each dataset, at its fmn_dataset value. */
+static const struct dataset_desc {
+    const char *name, *title;
+    const char *const *classes;
+    unsigned num_classes, first_label;
+    int transposed;
+} DATASETS[] = {
+    [FMN_DATASET_FASHION_MNIST] = {"fashion-mnist", "Fashion-MNIST",
+                                   FASHION_CLASSES, 10, 0, 0},
+    [FMN_DATASET_MNIST] = {"mnist", "MNIST", MNIST_CLASSES, 10, 0, 0},
+    [FMN_DATASET_KMNIST] = {"kmnist", "KMNIST", KMNIST_CLASSES, 10, 0, 0},
+    [FMN_DATASET_QMNIST] = {"qmnist", "QMNIST", MNIST_CLASSES, 10, 0, 0},
+    [FMN_DATASET_EMNIST_BYCLASS] = {"emnist-byclass", "EMNIST ByClass",
+                                    BYCLASS_CLASSES, 62, 0, 1},
+    [FMN_DATASET_EMNIST_BYMERGE] = {"emnist-bymerge", "EMNIST ByMerge",
+                                    BYMERGE_CLASSES, 47, 0, 1},
+    [FMN_DATASET_EMNIST_BALANCED] = {"emnist-balanced", "EMNIST Balanced",
+                                     BYMERGE_CLASSES, 47, 0, 1},
+    [FMN_DATASET_EMNIST_LETTERS] = {"emnist-letters", "EMNIST Letters",
+                                    LETTERS_CLASSES, 26, 1, 1},
+    [FMN_DATASET_EMNIST_DIGITS] = {"emnist-digits", "EMNIST Digits",
+                                   MNIST_CLASSES, 10, 0, 1},
+    [FMN_DATASET_EMNIST_MNIST] = {"emnist-mnist", "EMNIST MNIST",
+                                  MNIST_CLASSES, 10, 0, 1},
+};
+
+enum { NDATASETS = sizeof DATASETS / sizeof DATASETS[0] };
+
+static const struct dataset_desc *desc(fmn_dataset dataset)
+{
+    if ((unsigned)dataset >= NDATASETS || !DATASETS[dataset].name)
+        return NULL;
+    return &DATASETS[dataset];
+}
 
 const char *fmn_dataset_name(fmn_dataset dataset)
 {
-    switch (dataset) {
-    case FMN_DATASET_FASHION_MNIST: return "fashion-mnist";
-    case FMN_DATASET_MNIST: return "mnist";
-    case FMN_DATASET_KMNIST: return "kmnist";
-    case FMN_DATASET_UNKNOWN: break;
-    }
-    return NULL;
+    const struct dataset_desc *d = desc(dataset);
+    return d ? d->name : NULL;
+}
+
+const char *fmn_dataset_title(fmn_dataset dataset)
+{
+    const struct dataset_desc *d = desc(dataset);
+    return d ? d->title : NULL;
+}
+
+fmn_dataset fmn_dataset_from_name(const char *name)
+{
+    for (unsigned i = 0; name && i < NDATASETS; i++)
+        if (DATASETS[i].name && strcmp(DATASETS[i].name, name) == 0)
+            return (fmn_dataset)i;
+    return FMN_DATASET_UNKNOWN;
+}
+
+int fmn_dataset_transposed(fmn_dataset dataset)
+{
+    const struct dataset_desc *d = desc(dataset);
+    return d && d->transposed;
 }
 
 const char *fmn_split_name(fmn_split_id split)
@@ -37,46 +103,47 @@ const char *fmn_split_name(fmn_split_id split)
 
 unsigned fmn_dataset_num_classes(fmn_dataset dataset)
 {
-    return fmn_dataset_name(dataset) ? 10 : 0;
+    const struct dataset_desc *d = desc(dataset);
+    return d ? d->num_classes : 0;
+}
+
+unsigned fmn_dataset_first_label(fmn_dataset dataset)
+{
+    const struct dataset_desc *d = desc(dataset);
+    return d ? d->first_label : 0;
 }
 
 const char *fmn_class_name(fmn_dataset dataset, unsigned label)
 {
-    if (label >= 10)
+    const struct dataset_desc *d = desc(dataset);
+    if (!d || label < d->first_label ||
+        label - d->first_label >= d->num_classes)
         return NULL;
-    switch (dataset) {
-    case FMN_DATASET_FASHION_MNIST: return FASHION_CLASSES[label];
-    case FMN_DATASET_MNIST: return MNIST_CLASSES[label];
-    case FMN_DATASET_KMNIST: return KMNIST_CLASSES[label];
-    case FMN_DATASET_UNKNOWN: break;
-    }
-    return NULL;
+    return d->classes[label - d->first_label];
 }
 
-unsigned fmni_emnist_classes(const char *path)
+fmn_dataset fmni_dataset_of_name(const char *path)
 {
-    /* EMNIST's files are named emnist-VARIANT-{train,test}-...; letters
-     * are labelled 1 to 26, so 27 values are valid. */
-    static const struct { const char *variant; unsigned classes; } V[] = {
-        {"byclass", 62}, {"bymerge", 47}, {"balanced", 47},
-        {"letters", 27}, {"digits", 10},  {"mnist", 10}};
+    /* QMNIST's files are named qmnist-{train,test}-..., EMNIST's
+     * emnist-VARIANT-{train,test}-..., VARIANT a dataset's name's tail */
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (strncmp(base, "emnist-", 7) != 0)
-        return 0;
-    base += 7;
-    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
-        size_t n = strlen(V[i].variant);
-        if (strncmp(base, V[i].variant, n) == 0 && base[n] == '-')
-            return V[i].classes;
+    for (unsigned i = 0; i < NDATASETS; i++) {
+        const char *name = DATASETS[i].name;
+        size_t n = name ? strlen(name) : 0;
+        if (n && (i == FMN_DATASET_QMNIST || fmn_dataset_transposed(i)) &&
+            strncmp(base, name, n) == 0 && base[n] == '-')
+            return (fmn_dataset)i;
     }
-    return 0;
+    return FMN_DATASET_UNKNOWN;
 }
 
 struct fmn_split {
     fmn_idx *images;
     fmn_idx *labels;
     const uint8_t *label_data; /* labels of items [first, first + count) */
+    uint8_t *label_own;        /* ... when made from a label matrix */
+    uint32_t label_dims[2];    /* the label array's view for those items */
     size_t count;
     size_t height;
     size_t width;
@@ -84,7 +151,8 @@ struct fmn_split {
     fmn_dataset dataset;       /* as identified by content */
     fmn_dataset naming;        /* whose class names: the option, else dataset */
     fmn_split_id id;
-    unsigned num_classes;
+    fmni_classes classes;
+    int upright;               /* the images were transposed at load */
 };
 
 /* ---- problems ----------------------------------------------------------- */
@@ -155,17 +223,40 @@ fmn_status fmni_problems_end(fmni_problems *p, const fmn_options *opt,
 
 /* ---- the pairing rules, for loads and streams alike ---------------------- */
 
-unsigned fmni_class_count(const fmn_options *opt, const char *labels_path)
+fmn_dataset fmni_naming(const fmn_options *opt, fmn_dataset identified,
+                        const char *labels_path)
 {
-    if (opt && opt->num_classes)
-        return opt->num_classes;
-    unsigned n = opt ? fmn_dataset_num_classes(opt->dataset) : 0;
-    if (!n)
-        n = fmni_emnist_classes(labels_path);
-    return n ? n : 10;
+    if (opt && opt->dataset)
+        return opt->dataset;
+    return identified ? identified : fmni_dataset_of_name(labels_path);
 }
 
-/* The kind rule: images 3-D uint8, labels 1-D uint8. */
+fmni_classes fmni_class_range(const fmn_options *opt, const char *labels_path)
+{
+    fmni_classes c = {0, 10};
+    if (opt && opt->num_classes) {
+        c.count = opt->num_classes;
+        return c;
+    }
+    fmn_dataset d = opt && opt->dataset ? opt->dataset
+                                        : fmni_dataset_of_name(labels_path);
+    if (fmn_dataset_num_classes(d)) {
+        c.first = fmn_dataset_first_label(d);
+        c.count = fmn_dataset_num_classes(d);
+    }
+    return c;
+}
+
+/* Label matrices have at most this many columns (QMNIST's have 8). */
+enum { MAX_LABEL_COLUMNS = 64 };
+
+static int is_label_matrix(const fmni_shape *sh)
+{
+    return sh->dtype == FMN_DTYPE_I32 && sh->ndim == 2 && sh->columns >= 1 &&
+           sh->columns <= MAX_LABEL_COLUMNS;
+}
+
+/* The kind rule: images 3-D uint8, labels 1-D uint8 or a label matrix. */
 static fmn_status check_kind(const fmni_shape *sh, fmn_file_kind kind,
                              fmn_error *err)
 {
@@ -174,11 +265,13 @@ static fmn_status check_kind(const fmni_shape *sh, fmn_file_kind kind,
                          "not an images file: expected a 3-D uint8 array (N x "
                          "height x width), found a %zu-D %s array",
                          sh->ndim, fmn_dtype_name(sh->dtype));
-    if (kind == FMN_FILE_LABELS && (sh->dtype != FMN_DTYPE_U8 || sh->ndim != 1))
+    if (kind == FMN_FILE_LABELS &&
+        !(sh->dtype == FMN_DTYPE_U8 && sh->ndim == 1) && !is_label_matrix(sh))
         return fmni_fail(err, FMN_ERR_NOT_LABELS, sh->path, FMN_NO_OFFSET, 0,
-                         "not a labels file: expected a 1-D uint8 array, found "
-                         "a %zu-D %s array",
-                         sh->ndim, fmn_dtype_name(sh->dtype));
+                         "not a labels file: expected a 1-D uint8 array, or "
+                         "an int32 label matrix (N x 1 to %d, the class "
+                         "first, as QMNIST's), found a %zu-D %s array",
+                         MAX_LABEL_COLUMNS, sh->ndim, fmn_dtype_name(sh->dtype));
     return FMN_OK;
 }
 
@@ -186,10 +279,12 @@ fmn_status fmn_check_kind(fmn_array shape, const char *path,
                           fmn_file_kind kind, fmn_error *err)
 {
     fmni_clear(err);
-    if (!path || (kind != FMN_FILE_IMAGES && kind != FMN_FILE_LABELS))
+    if (!path || (kind != FMN_FILE_IMAGES && kind != FMN_FILE_LABELS) ||
+        (shape.ndim && !shape.dims))
         return fmni_bad_argument(err);
     fmni_shape sh = {path, shape.dtype, shape.ndim,
-                     shape.ndim ? shape.dims[0] : 0};
+                     shape.ndim ? shape.dims[0] : 0,
+                     shape.ndim == 2 ? shape.dims[1] : 0};
     return check_kind(&sh, kind, err);
 }
 
@@ -227,26 +322,59 @@ fmn_status fmni_pair_identity(const fmn_file_info *ii, const fmn_file_info *li,
     return FMN_OK;
 }
 
-fmn_status fmni_label_check(const char *path, int gzip, uint64_t item,
-                            unsigned label, unsigned num_classes,
+int64_t fmni_label_at(const void *data, size_t columns, uint64_t i)
+{
+    if (!columns)
+        return ((const uint8_t *)data)[i];
+    return ((const int32_t *)data)[i * columns];
+}
+
+fmn_status fmni_label_check(const char *path, int gzip, size_t columns,
+                            uint64_t item, int64_t label, fmni_classes c,
                             const fmn_options *opt, fmn_error *err)
 {
-    if (label < num_classes)
+    if (label >= c.first && label - c.first < c.count)
         return FMN_OK;
     int defaulted = !opt || (!opt->num_classes && !opt->dataset);
+    uint64_t at = columns ? 12 + item * columns * 4 : 8 + item;
     return fmni_fail(
-        err, FMN_ERR_BAD_LABEL, path, 8 + item, gzip,
-        "label %u of item %llu (byte %llu of the IDX data) is not a valid "
-        "class: expected 0 to %u for a %u-class dataset%s",
-        label, (unsigned long long)item, (unsigned long long)(8 + item),
-        num_classes - 1, num_classes,
+        err, FMN_ERR_BAD_LABEL, path, at, gzip,
+        "label %lld of item %llu (byte %llu of the IDX data%s) is not a "
+        "valid class: expected %u to %u for a %u-class dataset%s",
+        (long long)label, (unsigned long long)item, (unsigned long long)at,
+        columns ? ", column 0 of the label matrix" : "", c.first,
+        c.first + c.count - 1, c.count,
         defaulted ? " (set fmn_options.num_classes, or fmnist --classes, if "
                     "it has more)"
                   : "");
 }
 
+/* Every label of a labels array (n items), checked. */
+static fmn_status check_all(const fmn_file_info *info, fmn_array a,
+                            fmni_classes c, const fmn_options *opt,
+                            fmn_error *err)
+{
+    size_t columns = a.ndim == 2 ? a.dims[1] : 0;
+    uint64_t n = a.ndim ? a.dims[0] : 0;
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t v = fmni_label_at(a.data, columns, i);
+        if (v < c.first || v - c.first >= c.count)
+            return fmni_label_check(info->path,
+                                    info->compression == FMN_COMPRESSION_GZIP,
+                                    columns, i, v, c, opt, err);
+    }
+    return FMN_OK;
+}
+
+int64_t fmn_label_class(fmn_array labels, uint64_t i)
+{
+    return fmni_label_at(labels.data, labels.ndim == 2 ? labels.dims[1] : 0,
+                         i);
+}
+
 fmn_status fmn_check_labels(const fmn_idx *labels, const fmn_options *opt,
-                            unsigned *num_classes, fmn_error *err)
+                            unsigned *first_label, unsigned *num_classes,
+                            fmn_error *err)
 {
     fmni_clear(err);
     if (!labels)
@@ -256,37 +384,45 @@ fmn_status fmn_check_labels(const fmn_idx *labels, const fmn_options *opt,
     fmn_status st = fmn_check_kind(a, info->path, FMN_FILE_LABELS, err);
     if (st != FMN_OK)
         return st;
-    unsigned n = fmni_class_count(opt, info->path);
+    fmni_classes c = fmni_class_range(opt, info->path);
     if (num_classes)
-        *num_classes = n;
-    const uint8_t *p = a.data;
-    for (size_t i = 0; i < a.nbytes; i++)
-        if (p[i] >= n)
-            return fmni_label_check(info->path,
-                                    info->compression == FMN_COMPRESSION_GZIP,
-                                    i, p[i], n, opt, err);
-    return FMN_OK;
+        *num_classes = c.count;
+    if (first_label)
+        *first_label = c.first;
+    return check_all(info, a, c, opt, err);
 }
 
 static fmni_shape shape_of(const fmn_idx *idx)
 {
     fmn_array a = fmn_idx_array(idx);
     fmni_shape sh = {fmn_idx_info(idx)->path, a.dtype, a.ndim,
-                     fmni_idx_total_items(idx)};
+                     fmni_idx_total_items(idx), a.ndim == 2 ? a.dims[1] : 0};
     return sh;
 }
 
-static fmn_status check_labels(const fmn_split *sp, const fmn_options *opt,
-                               fmn_error *err)
+/* Checks every label and points the split's labels at items [first,
+ * first + count): the file's bytes, or a label matrix's class column. */
+static fmn_status take_labels(fmn_split *sp, const fmn_options *opt,
+                              fmn_error *err)
 {
     fmn_array l = fmn_idx_array(sp->labels);
     const fmn_file_info *info = fmn_idx_info(sp->labels);
-    const uint8_t *p = l.data;
-    for (size_t i = 0; i < l.nbytes; i++)
-        if (p[i] >= sp->num_classes)
-            return fmni_label_check(info->path,
-                                    info->compression == FMN_COMPRESSION_GZIP,
-                                    i, p[i], sp->num_classes, opt, err);
+    fmn_status st = check_all(info, l, sp->classes, opt, err);
+    if (st != FMN_OK || !sp->count)
+        return st;
+    sp->label_dims[0] = (uint32_t)sp->count;
+    if (l.ndim == 1) {
+        sp->label_data = (const uint8_t *)l.data + sp->first;
+        return FMN_OK;
+    }
+    sp->label_dims[1] = l.dims[1];
+    if (!(sp->label_own = malloc(sp->count)))
+        return fmni_fail(err, FMN_ERR_NOMEM, info->path, FMN_NO_OFFSET, 0,
+                         "out of memory for the labels");
+    for (size_t i = 0; i < sp->count; i++)
+        sp->label_own[i] = (uint8_t)fmni_label_at(l.data, l.dims[1],
+                                                  sp->first + i);
+    sp->label_data = sp->label_own;
     return FMN_OK;
 }
 
@@ -315,25 +451,41 @@ fmn_status fmni_split_make(fmn_idx *images, fmn_idx *labels, uint64_t first,
         const fmn_file_info *known = li->dataset ? li : ii;
         sp->dataset = known->dataset;
         sp->id = known->split;
-        sp->naming = opt.dataset ? opt.dataset : sp->dataset;
-        sp->num_classes = fmni_class_count(&opt, li->path);
-        st = check_labels(sp, &opt, err);
+        sp->naming = fmni_naming(&opt, sp->dataset, li->path);
+        sp->classes = fmni_class_range(&opt, li->path);
+        fmn_array a = fmn_idx_array(images);
+        sp->count = a.dims[0];
+        sp->height = a.dims[1];
+        sp->width = a.dims[2];
+        sp->first = first;
+        st = take_labels(sp, &opt, err);
     }
     if (st != FMN_OK) {
-        free(sp);
-        fmn_idx_free(images);
-        fmn_idx_free(labels);
+        fmn_split_free(sp);
+        if (!sp) {
+            fmn_idx_free(images);
+            fmn_idx_free(labels);
+        }
         return st;
     }
-    fmn_array a = fmn_idx_array(images);
-    sp->count = a.dims[0];
-    sp->height = a.dims[1];
-    sp->width = a.dims[2];
-    sp->first = first;
-    const uint8_t *ld = fmn_idx_array(labels).data;
-    sp->label_data = ld && sp->count ? ld + first : NULL;
     *out = sp;
     fmni_clear(err);
+    return FMN_OK;
+}
+
+fmn_status fmni_split_orient(fmn_split *sp, const fmn_options *opt,
+                             fmn_error *err)
+{
+    fmn_dataset d = sp->dataset ? sp->dataset : sp->naming;
+    if (!opt || !opt->upright || !fmn_dataset_transposed(d) || sp->upright)
+        return FMN_OK;
+    fmn_status st = fmni_idx_transpose(sp->images, err);
+    if (st != FMN_OK)
+        return st;
+    size_t h = sp->height;
+    sp->height = sp->width;
+    sp->width = h;
+    sp->upright = 1;
     return FMN_OK;
 }
 
@@ -389,6 +541,20 @@ fmn_status fmni_split_load_paths(const char *images_path,
     return st;
 }
 
+/* Turns a loaded split upright where asked (fmni_split_orient), then
+ * ends the problem list (fmni_problems_end). */
+static fmn_status orient_end(fmn_split **out, fmni_problems *p,
+                             const fmn_options *opt, fmn_error *err)
+{
+    fmn_error e;
+    if (*out && fmni_split_orient(*out, opt, &e) != FMN_OK) {
+        fmni_problems_add(p, &e);
+        fmn_split_free(*out);
+        *out = NULL;
+    }
+    return fmni_problems_end(p, opt, err);
+}
+
 /* Clears *out; FMN_OK when both inputs and `out` are usable. */
 static fmn_status split_args(int inputs_ok, fmn_split **out, fmn_error *err)
 {
@@ -407,7 +573,7 @@ fmn_status fmn_split_load(const char *images_path, const char *labels_path,
     fmni_problems p;
     fmni_problems_init(&p, opt);
     fmni_split_load_paths(images_path, labels_path, 0, 0, 0, opt, out, &p);
-    return fmni_problems_end(&p, opt, err);
+    return orient_end(out, &p, opt, err);
 }
 
 fmn_status fmn_split_load_memory(const void *images, size_t images_size,
@@ -432,7 +598,12 @@ fmn_status fmn_split_load_memory(const void *images, size_t images_size,
         fmn_idx_free(li);
         return st;
     }
-    return fmni_split_make(ii, li, 0, opt, out, err);
+    st = fmni_split_make(ii, li, 0, opt, out, err);
+    if (st == FMN_OK && (st = fmni_split_orient(*out, opt, err)) != FMN_OK) {
+        fmn_split_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 fmn_status fmn_split_load_range(const char *images_path,
@@ -447,7 +618,7 @@ fmn_status fmn_split_load_range(const char *images_path,
     fmni_problems_init(&p, opt);
     fmni_split_load_paths(images_path, labels_path, 1, start, count, opt, out,
                           &p);
-    return fmni_problems_end(&p, opt, err);
+    return orient_end(out, &p, opt, err);
 }
 
 fmn_images fmn_split_images(const fmn_split *sp)
@@ -492,7 +663,31 @@ fmn_split_id fmn_split_id_of(const fmn_split *sp)
 
 unsigned fmn_split_num_classes(const fmn_split *sp)
 {
-    return sp ? sp->num_classes : 0;
+    return sp ? sp->classes.count : 0;
+}
+
+unsigned fmn_split_first_label(const fmn_split *sp)
+{
+    return sp ? sp->classes.first : 0;
+}
+
+int fmn_split_upright(const fmn_split *sp) { return sp && sp->upright; }
+
+fmn_array fmn_split_label_array(const fmn_split *sp)
+{
+    fmn_array a;
+    memset(&a, 0, sizeof a);
+    if (!sp)
+        return a;
+    fmn_array l = fmn_idx_array(sp->labels);
+    size_t row = l.ndim == 2 ? (size_t)l.dims[1] * 4 : 1;
+    a.dtype = l.dtype;
+    a.ndim = l.ndim;
+    a.dims = sp->label_dims;
+    a.count = (uint64_t)sp->count * (l.ndim == 2 ? l.dims[1] : 1);
+    a.nbytes = sp->count * row;
+    a.data = sp->count ? (const uint8_t *)l.data + sp->first * row : NULL;
+    return a;
 }
 
 const char *fmn_split_class_name(const fmn_split *sp, unsigned label)
@@ -517,5 +712,6 @@ void fmn_split_free(fmn_split *sp)
         return;
     fmn_idx_free(sp->images);
     fmn_idx_free(sp->labels);
+    free(sp->label_own);
     free(sp);
 }

@@ -46,9 +46,8 @@ static int ends_with(const char *s, size_t n, const char *suffix)
     return n >= k && strncmp(s + n - k, suffix, k) == 0;
 }
 
-/* Parses an official file name; returns 0 if it is not one. */
-static int parse_name(const char *name, fmn_split_id *split,
-                      fmn_file_kind *kind, size_t *prefix_len, int *rank)
+int fmni_parse_name(const char *name, fmn_split_id *split,
+                    fmn_file_kind *kind, size_t *prefix_len, int *rank)
 {
     size_t n = strlen(name);
     int gz = ends_with(name, n, ".gz");
@@ -58,7 +57,8 @@ static int parse_name(const char *name, fmn_split_id *split,
         {"-images-idx3-ubyte", FMN_FILE_IMAGES, 0},
         {"-images.idx3-ubyte", FMN_FILE_IMAGES, 1},
         {"-labels-idx1-ubyte", FMN_FILE_LABELS, 0},
-        {"-labels.idx1-ubyte", FMN_FILE_LABELS, 1}};
+        {"-labels.idx1-ubyte", FMN_FILE_LABELS, 1},
+        {"-labels-idx2-int", FMN_FILE_LABELS, 0}}; /* QMNIST's matrices */
     static const struct { const char *word; fmn_split_id split; } S[] = {
         {"train", FMN_SPLIT_TRAIN}, {"t10k", FMN_SPLIT_TEST},
         {"test", FMN_SPLIT_TEST}};
@@ -74,8 +74,10 @@ static int parse_name(const char *name, fmn_split_id *split,
                 continue;
             *split = S[w].split;
             *kind = T[t].kind;
-            *prefix_len = p;
-            *rank = T[t].dot * 2 + !gz;
+            if (prefix_len)
+                *prefix_len = p;
+            if (rank)
+                *rank = T[t].dot * 2 + !gz;
             return 1;
         }
     }
@@ -183,7 +185,7 @@ static int is_regular(const char *path, struct stat *st)
 }
 
 /* Reads the header of `path`: 1 with its shape if it is an images (3-D
- * uint8) or labels (1-D uint8) file, 0 if it is not (or cannot be read),
+ * uint8) or labels (1-D uint8, or a 2-D int32 label matrix) file, 0 if it is not (or cannot be read),
  * -1 when memory ran out. */
 static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
 {
@@ -196,8 +198,9 @@ static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
     fmn_status st = fmni_stream_open(&s, &err);
     if (st == FMN_OK)
         st = fmni_read_header(&s, &h, &err);
-    int ok = st == FMN_OK && h.dtype == FMN_DTYPE_U8 &&
-             (h.ndim == 1 || h.ndim == 3);
+    int ok = st == FMN_OK &&
+             ((h.dtype == FMN_DTYPE_U8 && (h.ndim == 1 || h.ndim == 3)) ||
+              (h.dtype == FMN_DTYPE_I32 && h.ndim == 2)); /* QMNIST's */
     if (ok) {
         *kind = h.ndim == 3 ? FMN_FILE_IMAGES : FMN_FILE_LABELS;
         *items = h.dims[0];
@@ -223,7 +226,7 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
         free(path);
         return FMN_OK;
     }
-    if (parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
+    if (fmni_parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
         e.prefix = dup_n(name, prefix_len);
         if (!e.prefix) {
             free(path);

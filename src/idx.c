@@ -406,6 +406,7 @@ void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
                    : needed && fmni_src_md5(&s->src, md5, NULL) == FMN_OK;
     if (needed && have)
         fmni_release_by_md5(info, md5);
+    fmni_release_by_name(info, h);
     fmni_release_by_shape(info, h);
 }
 
@@ -621,6 +622,41 @@ fail:
 }
 
 uint64_t fmni_idx_total_items(const fmn_idx *idx) { return idx->total_items; }
+
+fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err)
+{
+    if (idx->ndim != 3 || fmn_dtype_size(idx->dtype) != 1)
+        return FMN_OK;
+    size_t h = idx->dims[1], w = idx->dims[2], n = h * w;
+    uint8_t *tmp = malloc(n ? n : 1);
+    if (!tmp)
+        return fmni_fail(err, FMN_ERR_NOMEM, idx->path, FMN_NO_OFFSET, 0,
+                         "out of memory to turn the images upright");
+    if (idx->map && idx->nbytes) {
+        /* a read-only mapping: the pixels get memory of their own */
+        void *own = fmni_alloc_large(idx->nbytes);
+        if (!own) {
+            free(tmp);
+            return fmni_fail(err, FMN_ERR_NOMEM, idx->path, FMN_NO_OFFSET, 0,
+                             "out of memory to turn the images upright");
+        }
+        memcpy(own, idx->data, idx->nbytes);
+        munmap(idx->map, idx->map_len);
+        idx->map = NULL;
+        idx->alloc = idx->data = own;
+    }
+    uint8_t *p = idx->data;
+    for (size_t i = 0; n && i < idx->nbytes / n; i++, p += n) {
+        memcpy(tmp, p, n);
+        for (size_t y = 0; y < w; y++)
+            for (size_t x = 0; x < h; x++)
+                p[y * h + x] = tmp[x * w + y];
+    }
+    free(tmp);
+    idx->dims[1] = (uint32_t)w;
+    idx->dims[2] = (uint32_t)h;
+    return FMN_OK;
+}
 
 static fmn_status load_file(const char *path, const fmn_options *opt,
                             fmni_range range, uint64_t start, uint64_t count,

@@ -327,6 +327,10 @@ void fmni_to_host_order(void *data, size_t nbytes, size_t elem);
 /* The first extent the header declared (before any range was applied). */
 uint64_t fmni_idx_total_items(const fmn_idx *idx);
 
+/* Transposes every item of a 3-D byte array in place (H x W to W x H);
+ * a mapped file's pixels are copied into memory of their own first. */
+fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err);
+
 /* Options with zeros replaced by defaults. */
 fmn_options fmni_options(const fmn_options *opt);
 
@@ -418,7 +422,17 @@ int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
  * dataset, split and kind. */
 void fmni_release_by_content(fmn_file_info *info);
 void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16]);
+/* A file not identified by content whose name is one of QMNIST's or
+ * EMNIST's, and whose shape that file's: FMN_RELEASE_NAMED. */
+void fmni_release_by_name(fmn_file_info *info, const fmni_header *h);
 void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h);
+
+/* Parses a release file name, [PREFIX-]{train,t10k,test}-{images,labels}
+ * {-,.}idx{3,1}-ubyte[.gz] (and QMNIST's -labels-idx2-int): 0 if `name` is
+ * not one. prefix_len and rank (lower for an official spelling, then for
+ * gzip) may be NULL. */
+int fmni_parse_name(const char *name, fmn_split_id *split, fmn_file_kind *kind,
+                    size_t *prefix_len, int *rank);
 
 /* ---- splits (dataset.c) --------------------------------------------------- */
 
@@ -449,27 +463,48 @@ typedef struct fmni_shape {
     fmn_dtype dtype;
     size_t ndim;
     uint64_t items;   /* the first extent the header declares */
+    uint64_t columns; /* the second (a label matrix's), 0 for 1-D */
 } fmni_shape;
 
 /* The rules that make two files a split, for loads and streams alike:
- * images 3-D uint8, labels 1-D uint8, the same count ... */
+ * images 3-D uint8, labels 1-D uint8 or an int32 label matrix (QMNIST's),
+ * the same count ... */
 fmn_status fmni_pair_shapes(const fmni_shape *images, const fmni_shape *labels,
                             fmn_error *err);
 /* ... not two different releases ... */
 fmn_status fmni_pair_identity(const fmn_file_info *images,
                               const fmn_file_info *labels, fmn_error *err);
-/* ... and each label below the class count (FMN_OK when it is). */
-fmn_status fmni_label_check(const char *path, int gzip, uint64_t item,
-                            unsigned label, unsigned num_classes,
+
+/* The classes labels must be: first .. first + count - 1. */
+typedef struct fmni_classes {
+    unsigned first, count;
+} fmni_classes;
+/* Whose class names a split uses: fmn_options.dataset, else the dataset
+ * identified, else the one the labels file's name gives (EMNIST's). */
+fmn_dataset fmni_naming(const fmn_options *opt, fmn_dataset identified,
+                        const char *labels_path);
+/* fmn_options.num_classes' rule, for the labels file at `labels_path`. */
+fmni_classes fmni_class_range(const fmn_options *opt, const char *labels_path);
+
+/* The class of item `i` of a labels array (1-D uint8, or a label matrix
+ * of `columns` int32 whose column 0 is the class), in host byte order. */
+int64_t fmni_label_at(const void *data, size_t columns, uint64_t i);
+/* ... FMN_OK when it is one of `c`; else FMN_ERR_BAD_LABEL naming item
+ * `item` of the file at `path` (a matrix when columns > 0). */
+fmn_status fmni_label_check(const char *path, int gzip, size_t columns,
+                            uint64_t item, int64_t label, fmni_classes c,
                             const fmn_options *opt, fmn_error *err);
-/* The class count labels are checked against (fmn_options.num_classes). */
-unsigned fmni_class_count(const fmn_options *opt, const char *labels_path);
 
 /* Pairs two loaded files into a split (taking both handles, freed on
  * failure too), item 0 being item `first` of the files. */
 fmn_status fmni_split_make(fmn_idx *images, fmn_idx *labels, uint64_t first,
                            const fmn_options *opt, fmn_split **out,
                            fmn_error *err);
+
+/* Transposes the split's images where fmn_options.upright asks
+ * (FMN_ERR_NOMEM only). */
+fmn_status fmni_split_orient(fmn_split *split, const fmn_options *opt,
+                             fmn_error *err);
 
 /* fmn_split_load, or with `ranged` fmn_split_load_range, with every
  * problem passed to `p`. */
@@ -481,8 +516,9 @@ fmn_status fmni_split_load_paths(const char *images_path,
 
 /* ---- names (dataset.c) ---------------------------------------------------- */
 
-/* Class count implied by an EMNIST file name ("emnist-letters-..."), or 0. */
-unsigned fmni_emnist_classes(const char *path);
+/* The dataset a QMNIST or EMNIST file name gives ("emnist-letters-...",
+ * "qmnist-..."), or FMN_DATASET_UNKNOWN. */
+fmn_dataset fmni_dataset_of_name(const char *path);
 
 /* ---- items (subset.c) ------------------------------------------------- */
 

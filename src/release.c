@@ -29,7 +29,18 @@ typedef struct release_file {
     const char *gz_md5;   /* as published */
     uint32_t idx_crc32;   /* of the decoded IDX bytes, header included */
     int crc_known;
+    unsigned columns;     /* labels: 0 for N uint8, else an N x columns
+                             int32 label matrix (QMNIST's) */
 } release_file;
+
+/* EMNIST's files, known by name and shape only (its publishers give the
+ * MD5 of their zip, not of a file in it): the item counts of its paper,
+ * also torchvision's. */
+#define EMNIST(d, train, test)                                            \
+    {d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, train, 0, NULL, 0, 0, 0},       \
+    {d, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, train, 0, NULL, 0, 0, 0},       \
+    {d, FMN_SPLIT_TEST, FMN_FILE_IMAGES, test, 0, NULL, 0, 0, 0},         \
+    {d, FMN_SPLIT_TEST, FMN_FILE_LABELS, test, 0, NULL, 0, 0, 0}
 
 /* Content CRC-32s: Fashion-MNIST's computed from its published files (the
  * MD5 of each .gz checked first); MNIST's from the unpacked files, whose
@@ -40,31 +51,48 @@ typedef struct release_file {
 static const release_file RELEASES[] = {
     /* Fashion-MNIST, github.com/zalandoresearch/fashion-mnist */
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000,
-     26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 0xb4f29f28u, 1},
+     26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 0xb4f29f28u, 1, 0},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000,
-     29515, "25c81989df183df01b3e8a0aad5dffbe", 0x741a4657u, 1},
+     29515, "25c81989df183df01b3e8a0aad5dffbe", 0x741a4657u, 1, 0},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000,
-     4422102, "bef4ecab320f06d8554ea6380940ec79", 0x678fe0b1u, 1},
+     4422102, "bef4ecab320f06d8554ea6380940ec79", 0x678fe0b1u, 1, 0},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000,
-     5148, "bb300cfdad3c16e7a12a480ee83cd310", 0x80142c1fu, 1},
+     5148, "bb300cfdad3c16e7a12a480ee83cd310", 0x80142c1fu, 1, 0},
     /* MNIST, as published by its authors and mirrored by torchvision */
     {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 9912422,
-     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 0xe9f4d8b3u, 1},
+     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 0xe9f4d8b3u, 1, 0},
     {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 28881,
-     "d53e105ee54ea40749a09fcbcd1e9432", 0xe0cb4ad2u, 1},
+     "d53e105ee54ea40749a09fcbcd1e9432", 0xe0cb4ad2u, 1, 0},
     {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 1648877,
-     "9fb629c4189551a2d022fa330f9573f3", 0x91373bdfu, 1},
+     "9fb629c4189551a2d022fa330f9573f3", 0x91373bdfu, 1, 0},
     {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 4542,
-     "ec29112dd5afa0611ce80d1b7f02629c", 0x4ab9eff9u, 1},
+     "ec29112dd5afa0611ce80d1b7f02629c", 0x4ab9eff9u, 1, 0},
     /* Kuzushiji-MNIST, github.com/rois-codh/kmnist */
     {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 0,
-     "bdb82020997e1d708af4cf47b453dcf7", 0, 0},
+     "bdb82020997e1d708af4cf47b453dcf7", 0, 0, 0},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 0,
-     "e144d726b3acfaa3e44228e80efcd344", 0x71af1bfcu, 1},
+     "e144d726b3acfaa3e44228e80efcd344", 0x71af1bfcu, 1, 0},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 0,
-     "5c965bf0a639b31b8f53240b1b52f4d7", 0, 0},
+     "5c965bf0a639b31b8f53240b1b52f4d7", 0, 0, 0},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 0,
-     "7320c461ea6c1c855c0b718fb2a4b134", 0, 0},
+     "7320c461ea6c1c855c0b718fb2a4b134", 0, 0, 0},
+    /* QMNIST, github.com/facebookresearch/qmnist (the MD5s torchvision
+     * checks); labels are N x 8 int32 matrices. The test set's 60,000
+     * include MNIST's 10,000 test digits first. */
+    {FMN_DATASET_QMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 0,
+     "ed72d4157d28c017586c42bc6afe6370", 0, 0, 0},
+    {FMN_DATASET_QMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 0,
+     "0058f8dd561b90ffdd0f734c6a30e5e4", 0, 0, 8},
+    {FMN_DATASET_QMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 60000, 0,
+     "1394631089c404de565df7b7aeaf9412", 0, 0, 0},
+    {FMN_DATASET_QMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 60000, 0,
+     "5b5b05890a5e13444e108efe57b788aa", 0, 0, 8},
+    EMNIST(FMN_DATASET_EMNIST_BYCLASS, 697932, 116323),
+    EMNIST(FMN_DATASET_EMNIST_BYMERGE, 697932, 116323),
+    EMNIST(FMN_DATASET_EMNIST_BALANCED, 112800, 18800),
+    EMNIST(FMN_DATASET_EMNIST_LETTERS, 124800, 20800),
+    EMNIST(FMN_DATASET_EMNIST_DIGITS, 240000, 40000),
+    EMNIST(FMN_DATASET_EMNIST_MNIST, 60000, 10000),
 };
 
 enum { NRELEASES = sizeof RELEASES / sizeof RELEASES[0] };
@@ -88,17 +116,6 @@ static const struct {
     {FMN_DATASET_KMNIST, "https://storage.googleapis.com/kuzushiji-mnist/"},
 };
 
-const char *fmn_dataset_title(fmn_dataset dataset)
-{
-    switch (dataset) {
-    case FMN_DATASET_FASHION_MNIST: return "Fashion-MNIST";
-    case FMN_DATASET_MNIST: return "MNIST";
-    case FMN_DATASET_KMNIST: return "KMNIST";
-    case FMN_DATASET_UNKNOWN: break;
-    }
-    return NULL;
-}
-
 const char *fmn_release_name(fmn_release release)
 {
     switch (release) {
@@ -107,6 +124,7 @@ const char *fmn_release_name(fmn_release release)
     case FMN_RELEASE_PUBLISHED: return "published";
     case FMN_RELEASE_MODIFIED: return "modified";
     case FMN_RELEASE_NOT_KNOWN: return "not-known";
+    case FMN_RELEASE_NAMED: return "named";
     case FMN_RELEASE_UNKNOWN: break;
     }
     return "unknown";
@@ -207,14 +225,22 @@ size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
 
 static uint64_t idx_size(const release_file *r)
 {
-    return r->kind == FMN_FILE_IMAGES ? 16 + (uint64_t)r->items * 784
-                                      : 8 + (uint64_t)r->items;
+    if (r->kind == FMN_FILE_IMAGES)
+        return 16 + (uint64_t)r->items * 784;
+    if (r->columns)
+        return 12 + (uint64_t)r->items * r->columns * 4;
+    return 8 + (uint64_t)r->items;
 }
 
 /* Whether a header is the shape of release file r. */
 static int same_shape(const release_file *r, const fmni_header *h)
 {
-    if (h->dtype != FMN_DTYPE_U8 || h->dims[0] != r->items)
+    if (h->ndim == 0 || h->dims[0] != r->items)
+        return 0;
+    if (r->kind == FMN_FILE_LABELS && r->columns)
+        return h->dtype == FMN_DTYPE_I32 && h->ndim == 2 &&
+               h->dims[1] == r->columns;
+    if (h->dtype != FMN_DTYPE_U8)
         return 0;
     if (r->kind == FMN_FILE_LABELS)
         return h->ndim == 1;
@@ -263,7 +289,7 @@ static int may_be_gz_of(const release_file *r, uint64_t size,
 /* Whether the MD5 of a gzip file could match release file r. */
 static int md5_could_match(const release_file *r, const fmn_file_info *info)
 {
-    return info->compression == FMN_COMPRESSION_GZIP &&
+    return r->gz_md5 && info->compression == FMN_COMPRESSION_GZIP &&
            may_be_gz_of(r, info->file_size, info->decoded_size);
 }
 
@@ -295,7 +321,7 @@ int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
     /* the trailer holds the length modulo 2^32: these files are smaller */
     for (size_t i = 0; i < NRELEASES; i++) {
         const release_file *r = &RELEASES[i];
-        if (may_be_gz_of(r, size, trailer_len) &&
+        if (r->gz_md5 && may_be_gz_of(r, size, trailer_len) &&
             (!r->crc_known || r->idx_crc32 == trailer_crc))
             return 1;
     }
@@ -330,33 +356,47 @@ void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
         info->release = FMN_RELEASE_REPACKED;
 }
 
+void fmni_release_by_name(fmn_file_info *info, const fmni_header *h)
+{
+    if (!info->complete || info->release != FMN_RELEASE_UNKNOWN)
+        return;
+    fmn_dataset d = fmni_dataset_of_name(info->path);
+    const char *base = strrchr(info->path, '/');
+    base = base ? base + 1 : info->path;
+    fmn_split_id split;
+    fmn_file_kind kind;
+    if (!d || !fmni_parse_name(base, &split, &kind, NULL, NULL))
+        return;
+    const release_file *r = find(d, split, kind);
+    if (r && !r->crc_known && same_shape(r, h))
+        mark(info, r, FMN_RELEASE_NAMED);
+}
+
 void fmni_release_by_shape(fmn_file_info *info, const fmni_header *h)
 {
     if (!info->complete || info->release != FMN_RELEASE_UNKNOWN)
         return;
     const release_file *first = NULL;
-    int unknown_content = 0, same_role = 1;
+    int unknown_content = 0;
     for (size_t i = 0; i < NRELEASES; i++) {
         const release_file *r = &RELEASES[i];
         if (!same_shape(r, h))
             continue;
         if (!first)
             first = r;
-        else if (r->split != first->split || r->kind != first->kind)
-            same_role = 0;
         unknown_content |= !r->crc_known;
     }
     if (!first)
         return;
     /* a known shape whose content is none of the known ones: modified,
-     * unless a release of this shape has a content nobody recorded */
+     * unless a release of this shape has a content nobody recorded. Its
+     * role is the first's (QMNIST's test images have the train images'
+     * shape). */
     info->release = unknown_content ? FMN_RELEASE_NOT_KNOWN
                                     : FMN_RELEASE_MODIFIED;
     info->dataset = FMN_DATASET_UNKNOWN;
-    if (same_role) {
-        info->split = first->split;
-        info->kind = first->kind;
-    }
+    info->split = first->split;
+    info->kind = first->kind;
 }
 
 /* Appends "NAME's" of dataset d to a list "A's, B's or C's" in buf. */
@@ -368,28 +408,31 @@ static void list_add(char *buf, size_t cap, int *n, int last, fmn_dataset d)
     (*n)++;
 }
 
-/* The datasets that publish a file of this role, with (known = 1) or
- * without (known = 0) a known content checksum, as "A's, B's or C's". */
+/* Whether release file r is of the role and size of the file described. */
+static int like(const release_file *r, const fmn_file_info *info, int known)
+{
+    return r->split == info->split && r->kind == info->kind &&
+           r->crc_known == known && idx_size(r) == info->decoded_size;
+}
+
+/* The datasets that publish a file of this role and size, with (known =
+ * 1) or without (known = 0) a known content checksum, as "A's, B's or
+ * C's". */
 static void role_list(const fmn_file_info *info, int known, char *buf,
                       size_t cap)
 {
     int total = 0, n = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < NRELEASES; i++)
-        total += RELEASES[i].split == info->split &&
-                 RELEASES[i].kind == info->kind &&
-                 RELEASES[i].crc_known == known;
-    for (size_t i = 0; i < NRELEASES; i++) {
-        const release_file *r = &RELEASES[i];
-        if (r->split == info->split && r->kind == info->kind &&
-            r->crc_known == known)
-            list_add(buf, cap, &n, n == total - 1, r->dataset);
-    }
+        total += like(&RELEASES[i], info, known);
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (like(&RELEASES[i], info, known))
+            list_add(buf, cap, &n, n == total - 1, RELEASES[i].dataset);
 }
 
 size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
 {
-    char known[128], open[128];
+    char known[192], open[192];
     const char *what = fmn_file_kind_name(info->kind);
     const char *split = fmn_split_name(info->split);
     const char *title = fmn_dataset_title(info->dataset);
@@ -422,6 +465,18 @@ size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
                                 "be a copy of it", split, what,
                                 known[0] ? known : "any known",
                                 open);
+    case FMN_RELEASE_NAMED:
+        if (fmn_dataset_transposed(info->dataset))
+            return (size_t)snprintf(buf, cap, "%s %s %s by name: the name "
+                                    "and shape of the published file; no "
+                                    "published checksum for the file (EMNIST "
+                                    "publishes only its zip's MD5)",
+                                    title, split, what);
+        return (size_t)snprintf(buf, cap, "%s %s %s by name: the name and "
+                                "shape of the published file; its content "
+                                "has no published checksum, and the file is "
+                                "not the published .gz (or was not hashed)",
+                                title, split, what);
     case FMN_RELEASE_UNKNOWN:
         break;
     }

@@ -22,8 +22,10 @@ struct fmn_split_reader {
     size_t ncopies;
     uint8_t *scratch;      /* COMPARE_PIECE bytes, for the copies' bytes */
     uint8_t *discard;      /* COMPARE_PIECE bytes, for pixels not wanted */
+    uint8_t *rows;         /* COMPARE_PIECE bytes, for label matrix rows */
+    size_t columns;        /* of the label matrix; 0: 1-D labels */
     fmn_options opt;
-    unsigned num_classes;
+    fmni_classes classes;
     uint64_t count;        /* items */
     uint64_t next;         /* items read */
     size_t height, width;
@@ -40,7 +42,8 @@ struct fmn_split_reader {
 static fmni_shape shape_of(const fmn_reader *r)
 {
     const fmni_header *h = fmni_reader_header(r);
-    fmni_shape s = {fmn_reader_info(r)->path, h->dtype, h->ndim, h->dims[0]};
+    fmni_shape s = {fmn_reader_info(r)->path, h->dtype, h->ndim, h->dims[0],
+                    h->ndim == 2 ? h->dims[1] : 0};
     return s;
 }
 
@@ -112,8 +115,10 @@ fmn_status fmn_split_reader_open(const char *images_path,
     r->height = h->dims[1];
     r->width = h->dims[2];
     r->item_bytes = fmn_reader_item_bytes(r->images);
-    r->num_classes = fmni_class_count(&r->opt, labels_path);
-    r->naming = r->opt.dataset;
+    r->classes = fmni_class_range(&r->opt, labels_path);
+    const fmni_header *lh = fmni_reader_header(r->labels);
+    r->columns = lh->ndim == 2 ? lh->dims[1] : 0;
+    r->naming = fmni_naming(&r->opt, FMN_DATASET_UNKNOWN, labels_path);
     *out = r;
     return FMN_OK;
 }
@@ -165,7 +170,12 @@ fmn_images fmn_split_reader_shape(const fmn_split_reader *r)
 
 unsigned fmn_split_reader_num_classes(const fmn_split_reader *r)
 {
-    return r ? r->num_classes : 0;
+    return r ? r->classes.count : 0;
+}
+
+unsigned fmn_split_reader_first_label(const fmn_split_reader *r)
+{
+    return r ? r->classes.first : 0;
 }
 
 /* Reads `n` bytes of `kind` into dst, and the same bytes of every copy of
@@ -204,6 +214,36 @@ static fmn_status read_pixels(fmn_split_reader *r, uint8_t *dst, size_t n,
     return st;
 }
 
+/* Reads the labels of `n` items into labels[], each checked: the bytes
+ * of 1-D labels, or a label matrix's rows (in pieces) and their class. */
+static fmn_status read_labels(fmn_split_reader *r, uint8_t *labels, size_t n,
+                              fmn_error *err)
+{
+    const fmn_file_info *li = fmn_reader_info(r->labels);
+    int gz = li->compression == FMN_COMPRESSION_GZIP;
+    size_t row = r->columns * 4, per = row ? COMPARE_PIECE / row : n;
+    if (row && !r->rows && n && !(r->rows = malloc(COMPARE_PIECE)))
+        return fmni_fail(err, FMN_ERR_NOMEM, li->path, FMN_NO_OFFSET, 0,
+                         "out of memory for a reader");
+    fmn_status st = FMN_OK;
+    for (size_t at = 0; st == FMN_OK && at < n; at += per) {
+        size_t k = n - at < per ? n - at : per;
+        st = row ? read_kind(r, FMN_FILE_LABELS, r->rows, k * row, err)
+                 : read_kind(r, FMN_FILE_LABELS, labels + at, k, err);
+        for (size_t i = 0; st == FMN_OK && i < k; i++) {
+            int64_t v = fmni_label_at(row ? (const void *)r->rows
+                                          : (const void *)(labels + at),
+                                      r->columns, i);
+            st = fmni_label_check(li->path, gz, r->columns, r->next + at + i,
+                                  v, r->classes, &r->opt, err);
+            labels[at + i] = (uint8_t)v;
+        }
+    }
+    if (st == FMN_OK && n == 0) /* a split of no items still ends */
+        st = read_kind(r, FMN_FILE_LABELS, labels, 0, err);
+    return st;
+}
+
 /* After the last item: every file's end checked (by its reader), then the
  * pair's identity. */
 static fmn_status finish(fmn_split_reader *r, fmn_error *err)
@@ -228,7 +268,7 @@ static fmn_status finish(fmn_split_reader *r, fmn_error *err)
     const fmn_file_info *known = li->dataset ? li : ii;
     r->dataset = known->dataset;
     r->id = known->split;
-    r->naming = r->opt.dataset ? r->opt.dataset : r->dataset;
+    r->naming = fmni_naming(&r->opt, r->dataset, li->path);
     r->complete = 1;
     return FMN_OK;
 }
@@ -273,13 +313,7 @@ fmn_status fmn_split_reader_read(fmn_split_reader *r, uint8_t *pixels,
         n = SIZE_MAX / r->item_bytes;
     fmn_error local;
     fmn_error *e = err ? err : &local;
-    fmn_status st = read_kind(r, FMN_FILE_LABELS, labels, n, e);
-    const fmn_file_info *li = fmn_reader_info(r->labels);
-    for (size_t i = 0; st == FMN_OK && i < n; i++)
-        st = fmni_label_check(li->path,
-                              li->compression == FMN_COMPRESSION_GZIP,
-                              r->next + i, labels[i], r->num_classes, &r->opt,
-                              e);
+    fmn_status st = read_labels(r, labels, n, e);
     if (st == FMN_OK)
         st = read_pixels(r, pixels, n * r->item_bytes, e);
     if (st == FMN_OK) {
@@ -336,5 +370,6 @@ void fmn_split_reader_free(fmn_split_reader *r)
     free(r->copies);
     free(r->scratch);
     free(r->discard);
+    free(r->rows);
     free(r);
 }

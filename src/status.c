@@ -42,6 +42,8 @@ const char *fmn_strerror(fmn_status status)
     case FMN_ERR_WRITE: return "write failed";
     case FMN_ERR_MISNAMED: return "a published file under another file's name";
     case FMN_ERR_NOT_PUBLISHED: return "not the published file asked for";
+    case FMN_ERR_CLASS_MAP: return "a class mapping file disagrees with the class names";
+    case FMN_ERR_UNSUPPORTED: return "input in a form this build cannot read";
     }
     return "unknown status";
 }

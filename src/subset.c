@@ -127,11 +127,24 @@ fmn_status fmn_select_first_per_class(const fmn_split *split, fmn_items from,
                : FMN_OK;
 }
 
-/* For each class c below `classes`, the positions in `from` of its items
+/* The labels of the split's classes: first .. end - 1 (labels are bytes). */
+typedef struct span {
+    unsigned first, end;
+} span;
+
+static span classes_of(const fmn_split *split)
+{
+    span c = {fmn_split_first_label(split), 0};
+    unsigned n = fmn_split_num_classes(split);
+    c.end = n > 256 - c.first ? 256 : c.first + n;
+    return c;
+}
+
+/* For each class c of `classes`, the positions in `from` of its items
  * shuffled by fmn_shuffle with fmn_rng_seed(seed, c), and the first k of
  * them (all, when it has fewer) flagged in chosen[]. */
 static fmn_status choose_per_class(const fmn_split *split, fmn_items from,
-                                   unsigned classes, size_t k, uint64_t seed,
+                                   span classes, size_t k, uint64_t seed,
                                    uint8_t *chosen, const char *what,
                                    fmn_error *err)
 {
@@ -152,7 +165,7 @@ static fmn_status choose_per_class(const fmn_split *split, fmn_items from,
     memcpy(fill, begin, sizeof fill);
     for (size_t i = 0; i < from.count; i++)
         pos[fill[labels[fmn_items_at(from, i)]]++] = (uint32_t)i;
-    for (unsigned c = 0; c < classes; c++) {
+    for (unsigned c = classes.first; c < classes.end; c++) {
         fmn_rng rng;
         fmn_rng_seed(&rng, seed, c);
         (void)fmn_shuffle(pos + begin[c], count[c], &rng, NULL);
@@ -161,12 +174,6 @@ static fmn_status choose_per_class(const fmn_split *split, fmn_items from,
     }
     free(pos);
     return FMN_OK;
-}
-
-static unsigned classes_of(const fmn_split *split)
-{
-    unsigned classes = fmn_split_num_classes(split);
-    return classes > 256 ? 256 : classes; /* labels are bytes */
 }
 
 fmn_status fmn_select_sample_per_class(const fmn_split *split, fmn_items from,
@@ -212,20 +219,21 @@ fmn_status fmn_select_stratified(const fmn_split *split, fmn_items from,
     if (!val && per_class > 0)
         return fmni_bad_argument(err);
     const uint8_t *labels = fmn_split_labels(split);
-    unsigned classes = classes_of(split);
-    if (classes == 0)
+    span classes = classes_of(split);
+    if (classes.end <= classes.first)
         return fmni_bad_argument(err);
     size_t count[256] = {0};
     for (size_t i = 0; i < from.count; i++)
         count[labels[fmn_items_at(from, i)]]++;
-    for (unsigned c = 0; c < classes; c++)
+    for (unsigned c = classes.first; c < classes.end; c++)
         if (count[c] < per_class)
             return fmni_fail(err, FMN_ERR_RANGE, what, FMN_NO_OFFSET, 0,
                              "class %u has %zu items; %zu per class were "
                              "asked for validation", c, count[c], per_class);
-    if (per_class > SIZE_MAX / classes)
+    size_t ncls = classes.end - classes.first;
+    if (per_class > SIZE_MAX / ncls)
         return fmni_bad_argument(err);
-    size_t nval = per_class * classes;
+    size_t nval = per_class * ncls;
     if ((st = fmni_out_check(nval, val_cap, what, err)) != FMN_OK)
         return st;
     if (rest && (st = fmni_out_check(from.count - nval, rest_cap, what,
@@ -345,27 +353,31 @@ fmn_status fmn_split_find_class(const fmn_split *split, const char *text,
     fmni_clear(err);
     if (!split || !text || !label)
         return fmni_bad_argument(err);
-    unsigned n = fmn_split_num_classes(split);
+    span cls = classes_of(split);
     const char *p = text;
     unsigned long v = 0;
     while (*p >= '0' && *p <= '9' && v < 1000)
         v = v * 10 + (unsigned long)(*p++ - '0');
-    if (p != text && !*p && v < n) {
+    if (p != text && !*p && v >= cls.first && v < cls.end) {
         *label = (unsigned)v;
         return FMN_OK;
     }
-    for (unsigned c = 0; c < n && *text; c++) {
-        const char *name = fmn_split_class_name(split, c);
-        if (name && names_class(text, name)) {
-            *label = c;
-            return FMN_OK;
+    /* a name exactly (EMNIST's "A" and "a" are two classes), then alike */
+    for (int exact = 1; exact >= 0; exact--)
+        for (unsigned c = cls.first; c < cls.end && *text; c++) {
+            const char *name = fmn_split_class_name(split, c);
+            if (name && (exact ? strcmp(text, name) == 0
+                               : names_class(text, name))) {
+                *label = c;
+                return FMN_OK;
+            }
         }
-    }
     const fmn_file_info *li = fmn_split_file(split, FMN_FILE_LABELS);
     return fmni_fail(err, FMN_ERR_BAD_LABEL, li ? li->path : "class",
                      FMN_NO_OFFSET, 0,
-                     "no class '%s' (classes are 0 to %u%s)", text, n - 1,
-                     fmn_split_class_name(split, 0)
+                     "no class '%s' (classes are %u to %u%s)", text,
+                     cls.first, cls.end ? cls.end - 1 : 0,
+                     fmn_split_class_name(split, cls.first)
                          ? ", or their names"
                          : "; this dataset's classes have no names");
 }

@@ -258,7 +258,7 @@ static void dir_reports_missing_ambiguous_and_empty(void **state)
 static void emnist_names_give_their_class_count(void **state)
 {
     (void)state;
-    /* letters are labelled 1..26 */
+    /* letters are labelled 1..26: 26 classes from 1, and 0 is no class */
     char *dir = make_dir("emnist-letters-train-images-idx3-ubyte",
                          "emnist-letters-train-labels-idx1-ubyte", 30, 27);
     fmn_dir *d;
@@ -266,10 +266,33 @@ static void emnist_names_give_their_class_count(void **state)
     fmn_error err;
     assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
     assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_non_null(strstr(err.message, "label 0 of item 0"));
+    assert_non_null(strstr(err.message, "expected 1 to 26 for a 26-class"));
+    fmn_dir_free(d);
+    tmpdir_remove(dir);
+    buf im = images_file(30), lb = labels_file(30, 26);
+    for (size_t i = 0; i < 30; i++)
+        lb.data[8 + i] += 1; /* 1..26 */
+    dir = tmpdir_make();
+    free(write_file(dir, "emnist-letters-train-images-idx3-ubyte", im.data,
+                    im.size));
+    free(write_file(dir, "emnist-letters-train-labels-idx1-ubyte", lb.data,
+                    lb.size));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
                      FMN_OK);
-    assert_int_equal(fmn_split_num_classes(sp), 27);
+    assert_int_equal(fmn_split_num_classes(sp), 26);
+    assert_int_equal(fmn_split_first_label(sp), 1);
+    assert_string_equal(fmn_split_class_name(sp, 1), "a");
+    assert_string_equal(fmn_split_class_name(sp, 26), "z");
+    assert_null(fmn_split_class_name(sp, 0));
+    unsigned c;
+    assert_int_equal(fmn_split_find_class(sp, "z", &c, &err), FMN_OK);
+    assert_int_equal(c, 26);
     fmn_split_free(sp);
     fmn_dir_free(d);
+    free(im.data), free(lb.data);
     tmpdir_remove(dir);
 }
 
@@ -726,24 +749,27 @@ static void select_classes_and_names(void **state)
 static void release_by_shape_never_claims_more(void **state)
 {
     (void)state;
-    /* the shape of the published train labels, whose every content is
-     * known (Fashion-MNIST's, MNIST's, KMNIST's): modified */
+    /* the shape of the published train labels: Fashion-MNIST's, MNIST's
+     * and KMNIST's contents are known, EMNIST MNIST's is not (EMNIST
+     * publishes no checksum of a file): not known, never modified */
     buf train = labels_file(60000, 7);
     fmn_idx *idx;
     assert_int_equal(fmn_idx_load_memory(train.data, train.size, "l", NULL,
                                          &idx, NULL),
                      FMN_OK);
     const fmn_file_info *fi = fmn_idx_info(idx);
-    assert_int_equal(fi->release, FMN_RELEASE_MODIFIED);
+    assert_int_equal(fi->release, FMN_RELEASE_NOT_KNOWN);
     assert_int_equal(fi->dataset, FMN_DATASET_UNKNOWN);
     assert_int_equal(fi->split, FMN_SPLIT_TRAIN);
     assert_int_equal(fi->kind, FMN_FILE_LABELS);
     char say[512];
     fmn_release_describe(fi, say, sizeof say);
-    assert_string_equal(say, "modified: the shape of the published train "
-                             "labels, but not the content of "
-                             "Fashion-MNIST's, MNIST's or KMNIST's");
-    assert_string_equal(fmn_release_name(fi->release), "modified");
+    assert_string_equal(say, "not known: the shape of the published train "
+                             "labels, but not Fashion-MNIST's, MNIST's or "
+                             "KMNIST's content; no checksum of EMNIST "
+                             "MNIST's content is known, so it may be a copy "
+                             "of it");
+    assert_string_equal(fmn_release_name(fi->release), "not-known");
     fmn_idx_free(idx);
     /* the test labels' shape: KMNIST's content is not known, so this may
      * be a repack of it: not known, never modified */

@@ -10,14 +10,10 @@
 
 int cli_parse_dataset(const char *s, fmn_dataset *out)
 {
-    static const fmn_dataset all[] = {FMN_DATASET_FASHION_MNIST,
-                                      FMN_DATASET_MNIST, FMN_DATASET_KMNIST};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(s, fmn_dataset_name(all[i])) == 0) {
-            *out = all[i];
-            return 1;
-        }
-    return 0;
+    fmn_dataset d = fmn_dataset_from_name(s);
+    if (d)
+        *out = d;
+    return d != FMN_DATASET_UNKNOWN;
 }
 
 cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
@@ -43,7 +39,9 @@ cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
         if (!cli_parse_dataset(arg, &options->dataset)) {
             cli_usage(cmd,
                       "--dataset: '%s' is not one of fashion-mnist, mnist, "
-                      "kmnist",
+                      "kmnist, qmnist, emnist-byclass, emnist-bymerge, "
+                      "emnist-balanced, emnist-letters, emnist-digits, "
+                      "emnist-mnist",
                       arg);
             return CLI_OPT_BAD;
         }
@@ -54,6 +52,9 @@ cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
             return CLI_OPT_BAD;
         }
         options->threads = (unsigned)n;
+        return CLI_OPT_TAKEN;
+    case OPT_AS_STORED:
+        options->upright = 0;
         return CLI_OPT_TAKEN;
     default:
         return CLI_OPT_OTHER;
@@ -198,8 +199,10 @@ int cli_data_start(cli_data *d, int parsed, const cli_source *src,
 {
     if (parsed != CLI_CONTINUE)
         return parsed;
-    if (cli_data_load(d, src, opt) == EXIT_OK)
+    if (cli_data_load(d, src, opt) == EXIT_OK) {
+        cli_note_upright(d);
         return CLI_CONTINUE;
+    }
     cli_data_free(d);
     return EXIT_BAD;
 }
@@ -210,6 +213,25 @@ void cli_data_free(cli_data *d)
         fmn_split_free(d->splits[i]);
     d->n = 0;
     cli_problems_free(&d->problems);
+}
+
+void cli_note_upright(const cli_data *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->splits[i] && fmn_split_upright(d->splits[i])) {
+            fmn_dataset ds = fmn_split_dataset(d->splits[i]);
+            cli_error("%s: %s stores its images transposed: shown upright "
+                     "(--as-stored for the bytes as stored)",
+                     d->names[i],
+                     fmn_dataset_title(ds ? ds
+                                          : fmn_split_naming(d->splits[i])));
+        }
+}
+
+unsigned cli_label_end(const fmn_split *sp)
+{
+    unsigned first = fmn_split_first_label(sp), n = fmn_split_num_classes(sp);
+    return n > 256 - first ? 256 : first + n;
 }
 
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])

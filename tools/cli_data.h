@@ -15,10 +15,12 @@ enum {
     OPT_STREAM,
     OPT_IMAGES,
     OPT_LABELS_FILE,
-    OPT_THREADS
+    OPT_THREADS,
+    OPT_AS_STORED
 };
 
-/* --max-bytes, --classes, --dataset, --threads, into *options. */
+/* --max-bytes, --classes, --dataset, --threads (and, for the commands
+ * that make pictures, --as-stored), into *options. */
 cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
                                fmn_options *options);
 #define CLI_DATA_LONGOPTS                                                   \
@@ -33,12 +35,20 @@ cli_opt_result cli_data_option(const char *cmd, int opt, const char *arg,
     "      --classes N       labels must be below N (default: the "          \
     "dataset's,\n"                                                          \
     "                        else 10)\n"                                    \
-    "      --dataset NAME    class names of fashion-mnist, mnist or kmnist,\n" \
-    "                        whatever the content says\n"                    \
+    "      --dataset NAME    class names (and, for emnist-*, orientation)\n" \
+    "                        of fashion-mnist, mnist, kmnist, qmnist,\n"    \
+    "                        emnist-letters, ... whatever the content says\n"\
     "      --threads N       decode a large gzip file on up to N threads\n"  \
     "                        (default: every core; the result is the same)\n"
 
-/* Parses "fashion-mnist", "mnist", "kmnist". 0 on error. */
+/* --as-stored, for the commands that make pictures (cli_parser.upright),
+ * which show EMNIST's transposed images upright unless it is given. */
+#define CLI_UPRIGHT_LONGOPT {"as-stored", no_argument, NULL, OPT_AS_STORED}
+#define CLI_UPRIGHT_HELP                                                    \
+    "      --as-stored       EMNIST's images as stored (transposed), not\n"  \
+    "                        turned upright as they are by default\n"
+
+/* Parses a dataset's name (fmn_dataset_name). 0 on error. */
 int cli_parse_dataset(const char *s, fmn_dataset *out);
 
 /* ---- where the data is ---- */
@@ -108,5 +118,13 @@ int cli_data_start(cli_data *d, int parsed, const cli_source *src,
 
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);
+
+/* One past the label of the split's last class (at most 256): its classes
+ * are fmn_split_first_label() up to it. */
+unsigned cli_label_end(const fmn_split *sp);
+
+/* Prints on stderr, for each split of d that was turned upright
+ * (fmn_split_upright), a note that it is shown so. */
+void cli_note_upright(const cli_data *d);
 
 #endif

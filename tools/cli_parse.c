@@ -21,8 +21,10 @@ static cli_opt_result helpers_option(const cli_parser *p, int c,
 int cli_parse_options(const cli_parser *p, int argc, char **argv)
 {
     int c, status;
-    if (p->opt)
+    if (p->opt) {
         fmn_options_init(p->opt);
+        p->opt->upright = p->upright;
+    }
     optind = 1;
     while ((c = cli_next_option(argc, argv, p->cmd, p->help, p->shortopts,
                                 p->longopts, p->opt, &status)) !=

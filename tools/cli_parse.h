@@ -31,6 +31,8 @@ typedef struct cli_parser {
      * CLI_OWN_OPERANDS, the command reads its operands itself. */
     int operands;
     int need_both; /* --images and --labels only together */
+    int upright;   /* the command makes pictures: EMNIST upright unless
+                      --as-stored (CLI_UPRIGHT_LONGOPT) */
 } cli_parser;
 
 enum { CLI_PATH_OPERAND = 0, CLI_OWN_OPERANDS = 1 };

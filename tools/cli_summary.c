@@ -34,7 +34,7 @@ static void tally(cli_summary *s, const uint8_t *labels, const uint8_t *px,
 /* What a split is: its name, shape, datasets and classes. */
 static void describe(cli_summary *s, const char *name, fmn_images shape,
                      fmn_dataset dataset, fmn_dataset naming,
-                     unsigned num_classes, int pixels)
+                     unsigned num_classes, unsigned first_label, int pixels)
 {
     set_name(s, name);
     s->count = shape.count;
@@ -45,6 +45,7 @@ static void describe(cli_summary *s, const char *name, fmn_images shape,
     s->dataset = dataset;
     s->naming = naming;
     s->num_classes = num_classes;
+    s->first_label = first_label;
 }
 
 static void from_split(const fmn_split *sp, const char *name, int pixels,
@@ -52,7 +53,7 @@ static void from_split(const fmn_split *sp, const char *name, int pixels,
 {
     fmn_images im = fmn_split_images(sp);
     describe(s, name, im, fmn_split_dataset(sp), fmn_split_naming(sp),
-             fmn_split_num_classes(sp), pixels);
+             fmn_split_num_classes(sp), fmn_split_first_label(sp), pixels);
     tally(s, fmn_split_labels(sp), pixels ? im.data : NULL,
           im.height * im.width, im.count);
 }
@@ -82,7 +83,8 @@ static int from_reader(fmn_split_reader *r, const char *name, int pixels,
     const char *id = fmn_split_name(fmn_split_reader_id(r));
     describe(s, id && strcmp(name, "train") && strcmp(name, "test") ? id : name,
              shape, fmn_split_reader_dataset(r), fmn_split_reader_naming(r),
-             fmn_split_reader_num_classes(r), pixels);
+             fmn_split_reader_num_classes(r), fmn_split_reader_first_label(r),
+             pixels);
     free(labels);
     free(px);
     return ok;
@@ -208,10 +210,10 @@ static int labels_alone(const char *path, const fmn_options *opt,
 {
     fmn_idx *idx;
     fmn_error err;
-    unsigned classes = 0;
+    unsigned first = 0, classes = 0;
     fmn_status st = fmn_idx_load_file(path, opt, &idx, &err);
     if (st == FMN_OK)
-        st = fmn_check_labels(idx, opt, &classes, &err);
+        st = fmn_check_labels(idx, opt, &first, &classes, &err);
     if (st != FMN_OK) {
         cli_problem(p, err.message);
         fmn_idx_free(idx);
@@ -219,11 +221,13 @@ static int labels_alone(const char *path, const fmn_options *opt,
     }
     fmn_array a = fmn_idx_array(idx);
     const fmn_file_info *fi = fmn_idx_info(idx);
-    tally(s, a.data, NULL, 0, a.nbytes);
+    for (uint64_t i = 0; i < a.dims[0]; i++) /* checked: all are bytes */
+        s->images[fmn_label_class(a, i)]++;
     set_name(s, fi->split ? fmn_split_name(fi->split) : path);
     s->count = a.dims[0];
     s->has_labels = 1;
     s->num_classes = classes;
+    s->first_label = first;
     s->dataset = fi->dataset; /* set for the published content only */
     s->naming = opt->dataset ? opt->dataset : s->dataset;
     fmn_idx_free(idx);
@@ -325,6 +329,13 @@ int cli_summaries_end(cli_summaries *all)
     all->n = 0;
     cli_problems_free(&all->problems);
     return status;
+}
+
+unsigned cli_summary_end_label(const cli_summary *s)
+{
+    return s->num_classes > 256 - s->first_label ? 256
+                                                 : s->first_label +
+                                                       s->num_classes;
 }
 
 const char *cli_summary_class(const cli_summary *s, unsigned label,

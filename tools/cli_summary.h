@@ -16,7 +16,8 @@ typedef struct cli_summary {
     int has_pixels;               /* 0: a labels file alone, or counts */
     fmn_dataset dataset;          /* as identified */
     fmn_dataset naming;           /* whose class names */
-    unsigned num_classes;
+    unsigned num_classes;         /* labels first_label .. + num_classes */
+    unsigned first_label;
     uint64_t images[256];         /* items per class */
     uint64_t per_class[256][256]; /* pixel histogram per class (without
                                      labels: all in class 0) */
@@ -80,6 +81,9 @@ int cli_summary_main(int argc, char **argv, const cli_summary_cmd *c);
 void cli_summary_json_class(cli_json *j, const cli_summary *s, unsigned k);
 
 /* The class name of `label`, or its number for an unidentified dataset. */
+/* One past the last class's label (at most 256: labels are bytes). */
+unsigned cli_summary_end_label(const cli_summary *s);
+
 const char *cli_summary_class(const cli_summary *s, unsigned label,
                               char buf[16]);
 

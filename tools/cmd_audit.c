@@ -42,7 +42,7 @@ static const char HELP[] =
     "      --invert          dark on light: 255 - value\n"
     "      --compression N   zlib level 0-9 (default 1)\n"
     "      --force           overwrite FILE if it exists\n"
-    CLI_JSON_HELP CLI_FILES_HELP CLI_DATA_HELP CLI_HELP_HELP
+    CLI_JSON_HELP CLI_FILES_HELP CLI_DATA_HELP CLI_UPRIGHT_HELP CLI_HELP_HELP
     "\n"
     "Exit status: 0 on success, 1 if the data cannot be read, 2 for a\n"
     "usage error.\n";
@@ -146,7 +146,7 @@ static int start(int argc, char **argv, void *ctx, cli_data *d)
         {"json", no_argument, NULL, OPT_JSON},
         {"output", required_argument, NULL, 'o'},
         CLI_PNG_LONGOPTS,
-        CLI_SPLIT_LONGOPTS_END};
+        CLI_UPRIGHT_LONGOPT, CLI_SPLIT_LONGOPTS_END};
     fmn_options opt;
     *rq = (request){.src.mask = CLI_TRAIN | CLI_TEST,
                     .png = CLI_PNG_DEFAULTS,
@@ -157,7 +157,7 @@ static int start(int argc, char **argv, void *ctx, cli_data *d)
         .cmd = "audit", .help = HELP, .shortopts = ":ho:",
         .longopts = longopts, .opt = &opt, .src = &rq->src, .png = &rq->png,
         .own = own_option, .check = check_request, .ctx = rq,
-        .need_both = 1};
+        .need_both = 1, .upright = 1};
     int status = cli_parse_options(&p, argc, argv);
     rq->threads = opt.threads;
     return cli_data_start(d, status, &rq->src, &opt);

@@ -41,12 +41,12 @@ static double share_of(const cli_summary *sm, unsigned k)
 
 static void json_split(cli_json *j, const cli_summary *sm)
 {
-    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
+    unsigned ncls = cli_summary_end_label(sm);
     cli_json_object(j, CLI_JSON_INLINE);
     cli_json_split_id(j, sm->name, sm->dataset, sm->naming, sm->count);
     cli_json_key(j, "classes");
     cli_json_array(j, CLI_JSON_BLOCK);
-    for (unsigned k = 0; k < ncls; k++) {
+    for (unsigned k = sm->first_label; k < ncls; k++) {
         cli_summary_json_class(j, sm, k);
         cli_json_kdouble(j, "share", share_of(sm, k));
         cli_json_end(j);
@@ -58,9 +58,9 @@ static void json_split(cli_json *j, const cli_summary *sm)
 static void text_split(const cli_summary *sm, size_t i)
 {
     int unicode = cli_colour_out(); /* blocks: UTF-8, and no NO_COLOR */
-    unsigned ncls = sm->num_classes < 256 ? sm->num_classes : 256;
+    unsigned ncls = cli_summary_end_label(sm);
     double top = 0;
-    for (unsigned k = 0; k < ncls; k++)
+    for (unsigned k = sm->first_label; k < ncls; k++)
         top = share_of(sm, k) > top ? share_of(sm, k) : top;
     const char *ds = fmn_dataset_name(sm->dataset);
     printf("%s", i == 0 ? "" : "\n");
@@ -72,7 +72,7 @@ static void text_split(const cli_summary *sm, size_t i)
         printf("; class names of %s, by --dataset",
                fmn_dataset_name(sm->naming));
     printf(")\n");
-    for (unsigned k = 0; k < ncls; k++) {
+    for (unsigned k = sm->first_label; k < ncls; k++) {
         char buf[16];
         printf("  %3u  %-12s %8llu  %5.1f%%  ", k,
                cli_summary_class(sm, k, buf),

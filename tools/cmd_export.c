@@ -39,7 +39,7 @@ static const char HELP[] =
     "      --invert          dark on light: 255 - value\n"
     "      --compression N   zlib level 0-9 (default 1: fast, run-length)\n"
     "      --force           overwrite existing files\n"
-    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
+    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP CLI_UPRIGHT_HELP
     CLI_HELP_HELP;
 
 enum { OPT_LAYOUT = CLI_OPT_COMMAND, EXPORT_THREADS = 8 };
@@ -99,14 +99,14 @@ static int start(int argc, char **argv, void *ctx, cli_data *d)
         {"layout", required_argument, NULL, OPT_LAYOUT},
         CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
-        CLI_SPLIT_LONGOPTS_END};
+        CLI_UPRIGHT_LONGOPT, CLI_SPLIT_LONGOPTS_END};
     fmn_options opt;
     *rq = (request){.src.mask = CLI_TRAIN, .png = CLI_PNG_DEFAULTS};
     const cli_parser p = {
         .cmd = "export", .help = HELP, .shortopts = ":ho:",
         .longopts = longopts, .opt = &opt, .src = &rq->src, .sel = &rq->sel,
         .png = &rq->png, .own = own_option, .check = check_request, .ctx = rq,
-        .need_both = 1};
+        .need_both = 1, .upright = 1};
     return cli_data_start(d, cli_parse_options(&p, argc, argv), &rq->src,
                           &opt);
 }
@@ -144,8 +144,8 @@ static void class_folder(const fmn_split *sp, unsigned label, char *buf,
     const char *name = fmn_split_class_name(sp, label);
     if (name)
         slug(name, s, sizeof s);
-    unsigned n = fmn_split_num_classes(sp), width = 1;
-    while (n > 10 && (n /= 10))
+    unsigned n = cli_label_end(sp) - 1, width = 1;
+    while (n >= 10 && (n /= 10))
         width++;
     snprintf(buf, cap, "%0*u%s%s", (int)width, label, s[0] ? "-" : "", s);
 }

@@ -39,7 +39,7 @@ static const char HELP[] =
     "      --force           overwrite FILE if it exists\n"
     "With --per-class K the sheet has one row per class, its first K images\n"
     "(or, with --sample K too, K of them at random).\n"
-    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP
+    CLI_SELECT_HELP CLI_FILES_HELP CLI_DATA_HELP CLI_UPRIGHT_HELP
     CLI_HELP_HELP;
 
 enum {
@@ -145,14 +145,15 @@ static int start(int argc, char **argv, void *ctx, cli_data *d)
         {"mean", no_argument, NULL, OPT_MEAN},
         CLI_PNG_LONGOPTS,
         CLI_SELECT_LONGOPTS,
-        CLI_SPLIT_LONGOPTS_END};
+        CLI_UPRIGHT_LONGOPT, CLI_SPLIT_LONGOPTS_END};
     fmn_options opt;
     *rq = (request){.src.mask = CLI_TRAIN, .png = CLI_PNG_DEFAULTS,
                     .padding = 2};
     const cli_parser p = {
         .cmd = "grid", .help = HELP, .shortopts = ":ho:", .longopts = longopts,
         .opt = &opt, .src = &rq->src, .sel = &rq->sel, .png = &rq->png,
-        .own = own_option, .check = check_request, .ctx = rq, .need_both = 1};
+        .own = own_option, .check = check_request, .ctx = rq, .need_both = 1,
+        .upright = 1};
     return cli_data_start(d, cli_parse_options(&p, argc, argv), &rq->src,
                           &opt);
 }
@@ -174,7 +175,7 @@ static int class_means(const fmn_split *sp, const uint32_t *idx, size_t n,
     fmn_images im = fmn_split_images(sp);
     const uint8_t *labels = fmn_split_labels(sp);
     size_t px = im.height * im.width;
-    unsigned ncls = fmn_split_num_classes(sp);
+    unsigned ncls = cli_label_end(sp); /* classes below it */
     uint64_t counts[256] = {0};
     size_t cells = ncls * px > 0 ? ncls * px : 1;
     uint64_t *acc = calloc(cells, sizeof *acc);
@@ -207,7 +208,7 @@ static int place_cells(const request *rq, const fmn_split *sp,
     fmn_images im = fmn_split_images(sp);
     const uint8_t *lab = fmn_split_labels(sp);
     size_t px = im.height * im.width, k_per = rq->sel.per_class;
-    unsigned ncls = fmn_split_num_classes(sp);
+    unsigned ncls = cli_label_end(sp); /* classes below it */
     const char *names[256];
     for (unsigned k = 0; k < ncls; k++)
         names[k] = cli_class_name(sp, k, sh->numbers[k]);
@@ -334,7 +335,7 @@ static int plan(request *rq, const cli_data *d, sheet *sh)
 {
     const fmn_split *sp = d->splits[0];
     fmn_images im = fmn_split_images(sp);
-    unsigned ncls = fmn_split_num_classes(sp);
+    unsigned ncls = cli_label_end(sp); /* classes below it */
     char first64[32];
     if (!cli_select_given(&rq->sel) && !rq->mean) {
         /* the first 64, as far as there are */

@@ -98,12 +98,6 @@ static fmn_array images_shape(const fmn_split *sp, uint32_t dims[3])
     return a;
 }
 
-static fmn_array labels_shape(const fmn_split *sp, uint32_t dims[1])
-{
-    dims[0] = (uint32_t)fmn_split_count(sp);
-    fmn_array a = {NULL, FMN_DTYPE_U8, 1, dims, 0, 0};
-    return a;
-}
 
 static void count_classes(const fmn_split *sp, uint64_t counts[256])
 {
@@ -132,17 +126,17 @@ static void text_split(const char *name, const fmn_split *sp,
         printf(" (class names of %s, as --dataset asks)",
                title(fmn_split_naming(sp)));
     printf("\n");
-    uint32_t d3[3], d1[1];
+    uint32_t d3[3];
     text_file("images", fmn_split_file(sp, FMN_FILE_IMAGES),
               images_shape(sp, d3));
     text_copies(dir, id, FMN_FILE_IMAGES);
     text_file("labels", fmn_split_file(sp, FMN_FILE_LABELS),
-              labels_shape(sp, d1));
+              fmn_split_label_array(sp));
     text_copies(dir, id, FMN_FILE_LABELS);
     uint64_t counts[256];
     count_classes(sp, counts);
     printf("  classes:\n");
-    for (unsigned c = 0; c < ncls; c++) {
+    for (unsigned c = fmn_split_first_label(sp); c < cli_label_end(sp); c++) {
         const char *cname = fmn_split_class_name(sp, c);
         printf("    %3u  %-12s %8llu  %5.1f%%\n", c, cname ? cname : "",
                (unsigned long long)counts[c],
@@ -203,18 +197,18 @@ static void json_split(cli_json *j, const char *name, const fmn_split *sp,
     cli_json_kuint(j, "height", im.height);
     cli_json_kuint(j, "width", im.width);
     cli_json_kuint(j, "num_classes", fmn_split_num_classes(sp));
-    uint32_t d3[3], d1[1];
+    uint32_t d3[3];
     cli_json_key(j, "images");
     json_file(j, fmn_split_file(sp, FMN_FILE_IMAGES), images_shape(sp, d3),
               dir, id, FMN_FILE_IMAGES);
     cli_json_key(j, "labels");
-    json_file(j, fmn_split_file(sp, FMN_FILE_LABELS), labels_shape(sp, d1),
-              dir, id, FMN_FILE_LABELS);
+    json_file(j, fmn_split_file(sp, FMN_FILE_LABELS),
+              fmn_split_label_array(sp), dir, id, FMN_FILE_LABELS);
     cli_json_key(j, "classes");
     cli_json_array(j, CLI_JSON_BLOCK);
     uint64_t counts[256];
     count_classes(sp, counts);
-    for (unsigned c = 0; c < fmn_split_num_classes(sp); c++) {
+    for (unsigned c = fmn_split_first_label(sp); c < cli_label_end(sp); c++) {
         cli_json_object(j, CLI_JSON_INLINE);
         cli_json_kuint(j, "label", c);
         cli_json_kstr(j, "name", fmn_split_class_name(sp, c));

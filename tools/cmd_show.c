@@ -25,7 +25,7 @@ static const char HELP[] =
     "Options:\n"
     "      --ascii           the ASCII ramp, even on a terminal\n"
     "      --invert          dark on light\n"
-    CLI_FILES_HELP CLI_DATA_HELP
+    CLI_FILES_HELP CLI_DATA_HELP CLI_UPRIGHT_HELP
     CLI_HELP_HELP;
 
 enum { OPT_ASCII = CLI_OPT_COMMAND, MAX_ITEMS = 1000, GAP = 2 };
@@ -233,13 +233,13 @@ static int start(int argc, char **argv, void *ctx, cli_data *d)
     static const struct option longopts[] = {
         {"ascii", no_argument, NULL, OPT_ASCII},
         {"invert", no_argument, NULL, OPT_INVERT},
-        CLI_SPLIT_LONGOPTS_END};
+        CLI_UPRIGHT_LONGOPT, CLI_SPLIT_LONGOPTS_END};
     fmn_options opt;
     *rq = (request){.invert = 0};
     const cli_parser p = {
         .cmd = "show", .help = HELP, .shortopts = ":h", .longopts = longopts,
         .opt = &opt, .src = &rq->src, .own = own_option, .ctx = rq,
-        .operands = CLI_OWN_OPERANDS, .need_both = 1};
+        .operands = CLI_OWN_OPERANDS, .need_both = 1, .upright = 1};
     int status = cli_parse_options(&p, argc, argv);
     if (status == CLI_CONTINUE)
         status = parse_operands(argc, argv, rq);

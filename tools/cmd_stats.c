@@ -54,7 +54,7 @@ static void text_classes(const cli_summary *sm)
 {
     printf("  per class:\n    %5s  %-12s %8s %10s %18s %10s %10s\n", "label",
            "name", "images", "sum", "mean", "std", "mean[0,1]");
-    for (unsigned c = 0; c < sm->num_classes && c < 256; c++) {
+    for (unsigned c = sm->first_label; c < cli_summary_end_label(sm); c++) {
         fmn_pixel_stats cs = fmn_histogram_stats(sm->per_class[c]);
         char buf[16];
         printf("    %5u  %-12s %8llu %10llu %18.14f %10.6f %10.7f\n", c,
@@ -94,8 +94,8 @@ static void json_split(cli_json *j, const cli_summary *sm)
     cli_json_end(j);
     cli_json_key(j, "classes");
     cli_json_array(j, CLI_JSON_BLOCK);
-    for (unsigned c = 0; sm->has_labels && c < sm->num_classes && c < 256;
-         c++) {
+    for (unsigned c = sm->first_label;
+         sm->has_labels && c < cli_summary_end_label(sm); c++) {
         cli_summary_json_class(j, sm, c);
         cli_json_key(j, "pixels");
         json_figures(j, fmn_histogram_stats(sm->per_class[c]));

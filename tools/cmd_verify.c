@@ -39,15 +39,16 @@ static const char HELP[] =
     "otherwise, 2 for a usage error.\n";
 
 enum verdict { V_IDENTICAL, V_REPACKED, V_MISNAMED, V_MODIFIED, V_NOT_KNOWN,
-               V_UNKNOWN, V_INVALID, V_MISSING };
+               V_NAMED, V_UNKNOWN, V_INVALID, V_MISSING };
 
-static const char *const WORD[] = {"identical", "repacked", "misnamed",
-                                   "modified",  "not-known", "unknown",
-                                   "invalid",   "missing"};
+static const char *const WORD[] = {"identical", "repacked",  "misnamed",
+                                   "modified",  "not-known", "named",
+                                   "unknown",   "invalid",   "missing"};
 static const char *const TEXT[] = {"identical", "repacked (same content)",
                                    "misnamed",  "modified",
-                                   "not known", "unknown",
-                                   "invalid",   "missing"};
+                                   "not known", "by name (no checksum)",
+                                   "unknown",   "invalid",
+                                   "missing"};
 
 typedef struct checked {
     const char *path;   /* NULL when missing */
@@ -91,6 +92,7 @@ static enum verdict judge(const fmn_file_info *fi)
     case FMN_RELEASE_PUBLISHED: break; /* not hashed: verify always hashes */
     case FMN_RELEASE_MODIFIED: return V_MODIFIED;
     case FMN_RELEASE_NOT_KNOWN: return V_NOT_KNOWN;
+    case FMN_RELEASE_NAMED: return V_NAMED;
     case FMN_RELEASE_UNKNOWN: break;
     }
     return V_UNKNOWN;
@@ -262,7 +264,7 @@ static int summarise(const plan *p, char *summary, size_t cap,
     int several = 0;
     for (size_t i = 0; i < p->n; i++) {
         const checked *c = &p->files[i];
-        not_known += c->v == V_NOT_KNOWN;
+        not_known += c->v == V_NOT_KNOWN || c->v == V_NAMED;
         if (c->v > V_REPACKED)
             continue;
         good++;
