@@ -428,6 +428,17 @@ typedef struct fmn_file_info {
 FMN_API size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
                                      const char *stem, char *buf, size_t cap);
 
+typedef struct fmn_split fmn_split;
+
+/* As fmn_release_file_name, for the files of split `sp` written as IDX:
+ * a label matrix's file (QMNIST's) is "train-labels-idx2-int".
+ *     fmn_split_file_name(sp, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, NULL, name,
+ *                         sizeof name);
+ */
+FMN_API size_t fmn_split_file_name(const fmn_split *sp, fmn_split_id split,
+                                   fmn_file_kind kind, const char *stem,
+                                   char *buf, size_t cap);
+
 /* Base URL `i` (from 0, ending in '/') of the places that serve the
  * published .gz files of `dataset` under their published names, the one
  * that answers best first; NULL past the last. Static storage.
@@ -898,10 +909,16 @@ typedef struct fmn_dir fmn_dir;
  *     (fmn_dir_location); several are FMN_ERR_AMBIGUOUS.
  * Several files for one role (x.gz beside x, as torchvision keeps them;
  * a renamed copy) are copies, all kept: loads check that every copy holds
- * the same bytes. Hidden files are skipped.
+ * the same bytes. Hidden files are skipped. Official names with several
+ * prefixes are several datasets side by side (fmn_dir_datasets).
+ * `path` may also be:
+ *   - a zip archive, or a folder inside one (ARCHIVE.zip/gzip): its
+ *     members are read in place, never unpacked to disk, with every check
+ *     (FMN_ERR_UNSUPPORTED in a build without libzip);
+ *   - FOLDER/PREFIX, for the files named PREFIX-... in FOLDER alone
+ *     ("EMNIST/raw/emnist-letters", "gzip.zip/gzip/emnist-digits").
  * Errors: FMN_ERR_NOT_FOUND, FMN_ERR_IO (not a directory, or unreadable),
- * FMN_ERR_NO_DATASET (nothing recognised), FMN_ERR_AMBIGUOUS (files of two
- * datasets for one role, e.g. MNIST and EMNIST side by side, or several
+ * FMN_ERR_NO_DATASET (nothing recognised), FMN_ERR_AMBIGUOUS (several
  * dataset subfolders), FMN_ERR_NOMEM.
  *     fmn_dir *dir;
  *     if (fmn_dir_open("/usr/share/datasets/fashion-mnist", &dir, &err))
@@ -909,6 +926,32 @@ typedef struct fmn_dir fmn_dir;
  */
 FMN_API fmn_status fmn_dir_open(const char *path, fmn_dir **out,
                                 fmn_error *err);
+
+/* 1 when `path` is what fmn_dir_open opens rather than an IDX file: a
+ * folder, a zip archive or a folder in one, or FOLDER/PREFIX naming the
+ * files PREFIX-... in FOLDER; else 0 (a file, or nothing).
+ *     if (fmn_path_is_folder(arg)) fmn_dir_open(arg, &dir, &err); ...
+ */
+FMN_API int fmn_path_is_folder(const char *path);
+
+/* How many datasets the folder holds side by side: 1, or one for each
+ * prefix of its files' names where it holds several (EMNIST's six, as its
+ * gzip.zip unpacks: emnist-letters-train-images-idx3-ubyte.gz, ...). A
+ * folder of several cannot be loaded as it is (FMN_ERR_AMBIGUOUS, naming
+ * them): open one by fmn_dir_dataset_path.
+ *     for (size_t i = 0; i < fmn_dir_datasets(dir); i++) ...
+ */
+FMN_API size_t fmn_dir_datasets(const fmn_dir *dir);
+
+/* The path that fmn_dir_open takes for dataset `i` of the folder alone,
+ * into buf (cap bytes; returns the length needed, as snprintf; 0 past
+ * the last): "LOCATION/emnist-letters" (the folder and the prefix of the
+ * files' names), or the path given for a folder of one dataset.
+ *     char one[4096];
+ *     fmn_dir_dataset_path(dir, 3, one, sizeof one); // ".../emnist-letters"
+ */
+FMN_API size_t fmn_dir_dataset_path(const fmn_dir *dir, size_t i, char *buf,
+                                    size_t cap);
 
 /* Path of the file for (`split`, `kind`) that loads read (the first copy:
  * an official name before another, gzip before raw), or NULL if the
@@ -1474,7 +1517,9 @@ FMN_API fmn_status fmn_labels_one_hot(const uint8_t *labels, size_t n_labels,
 
 typedef enum fmn_format {
     FMN_FORMAT_IDX = 0,    /* raw IDX: the images (N x H x W) or labels (N)
-                              file, as the originals */
+                              file, as the originals; a label matrix
+                              (QMNIST's) whole, N x columns int32. Every
+                              other format writes the class column. */
     FMN_FORMAT_IDX_GZ = 1, /* the same, gzipped (zlib level 6, no name,
                               mtime 0): fmnist reads it back */
     FMN_FORMAT_NPY = 2,    /* NumPy .npy v1.0, uint8 ('|u1'), shape

@@ -8,8 +8,8 @@
 #include "internal.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,11 +179,6 @@ static fmn_status add(fmn_dir *dir, entry e, fmn_error *err)
     return FMN_OK;
 }
 
-static int is_regular(const char *path, struct stat *st)
-{
-    return stat(path, st) == 0 && S_ISREG(st->st_mode);
-}
-
 /* Reads the header of `path`: 1 with its shape if it is an images (3-D
  * uint8) or labels (1-D uint8, or a 2-D int32 label matrix) file, 0 if it is not (or cannot be read),
  * -1 when memory ran out. */
@@ -210,7 +205,7 @@ static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
     return st == FMN_ERR_NOMEM ? -1 : ok;
 }
 
-/* Considers one directory entry of dir->location. */
+/* Considers one entry of dir->location, a file. */
 static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
                            fmn_error *err)
 {
@@ -219,13 +214,8 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
     char *path = join(dir->location, name);
     if (!path)
         return nomem(dir->location, err);
-    struct stat st;
     entry e = {path, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN, NULL, 0, 1, 0};
     size_t prefix_len;
-    if (!is_regular(path, &st)) {
-        free(path);
-        return FMN_OK;
-    }
     if (fmni_parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
         e.prefix = dup_n(name, prefix_len);
         if (!e.prefix) {
@@ -320,87 +310,51 @@ static int by_role(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
-/* Two official names of different prefixes for one role are two datasets
- * (EMNIST's variants side by side): which one is meant, only the caller
- * knows. Copies (one prefix, or files recognised by content) are fine. */
-static fmn_status check_prefixes(const fmn_dir *dir, fmn_error *err)
-{
-    for (size_t i = 0; i < dir->n; i++)
-        for (size_t j = i + 1; j < dir->n; j++) {
-            const entry *a = &dir->files[i], *b = &dir->files[j];
-            if (a->split != b->split || a->kind != b->kind)
-                break;
-            if (a->prefix && b->prefix && strcmp(a->prefix, b->prefix) != 0)
-                return fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->location,
-                                 FMN_NO_OFFSET, 0,
-                                 "holds two %s %s files, %s and %s: name the "
-                                 "files to use explicitly",
-                                 fmn_split_name(a->split),
-                                 fmn_file_kind_name(a->kind),
-                                 strrchr(a->path, '/') + 1,
-                                 strrchr(b->path, '/') + 1);
-        }
-    return FMN_OK;
-}
-
-/* Scans dir->location into dir->files. */
+/* Scans dir->location into dir->files. Official names of different
+ * prefixes are several datasets side by side (EMNIST's six): all kept,
+ * told apart by fmn_dir_datasets. */
 static fmn_status scan(fmn_dir *dir, fmn_error *err)
 {
-    DIR *d = opendir(dir->location);
-    if (!d) {
-        int e = errno;
-        return fmni_fail(err,
-                         e == ENOENT   ? FMN_ERR_NOT_FOUND
-                         : e == ENOMEM ? FMN_ERR_NOMEM
-                                       : FMN_ERR_IO,
-                         dir->location, FMN_NO_OFFSET, 0,
-                         "cannot open directory: %s", strerror(e));
-    }
-    fmn_status st = FMN_OK;
+    fmni_listing l;
+    fmn_status st = fmni_list(dir->location, &l, err);
+    if (st != FMN_OK)
+        return st;
     int peeks = 0;
-    struct dirent *e;
-    while (st == FMN_OK && (errno = 0, e = readdir(d)) != NULL)
-        st = consider(dir, e->d_name, &peeks, err);
-    if (st == FMN_OK && errno != 0)
-        st = fmni_fail(err, FMN_ERR_IO, dir->location, FMN_NO_OFFSET, 0,
-                       "cannot read directory: %s", strerror(errno));
-    closedir(d);
+    for (size_t i = 0; st == FMN_OK && i < l.n; i++)
+        if (!l.is_dir[i])
+            st = consider(dir, l.names[i], &peeks, err);
+    fmni_listing_free(&l);
     if (st == FMN_OK)
         st = assign_splits(dir, err);
-    if (st == FMN_OK && dir->n) {
+    if (st == FMN_OK && dir->n)
         qsort(dir->files, dir->n, sizeof *dir->files, by_role);
-        st = check_prefixes(dir, err);
-    }
     return st;
 }
 
-/* The subfolders of `path` (not hidden), at most MAX_SUBDIRS, into a
- * malloc'd array of malloc'd paths. */
+/* The subfolders of `path` (not hidden; zip archives among them), at
+ * most MAX_SUBDIRS, into a malloc'd array of malloc'd paths. */
 static fmn_status subfolders(const char *path, char ***out, size_t *n,
                              fmn_error *err)
 {
     *out = NULL;
     *n = 0;
-    DIR *d = opendir(path);
-    if (!d)
+    fmni_listing l;
+    fmn_error ignored;
+    if (fmni_list(path, &l, &ignored) != FMN_OK)
         return FMN_OK;
     char **list = malloc(MAX_SUBDIRS * sizeof *list);
     if (!list) {
-        closedir(d);
+        fmni_listing_free(&l);
         return nomem(path, err);
     }
-    struct dirent *e;
-    while (*n < MAX_SUBDIRS && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+    for (size_t i = 0; i < l.n && *n < MAX_SUBDIRS; i++) {
+        if (l.names[i][0] == '.' || !l.is_dir[i])
             continue;
-        char *sub = join(path, e->d_name);
-        struct stat st;
-        if (sub && stat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+        char *sub = join(path, l.names[i]);
+        if (sub)
             list[(*n)++] = sub;
-        else
-            free(sub);
     }
-    closedir(d);
+    fmni_listing_free(&l);
     *out = list;
     return FMN_OK;
 }
@@ -495,6 +449,68 @@ static fmn_status search_below(fmn_dir *dir, fmn_error *err)
     return st;
 }
 
+/* FOLDER/PREFIX, where FOLDER holds files named PREFIX-...: those files
+ * alone, one dataset of several side by side. FMN_ERR_NOT_FOUND when
+ * path is not that either. */
+static fmn_status open_prefixed(fmn_dir *dir, fmn_error *err)
+{
+    const char *slash = strrchr(dir->path, '/');
+    free(dir->location);
+    dir->location = slash ? dup_n(dir->path, (size_t)(slash - dir->path))
+                          : dup_n(".", 1);
+    if (!dir->location)
+        return nomem(dir->path, err);
+    const char *base = slash ? slash + 1 : dir->path;
+    fmn_error ignored;
+    if (!*base || !fmni_is_folder(dir->location) ||
+        scan(dir, &ignored) != FMN_OK)
+        return fmni_fail(err, FMN_ERR_NOT_FOUND, dir->path, FMN_NO_OFFSET, 0,
+                         "no such file or directory");
+    size_t n = strlen(base);
+    for (size_t i = 0; i < dir->n;) {
+        const char *p = dir->files[i].prefix;
+        if (p && strncmp(p, base, n) == 0 && p[n] == '-' && !p[n + 1])
+            i++;
+        else
+            drop(dir, i);
+    }
+    if (dir->n == 0)
+        return fmni_fail(err, FMN_ERR_NOT_FOUND, dir->path, FMN_NO_OFFSET, 0,
+                         "no such folder, nor files named %s-train-images-"
+                         "idx3-ubyte[.gz] and the like beside it",
+                         base);
+    qsort(dir->files, dir->n, sizeof *dir->files, by_role);
+    return FMN_OK;
+}
+
+int fmn_path_is_folder(const char *path)
+{
+    if (!path)
+        return 0;
+    if (fmni_is_folder(path))
+        return 1;
+    /* FOLDER/PREFIX: no such entry, but FOLDER has files named PREFIX-... */
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t n = strlen(base);
+    char *parent = slash ? dup_n(path, (size_t)(slash - path)) : dup_n(".", 1);
+    fmni_listing l;
+    fmn_error ignored;
+    int found = 0;
+    if (parent && n && fmni_list(parent, &l, &ignored) == FMN_OK) {
+        int exists = 0;
+        for (size_t i = 0; i < l.n; i++) {
+            exists |= strcmp(l.names[i], base) == 0;
+            found |= !l.is_dir[i] && strncmp(l.names[i], base, n) == 0 &&
+                     l.names[i][n] == '-';
+        }
+        found &= !exists;
+        fmni_listing_free(&l);
+    }
+    free(parent);
+    return found;
+}
+
 fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
 {
     if (out)
@@ -510,7 +526,14 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
         fmn_dir_free(dir);
         return nomem(path, err);
     }
-    fmn_status st = scan(dir, err);
+    struct stat sb;
+    fmn_status st =
+        fmni_is_folder(path) ? scan(dir, err)
+        : stat(path, &sb) == 0
+            ? fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
+                        "not a directory (a folder or a zip archive was "
+                        "expected)")
+            : open_prefixed(dir, err);
     if (st == FMN_OK && dir->n == 0)
         st = search_below(dir, err);
     if (st != FMN_OK) {
@@ -572,10 +595,82 @@ int fmn_dir_has_split(const fmn_dir *dir, fmn_split_id split)
            fmn_dir_copies(dir, split, FMN_FILE_LABELS);
 }
 
-/* FMN_ERR_NOT_FOUND when a present split lacks one of its files. */
+/* The prefix of group `i` (the files of one dataset: one prefix of their
+ * names; "" for no prefix and for files recognised by content), in name
+ * order; NULL past the last. */
+static const char *group(const fmn_dir *dir, size_t i)
+{
+    const char *last = NULL;
+    for (;;) {
+        /* the least prefix above the last one */
+        const char *next = NULL;
+        for (size_t k = 0; k < dir->n; k++) {
+            const char *p = dir->files[k].prefix ? dir->files[k].prefix : "";
+            if ((!last || strcmp(p, last) > 0) &&
+                (!next || strcmp(p, next) < 0))
+                next = p;
+        }
+        if (!next || i-- == 0)
+            return next;
+        last = next;
+    }
+}
+
+size_t fmn_dir_datasets(const fmn_dir *dir)
+{
+    size_t n = 0;
+    while (dir && group(dir, n))
+        n++;
+    return n;
+}
+
+size_t fmn_dir_dataset_path(const fmn_dir *dir, size_t i, char *buf,
+                            size_t cap)
+{
+    const char *p = dir ? group(dir, i) : NULL;
+    if (cap)
+        buf[0] = '\0';
+    if (!p)
+        return 0;
+    size_t n = strlen(p);
+    if (n == 0 || fmn_dir_datasets(dir) == 1)
+        return (size_t)snprintf(buf, cap, "%s", dir->path);
+    return (size_t)snprintf(buf, cap, "%s/%.*s", dir->location, (int)(n - 1),
+                            p);
+}
+
+/* FMN_ERR_AMBIGUOUS for a folder of several datasets side by side. */
+static fmn_status one_dataset(const fmn_dir *dir, fmn_error *err)
+{
+    size_t n = fmn_dir_datasets(dir);
+    if (n <= 1)
+        return FMN_OK;
+    char names[256] = "", example[64] = "";
+    for (size_t i = 0; i < n; i++) {
+        const char *p = group(dir, i);
+        size_t used = strlen(names), len = strlen(p);
+        if (len)
+            snprintf(names + used, sizeof names - used, "%s%.*s",
+                     i ? ", " : "", (int)(len - 1), p);
+        else
+            snprintf(names + used, sizeof names - used, "%s(no prefix)",
+                     i ? ", " : "");
+        if (len && !example[0])
+            snprintf(example, sizeof example, "%.*s", (int)(len - 1), p);
+    }
+    return fmni_fail(err, FMN_ERR_AMBIGUOUS, dir->location, FMN_NO_OFFSET, 0,
+                     "holds %zu datasets side by side (%s): name one, as "
+                     "%s/%s",
+                     n, names, dir->location, example);
+}
+
+/* FMN_ERR_NOT_FOUND when a present split lacks one of its files;
+ * FMN_ERR_AMBIGUOUS when the folder holds several datasets. */
 static fmn_status both_files(const fmn_dir *dir, fmn_split_id split,
                              fmn_error *err)
 {
+    if (one_dataset(dir, err) != FMN_OK)
+        return err ? err->status : FMN_ERR_AMBIGUOUS;
     const char *images = fmn_dir_path(dir, split, FMN_FILE_IMAGES);
     const char *labels = fmn_dir_path(dir, split, FMN_FILE_LABELS);
     if (images && labels)
@@ -633,6 +728,31 @@ static void check_copies(const fmn_dir *dir, const fmn_split *sp,
     }
 }
 
+/* The class mapping file beside prefixed files (EMNIST's
+ * emnist-letters-mapping.txt), where there is one, agrees with the
+ * split's class names. */
+static fmn_status check_mapping(const fmn_dir *dir, const fmn_split *sp,
+                                fmn_split_id split, fmn_error *err)
+{
+    size_t n;
+    const entry *e = role(dir, split, FMN_FILE_LABELS, &n);
+    if (!e || !e->prefix || !e->prefix[0] ||
+        (split == FMN_SPLIT_TEST && fmn_dir_has_split(dir, FMN_SPLIT_TRAIN)))
+        return FMN_OK; /* one file for both splits: checked with train's */
+    size_t len = strlen(e->prefix) + sizeof "mapping.txt";
+    char *name = malloc(len), *path = NULL;
+    if (name) {
+        snprintf(name, len, "%smapping.txt", e->prefix);
+        path = join(dir->location, name);
+    }
+    free(name);
+    if (!path)
+        return nomem(dir->location, err);
+    fmn_status st = fmni_check_mapping(path, fmn_split_naming(sp), err);
+    free(path);
+    return st;
+}
+
 /* fmn_dir_load_split, every problem to `p`. */
 static fmn_status load_split(const fmn_dir *dir, fmn_split_id split,
                              const fmn_options *opt, fmn_split **out,
@@ -658,6 +778,11 @@ static fmn_status load_split(const fmn_dir *dir, fmn_split_id split,
             fmni_problems_add(p, &e);
         check_copies(dir, sp, split, (fmn_file_kind)k, p);
     }
+    fmn_error e;
+    if (check_mapping(dir, sp, split, &e) != FMN_OK)
+        fmni_problems_add(p, &e);
+    if (p->total == before && fmni_split_orient(sp, opt, &e) != FMN_OK)
+        fmni_problems_add(p, &e); /* turned upright once every copy matched */
     if (p->total != before) {
         fmn_split_free(sp);
         return p->first.status;
@@ -722,6 +847,16 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
         *test = NULL;
     if (!dir || !train || !test)
         return fmni_bad_argument(train_err);
+    fmn_error e;
+    if (one_dataset(dir, &e) != FMN_OK) { /* said once, for both splits */
+        if (opt && opt->report)
+            opt->report(opt->report_ctx, &e);
+        if (train_err)
+            *train_err = e;
+        if (test_err)
+            *test_err = e;
+        return e.status;
+    }
     split_job jobs[2];
     for (int i = 0; i < 2; i++) {
         jobs[i].dir = dir;

@@ -80,6 +80,15 @@ void fmni_md5_final(fmni_md5 *ctx, uint8_t digest[16]);
 
 /* ---- raw bytes in (source.c) ------------------------------------------- */
 
+/* Input read through a function: a member of an archive (archive.c). */
+typedef struct fmni_read_fn {
+    long (*read)(void *ctx, void *buf, size_t n); /* bytes, 0 at the end,
+                                                     -1 on error */
+    const char *(*error)(void *ctx);              /* why -1; may be NULL */
+    void (*close)(void *ctx);                     /* may be NULL */
+    void *ctx;
+} fmni_read_fn;
+
 typedef struct fmni_src {
     const char *name;     /* for messages */
     int fd;               /* -1 for a memory source */
@@ -98,11 +107,17 @@ typedef struct fmni_src {
     size_t map_len;
     struct fmni_md5 *running; /* input that cannot be read twice (a pipe):
                              the MD5 of every byte read, as it is read */
+    fmni_read_fn fn;      /* input read through a function: fn.read set */
 } fmni_src;
 
 /* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
  * FMN_ERR_IO or FMN_ERR_NOMEM on failure (nothing to close then). */
 fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err);
+
+/* Reads through `fn` (taken: fn->close is called by fmni_src_close, also
+ * when this fails): like a pipe, size unknown, hashed as it is read. */
+fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
+                            const char *name, fmn_error *err);
 
 /* Wraps `size` bytes at `data`; cannot fail. */
 void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
@@ -513,6 +528,42 @@ fmn_status fmni_split_load_paths(const char *images_path,
                                  uint64_t start, uint64_t count,
                                  const fmn_options *opt, fmn_split **out,
                                  fmni_problems *p);
+
+/* ---- folders, on disk or in an archive (listing.c, archive.c) ----------- */
+
+typedef struct fmni_listing {
+    char **names;
+    unsigned char *is_dir; /* 1: a folder (or a zip archive: one to open) */
+    size_t n, cap;
+} fmni_listing;
+
+/* The entries of the folder at `path` (hidden ones included), regular
+ * files and folders only: a folder on disk, a zip archive, or a folder in
+ * one (ARCHIVE.zip/FOLDER). */
+fmn_status fmni_list(const char *path, fmni_listing *out, fmn_error *err);
+fmn_status fmni_listing_add(fmni_listing *l, const char *name, size_t len,
+                            int is_dir);
+void fmni_listing_free(fmni_listing *l);
+/* 1 when `path` is something fmni_list lists. */
+int fmni_is_folder(const char *path);
+/* 1 when the regular file at `path` starts as a zip archive does. */
+int fmni_is_archive(const char *path);
+/* The length of the part of `path` that is a zip archive on disk, when
+ * the path goes on into it (or is it); 0 when no part of it is one. */
+size_t fmni_archive_prefix(const char *path);
+
+/* archive.c: the folder at path (the archive's path its first `at`
+ * bytes) listed; whether it is a folder there; a member opened. */
+fmn_status fmni_archive_list(const char *path, size_t at, fmni_listing *out,
+                             fmn_error *err);
+int fmni_archive_is_folder(const char *path, size_t at);
+fmn_status fmni_archive_open_member(fmni_src *src, const char *path,
+                                    size_t at, fmn_error *err);
+
+/* mapping.c: the class mapping file at `path` (EMNIST's) agrees with the
+ * class names of `naming`: FMN_OK too when there is no such file. */
+fmn_status fmni_check_mapping(const char *path, fmn_dataset naming,
+                              fmn_error *err);
 
 /* ---- names (dataset.c) ---------------------------------------------------- */
 

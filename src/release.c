@@ -210,17 +210,34 @@ fmn_status fmn_release_check_file(const char *path, fmn_dataset dataset,
     return st;
 }
 
-size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
-                             const char *stem, char *buf, size_t cap)
+/* The name of a release file: QMNIST's label matrices end in
+ * -labels-idx2-int. */
+static size_t file_name(fmn_split_id split, fmn_file_kind kind, int matrix,
+                        const char *stem, char *buf, size_t cap)
 {
     const char *word = split == FMN_SPLIT_TEST ? "t10k" : "train";
-    const char *tail = kind == FMN_FILE_LABELS ? "labels-idx1-ubyte"
-                                               : "images-idx3-ubyte";
+    const char *tail = kind != FMN_FILE_LABELS ? "images-idx3-ubyte"
+                       : matrix                ? "labels-idx2-int"
+                                               : "labels-idx1-ubyte";
     if (cap)
         buf[0] = '\0';
     if (!fmn_split_name(split) || !fmn_file_kind_name(kind))
         return 0;
     return (size_t)snprintf(buf, cap, "%s-%s", stem ? stem : word, tail);
+}
+
+size_t fmn_release_file_name(fmn_split_id split, fmn_file_kind kind,
+                             const char *stem, char *buf, size_t cap)
+{
+    return file_name(split, kind, 0, stem, buf, cap);
+}
+
+size_t fmn_split_file_name(const fmn_split *sp, fmn_split_id split,
+                           fmn_file_kind kind, const char *stem, char *buf,
+                           size_t cap)
+{
+    return file_name(split, kind, sp && fmn_split_label_array(sp).ndim == 2,
+                     stem, buf, cap);
 }
 
 static uint64_t idx_size(const release_file *r)

@@ -33,6 +33,9 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         int e = errno;
+        size_t at = e == ENOTDIR ? fmni_archive_prefix(path) : 0;
+        if (at)
+            return fmni_archive_open_member(src, path, at, err);
         if (e == ENOENT || e == ENOTDIR)
             return fmni_fail(err, FMN_ERR_NOT_FOUND, path, FMN_NO_OFFSET, 0,
                              "no such file");
@@ -81,6 +84,25 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
     return FMN_OK;
 }
 
+fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
+                            const char *name, fmn_error *err)
+{
+    memset(src, 0, sizeof *src);
+    src->fd = -1;
+    src->name = name;
+    src->fn = *fn;
+    src->buf = malloc(FMNI_LOOKBACK + CHUNK);
+    src->running = malloc(sizeof *src->running);
+    if (!src->buf || !src->running) {
+        fmni_src_close(src);
+        return fmni_fail(err, FMN_ERR_NOMEM, name, FMN_NO_OFFSET, 0,
+                         "out of memory for a read buffer");
+    }
+    src->buf_cap = CHUNK;
+    fmni_md5_init(src->running);
+    return FMN_OK;
+}
+
 void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
                           const char *name)
 {
@@ -104,6 +126,25 @@ static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
         size_t want = n - total;
         if (want > ((size_t)1 << 30))
             want = (size_t)1 << 30;
+        if (src->fn.read) {
+            long r = src->fn.read(src->fn.ctx, dst + total, want);
+            if (r < 0 || (size_t)r > want) {
+                const char *why = src->fn.error ? src->fn.error(src->fn.ctx)
+                                                : NULL;
+                return fmni_fail(err, FMN_ERR_IO, src->name, src->pos + total,
+                                 0, "read failed at byte %llu: %s",
+                                 (unsigned long long)(src->pos + total),
+                                 why && *why ? why : "the reader failed");
+            }
+            if (r == 0) {
+                src->eof = 1;
+                break;
+            }
+            if (src->running)
+                fmni_md5_update(src->running, dst + total, (size_t)r);
+            total += (size_t)r;
+            continue;
+        }
         ssize_t r = read(src->fd, dst + total, want);
         if (r < 0) {
             if (errno == EINTR)
@@ -286,6 +327,9 @@ void fmni_src_close(fmni_src *src)
     src->map = NULL;
     if (src->fd >= 0)
         close(src->fd);
+    if (src->fn.close)
+        src->fn.close(src->fn.ctx);
+    memset(&src->fn, 0, sizeof src->fn);
     free(src->buf);
     free(src->running);
     src->fd = -1;

@@ -131,13 +131,15 @@ const char *fmni_guess_content(const uint8_t *p, size_t n)
                "compressed twice; decompress it once: gunzip -c FILE > "
                "ONCE.gz)";
     if (starts_with_ci(p, n, "pk\x03\x04"))
-        return " (this is a zip archive: extract it first)";
+        return " (this is a zip archive: give it as a folder, where its IDX "
+               "files are read in place, or extract it)";
     if (starts_with_ci(p, n, "\x93numpy"))
         return " (this is a NumPy .npy file, not IDX)";
     if (starts_with_ci(p, n, "bzh"))
         return " (this looks like a bzip2 file: decompress it first)";
     if (starts_with_ci(p, n, "\xfd" "7zxz"))
-        return " (this is an xz file: decompress it first)";
+        return " (this is an xz file, as QMNIST's xnist files are; libfmnist "
+               "does not read xz: unpack it with xz -dk FILE)";
     if (n > 0 && p[0] == '<')
         return " (this looks like markup text, not IDX)";
     return "";

@@ -156,9 +156,29 @@ static void put_csv_row(sink *s, const csv_digits *d, uint8_t label,
     put(s, row, used);
 }
 
+/* A label matrix (QMNIST's N x 8 int32) as an IDX file, every column. */
+static void write_matrix(sink *s, fmn_array m, fmn_items items)
+{
+    uint8_t magic[4] = {0, 0, FMN_DTYPE_I32, 2};
+    size_t cols = m.dims[1];
+    put(s, magic, 4);
+    put_be32(s, (uint32_t)items.count);
+    put_be32(s, (uint32_t)cols);
+    const int32_t *rows = m.data;
+    for (size_t i = 0; i < items.count && s->status == FMN_OK; i++)
+        for (size_t c = 0; c < cols; c++)
+            put_be32(s, (uint32_t)rows[fmn_items_at(items, i) * cols + c]);
+}
+
 static void write_items(sink *s, const fmn_split *split, fmn_items items,
                         fmn_format format, fmn_file_kind kind)
 {
+    fmn_array lm = fmn_split_label_array(split);
+    if (kind == FMN_FILE_LABELS && lm.ndim == 2 &&
+        (format == FMN_FORMAT_IDX || format == FMN_FORMAT_IDX_GZ)) {
+        write_matrix(s, lm, items);
+        return;
+    }
     fmn_images im = fmn_split_images(split);
     const uint8_t *labels = fmn_split_labels(split);
     size_t px = im.height * im.width;

@@ -77,7 +77,7 @@ synthetic() {
         out_has '"dims": [12, 28, 28]' "json dims" && ok
     # an override names the classes; it never says what the content is
     run 0 info --dataset mnist "$TMP/syn" &&
-        out_has "train: unidentified dataset, 12 items of 28x28, 10 classes (class names of MNIST, as --dataset asks)" "forced dataset" &&
+        out_has "train: unidentified dataset, 12 items of 28x28, 10 classes (class names of MNIST, by --dataset)" "forced dataset" &&
         out_has "      3  3" "forced dataset's class names" && ok
     run 0 info --json --dataset mnist "$TMP/syn" && out_has '"dataset": null' "override json dataset" &&
         out_has '"class_names": "mnist"' "override json names" && ok
@@ -594,7 +594,7 @@ d = json.load(open(sys.argv[1]))
 assert len(d["errors"]) == 4 and d["valid"] is False and d["splits"] == [], d' "$TMP/out" && ok || bad "info --json: an error per bad file"
     # an override names the classes; the content stays what it is
     run 0 info --dataset kmnist "$d" &&
-        out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes (class names of KMNIST, as --dataset asks)" "--dataset" &&
+        out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes (class names of KMNIST, by --dataset)" "--dataset" &&
         out_has "the published Fashion-MNIST train images" "--dataset keeps the identification" &&
         out_has "      0  o" "--dataset names" && ok
     run 0 counts --json --dataset kmnist "$d" && out_has '"dataset": "fashion-mnist", "class_names": "kmnist"' "counts --dataset" && ok

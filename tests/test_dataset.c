@@ -238,14 +238,34 @@ static void dir_reports_missing_ambiguous_and_empty(void **state)
     assert_null(sp);
     assert_non_null(strstr(err.message, "no train labels file"));
     fmn_dir_free(d);
-    /* MNIST and EMNIST files side by side: which train images? */
+    /* MNIST and EMNIST files side by side: two datasets, each opened by
+     * its path FOLDER/PREFIX; the folder itself is not one to load */
     buf im = images_file(2);
     free(write_file(dir, "emnist-letters-train-images-idx3-ubyte", im.data,
                     im.size));
     free(im.data);
-    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_ERR_AMBIGUOUS);
-    assert_null(d);
-    assert_non_null(strstr(err.message, "two train images files"));
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_datasets(d), 2);
+    char one[4096];
+    assert_true(fmn_dir_dataset_path(d, 1, one, sizeof one) < sizeof one);
+    assert_non_null(strstr(one, "/emnist-letters"));
+    char none[8];
+    assert_int_equal(fmn_dir_dataset_path(d, 2, none, sizeof none), 0);
+    assert_string_equal(none, "");
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, NULL, &sp, &err),
+                     FMN_ERR_AMBIGUOUS);
+    assert_non_null(strstr(err.message, "holds 2 datasets side by side "
+                                        "((no prefix), emnist-letters)"));
+    fmn_dir_free(d);
+    assert_true(fmn_path_is_folder(one));
+    assert_int_equal(fmn_dir_open(one, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_datasets(d), 1);
+    assert_non_null(strstr(fmn_dir_path(d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES),
+                           "emnist-letters-train-images"));
+    fmn_dir_free(d);
+    assert_int_equal(fmn_dir_open(strcat(one, "x"), &d, &err),
+                     FMN_ERR_NOT_FOUND);
+    assert_false(fmn_path_is_folder(one));
     tmpdir_remove(dir);
     dir = tmpdir_make();
     free(write_file(dir, "README", "hi", 2));

@@ -228,6 +228,11 @@ void cli_note_upright(const cli_data *d)
         }
 }
 
+const char *cli_naming_reason(int asked)
+{
+    return asked ? "by --dataset" : "by its files' names";
+}
+
 unsigned cli_label_end(const fmn_split *sp)
 {
     unsigned first = fmn_split_first_label(sp), n = fmn_split_num_classes(sp);

@@ -119,6 +119,11 @@ int cli_data_start(cli_data *d, int parsed, const cli_source *src,
 /* The class name of `label`, or its number for an unidentified dataset. */
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16]);
 
+/* Why a split uses another dataset's class names than its own: "by
+ * --dataset" (`asked`), or "by its files' names" (EMNIST's, when the
+ * files are not the published ones). */
+const char *cli_naming_reason(int asked);
+
 /* One past the label of the split's last class (at most 256): its classes
  * are fmn_split_first_label() up to it. */
 unsigned cli_label_end(const fmn_split *sp);

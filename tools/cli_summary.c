@@ -96,8 +96,10 @@ static cli_summary *new_summary(cli_summaries *out)
     cli_summary *s = calloc(1, sizeof *s);
     if (!s)
         cli_error("out of memory");
-    else
+    else {
+        s->naming_asked = out->naming_asked;
         out->s[out->n++] = s;
+    }
     return s;
 }
 
@@ -297,6 +299,7 @@ int cli_summary_command(int argc, char **argv, const char *cmd,
         return EXIT_BAD;
     /* the library's problems land in out->problems, each said once */
     cli_report_to(&opt, &out->problems);
+    out->naming_asked = opt.dataset != FMN_DATASET_UNKNOWN;
     if (src.images || src.labels)
         summarise(&src, stream, &opt, pixels, out);
     else

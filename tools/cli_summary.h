@@ -18,6 +18,9 @@ typedef struct cli_summary {
     fmn_dataset naming;           /* whose class names */
     unsigned num_classes;         /* labels first_label .. + num_classes */
     unsigned first_label;
+    int naming_asked;             /* the class names are --dataset's (else,
+                                     when not the dataset's, its files'
+                                     names') */
     uint64_t images[256];         /* items per class */
     uint64_t per_class[256][256]; /* pixel histogram per class (without
                                      labels: all in class 0) */
@@ -32,6 +35,7 @@ typedef struct cli_summaries {
     int status;                   /* EXIT_OK, or EXIT_BAD with problems */
     int json;                     /* --json */
     cli_json out;                 /* the JSON document, with --json */
+    int naming_asked;             /* --dataset was given */
 } cli_summaries;
 
 #define CLI_STREAM_HELP                                                     \

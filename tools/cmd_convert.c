@@ -17,7 +17,8 @@ static const char HELP[] =
     "Write the splits of the dataset in directory PATH (or chosen images\n"
     "of them) in another format. For each split:\n"
     "  idx     train-images-idx3-ubyte and train-labels-idx1-ubyte: raw IDX,\n"
-    "          as the originals (the test split is named t10k-...)\n"
+    "          as the originals (the test split is named t10k-...); a label\n"
+    "          matrix (QMNIST's) whole, as train-labels-idx2-int\n"
     "  idx.gz  the same, gzipped; any MNIST loader (and fmnist) reads them\n"
     "  npy     train-images.npy (uint8, N x 28 x 28) and train-labels.npy\n"
     "          (uint8, N), for numpy.load\n"
@@ -107,9 +108,10 @@ static void file_name(char *buf, size_t cap, const request *rq,
     switch (rq->fmt->format) {
     case FMN_FORMAT_IDX:
     case FMN_FORMAT_IDX_GZ:
-        fmn_release_file_name(d->ids[s] ? d->ids[s] : FMN_SPLIT_TRAIN, kind,
-                              stem ? stem : split ? NULL : "items", name,
-                              sizeof name);
+        fmn_split_file_name(d->splits[s],
+                            d->ids[s] ? d->ids[s] : FMN_SPLIT_TRAIN, kind,
+                            stem ? stem : split ? NULL : "items", name,
+                            sizeof name);
         snprintf(buf, cap, "%s%s%s%s", dir, sep, name,
                  rq->fmt->format == FMN_FORMAT_IDX_GZ ? ".gz" : "");
         return;

@@ -69,8 +69,8 @@ static void text_split(const cli_summary *sm, size_t i)
            cli_plural(sm->count, "item", "items"),
            ds ? ds : "unidentified dataset");
     if (sm->naming != sm->dataset)
-        printf("; class names of %s, by --dataset",
-               fmn_dataset_name(sm->naming));
+        printf("; class names of %s, %s", fmn_dataset_name(sm->naming),
+               cli_naming_reason(sm->naming_asked));
     printf(")\n");
     for (unsigned k = sm->first_label; k < ncls; k++) {
         char buf[16];

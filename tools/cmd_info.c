@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char HELP[] =
     "usage: fmnist info [options] [PATH...]\n"
@@ -44,6 +43,7 @@ typedef struct report {
     FILE *split_out, *file_out;
     cli_json split_json, file_json;
     cli_problems problems;
+    int naming_asked;     /* --dataset was given */
 } report;
 
 /* ---- text ------------------------------------------------------------- */
@@ -113,8 +113,9 @@ static const char *title(fmn_dataset d)
     return t ? t : "unidentified dataset";
 }
 
-static void text_split(const char *name, const fmn_split *sp,
-                       const fmn_dir *dir, fmn_split_id id)
+static void text_split(const report *r, const char *name,
+                       const fmn_split *sp, const fmn_dir *dir,
+                       fmn_split_id id)
 {
     fmn_images im = fmn_split_images(sp);
     unsigned ncls = fmn_split_num_classes(sp);
@@ -123,8 +124,8 @@ static void text_split(const char *name, const fmn_split *sp,
            title(fmn_split_dataset(sp)), im.count,
            cli_plural(im.count, "item", "items"), im.height, im.width, ncls);
     if (fmn_split_naming(sp) != fmn_split_dataset(sp))
-        printf(" (class names of %s, as --dataset asks)",
-               title(fmn_split_naming(sp)));
+        printf(" (class names of %s, %s)", title(fmn_split_naming(sp)),
+               cli_naming_reason(r->naming_asked));
     printf("\n");
     uint32_t d3[3];
     text_file("images", fmn_split_file(sp, FMN_FILE_IMAGES),
@@ -230,7 +231,7 @@ static void describe_split(report *r, const char *name, const fmn_split *sp,
     }
     if (r->printed++)
         printf("\n");
-    text_split(name, sp, dir, id);
+    text_split(r, name, sp, dir, id);
 }
 
 static void describe_file(report *r, const fmn_idx *idx)
@@ -245,31 +246,44 @@ static void describe_file(report *r, const fmn_idx *idx)
     text_file(NULL, fmn_idx_info(idx), fmn_idx_array(idx));
 }
 
+/* A folder's splits; of a folder of several datasets side by side
+ * (EMNIST's six), each dataset's. */
+static void describe_dir(report *r, const char *path, const fmn_options *opt,
+                         int whole)
+{
+    fmn_error err;
+    fmn_dir *dir;
+    if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
+        cli_problem(&r->problems, err.message);
+        return;
+    }
+    size_t n = fmn_dir_datasets(dir);
+    char one[4096];
+    for (size_t i = 0; whole && n > 1 && i < n; i++)
+        if (fmn_dir_dataset_path(dir, i, one, sizeof one) < sizeof one)
+            describe_dir(r, one, opt, 0);
+    fmn_split *sp[2] = {NULL, NULL};
+    if (!whole || n <= 1) /* both splits at once, on every core */
+        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], NULL, NULL);
+    static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
+    for (size_t i = 0; i < 2; i++)
+        if (sp[i]) {
+            describe_split(r, fmn_split_name(ids[i]), sp[i], dir, ids[i]);
+            fmn_split_free(sp[i]);
+        }
+    fmn_dir_free(dir);
+}
+
 /* Describes what `path` holds; every problem is reported through the
  * library's report hook (opt) or here. */
 static void describe_path(report *r, const char *path, const fmn_options *opt)
 {
-    struct stat st;
-    fmn_error err;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fmn_dir *dir;
-        if (fmn_dir_open(path, &dir, &err) != FMN_OK) {
-            cli_problem(&r->problems, err.message);
-            return;
-        }
-        fmn_split *sp[2];
-        /* both splits at once, on two cores */
-        fmn_dir_load_both(dir, opt, &sp[0], &sp[1], NULL, NULL);
-        static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
-        for (size_t i = 0; i < 2; i++)
-            if (sp[i]) {
-                describe_split(r, fmn_split_name(ids[i]), sp[i], dir, ids[i]);
-                fmn_split_free(sp[i]);
-            }
-        fmn_dir_free(dir);
+    if (fmn_path_is_folder(path)) {
+        describe_dir(r, path, opt, 1);
         return;
     }
     fmn_idx *idx;
+    fmn_error err;
     if (fmn_idx_load_file(path, opt, &idx, &err) != FMN_OK) {
         cli_problem(&r->problems, err.message);
         return;
@@ -326,6 +340,7 @@ int cmd_info(int argc, char **argv)
     if (r.json && !json_start(&r))
         return EXIT_BAD;
     cli_report_to(&opt, &r.problems);
+    r.naming_asked = opt.dataset != FMN_DATASET_UNKNOWN;
     if (fallback)
         describe_path(&r, fallback, &opt);
     for (int i = optind; i < argc; i++)

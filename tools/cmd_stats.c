@@ -118,8 +118,8 @@ static void text_split(const cli_summary *sm, size_t i)
            cli_plural(sm->count, "image", "images"), sm->height, sm->width,
            ds ? ds : "unidentified dataset");
     if (sm->naming != sm->dataset)
-        printf("; class names of %s, by --dataset",
-               fmn_dataset_name(sm->naming));
+        printf("; class names of %s, %s", fmn_dataset_name(sm->naming),
+               cli_naming_reason(sm->naming_asked));
     printf(")\n");
     text_figures("  ", s);
     printf("  normalize: mean=%.7f std=%.7f\n", s.mean / 255.0, s.std / 255.0);

@@ -173,9 +173,8 @@ static int make_plan(plan *p, int argc, char **argv, const char *fallback)
     for (int i = optind; i < argc || fallback; i++) {
         const char *path = fallback ? fallback : argv[i];
         fallback = NULL;
-        struct stat st;
         int ok;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fmn_path_is_folder(path)) {
             ok = plan_dir(p, path);
         } else {
             checked *c = new_file(p);
