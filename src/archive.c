@@ -127,8 +127,8 @@ static long member_read(void *ctx, void *buf, size_t n)
     member *m = ctx;
     zip_int64_t r = zip_fread(m->zf, buf, n);
     if (r < 0)
-        snprintf(m->why, sizeof m->why, "%s",
-                 zip_error_strerror(zip_file_get_error(m->zf)));
+        snprintf(m->why, sizeof m->why, "the file is damaged in the zip "
+                 "archive (%s)", zip_error_strerror(zip_file_get_error(m->zf)));
     return (long)r;
 }
 

@@ -596,15 +596,21 @@ int fmn_dir_has_split(const fmn_dir *dir, fmn_split_id split)
 }
 
 /* The prefix of group `i` (the files of one dataset: one prefix of their
- * names; "" for no prefix and for files recognised by content), in name
- * order; NULL past the last. */
+ * official names, "" for none), in name order; NULL past the last. */
 static const char *group(const fmn_dir *dir, size_t i)
 {
+    /* files recognised by content beside official names are copies of
+     * theirs: they make a group only where there are no others */
+    int official = 0;
+    for (size_t k = 0; k < dir->n; k++)
+        official |= dir->files[k].prefix != NULL;
     const char *last = NULL;
     for (;;) {
         /* the least prefix above the last one */
         const char *next = NULL;
         for (size_t k = 0; k < dir->n; k++) {
+            if (official && !dir->files[k].prefix)
+                continue;
             const char *p = dir->files[k].prefix ? dir->files[k].prefix : "";
             if ((!last || strcmp(p, last) > 0) &&
                 (!next || strcmp(p, next) < 0))
@@ -711,14 +717,18 @@ static void check_copies(const fmn_dir *dir, const fmn_split *sp,
     const entry *e = role(dir, split, kind, &n);
     const fmn_file_info *fi = fmn_split_file(sp, kind);
     fmn_images im = fmn_split_images(sp);
-    const uint8_t *data = kind == FMN_FILE_IMAGES ? im.data
-                                                  : fmn_split_labels(sp);
+    fmn_array lb = fmn_split_label_array(sp); /* labels, or a matrix */
+    const void *data = kind == FMN_FILE_IMAGES ? (const void *)im.data
+                                               : lb.data;
     uint32_t dims[3] = {(uint32_t)im.count, (uint32_t)im.height,
                         (uint32_t)im.width};
+    if (kind == FMN_FILE_LABELS)
+        for (size_t i = 0; i < lb.ndim; i++)
+            dims[i] = lb.dims[i];
     fmni_header h;
     memset(&h, 0, sizeof h);
-    h.dtype = FMN_DTYPE_U8;
-    h.ndim = kind == FMN_FILE_IMAGES ? 3 : 1;
+    h.dtype = kind == FMN_FILE_IMAGES ? FMN_DTYPE_U8 : lb.dtype;
+    h.ndim = kind == FMN_FILE_IMAGES ? 3 : lb.ndim;
     h.dims = dims;
     for (size_t i = 1; i < n; i++) {
         fmn_error err;
@@ -930,10 +940,13 @@ fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
         *out = NULL;
     if (!dir || !out || !fmn_split_name(split))
         return fmni_bad_argument(err);
-    fmn_status st = both_files(dir, split, err);
+    fmn_error why;
+    fmn_status st = both_files(dir, split, &why);
     if (st != FMN_OK) {
         if (opt && opt->report)
-            opt->report(opt->report_ctx, err);
+            opt->report(opt->report_ctx, &why);
+        if (err)
+            *err = why;
         return st;
     }
     fmn_split_reader *r;

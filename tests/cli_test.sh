@@ -739,8 +739,115 @@ PY
     [ "$(head -c 8 "$TMP/pairs.png" | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] && ok || bad "$d: audit sheet"
 }
 
+# The MNIST family: EMNIST's names, letters 1-26 and transposed images,
+# QMNIST's label matrices, zip archives read in place (family_fixtures.py)
+family() {
+    local F="$TMP/family" py here
+    here=$(dirname "$0")
+    py="$here/png_independent.py"
+    command -v python3 >/dev/null || { echo "family: no python3, skipped"; return 0; }
+    python3 "$here/family_fixtures.py" "$F" || { bad "family fixtures"; return 1; }
+    local E="$F/emnist" Z="$F/gzip.zip"
+    # info --json on the zip: every dataset of the folder in it, named
+    run 0 info --json "$Z" && python3 - "$TMP/out" <<'PY' && ok || bad "family: info --json of the zip"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["valid"] and j["errors"] == [], j["errors"]
+s = {(x["dataset"] or x["class_names"], x["name"]): x for x in j["splits"]}
+assert len(j["splits"]) == 4, len(j["splits"])
+t = s[("emnist-letters", "test")]
+assert (t["count"], t["num_classes"]) == (20800, 26)
+assert [(c["label"], c["name"], c["count"]) for c in t["classes"]] == [(i + 1, chr(97 + i), 800) for i in range(26)]
+assert t["images"]["release"] == "named" and t["labels"]["release"] == "named"
+assert "EMNIST Letters test images by name" in t["images"]["verdict"]
+assert "no published checksum for the file" in t["images"]["verdict"]
+assert t["images"]["path"].endswith("gzip.zip/gzip/emnist-letters-test-images-idx3-ubyte.gz")
+b = s[("emnist-byclass", "train")]
+assert b["dataset"] is None and b["num_classes"] == 62
+assert [c["name"] for c in b["classes"]][9:12] == ["9", "A", "B"] and b["classes"][61]["name"] == "z"
+PY
+    run 0 info "$E" && out_has "test: EMNIST Letters, 20800 items of 28x28, 26 classes" "family: info text" &&
+        out_has "     26  z                 800    3.8%" "family: letters' last class" && ok
+    # a folder of two datasets is not one to load; FOLDER/PREFIX is
+    run 1 stats "$E" && one_error_line "$E" "family: two datasets" &&
+        err_has "holds 2 datasets side by side (emnist-byclass, emnist-letters): name one, as $E/emnist-byclass" "family: which" && ok
+    run 0 counts "$E/emnist-letters" && cp "$TMP/out" "$TMP/counts" &&
+        run 0 counts --stream "$E/emnist-letters" && cmp -s "$TMP/out" "$TMP/counts" &&
+        out_has "test: 20800 items (emnist-letters)" "family: counts" && ok || bad "family: counts --stream differs"
+    run 0 stats --json "$Z/gzip/emnist-letters" && cp "$TMP/out" "$TMP/zs" &&
+        run 0 stats --json "$E/emnist-letters" && sed "s#$E#$Z/gzip#g" "$TMP/out" | cmp -s - "$TMP/zs" && ok ||
+        bad "family: stats in the zip differ from the folder's"
+    # EMNIST upright in every picture, and as stored with --as-stored
+    mkdir -p "$TMP/fpng"
+    run 0 export "$E/emnist-letters" --split test --index 0,2 -o "$TMP/fpng" &&
+        err_has "test: EMNIST Letters stores its images transposed: shown upright" "family: the note" &&
+        python3 "$py" export-t "$E/emnist-letters-test-images-idx3-ubyte.gz" "$TMP/fpng/test-00000-1-a.png" 0 >/dev/null &&
+        python3 "$py" export-t "$E/emnist-letters-test-images-idx3-ubyte.gz" "$TMP/fpng/test-00002-3-c.png" 2 >/dev/null && ok ||
+        bad "family: export upright"
+    run 0 export "$Z/gzip/emnist-letters" --as-stored --split test --index 1 -o "$TMP/fpng" &&
+        [ ! -s "$TMP/err" ] &&
+        python3 "$py" export "$E/emnist-letters-test-images-idx3-ubyte.gz" "$TMP/fpng/test-00001-2-b.png" 1 >/dev/null && ok ||
+        bad "family: export --as-stored"
+    run 0 grid "$Z/gzip/emnist-letters" --split test --index 0-2 --cols 2 --padding 1 --pad-value 9 -o "$TMP/fpng/g.png" &&
+        python3 "$py" grid-t "$E/emnist-letters-test-images-idx3-ubyte.gz" "$TMP/fpng/g.png" 2 1 9 0 1 2 >/dev/null && ok ||
+        bad "family: grid upright"
+    # show: the upright image is the stored one transposed (a plain copy,
+    # transposed here, shown as stored)
+    python3 - "$E/emnist-letters-train-images-idx3-ubyte.gz" "$TMP/up-images" "$E/emnist-letters-train-labels-idx1-ubyte.gz" "$TMP/up-labels" <<'PY' || bad "family: transposed copy"
+import gzip, sys
+d = gzip.open(sys.argv[1]).read()
+n = int.from_bytes(d[4:8], "big")
+out = bytearray(d[:16])
+for i in range(n):
+    im = d[16 + 784 * i:16 + 784 * (i + 1)]
+    out += bytes(im[x * 28 + y] for y in range(28) for x in range(28))
+open(sys.argv[2], "wb").write(out)
+open(sys.argv[4], "wb").write(gzip.open(sys.argv[3]).read())
+PY
+    run 0 show --ascii "$E/emnist-letters" train:0-2 && cp "$TMP/out" "$TMP/shown" &&
+        run 0 show --ascii --as-stored --dataset emnist-letters --images "$TMP/up-images" --labels "$TMP/up-labels" 0-2 &&
+        grep -v '  label ' "$TMP/shown" >"$TMP/shown.px" && grep -v '  label ' "$TMP/out" | cmp -s - "$TMP/shown.px" &&
+        [ "$(wc -l <"$TMP/shown.px")" -gt 20 ] && ok || bad "family: show upright"
+    # the letters' labels: 0 is no class
+    python3 -c 'import gzip,sys; open(sys.argv[1],"wb").write(gzip.compress(b"\0\0\x08\x01\0\0\0\x1a" + bytes([0] + list(range(2, 27)))))' "$TMP/zero.gz"
+    run 1 counts --images "$E/emnist-letters-train-images-idx3-ubyte.gz" --labels "$TMP/zero.gz" && one_error_line "$TMP/zero.gz" "family: label 0" || true
+    cp "$TMP/zero.gz" "$TMP/emnist-letters-train-labels-idx1-ubyte.gz"
+    run 1 counts --images "$E/emnist-letters-train-images-idx3-ubyte.gz" --labels "$TMP/emnist-letters-train-labels-idx1-ubyte.gz" &&
+        err_has "label 0 of item 0 (byte 8 of the IDX data) is not a valid class: expected 1 to 26 for a 26-class dataset" "family: letters' label 0" && ok
+    # a mapping file that disagrees
+    mkdir "$TMP/map" && cp "$E"/emnist-letters-* "$TMP/map/" && sed -i 's/^3 67 99$/3 88 120/' "$TMP/map/emnist-letters-mapping.txt"
+    run 1 info "$TMP/map" && err_has "emnist-letters-mapping.txt: line 3 maps label 3 to another character than 'c', class 3 of EMNIST Letters" "family: mapping" &&
+        [ "$(wc -l <"$TMP/err")" -eq 1 ] && ok || bad "family: mapping said once"
+    # QMNIST: label matrices, the class column the labels, the whole matrix kept
+    local Q="$F/qmnist"
+    run 0 info --json "$Q" && python3 - "$TMP/out" <<'PY' && ok || bad "family: QMNIST info"
+import json, sys
+j = json.load(open(sys.argv[1]))
+t = {s["name"]: s for s in j["splits"]}["train"]
+assert t["labels"]["dtype"] == "int32" and t["labels"]["dims"] == [20, 8], t["labels"]
+assert t["class_names"] == "qmnist" and [c["count"] for c in t["classes"]] == [2] * 10
+PY
+    run 0 counts --stream "$Q" && out_has "train: 20 items (unidentified dataset; class names of qmnist, by its files' names)" "family: QMNIST stream" && ok
+    mkdir "$TMP/qout"
+    run 0 convert "$Q" --to idx -o "$TMP/qout" && cmp -s "$TMP/qout/train-labels-idx2-int" "$F/qmnist-train-labels.raw" &&
+        cmp -s "$TMP/qout/t10k-labels-idx2-int" "$F/qmnist-test-labels.raw" && ok || bad "family: QMNIST convert keeps the matrix"
+    run 0 info --json "$F/qmnist-test/qmnist-test-labels-idx2-int.gz" &&
+        out_has '"release": "named"' "family: QMNIST by name" && out_has '"dataset": "qmnist"' "family: QMNIST by name" &&
+        out_has "QMNIST test labels by name" "family: QMNIST verdict" && ok
+    # zips that are damaged, or not zips
+    run 1 info "$F/bad/cut.zip" && one_error_line "$F/bad/cut.zip/emnist-letters-train-labels-idx1-ubyte.gz" "family: a cut member" &&
+        err_has "gzip stream is truncated" "family: a cut member" && ok
+    run 1 info "$F/bad/crc.zip" && err_has "crc.zip/emnist-letters-train-labels-idx1-ubyte: read failed at byte" "family: a damaged member" &&
+        err_has "damaged in the zip archive" "family: a damaged member" && ok
+    run 1 info "$F/bad/junk.zip" && one_error_line "$F/bad/junk.zip" "family: not a zip" &&
+        err_has "cannot read the zip archive" "family: not a zip" && ok
+    run 1 info "$F/bad/text.zip" && one_error_line "$F/bad/text.zip" "family: a text file named .zip" && ok
+    run 1 info "$Z/gzip/nothing" && one_error_line "$Z/gzip/nothing" "family: no such member" && ok
+    run 2 stats --dataset emnist-lettres "$E" && err_has "is not one of fashion-mnist, mnist, kmnist, qmnist, emnist-byclass" "family: --dataset names" && ok
+}
+
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic ;;
+synthetic) synthetic && conventions && audit_synthetic && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;

@@ -5,6 +5,8 @@ libpng) and Python's own gzip: an independent reader.
 
     png_independent.py export IMAGES.gz PNG INDEX
     png_independent.py grid IMAGES.gz PNG COLS PADDING PAD_VALUE INDEX...
+
+export-t and grid-t: against each image transposed (EMNIST's, upright).
 """
 import gzip
 import struct
@@ -60,9 +62,17 @@ def idx_images(path):
     return rows, cols, lambda i: data[16 + i * rows * cols:16 + (i + 1) * rows * cols]
 
 
+def transposed(rows, cols, image):
+    """The images W x H: row r of the result is column r of the stored."""
+    return cols, rows, lambda i: bytes(image(i)[x * cols + y] for y in range(cols) for x in range(rows))
+
+
 def main(argv):
     mode, images, png = argv[1], argv[2], argv[3]
     H, W, image = idx_images(images)
+    if mode.endswith("-t"):
+        H, W, image = transposed(H, W, image)
+        mode = mode[:-2]
     w, h, px = read_png(png)
     if mode == "export":
         assert (w, h) == (W, H), (w, h)

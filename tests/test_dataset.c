@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <zlib.h>
+
 #include "fixture.h"
 #include "fmnist.h"
 
@@ -764,6 +766,183 @@ static void select_classes_and_names(void **state)
     free(im.data), free(lb.data);
 }
 
+
+/* ---- the family: QMNIST's label matrices, EMNIST's orientation ---------- */
+
+/* n rows of a QMNIST label matrix: the class, then made-up columns. */
+static buf label_matrix(size_t n, size_t cols, int bad_row)
+{
+    uint32_t dims[2] = {(uint32_t)n, (uint32_t)cols};
+    buf b = idx_header(0x0C, 2, dims);
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < cols; c++)
+            buf_be32(&b, c == 0 ? (uint32_t)((int)i == bad_row ? -3 : (int)(i % 10))
+                                : (uint32_t)(1000 * c + i));
+    return b;
+}
+
+static void qmnist_label_matrices_load(void **state)
+{
+    (void)state;
+    buf im = images_file(12), lb = label_matrix(12, 8, -1);
+    fmn_split *sp;
+    fmn_error err;
+    assert_int_equal(fmn_split_load_memory(im.data, im.size, NULL, lb.data,
+                                           lb.size, NULL, NULL, &sp, &err),
+                     FMN_OK);
+    fmn_array m = fmn_split_label_array(sp);
+    assert_int_equal(m.ndim, 2);
+    assert_int_equal(m.dtype, FMN_DTYPE_I32);
+    assert_int_equal(m.dims[0], 12);
+    assert_int_equal(m.dims[1], 8);
+    assert_int_equal(m.nbytes, 12 * 8 * 4);
+    const int32_t *rows = m.data;
+    for (size_t i = 0; i < 12; i++) {
+        assert_int_equal(fmn_split_labels(sp)[i], i % 10);
+        assert_int_equal(rows[i * 8 + FMN_QMNIST_WRITER], 2000 + (int)i);
+        assert_int_equal(fmn_label_class(m, i), (int64_t)(i % 10));
+    }
+    fmn_split_free(sp);
+    /* a range keeps its rows, and a stream reads the same classes */
+    char *dir = tmpdir_make();
+    char *ip = write_file(dir, "qmnist-train-images-idx3-ubyte", im.data,
+                          im.size);
+    char *lp = write_file(dir, "qmnist-train-labels-idx2-int", lb.data,
+                          lb.size);
+    assert_int_equal(fmn_split_load_range(ip, lp, 3, 4, NULL, &sp, &err),
+                     FMN_OK);
+    m = fmn_split_label_array(sp);
+    assert_int_equal(m.dims[0], 4);
+    assert_int_equal(((const int32_t *)m.data)[8 + FMN_QMNIST_NIST_INDEX],
+                     5000 + 4);
+    assert_int_equal(fmn_split_labels(sp)[0], 3);
+    assert_int_equal(fmn_split_naming(sp), FMN_DATASET_QMNIST);
+    assert_string_equal(fmn_split_class_name(sp, 7), "7");
+    fmn_split_free(sp);
+    fmn_split_reader *r;
+    assert_int_equal(fmn_split_reader_open(ip, lp, NULL, &r, &err), FMN_OK);
+    uint8_t got[12];
+    size_t n;
+    assert_int_equal(fmn_split_reader_read(r, NULL, got, 12, &n, &err),
+                     FMN_OK);
+    assert_int_equal(n, 12);
+    for (size_t i = 0; i < 12; i++)
+        assert_int_equal(got[i], i % 10);
+    assert_true(fmn_split_reader_complete(r));
+    fmn_split_reader_free(r);
+    /* a class that is none: the same verdict from a load and a stream */
+    buf bad = label_matrix(12, 8, 5);
+    free(write_file(dir, "qmnist-train-labels-idx2-int", bad.data, bad.size));
+    assert_int_equal(fmn_split_load(ip, lp, NULL, &sp, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_non_null(strstr(err.message, "label -3 of item 5 (byte 172 of the "
+                                        "IDX data, column 0 of the label "
+                                        "matrix)"));
+    char said[512];
+    strcpy(said, err.message);
+    assert_int_equal(fmn_split_reader_open(ip, lp, NULL, &r, &err), FMN_OK);
+    assert_int_equal(fmn_split_reader_read(r, NULL, got, 12, &n, &err),
+                     FMN_ERR_BAD_LABEL);
+    assert_string_equal(err.message, said);
+    fmn_split_reader_free(r);
+    /* a matrix of too many columns, or of bytes, is no labels file */
+    buf wide = label_matrix(12, 65, -1);
+    assert_int_equal(fmn_split_load_memory(im.data, im.size, NULL, wide.data,
+                                           wide.size, NULL, NULL, &sp, &err),
+                     FMN_ERR_NOT_LABELS);
+    uint32_t d2[2] = {12, 8};
+    buf bytes = idx_u8(2, d2);
+    assert_int_equal(fmn_split_load_memory(im.data, im.size, NULL, bytes.data,
+                                           bytes.size, NULL, NULL, &sp, &err),
+                     FMN_ERR_NOT_LABELS);
+    free(ip), free(lp);
+    tmpdir_remove(dir);
+    free(im.data), free(lb.data), free(bad.data), free(wide.data);
+    free(bytes.data);
+}
+
+/* Images whose pixel (r, c) is r * 16 + c + i: none equals its transpose. */
+static buf drawn_images(size_t n, size_t h, size_t w)
+{
+    uint32_t dims[3] = {(uint32_t)n, (uint32_t)h, (uint32_t)w};
+    buf b = idx_header(0x08, 3, dims);
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < h; r++)
+            for (size_t c = 0; c < w; c++)
+                buf_u8(&b, (uint8_t)(r * 16 + c + i));
+    return b;
+}
+
+static void check_upright(const fmn_split *sp, size_t n, size_t h, size_t w)
+{
+    fmn_images v = fmn_split_images(sp);
+    assert_int_equal(v.count, n);
+    assert_int_equal(v.height, w); /* W x H now */
+    assert_int_equal(v.width, h);
+    for (size_t i = 0; i < n; i++)
+        for (size_t y = 0; y < w; y++)
+            for (size_t x = 0; x < h; x++)
+                assert_int_equal(v.data[(i * w + y) * h + x],
+                                 (uint8_t)(x * 16 + y + i));
+}
+
+static void emnist_images_turn_upright(void **state)
+{
+    (void)state;
+    /* 3 x 5 images (not square), and enough of them to be mapped */
+    size_t n = 70000, h = 3, w = 5;
+    buf im = drawn_images(n, h, w), lb = labels_file(n, 10);
+    char *dir = tmpdir_make();
+    char *ip = write_file(dir, "emnist-digits-train-images-idx3-ubyte",
+                          im.data, im.size);
+    char *lp = write_file(dir, "emnist-digits-train-labels-idx1-ubyte",
+                          lb.data, lb.size);
+    fmn_options opt;
+    fmn_options_init(&opt);
+    fmn_split *sp;
+    fmn_error err;
+    /* the default: as stored */
+    assert_int_equal(fmn_split_load(ip, lp, &opt, &sp, &err), FMN_OK);
+    assert_false(fmn_split_upright(sp));
+    assert_memory_equal(fmn_split_images(sp).data, im.data + 16, n * h * w);
+    fmn_split_free(sp);
+    for (int map = 0; map <= 1; map++) {
+        opt.upright = 1;
+        opt.map_raw = map;
+        assert_int_equal(fmn_split_load(ip, lp, &opt, &sp, &err), FMN_OK);
+        assert_true(fmn_split_upright(sp));
+        check_upright(sp, n, h, w);
+        fmn_split_free(sp);
+    }
+    /* a range, a folder, and the file as it is */
+    assert_int_equal(fmn_split_load_range(ip, lp, 0, 9, &opt, &sp, &err),
+                     FMN_OK);
+    check_upright(sp, 9, h, w);
+    fmn_split_free(sp);
+    fmn_dir *d;
+    assert_int_equal(fmn_dir_open(dir, &d, &err), FMN_OK);
+    assert_int_equal(fmn_dir_load_split(d, FMN_SPLIT_TRAIN, &opt, &sp, &err),
+                     FMN_OK);
+    check_upright(sp, n, h, w);
+    assert_int_equal(fmn_split_file(sp, FMN_FILE_IMAGES)->crc32,
+                     (uint32_t)crc32(0, im.data, (unsigned)im.size));
+    fmn_split_free(sp);
+    fmn_dir_free(d);
+    /* the labels file's name says EMNIST: it turns; other datasets never */
+    char *op = write_file(dir, "plain-images-idx3-ubyte", im.data, im.size);
+    assert_int_equal(fmn_split_load(op, lp, &opt, &sp, &err), FMN_OK);
+    assert_true(fmn_split_upright(sp));
+    fmn_split_free(sp);
+    char *mp = write_file(dir, "plain-labels-idx1-ubyte", lb.data, lb.size);
+    assert_int_equal(fmn_split_load(op, mp, &opt, &sp, &err), FMN_OK);
+    assert_false(fmn_split_upright(sp));
+    assert_int_equal(fmn_split_images(sp).height, h);
+    fmn_split_free(sp);
+    free(ip), free(lp), free(op), free(mp);
+    tmpdir_remove(dir);
+    free(im.data), free(lb.data);
+}
+
 /* ---- what a file is ------------------------------------------------------ */
 
 static void release_by_shape_never_claims_more(void **state)
@@ -859,6 +1038,8 @@ int main(void)
         cmocka_unit_test(select_sample_is_the_permutation_s_first_items),
         cmocka_unit_test(select_classes_and_names),
         cmocka_unit_test(release_by_shape_never_claims_more),
+        cmocka_unit_test(qmnist_label_matrices_load),
+        cmocka_unit_test(emnist_images_turn_upright),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

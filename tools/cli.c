@@ -183,6 +183,9 @@ const char *cli_default_path(void)
 
 void cli_problem(cli_problems *p, const char *msg)
 {
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->msg[i], msg) == 0)
+            return; /* said already (one folder's problem, met per split) */
     cli_error("%s", msg);
     cli_problems_keep(p, msg);
 }
