@@ -57,9 +57,11 @@ extern "C" {
  */
 FMN_API const char *fmn_version(void);
 
-/* Which inflaters and CRC-32 this build uses, e.g. "inflate: ISA-L igzip
- * streamed, libdeflate whole, libfmnist's own in parallel; CRC-32: ISA-L"
- * or "inflate: zlib streamed, libfmnist's own in parallel; CRC-32: zlib".
+/* Which inflaters and CRC-32 this build uses, and whether it reads zip
+ * archives, e.g. "inflate: ISA-L igzip streamed, libdeflate whole,
+ * libfmnist's own in parallel; CRC-32: ISA-L; zip archives: libzip" or
+ * "inflate: zlib streamed, libfmnist's own in parallel; CRC-32: zlib; zip
+ * archives: not read (built without libzip)".
  * Never NULL.
  *     puts(fmn_build_info());
  */

@@ -98,10 +98,15 @@ const char *fmn_build_info(void)
 #endif
            "libfmnist's own in parallel; CRC-32: "
 #ifdef FMNIST_HAVE_ISAL
-           "ISA-L";
+           "ISA-L"
 #elif defined(FMNIST_HAVE_LIBDEFLATE)
-           "libdeflate";
+           "libdeflate"
 #else
-           "zlib";
+           "zlib"
+#endif
+#ifdef FMNIST_HAVE_LIBZIP
+           "; zip archives: libzip";
+#else
+           "; zip archives: not read (built without libzip)";
 #endif
 }
