@@ -12,22 +12,11 @@
 #ifdef FMNIST_HAVE_LIBZIP
 #include <zip.h>
 
-/* The archive's path (the first `at` bytes of `path`), as a new string. */
-static char *archive_path(const char *path, size_t at)
-{
-    char *p = malloc(at + 1);
-    if (p) {
-        memcpy(p, path, at);
-        p[at] = '\0';
-    }
-    return p;
-}
-
 /* Opens the archive that `path` starts with. */
 static fmn_status open_archive(const char *path, size_t at, zip_t **out,
                                fmn_error *err)
 {
-    char *file = archive_path(path, at);
+    char *file = fmni_strndup(path, at); /* the archive's path */
     if (!file)
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for an archive");

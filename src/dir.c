@@ -126,16 +126,6 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-static char *dup_n(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
 static void entries_free(entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -217,7 +207,7 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
     entry e = {path, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN, NULL, 0, 1, 0};
     size_t prefix_len;
     if (fmni_parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
-        e.prefix = dup_n(name, prefix_len);
+        e.prefix = fmni_strndup(name, prefix_len);
         if (!e.prefix) {
             free(path);
             return nomem(dir->location, err);
@@ -382,7 +372,7 @@ static fmn_status search(const char *root, const char *path, int depth,
         --*budget;
         fmn_dir *d = calloc(1, sizeof *d);
         if (d) {
-            d->path = dup_n(root, strlen(root));
+            d->path = fmni_strndup(root, strlen(root));
             d->location = subs[i];
             subs[i] = NULL;
         }
@@ -456,8 +446,8 @@ static fmn_status open_prefixed(fmn_dir *dir, fmn_error *err)
 {
     const char *slash = strrchr(dir->path, '/');
     free(dir->location);
-    dir->location = slash ? dup_n(dir->path, (size_t)(slash - dir->path))
-                          : dup_n(".", 1);
+    dir->location = slash ? fmni_strndup(dir->path, (size_t)(slash - dir->path))
+                          : fmni_strndup(".", 1);
     if (!dir->location)
         return nomem(dir->path, err);
     const char *base = slash ? slash + 1 : dir->path;
@@ -493,7 +483,7 @@ int fmn_path_is_folder(const char *path)
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     size_t n = strlen(base);
-    char *parent = slash ? dup_n(path, (size_t)(slash - path)) : dup_n(".", 1);
+    char *parent = slash ? fmni_strndup(path, (size_t)(slash - path)) : fmni_strndup(".", 1);
     fmni_listing l;
     fmn_error ignored;
     int found = 0;
@@ -519,8 +509,8 @@ fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
         return fmni_bad_argument(err);
     fmn_dir *dir = calloc(1, sizeof *dir);
     if (dir) {
-        dir->path = dup_n(path, strlen(path));
-        dir->location = dup_n(path, strlen(path));
+        dir->path = fmni_strndup(path, strlen(path));
+        dir->location = fmni_strndup(path, strlen(path));
     }
     if (!dir || !dir->path || !dir->location) {
         fmn_dir_free(dir);

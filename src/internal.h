@@ -60,6 +60,9 @@ void fmni_huge_pages(void *p, size_t n);
 /* malloc (freed with free) with that hint. */
 void *fmni_alloc_large(size_t n);
 
+/* The first n bytes of s as a new string (malloc'd), or NULL. */
+char *fmni_strndup(const char *s, size_t n);
+
 /* Hands the pages of p[used..size) back to the system (they were scratch):
  * the memory stays allocated, and reads as zeros if touched again. */
 void fmni_trim_large(void *p, size_t used, size_t size);

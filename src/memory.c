@@ -1,10 +1,11 @@
 /* memory.c - large buffers: malloc'd, with a hint to the kernel to back
  * them with transparent huge pages (Linux), one page fault per 2 MiB
- * instead of per 4 KiB as data lands in them. */
+ * instead of per 4 KiB as data lands in them; and a small string copy. */
 #define _DEFAULT_SOURCE
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 void fmni_huge_pages(void *p, size_t n)
@@ -42,4 +43,14 @@ void fmni_trim_large(void *p, size_t used, size_t size)
     (void)used;
     (void)size;
 #endif
+}
+
+char *fmni_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
 }

@@ -117,7 +117,26 @@ void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
     src->eof = 1;
 }
 
-/* read() that retries on EINTR and short reads; *got < n only at EOF. */
+/* Why the read of byte src->pos + at failed: the system's errno `e`, or
+ * the read function's own reason. */
+static fmn_status read_failed(fmni_src *src, size_t at, int e, fmn_error *err)
+{
+    src->pos += at;
+    fmn_status st;
+    if (src->fn.read) {
+        const char *why = src->fn.error ? src->fn.error(src->fn.ctx) : NULL;
+        st = fmni_fail(err, FMN_ERR_IO, src->name, src->pos, 0,
+                       "read failed at byte %llu: %s",
+                       (unsigned long long)src->pos,
+                       why && *why ? why : "the reader failed");
+    } else
+        st = io_error(src, "read", e, err);
+    src->pos -= at;
+    return st;
+}
+
+/* read() (or the source's read function) that retries on EINTR and short
+ * reads; *got < n only at EOF. */
 static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
                             fmn_error *err)
 {
@@ -126,35 +145,12 @@ static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
         size_t want = n - total;
         if (want > ((size_t)1 << 30))
             want = (size_t)1 << 30;
-        if (src->fn.read) {
-            long r = src->fn.read(src->fn.ctx, dst + total, want);
-            if (r < 0 || (size_t)r > want) {
-                const char *why = src->fn.error ? src->fn.error(src->fn.ctx)
-                                                : NULL;
-                return fmni_fail(err, FMN_ERR_IO, src->name, src->pos + total,
-                                 0, "read failed at byte %llu: %s",
-                                 (unsigned long long)(src->pos + total),
-                                 why && *why ? why : "the reader failed");
-            }
-            if (r == 0) {
-                src->eof = 1;
-                break;
-            }
-            if (src->running)
-                fmni_md5_update(src->running, dst + total, (size_t)r);
-            total += (size_t)r;
+        long r = src->fn.read ? src->fn.read(src->fn.ctx, dst + total, want)
+                              : (long)read(src->fd, dst + total, want);
+        if (r < 0 && !src->fn.read && errno == EINTR)
             continue;
-        }
-        ssize_t r = read(src->fd, dst + total, want);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            src->pos += total;
-            fmn_status st = io_error(src, "read", e, err);
-            src->pos -= total;
-            return st;
-        }
+        if (r < 0 || (size_t)r > want)
+            return read_failed(src, total, errno, err);
         if (r == 0) {
             src->eof = 1;
             break;
