@@ -629,7 +629,8 @@ FMN_API void fmn_reader_free(fmn_reader *r);
 /* Read-only view of a split's images: count x height x width uint8 pixels,
  * contiguous and row-major (image i starts at data + i*height*width). */
 typedef struct fmn_images {
-    const uint8_t *data;         /* NULL when count is 0 */
+    const uint8_t *data;         /* NULL when count is 0 (not when the
+                                    images have no pixels) */
     size_t count;
     size_t height;
     size_t width;

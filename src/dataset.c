@@ -627,7 +627,10 @@ fmn_images fmn_split_images(const fmn_split *sp)
     memset(&v, 0, sizeof v);
     if (!sp)
         return v;
-    v.data = sp->count ? fmn_idx_array(sp->images).data : NULL;
+    /* images of no pixels still have an address, never read */
+    static const uint8_t no_pixels[1];
+    const uint8_t *px = fmn_idx_array(sp->images).data;
+    v.data = !sp->count ? NULL : px ? px : no_pixels;
     v.count = sp->count;
     v.height = sp->height;
     v.width = sp->width;

@@ -478,8 +478,10 @@ static fmn_status check_call(fmn_images queries, const fmn_images *base,
                              fmn_error *err)
 {
     const fmn_images *b = base ? base : &queries;
-    if ((queries.count && !queries.data) || (b->count && !b->data) ||
-        (queries.count && !out))
+    /* images of no pixels have no data to point at */
+    int qpx = queries.height && queries.width, bpx = b->height && b->width;
+    if ((queries.count && qpx && !queries.data) ||
+        (b->count && bpx && !b->data) || (queries.count && !out))
         return fmni_bad_argument(err);
     if (b->height != queries.height || b->width != queries.width)
         return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist", 0, 0,
@@ -560,6 +562,12 @@ fmn_status fmni_knn(fmn_images queries, const fmn_images *base,
     s.b = base ? *base : queries;
     s.k = k;
     s.px = queries.height * queries.width;
+    /* images of no pixels: a pointer that is never read, not NULL */
+    static const uint8_t no_pixels[1];
+    if (!s.q.data)
+        s.q.data = no_pixels;
+    if (!s.b.data)
+        s.b.data = no_pixels;
     s.out = out;
     s.ssd = fmni_ssd_pick(isa);
     plan_levels(&s);

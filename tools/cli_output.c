@@ -72,6 +72,15 @@ cli_opt_result cli_png_option(const char *cmd, int c, const char *arg,
     }
 }
 
+int cli_check_picture_size(const char *what, size_t h, size_t w)
+{
+    if (h && w)
+        return 1;
+    cli_error("%s: the images are %zux%zu pixels: no picture can show them",
+              what, h, w);
+    return 0;
+}
+
 int cli_is_stdout(const char *path)
 {
     return path && strcmp(path, "-") == 0;

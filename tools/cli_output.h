@@ -38,6 +38,10 @@ int cli_path_taken(const char *path);
  * message. */
 int cli_check_output_dir(const char *dir);
 
+/* Whether images of h x w pixels can be pictures (neither is 0); 0 after
+ * "fmnist: WHAT: the images are HxW pixels: no picture can show them". */
+int cli_check_picture_size(const char *what, size_t h, size_t w);
+
 /* Whether an output path means standard output ("-"). */
 int cli_is_stdout(const char *path);
 

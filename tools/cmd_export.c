@@ -309,7 +309,9 @@ static int plan(export_job *job)
     const cli_data *d = job->d;
     const request *rq = job->rq;
     for (size_t s = 0; s < d->n; s++) {
-        if (!cli_select_resolve(&rq->sel, d->splits[s], d->names[s],
+        fmn_images im = fmn_split_images(d->splits[s]);
+        if (!cli_check_picture_size(d->path, im.height, im.width) ||
+            !cli_select_resolve(&rq->sel, d->splits[s], d->names[s],
                                 &job->chosen[s], &job->nchosen[s]))
             return 0;
         job->total += job->nchosen[s];

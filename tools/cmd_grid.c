@@ -336,6 +336,8 @@ static int plan(request *rq, const cli_data *d, sheet *sh)
     const fmn_split *sp = d->splits[0];
     fmn_images im = fmn_split_images(sp);
     unsigned ncls = cli_label_end(sp); /* classes below it */
+    if (!cli_check_picture_size(d->path, im.height, im.width))
+        return 0;
     char first64[32];
     if (!cli_select_given(&rq->sel) && !rq->mean) {
         /* the first 64, as far as there are */
