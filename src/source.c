@@ -28,8 +28,11 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
     src->fd = -1;
     src->name = path;
     int fd;
+    /* O_NONBLOCK: a FIFO with no writer opens at once instead of hanging
+     * (its reads then end at once: an empty input); blocking reads again
+     * below */
     do
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     while (fd < 0 && errno == EINTR);
     if (fd < 0) {
         int e = errno;
@@ -56,6 +59,13 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
         close(fd);
         return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
                          "is a directory, expected an IDX file");
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+        int e = errno;
+        close(fd);
+        return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
+                         "cannot read: %s", strerror(e));
     }
     src->buf = malloc(FMNI_LOOKBACK + CHUNK);
     if (!src->buf) {

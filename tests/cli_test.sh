@@ -776,6 +776,16 @@ zero_extents() {
     done
 }
 
+# A FIFO with no writer opens and ends at once: never a hang
+fifo_input() {
+    command -v mkfifo >/dev/null || return 0
+    mkfifo "$TMP/fifo" || return 0
+    local t0=$SECONDS
+    run 1 info "$TMP/fifo" && one_error_line "$TMP/fifo" "a FIFO" && ok
+    [ $((SECONDS - t0)) -lt 30 ] && ok || bad "a FIFO took $((SECONDS - t0)) s"
+    rm -f "$TMP/fifo"
+}
+
 # The MNIST family: EMNIST's names, letters 1-26 and transposed images,
 # QMNIST's label matrices, zip archives read in place (family_fixtures.py)
 family() {
@@ -897,12 +907,12 @@ PY
 }
 
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic && zero_extents && family ;;
+synthetic) synthetic && conventions && audit_synthetic && zero_extents && fifo_input && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;
 family) family ;;
-zero) zero_extents ;;
+zero) zero_extents && fifo_input ;;
 *) echo "usage: $0 FMNIST synthetic|real|layouts|audit|family|zero" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"
