@@ -857,6 +857,28 @@ FMN_API fmn_status fmn_split_reader_read(fmn_split_reader *r, uint8_t *pixels,
                                          uint8_t *labels, size_t max_items,
                                          size_t *got, fmn_error *err);
 
+/* As fmn_split_reader_read, a piece at a time, for items too large to
+ * hold whole: reads the next min(max_bytes, bytes left of the item) pixel
+ * bytes of the current item into pixels[] (never past its end), sets
+ * *label to its label and *got to the bytes read: 0 once every item has
+ * been read. An item is done when its height * width bytes have come; the
+ * next call starts the next one. Memory: max_bytes, whatever an item's
+ * size. FMN_ERR_INVALID_ARGUMENT for items of no pixels (read them with
+ * fmn_split_reader_read), and fmn_split_reader_read fails while the
+ * reader is inside an item. Every check is made as fmn_split_reader_read
+ * makes it.
+ *     uint8_t buf[65536];
+ *     unsigned label;
+ *     while (fmn_split_reader_read_piece(r, buf, sizeof buf, &n, &label,
+ *                                        &err) == FMN_OK && n > 0)
+ *         fmn_histogram_add(hist[label], buf, n);
+ */
+FMN_API fmn_status fmn_split_reader_read_piece(fmn_split_reader *r,
+                                               uint8_t *pixels,
+                                               size_t max_bytes, size_t *got,
+                                               unsigned *label,
+                                               fmn_error *err);
+
 /* 1 once every item has been read and every check passed.
  *     if (!fmn_split_reader_complete(r)) ... // stopped early, or failed
  */

@@ -32,6 +32,8 @@ struct fmn_split_reader {
     size_t item_bytes;
     fmn_split_id expect[2];/* the roles the files' names give: [kind - 1] */
     int expecting[2];
+    size_t in_item;        /* pixel bytes read of item `next` (pieces) */
+    uint8_t item_label;    /* ... and its label */
     fmn_dataset dataset;   /* identified, once complete */
     fmn_dataset naming;
     fmn_split_id id;
@@ -307,6 +309,10 @@ fmn_status fmn_split_reader_read(fmn_split_reader *r, uint8_t *pixels,
             *err = r->failure;
         return r->failure.status;
     }
+    if (r->in_item)
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist",
+                         FMN_NO_OFFSET, 0, "fmn_split_reader_read: the reader "
+                         "is inside an item (fmn_split_reader_read_piece)");
     uint64_t left = r->count - r->next;
     size_t n = left < max_items ? (size_t)left : max_items;
     if (r->item_bytes && n > SIZE_MAX / r->item_bytes)
@@ -323,6 +329,54 @@ fmn_status fmn_split_reader_read(fmn_split_reader *r, uint8_t *pixels,
     }
     if (st != FMN_OK)
         return fail(r, st, e);
+    *got = n;
+    return FMN_OK;
+}
+
+fmn_status fmn_split_reader_read_piece(fmn_split_reader *r, uint8_t *pixels,
+                                       size_t max_bytes, size_t *got,
+                                       unsigned *label, fmn_error *err)
+{
+    fmni_clear(err);
+    if (got)
+        *got = 0;
+    if (!r || !got || !label || (!pixels && max_bytes))
+        return fmni_bad_argument(err);
+    if (r->failure.status != FMN_OK) {
+        if (err)
+            *err = r->failure;
+        return r->failure.status;
+    }
+    if (r->item_bytes == 0 || max_bytes == 0)
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist",
+                         FMN_NO_OFFSET, 0, "fmn_split_reader_read_piece: %s",
+                         max_bytes ? "items of no pixels have no pieces (use "
+                                     "fmn_split_reader_read)"
+                                   : "no room for a piece");
+    if (r->next == r->count)
+        return FMN_OK;
+    fmn_error local;
+    fmn_error *e = err ? err : &local;
+    fmn_status st = FMN_OK;
+    if (r->in_item == 0)
+        st = read_labels(r, &r->item_label, 1, e);
+    size_t n = r->item_bytes - r->in_item;
+    if (n > max_bytes)
+        n = max_bytes;
+    if (st == FMN_OK)
+        st = read_pixels(r, pixels, n, e);
+    if (st == FMN_OK) {
+        r->in_item += n;
+        if (r->in_item == r->item_bytes) {
+            r->in_item = 0;
+            r->next++;
+            if (r->next == r->count && !r->complete)
+                st = finish(r, e);
+        }
+    }
+    if (st != FMN_OK)
+        return fail(r, st, e);
+    *label = r->item_label;
     *got = n;
     return FMN_OK;
 }

@@ -786,6 +786,32 @@ fifo_input() {
     rm -f "$TMP/fifo"
 }
 
+# One item of 400 MB (20000 x 20000) streamed by stats: memory stays at a
+# chunk (peak RSS under 64 MiB), whatever one item's size
+huge_item() {
+    [ -z "${FMNIST_RUNNER:-}" ] || { echo "huge_item: skipped under ${FMNIST_RUNNER%% *}"; return 0; }
+    command -v python3 >/dev/null || return 0
+    local H="$TMP/huge"
+    mkdir -p "$H"
+    # gzip members, concatenated: the header, then 4 of 100 MB of zeros
+    { printf '\x00\x00\x08\x03'; be32 1; be32 20000; be32 20000; } | gzip -1 >"$H/train-images-idx3-ubyte.gz"
+    head -c 100000000 /dev/zero | gzip -1 >"$H/zeros.gz"
+    local i
+    for i in 1 2 3 4; do cat "$H/zeros.gz" >>"$H/train-images-idx3-ubyte.gz"; done
+    rm "$H/zeros.gz"
+    idx1 1 10 >"$H/train-labels-idx1-ubyte"
+    python3 - "$FMNIST" "$H" "$TMP/out" <<'PY' && ok || bad "huge_item: stats --stream"
+import resource, subprocess, sys
+out = subprocess.run([sys.argv[1], "stats", "--stream", sys.argv[2]], capture_output=True, text=True)
+open(sys.argv[3], "w").write(out.stdout)
+assert out.returncode == 0, out.stderr
+assert "pixels   400000000" in out.stdout, out.stdout
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB
+assert peak < 64 * 1024, "peak RSS %d KiB" % peak
+PY
+    rm -rf "$H"
+}
+
 # The MNIST family: EMNIST's names, letters 1-26 and transposed images,
 # QMNIST's label matrices, zip archives read in place (family_fixtures.py)
 family() {
@@ -907,12 +933,12 @@ PY
 }
 
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic && zero_extents && fifo_input && family ;;
+synthetic) synthetic && conventions && audit_synthetic && zero_extents && fifo_input && huge_item && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;
 family) family ;;
-zero) zero_extents && fifo_input ;;
+zero) zero_extents && fifo_input && huge_item ;;
 *) echo "usage: $0 FMNIST synthetic|real|layouts|audit|family|zero" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"

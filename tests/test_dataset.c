@@ -943,6 +943,60 @@ static void emnist_images_turn_upright(void **state)
     free(im.data), free(lb.data);
 }
 
+static void split_reader_reads_items_in_pieces(void **state)
+{
+    (void)state;
+    /* 4 items of 3 x 5 = 15 bytes, read 4 bytes at a time */
+    buf im = drawn_images(4, 3, 5), lb = labels_file(4, 10);
+    char *dir = tmpdir_make();
+    char *ip = write_file(dir, "i-images-idx3-ubyte", im.data, im.size);
+    char *lp = write_file(dir, "i-labels-idx1-ubyte", lb.data, lb.size);
+    fmn_split_reader *r;
+    fmn_error err;
+    assert_int_equal(fmn_split_reader_open(ip, lp, NULL, &r, &err), FMN_OK);
+    uint8_t got[64], piece[4], l8;
+    size_t n, total = 0;
+    unsigned label, labels_seen[4] = {0};
+    int first = 1;
+    while (fmn_split_reader_read_piece(r, piece, sizeof piece, &n, &label,
+                                       &err) == FMN_OK &&
+           n > 0) {
+        assert_true(n <= 4);
+        memcpy(got + total, piece, n);
+        labels_seen[total / 15] = label;
+        total += n;
+        if (first) { /* inside an item: no whole-item read */
+            assert_int_equal(fmn_split_reader_read(r, NULL, &l8, 1, &n, &err),
+                             FMN_ERR_INVALID_ARGUMENT);
+            first = 0;
+        }
+    }
+    assert_int_equal(err.status, FMN_OK);
+    assert_int_equal(total, 60);
+    assert_memory_equal(got, im.data + 16, 60);
+    for (unsigned i = 0; i < 4; i++)
+        assert_int_equal(labels_seen[i], i);
+    assert_true(fmn_split_reader_complete(r));
+    fmn_split_reader_free(r);
+    /* a label that is no class: the verdict of a whole read */
+    lb.data[8 + 2] = 37;
+    free(write_file(dir, "i-labels-idx1-ubyte", lb.data, lb.size));
+    assert_int_equal(fmn_split_reader_open(ip, lp, NULL, &r, &err), FMN_OK);
+    while (fmn_split_reader_read_piece(r, piece, sizeof piece, &n, &label,
+                                       &err) == FMN_OK &&
+           n > 0)
+        ;
+    assert_int_equal(err.status, FMN_ERR_BAD_LABEL);
+    assert_non_null(strstr(err.message, "label 37 of item 2"));
+    assert_int_equal(fmn_split_reader_read_piece(r, piece, 4, &n, &label,
+                                                 &err),
+                     FMN_ERR_BAD_LABEL); /* failed stays failed */
+    fmn_split_reader_free(r);
+    free(ip), free(lp);
+    tmpdir_remove(dir);
+    free(im.data), free(lb.data);
+}
+
 /* ---- what a file is ------------------------------------------------------ */
 
 static void release_by_shape_never_claims_more(void **state)
@@ -1040,6 +1094,7 @@ int main(void)
         cmocka_unit_test(release_by_shape_never_claims_more),
         cmocka_unit_test(qmnist_label_matrices_load),
         cmocka_unit_test(emnist_images_turn_upright),
+        cmocka_unit_test(split_reader_reads_items_in_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,14 +58,36 @@ static void from_split(const fmn_split *sp, const char *name, int pixels,
           im.height * im.width, im.count);
 }
 
-/* Reads a split through the library's reader: the labels and, for stats,
- * the pixels (counts has them read and checked, not kept). 0 when it
- * failed (the library reported why). */
-static int from_reader(fmn_split_reader *r, const char *name, int pixels,
-                       cli_summary *s)
+/* The pixels of items larger than a chunk, a chunk at a time: memory
+ * stays at a chunk whatever one item's size. 0 when it failed. */
+static int pieces(fmn_split_reader *r, size_t item, cli_summary *s,
+                  const char *name)
 {
-    fmn_images shape = fmn_split_reader_shape(r);
-    size_t item = shape.height * shape.width;
+    uint8_t *px = malloc(CHUNK_BYTES);
+    if (!px) {
+        cli_error("%s: out of memory", name);
+        return 0;
+    }
+    size_t n, seen = 0;
+    unsigned label;
+    while (fmn_split_reader_read_piece(r, px, CHUNK_BYTES, &n, &label,
+                                       NULL) == FMN_OK &&
+           n > 0) {
+        fmn_histogram_add(s->per_class[label], px, n);
+        if ((seen += n) == item) {
+            s->images[label]++;
+            seen = 0;
+        }
+    }
+    free(px);
+    return fmn_split_reader_complete(r);
+}
+
+/* Items a chunk of them at a time: their labels and, with `pixels`, their
+ * pixels. 0 when it failed. */
+static int whole_items(fmn_split_reader *r, size_t item, int pixels,
+                       cli_summary *s, const char *name)
+{
     size_t chunk = item ? CHUNK_BYTES / item : CHUNK_BYTES;
     if (chunk == 0)
         chunk = 1;
@@ -79,14 +101,28 @@ static int from_reader(fmn_split_reader *r, const char *name, int pixels,
                      FMN_OK &&
            n > 0)
         tally(s, labels, px, item, n);
-    ok = ok && fmn_split_reader_complete(r);
+    free(labels);
+    free(px);
+    return ok && fmn_split_reader_complete(r);
+}
+
+/* Reads a split through the library's reader: the labels and, for stats,
+ * the pixels (counts has them read and checked, not kept), in memory of a
+ * chunk whatever the size of an item. 0 when it failed (the library
+ * reported why). */
+static int from_reader(fmn_split_reader *r, const char *name, int pixels,
+                       cli_summary *s)
+{
+    fmn_images shape = fmn_split_reader_shape(r);
+    size_t item = shape.height * shape.width;
+    int ok = pixels && item > CHUNK_BYTES ? pieces(r, item, s, name)
+                                          : whole_items(r, item, pixels, s,
+                                                        name);
     const char *id = fmn_split_name(fmn_split_reader_id(r));
     describe(s, id && strcmp(name, "train") && strcmp(name, "test") ? id : name,
              shape, fmn_split_reader_dataset(r), fmn_split_reader_naming(r),
              fmn_split_reader_num_classes(r), fmn_split_reader_first_label(r),
              pixels);
-    free(labels);
-    free(px);
     return ok;
 }
 
