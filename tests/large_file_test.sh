@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # large_file_test.sh FMNIST: an IDX file over 4 GiB loads, raw and gzipped,
 # with 64-bit sizes throughout (the CRC-32 and sizes of the decoded bytes
-# are checked). Takes about half a minute and 4 GiB of memory, so it runs
+# are checked); streams and loads stay within their memory bounds (not
+# with FMNIST_LARGE_MEMORY=0). Takes about half a minute and 4 GiB of memory, so it runs
 # only with FMNIST_LARGE_TESTS=1 (CI sets it for one build); else skipped.
 set -u
 FMNIST=$1
@@ -55,5 +56,53 @@ for cmd in stats counts; do
   [ "$cmd" = counts ] || grep -q '"count": 5017600000, "min": 0, "max": 0, "sum": 0,' "$TMP/out.json" ||
     { echo "stats: wrong figures"; fail=1; }
 done
-[ "$fail" -eq 0 ] && echo "4 passed, 0 failed" || echo "some failed"
+# peak RSS of a command (VmHWM, sampled until it ends), in KiB, into $peak;
+# its exit status into $rc
+sampled() {
+  "$@" >"$TMP/out" 2>"$TMP/err" &
+  local pid=$! hwm
+  peak=0
+  while kill -0 "$pid" 2>/dev/null; do
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+    [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
+    sleep 0.05
+  done
+  wait "$pid"
+  rc=$?
+}
+# gzip members of 100 MB of zeros each, appended to $1 $2 times
+zeros_gz() {
+  head -c 100000000 /dev/zero | gzip -1 -n >"$TMP/z.gz"
+  local i
+  for ((i = 0; i < $2; i++)); do cat "$TMP/z.gz" >>"$1"; done
+  rm "$TMP/z.gz"
+}
+
+if [ "${FMNIST_LARGE_MEMORY:-1}" = 0 ]; then # (the memory checks, once)
+  [ "$fail" -eq 0 ] && echo "4 passed, 0 failed" || echo "some failed"
+  exit "$fail"
+fi
+
+# one image of 40000 x 40000 (1.6 GB of zeros, 1.5 MB of gzip) streamed by
+# stats: memory of a chunk, not of the item (peak RSS under 64 MiB)
+mkdir "$TMP/one"
+{ printf '\x00\x00\x08\x03'; be32 1; be32 40000; be32 40000; } | gzip -1 -n >"$TMP/one/train-images-idx3-ubyte.gz"
+zeros_gz "$TMP/one/train-images-idx3-ubyte.gz" 16
+printf '\x00\x00\x08\x01\x00\x00\x00\x01\x03' >"$TMP/one/train-labels-idx1-ubyte"
+sampled "$FMNIST" stats --stream "$TMP/one"
+echo "stats --stream, one item of 1.6 GB: exit $rc, peak RSS $((peak / 1024)) MiB (sampled)"
+[ "$rc" -eq 0 ] && [ "$peak" -gt 0 ] && [ "$peak" -le $((64 * 1024)) ] &&
+  grep -q "pixels   1600000000" "$TMP/out" || { fail=1; cat "$TMP/err"; }
+
+# a gzip load of 1 GiB of data peaks under 1.15 x the data + 64 MiB
+{ printf '\x00\x00\x08\x03'; be32 1; be32 16384; be32 65536; } | gzip -1 -n >"$TMP/gib.gz"
+zeros_gz "$TMP/gib.gz" 10
+head -c $((1073741824 - 1000000000)) /dev/zero | gzip -1 -n >>"$TMP/gib.gz"
+for t in 1 2; do
+  sampled "$FMNIST" info --threads $t --max-bytes 2G "$TMP/gib.gz"
+  limit=$(( (1073741824 * 115 / 100 + 64 * 1048576) / 1024 ))
+  echo "info, a gzip load of 1 GiB on $t thread(s): exit $rc, peak RSS $((peak / 1024)) MiB (limit $((limit / 1024)))"
+  [ "$rc" -eq 0 ] && [ "$peak" -gt 0 ] && [ "$peak" -le "$limit" ] || { fail=1; cat "$TMP/err"; }
+done
+[ "$fail" -eq 0 ] && echo "7 passed, 0 failed" || echo "some failed"
 exit "$fail"
