@@ -83,9 +83,14 @@ static fmn_status open_pair(fmn_split_reader *r, const char *images_path,
         return sl != FMN_OK ? sl : si;
     fmni_shape im = shape_of(r->images), lb = shape_of(r->labels);
     fmn_status st = fmni_pair_shapes(&im, &lb, &e);
-    if (st != FMN_OK)
-        fmni_problems_add(p, &e);
-    return st;
+    if (st == FMN_OK)
+        return FMN_OK;
+    /* as a load meets them: each file's own problems first (both read to
+     * their end), then the pair's */
+    drain(r, r->labels, p);
+    drain(r, r->images, p);
+    fmni_problems_add(p, &e);
+    return p->first.status;
 }
 
 fmn_status fmn_split_reader_open(const char *images_path,
