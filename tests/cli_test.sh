@@ -381,6 +381,14 @@ conventions() {
     cp "$C/set/train-labels-idx1-ubyte" "$evil"
     run 0 info "$evil" && ! grep -q "$(printf '\033')" "$TMP/out" && out_has 'x\e]0;pwned\x07.gz' "escaped name" && ok
     run 1 info "$evil.missing" && ! grep -q "$(printf '\033')" "$TMP/err" && err_has 'x\e]0;pwned\x07.gz.missing' "escaped message" && ok
+    run 1 verify "$evil" && ! grep -q "$(printf '\033')" "$TMP/out" "$TMP/err" && out_has 'x\e]0;pwned\x07.gz' "verify: escaped name" && ok
+    run 1 verify "$evil.missing" && ! grep -q "$(printf '\033')" "$TMP/out" "$TMP/err" && ok || bad "verify: escaped message"
+    # no fixed table drops input: 70 paths, 70 verdicts
+    local many=() i
+    for ((i = 0; i < 70; i++)); do many+=("$evil"); done
+    run 1 verify "${many[@]}" && [ "$(grep -c 'pwned' "$TMP/out")" -ge 70 ] &&
+        out_has "70 of 70 files" "verify of 70 paths" && ok || bad "verify of 70 paths: $(tail -1 "$TMP/out")"
+    run 0 info "${many[@]}" && [ "$(grep -c 'pwned' "$TMP/out")" -eq 70 ] && ok || bad "info of 70 paths"
     # a file compressed twice gets a hint
     gzip -c "$C/set/train-labels-idx1-ubyte" | gzip -c >"$C/twice.gz"
     run 1 info "$C/twice.gz" && err_has "compressed twice" "double gzip hint" && ok

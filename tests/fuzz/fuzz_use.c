@@ -198,7 +198,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = data[0] % 41, h = data[1] % 13, w = data[2] % 13;
     unsigned classes = 1 + data[3] % 30;
     int letters = data[4] & 1;
-    const uint8_t *p = data + 3;
+    const uint8_t *p = data; /* the 8 parameter bytes, reused */
     fmn_split *sp = make_split(data + 8, size - 8, n, h, w, classes, letters);
     if (!sp)
         return 0;
