@@ -9,8 +9,9 @@
  * reads the labels before their file's end. Byte 0 picks the class count and how to read, bytes
  * 1-2 where the images end. The files are written to a folder of the
  * process's own (in $TMPDIR, else /tmp), as a user's files are. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <stddef.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char g_images[4096], g_labels[4096];
+static char g_dir[3000], g_images[4096], g_labels[4096];
+
+static int remove_one(const char *path, const struct stat *st, int type,
+                      struct FTW *ftw)
+{
+    (void)st, (void)type, (void)ftw;
+    return remove(path);
+}
+
+/* The folder and its two files, at exit. */
+static void cleanup(void)
+{
+    nftw(g_dir, remove_one, 4, FTW_DEPTH | FTW_PHYS);
+}
 
 /* The statuses of every problem reported, as bits. */
 static void collect(void *ctx, const fmn_error *problem)
@@ -48,13 +62,13 @@ static int make_paths(void)
     if (g_images[0])
         return 1;
     const char *tmp = getenv("TMPDIR");
-    char dir[3000];
-    snprintf(dir, sizeof dir, "%s/fmnist-fuzz-stream-XXXXXX",
+    snprintf(g_dir, sizeof g_dir, "%s/fmnist-fuzz-stream-XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (!mkdtemp(g_dir))
         return 0;
-    snprintf(g_images, sizeof g_images, "%s/i-images-idx3-ubyte", dir);
-    snprintf(g_labels, sizeof g_labels, "%s/i-labels-idx1-ubyte", dir);
+    atexit(cleanup);
+    snprintf(g_images, sizeof g_images, "%s/i-images-idx3-ubyte", g_dir);
+    snprintf(g_labels, sizeof g_labels, "%s/i-labels-idx1-ubyte", g_dir);
     return 1;
 }
 
