@@ -352,14 +352,16 @@ fmn_status fmn_split_reader_read_piece(fmn_split_reader *r, uint8_t *pixels,
             *err = r->failure;
         return r->failure.status;
     }
+    if (r->next == r->count && !r->in_item) { /* the ends, checked once */
+        uint8_t none;
+        return fmn_split_reader_read(r, NULL, &none, 0, got, err);
+    }
     if (r->item_bytes == 0 || max_bytes == 0)
         return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist",
                          FMN_NO_OFFSET, 0, "fmn_split_reader_read_piece: %s",
                          max_bytes ? "items of no pixels have no pieces (use "
                                      "fmn_split_reader_read)"
                                    : "no room for a piece");
-    if (r->next == r->count)
-        return FMN_OK;
     fmn_error local;
     fmn_error *e = err ? err : &local;
     fmn_status st = FMN_OK;

@@ -91,7 +91,10 @@ static fmn_status stream(const fmn_options *opt, int pieces, uint8_t *px,
     size_t got, at = 0;
     uint8_t piece[7], label_one;
     unsigned label;
-    if (pieces && sh.height * sh.width > 0) {
+    size_t own = sh.height * sh.width; /* the reader's item size */
+    if (own > ((size_t)1 << 20))
+        pieces = 1; /* an item too large to hold: pieces only */
+    if (pieces && own > 0) {
         size_t seen = 0; /* bytes of the current item */
         item = sh.height * sh.width;
         while ((st = fmn_split_reader_read_piece(r, piece, sizeof piece, &got,
@@ -107,7 +110,6 @@ static fmn_status stream(const fmn_options *opt, int pieces, uint8_t *px,
             }
         }
     } else {
-        size_t own = sh.height * sh.width; /* the reader's item size */
         uint8_t *buf = malloc(own ? own : 1);
         while (buf &&
                (st = fmn_split_reader_read(r, buf, &label_one, 1, &got,
