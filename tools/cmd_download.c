@@ -436,12 +436,17 @@ static int datasets(int argc, char **argv, request *rq)
 {
     for (int i = optind; i < argc; i++) {
         fmn_dataset d;
-        if (!cli_parse_dataset(argv[i], &d))
+        /* the datasets whose files have a place to be fetched from */
+        if (!cli_parse_dataset(argv[i], &d) || !fmn_release_mirror(d, 0))
             return cli_usage("download", "'%s' is not fashion-mnist, mnist "
-                                         "or kmnist", argv[i]);
+                                         "or kmnist (the datasets whose files "
+                                         "this tool knows where to get)",
+                             argv[i]);
         int seen = 0;
         for (size_t k = 0; k < rq->ndatasets; k++)
             seen |= rq->datasets[k] == d;
+        if (!seen && rq->ndatasets == NDATASETS)
+            return cli_usage("download", "at most %d datasets", NDATASETS);
         if (!seen)
             rq->datasets[rq->ndatasets++] = d;
     }
