@@ -29,33 +29,6 @@ for f in big.idx big.idx.gz; do
   "$FMNIST" info "$TMP/$f" 2>&1 | grep -q "more than the limit" || fail=1
 done
 
-# a split of 5 GB (6,400,000 images of 28x28, sparse zeros) streamed by
-# stats and counts in constant memory: peak RSS (VmHWM, sampled until the
-# process ends) under 64 MiB, and the right figures
-mkdir "$TMP/split"
-n=6400000
-be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
-{ printf '\x00\x00\x08\x03'; be32 $n; be32 28; be32 28; } >"$TMP/split/train-images-idx3-ubyte"
-truncate -s $((16 + n * 784)) "$TMP/split/train-images-idx3-ubyte"
-{ printf '\x00\x00\x08\x01'; be32 $n; } >"$TMP/split/train-labels-idx1-ubyte"
-truncate -s $((8 + n)) "$TMP/split/train-labels-idx1-ubyte"
-for cmd in stats counts; do
-  "$FMNIST" $cmd --stream --json "$TMP/split" >"$TMP/out.json" 2>"$TMP/err" &
-  pid=$!
-  peak=0
-  while kill -0 "$pid" 2>/dev/null; do
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-    [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
-    sleep 0.05
-  done
-  wait "$pid"
-  rc=$?
-  echo "$cmd --stream on 5.0 GB: exit $rc, peak RSS $((peak / 1024)) MiB (sampled)"
-  [ "$rc" -eq 0 ] && [ "$peak" -gt 0 ] && [ "$peak" -le $((64 * 1024)) ] || { fail=1; cat "$TMP/err"; }
-  grep -q '"label": 0, "name": null, "count": 6400000' "$TMP/out.json" || { echo "$cmd: wrong counts"; fail=1; }
-  [ "$cmd" = counts ] || grep -q '"count": 5017600000, "min": 0, "max": 0, "sum": 0,' "$TMP/out.json" ||
-    { echo "stats: wrong figures"; fail=1; }
-done
 # peak RSS of a command (VmHWM, sampled until it ends), in KiB, into $peak;
 # its exit status into $rc
 sampled() {
@@ -70,6 +43,24 @@ sampled() {
   wait "$pid"
   rc=$?
 }
+# a split of 5 GB (6,400,000 images of 28x28, sparse zeros) streamed by
+# stats and counts in constant memory: peak RSS (VmHWM, sampled until the
+# process ends) under 64 MiB, and the right figures
+mkdir "$TMP/split"
+n=6400000
+be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+{ printf '\x00\x00\x08\x03'; be32 $n; be32 28; be32 28; } >"$TMP/split/train-images-idx3-ubyte"
+truncate -s $((16 + n * 784)) "$TMP/split/train-images-idx3-ubyte"
+{ printf '\x00\x00\x08\x01'; be32 $n; } >"$TMP/split/train-labels-idx1-ubyte"
+truncate -s $((8 + n)) "$TMP/split/train-labels-idx1-ubyte"
+for cmd in stats counts; do
+  sampled "$FMNIST" $cmd --stream --json "$TMP/split"
+  echo "$cmd --stream on 5.0 GB: exit $rc, peak RSS $((peak / 1024)) MiB (sampled)"
+  [ "$rc" -eq 0 ] && [ "$peak" -gt 0 ] && [ "$peak" -le $((64 * 1024)) ] || { fail=1; cat "$TMP/err"; }
+  grep -q '"label": 0, "name": null, "count": 6400000' "$TMP/out" || { echo "$cmd: wrong counts"; fail=1; }
+  [ "$cmd" = counts ] || grep -q '"count": 5017600000, "min": 0, "max": 0, "sum": 0,' "$TMP/out" ||
+    { echo "stats: wrong figures"; fail=1; }
+done
 # gzip members of 100 MB of zeros each, appended to $1 $2 times
 zeros_gz() {
   head -c 100000000 /dev/zero | gzip -1 -n >"$TMP/z.gz"
