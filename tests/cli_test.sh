@@ -793,6 +793,20 @@ zero_extents() {
     done
 }
 
+# A label that is no class: the same one line from a load and a stream
+streams_as_loads() {
+    local L="$TMP/lab37"
+    mkdir -p "$L"
+    idx3 3 2 2 >"$L/train-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 3; printf '\x01\x25\x02'; } >"$L/train-labels-idx1-ubyte"
+    local cmd want="label 37 of item 1 (byte 9 of the IDX data) is not a valid class: expected 0 to 9"
+    for cmd in "counts" "counts --stream" "stats" "stats --stream"; do
+        # shellcheck disable=SC2086
+        run 1 $cmd "$L" && one_error_line "$L/train-labels-idx1-ubyte" "label 37: $cmd" &&
+            err_has "$want" "label 37: $cmd" && ok
+    done
+}
+
 # A FIFO with no writer opens and ends at once: never a hang
 fifo_input() {
     command -v mkfifo >/dev/null || return 0
@@ -955,12 +969,12 @@ PY
 }
 
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic && zero_extents && fifo_input && huge_item && family ;;
+synthetic) synthetic && conventions && audit_synthetic && zero_extents && streams_as_loads && fifo_input && huge_item && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;
 family) family ;;
-zero) zero_extents && fifo_input && huge_item ;;
+zero) zero_extents && streams_as_loads && fifo_input && huge_item ;;
 *) echo "usage: $0 FMNIST synthetic|real|layouts|audit|family|zero" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"
