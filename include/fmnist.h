@@ -1527,7 +1527,10 @@ FMN_API fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
 
 /* One-hot float32 labels: row i of out (num_classes values) is 1.0f at
  * column labels[item i] and 0.0f elsewhere; items.count * num_classes
- * values. `labels` holds n_labels labels (items index them).
+ * values. `labels` holds n_labels labels (items index them). For a split
+ * whose labels start above 0 (EMNIST Letters, 1 to 26), num_classes is
+ * fmn_split_first_label() + fmn_split_num_classes() (27): the columns
+ * below the first label stay 0.0f.
  * FMN_ERR_BAD_LABEL for a label >= num_classes, FMN_ERR_RANGE,
  * FMN_ERR_BUFFER_TOO_SMALL.
  *     fmn_labels_one_hot(fmn_split_labels(split), fmn_split_count(split),
