@@ -536,7 +536,8 @@ fmn_status fmni_split_load_paths(const char *images_path,
 
 typedef struct fmni_listing {
     char **names;
-    unsigned char *is_dir; /* 1: a folder (or a zip archive: one to open) */
+    unsigned char *is_dir; /* 1: a folder (or a file named *.zip that is a
+                              zip archive: one to open) */
     size_t n, cap;
 } fmni_listing;
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,10 +115,13 @@ static fmn_status list_folder(const char *path, fmni_listing *out,
             break;
         }
         snprintf(full, plen + nlen + 2, "%s/%s", path, e->d_name);
+        /* a zip among the files is a folder to look into; only a name that
+         * says .zip is opened to find out (a scan opens no other file) */
         struct stat sb;
+        int zip = nlen > 4 && strcasecmp(e->d_name + nlen - 4, ".zip") == 0;
         int kind = stat(full, &sb) == 0
                        ? S_ISDIR(sb.st_mode)   ? 1
-                         : S_ISREG(sb.st_mode) ? (fmni_is_archive(full) ? 1 : 0)
+                         : S_ISREG(sb.st_mode) ? (zip && fmni_is_archive(full))
                                                : -1
                        : -1;
         free(full);

@@ -14,7 +14,9 @@
  * Where the content checksum of a published file is not known (the
  * publishers give only the MD5 of their .gz), a file of its shape that is
  * no other known content is FMN_RELEASE_NOT_KNOWN, never "modified": this
- * library cannot tell it from a repack of that file. */
+ * library cannot tell it from a repack of that file. Under the name of
+ * one of QMNIST's or EMNIST's files, and of its shape, it is
+ * FMN_RELEASE_NAMED instead: neither proven nor disproven. */
 #include "internal.h"
 
 #include <stdio.h>

@@ -233,10 +233,14 @@ const char *cli_naming_reason(int asked)
     return asked ? "by --dataset" : "by its files' names";
 }
 
+unsigned cli_class_end(unsigned first, unsigned count)
+{
+    return count > 256 - first ? 256 : first + count;
+}
+
 unsigned cli_label_end(const fmn_split *sp)
 {
-    unsigned first = fmn_split_first_label(sp), n = fmn_split_num_classes(sp);
-    return n > 256 - first ? 256 : first + n;
+    return cli_class_end(fmn_split_first_label(sp), fmn_split_num_classes(sp));
 }
 
 const char *cli_class_name(const fmn_split *sp, unsigned label, char buf[16])

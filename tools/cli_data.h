@@ -127,6 +127,8 @@ const char *cli_naming_reason(int asked);
 /* One past the label of the split's last class (at most 256): its classes
  * are fmn_split_first_label() up to it. */
 unsigned cli_label_end(const fmn_split *sp);
+/* The same for classes first .. first + count - 1. */
+unsigned cli_class_end(unsigned first, unsigned count);
 
 /* Prints on stderr, for each split of d that was turned upright
  * (fmn_split_upright), a note that it is shown so. */

@@ -372,9 +372,7 @@ int cli_summaries_end(cli_summaries *all)
 
 unsigned cli_summary_end_label(const cli_summary *s)
 {
-    return s->num_classes > 256 - s->first_label ? 256
-                                                 : s->first_label +
-                                                       s->num_classes;
+    return cli_class_end(s->first_label, s->num_classes);
 }
 
 const char *cli_summary_class(const cli_summary *s, unsigned label,
