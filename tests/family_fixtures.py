@@ -42,7 +42,7 @@ def matrix(rows):
 
 def put(path, data, gz=True):
     with open(path, "wb") as f:
-        f.write(gzip.compress(data, mtime=0) if gz else data)
+        f.write(gzip.compress(data, compresslevel=1, mtime=0) if gz else data)
 
 
 def main(out):
