@@ -213,7 +213,14 @@ static fmn_status next_member(fmni_gz *gz, fmni_src *src, fmn_error *err)
                          (unsigned long long)src->pos, gz->members);
     char hex[32];
     fmni_hex(hex, sizeof hex, src->next, src->avail < 8 ? src->avail : 8);
-    if (src->size_known)
+    if (fmni_src_grew(src))
+        return fmni_fail(err, FMN_ERR_GZIP_TRAILING, src->name, src->pos, 0,
+                         "the file grew while it was read: it had %llu bytes "
+                         "when opened, and now garbage follows the last gzip "
+                         "member, from byte %llu (starting %s)",
+                         (unsigned long long)src->size,
+                         (unsigned long long)src->pos, hex);
+    if (src->size_known && src->size > src->pos)
         return fmni_fail(err, FMN_ERR_GZIP_TRAILING, src->name, src->pos, 0,
                          "%llu bytes of garbage after the last gzip member, "
                          "from byte %llu (starting %s)",

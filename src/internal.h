@@ -133,6 +133,12 @@ fmn_status fmni_src_fill(fmni_src *src, fmn_error *err);
 /* Marks `n` of the available bytes consumed. */
 void fmni_src_consume(fmni_src *src, size_t n);
 
+/* Where the input read so far ends (consumed or not). Past src->size
+ * when the file grew after its size was taken: fmni_src_grew says so,
+ * and a message then says what changed instead of subtracting sizes. */
+uint64_t fmni_src_reached(const fmni_src *src);
+int fmni_src_grew(const fmni_src *src);
+
 /* Hands back the last `n` consumed bytes, n <= FMNI_LOOKBACK: they are
  * available again. Always possible: a refill keeps the bytes before it. */
 enum { FMNI_LOOKBACK = 16 };

@@ -173,6 +173,16 @@ static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
     return FMN_OK;
 }
 
+uint64_t fmni_src_reached(const fmni_src *src)
+{
+    return src->pos + src->avail;
+}
+
+int fmni_src_grew(const fmni_src *src)
+{
+    return src->size_known && fmni_src_reached(src) > src->size;
+}
+
 fmn_status fmni_src_fill(fmni_src *src, fmn_error *err)
 {
     if (src->avail > 0 || src->eof)

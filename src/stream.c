@@ -47,8 +47,18 @@ fmn_status fmni_stream_finish(fmni_stream *s, fmn_error *err)
     fmn_status st = fmni_stream_read(s, scratch, sizeof scratch, &got, err);
     if (st != FMN_OK || got == 0)
         return st;
+    if (!s->gz && fmni_src_grew(&s->src))
+        return fmni_fail(err, FMN_ERR_TRAILING_DATA, s->src.name, end, 0,
+                         "the file grew while it was read: it had %llu bytes "
+                         "when opened, and now at least %llu unexpected bytes "
+                         "follow the IDX data, which ends at byte %llu",
+                         (unsigned long long)s->src.size,
+                         (unsigned long long)(fmni_src_reached(&s->src) - end),
+                         (unsigned long long)end);
     if (!s->gz) {
-        uint64_t extra = s->src.size_known ? s->src.size - end : got;
+        uint64_t extra = s->src.size_known && s->src.size > end
+                             ? s->src.size - end
+                             : got;
         return fmni_fail(err, FMN_ERR_TRAILING_DATA, s->src.name, end, 0,
                          "%llu%s unexpected bytes after the IDX data, which "
                          "ends at byte %llu (the file is larger than its "
