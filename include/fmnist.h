@@ -139,7 +139,9 @@ typedef struct fmn_error {
      * counts bytes of the file itself. */
     int offset_is_decoded;
     /* "PATH: what is wrong" ("libfmnist: ..." for a bad argument),
-     * NUL-terminated, no trailing newline. */
+     * NUL-terminated, no trailing newline. The words after "PATH: " are
+     * kept whole: a PATH too long to fit beside them is shortened in its
+     * middle ("/very/lo...ng/train.gz"). */
     char message[512];
 } fmn_error;
 

@@ -58,6 +58,33 @@ void fmni_clear(fmn_error *err)
     err->message[0] = '\0';
 }
 
+/* "NAME: CAUSE" into `buf`: the cause whole when it fits, the name
+ * shortened in the middle ("/data/aa...zz/train.gz") when both do not;
+ * a cause longer than the whole message keeps its start. */
+static void join_message(char *buf, size_t cap, const char *name,
+                         const char *cause)
+{
+    enum { NAME_MIN = 48 }; /* a name keeps at least this much */
+    size_t nl = strlen(name), cl = strlen(cause);
+    size_t room = cap - 1 - 2; /* the NUL and ": " */
+    if (nl + cl <= room) {
+        snprintf(buf, cap, "%s: %s", name, cause);
+        return;
+    }
+    size_t keep = room > cl + NAME_MIN ? room - cl : NAME_MIN;
+    if (nl <= keep) {
+        snprintf(buf, cap, "%s: %s", name, cause);
+        return;
+    }
+    size_t head = (keep - 3) / 2, from = nl - (keep - 3 - head);
+    /* whole UTF-8 characters on both sides of the cut */
+    while (head > 0 && ((unsigned char)name[head] & 0xc0) == 0x80)
+        head--;
+    while (from < nl && ((unsigned char)name[from] & 0xc0) == 0x80)
+        from++;
+    snprintf(buf, cap, "%.*s...%s: %s", (int)head, name, name + from, cause);
+}
+
 fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
                      uint64_t offset, int offset_is_decoded, const char *fmt,
                      ...)
@@ -67,14 +94,13 @@ fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
     err->status = status;
     err->offset = offset;
     err->offset_is_decoded = offset_is_decoded;
-    int n = snprintf(err->message, sizeof err->message, "%s: ",
-                     name ? name : "<memory>");
-    if (n < 0 || (size_t)n >= sizeof err->message)
-        return status;
+    char cause[sizeof err->message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+    vsnprintf(cause, sizeof cause, fmt, ap);
     va_end(ap);
+    join_message(err->message, sizeof err->message, name ? name : "<memory>",
+                 cause);
     return status;
 }
 

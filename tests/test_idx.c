@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include "fixture.h"
 #include "fmnist.h"
 
@@ -531,6 +532,47 @@ static void idx_maps_raw_images_when_asked(void **state)
     tmpdir_remove(dir);
 }
 
+/* A path of 4,000 characters keeps the cause of the failure whole: the
+ * path is shortened in its middle, its start and its end kept. */
+static void idx_long_path_keeps_the_cause(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    char path[4200];
+    size_t n = (size_t)snprintf(path, sizeof path, "%s", dir);
+    char part[200];
+    memset(part, 'd', 180);
+    part[180] = '\0';
+    while (n < 3900) {
+        n += (size_t)snprintf(path + n, sizeof path - n, "/%s", part);
+        assert_int_equal(mkdir(path, 0700), 0);
+    }
+    n += (size_t)snprintf(path + n, sizeof path - n, "/%s", "train.idx");
+    assert_true(n > 3900 && n < 4096);
+    uint32_t dims[1] = {4};
+    buf b = idx_u8(1, dims);
+    buf_put(&b, "XYZ", 3);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b.data, 1, b.size, f), b.size);
+    fclose(f);
+    fmn_idx *idx;
+    fmn_error err;
+    assert_int_equal(fmn_idx_load_file(path, NULL, &idx, &err),
+                     FMN_ERR_TRAILING_DATA);
+    const char *cause = ": 3 unexpected bytes after the IDX data, which ends "
+                        "at byte 12 (the file is larger than its header "
+                        "declares)";
+    size_t ml = strlen(err.message), cl = strlen(cause);
+    assert_true(ml > cl && ml < sizeof err.message);
+    assert_string_equal(err.message + ml - cl, cause);
+    assert_true(strncmp(err.message, dir, strlen(dir)) == 0);
+    assert_non_null(strstr(err.message, "...d"));
+    assert_non_null(strstr(err.message, "/train.idx: 3 unexpected"));
+    free(b.data);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +594,7 @@ int main(void)
         cmocka_unit_test(idx_loads_from_a_file_like_from_memory),
         cmocka_unit_test(strerror_names_every_status),
         cmocka_unit_test(idx_maps_raw_images_when_asked),
+        cmocka_unit_test(idx_long_path_keeps_the_cause),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
