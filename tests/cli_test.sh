@@ -843,6 +843,27 @@ PY
     rm -rf "$H"
 }
 
+# info describes a file, then frees it: one 96 MB bomb named four times
+# peaks where naming it once does (within 32 MiB), not at four times that
+info_frees() {
+    [ -z "${FMNIST_RUNNER:-}" ] || { echo "info_frees: skipped under ${FMNIST_RUNNER%% *}"; return 0; }
+    command -v python3 >/dev/null || return 0
+    { printf '\x00\x00\x08\x03'; be32 122000; be32 28; be32 28; head -c 95648000 /dev/zero; } | gzip -1 >"$TMP/bomb.gz"
+    python3 - "$FMNIST" "$TMP/bomb.gz" <<'PY' && ok || bad "info_frees: four copies"
+import resource, subprocess, sys
+def peak(n):
+    out = subprocess.run([sys.argv[1], "info", "--max-bytes", "200000000"] + [sys.argv[2]] * n,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("122000") == n, out.stdout
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, the peak so far
+one = peak(1)
+four = peak(4)
+assert 90 * 1024 < one and four < one + 32 * 1024, "peak RSS: %d KiB once, %d KiB four times" % (one, four)
+PY
+    rm -f "$TMP/bomb.gz"
+}
+
 # The MNIST family: EMNIST's names, letters 1-26 and transposed images,
 # QMNIST's label matrices, zip archives read in place (family_fixtures.py)
 family() {
@@ -969,12 +990,12 @@ PY
 }
 
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic && zero_extents && streams_as_loads && fifo_input && huge_item && family ;;
+synthetic) synthetic && conventions && audit_synthetic && zero_extents && streams_as_loads && fifo_input && huge_item && info_frees && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;
 family) family ;;
-zero) zero_extents && streams_as_loads && fifo_input && huge_item ;;
+zero) zero_extents && streams_as_loads && fifo_input && huge_item && info_frees ;;
 *) echo "usage: $0 FMNIST synthetic|real|layouts|audit|family|zero" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"
