@@ -1639,6 +1639,89 @@ FMN_API fmn_status fmn_file_save(const char *path, int flags,
                                  fmn_produce_fn produce, void *ctx,
                                  fmn_error *err);
 
+/* ---- Several files saved as one: all of them or none ------------------- */
+
+/* Files written one after the other (or from several threads at once),
+ * each complete in a temporary file ".NAME.XXXXXXXX" beside its target,
+ * that take their names together in fmn_save_set_commit. Should a write
+ * fail, the caller frees the set and no file of it is left anywhere.
+ * `flags` as for fmn_split_save: without FMN_SAVE_OVERWRITE the names are
+ * given by link(), and one that exists by then undoes the others (the
+ * set fails with FMN_ERR_EXISTS); with it by rename(), which replaces
+ * what is there, so a rename that fails (rare: every file is complete by
+ * then) leaves the ones before it in place. A folder at a target's name
+ * is never replaced.
+ *     fmn_save_set *set;
+ *     if (fmn_save_set_new(0, &set, &err) == FMN_OK &&
+ *         fmn_save_set_split(set, train, all, FMN_FORMAT_IDX,
+ *                            FMN_FILE_IMAGES, "out/train-images", &err) ==
+ *             FMN_OK &&
+ *         fmn_save_set_split(set, train, all, FMN_FORMAT_IDX,
+ *                            FMN_FILE_LABELS, "out/train-labels", &err) ==
+ *             FMN_OK)
+ *         fmn_save_set_commit(set, &err);
+ *     fmn_save_set_free(set); // removes whatever was not committed
+ */
+typedef struct fmn_save_set fmn_save_set;
+
+FMN_API fmn_status fmn_save_set_new(int flags, fmn_save_set **out,
+                                    fmn_error *err);
+
+/* Writes a file of the set as fmn_split_save would, into its temporary
+ * file. An existing target is refused here already (FMN_ERR_EXISTS)
+ * unless FMN_SAVE_OVERWRITE. This and the two below may be called from
+ * several threads at once on one set.
+ *     fmn_save_set_split(set, test, all, FMN_FORMAT_NPY, FMN_FILE_IMAGES,
+ *                        "test-images.npy", &err); */
+FMN_API fmn_status fmn_save_set_split(fmn_save_set *set,
+                                      const fmn_split *split,
+                                      fmn_items items, fmn_format format,
+                                      fmn_file_kind kind, const char *path,
+                                      fmn_error *err);
+
+/* As fmn_npz_save, into the set.
+ *     fmn_save_set_npz(set, train, all_train, test, all_test,
+ *                      "fashion-mnist.npz", &err); */
+FMN_API fmn_status fmn_save_set_npz(fmn_save_set *set,
+                                    const fmn_split *train,
+                                    fmn_items train_items,
+                                    const fmn_split *test,
+                                    fmn_items test_items, const char *path,
+                                    fmn_error *err);
+
+/* As fmn_file_save, into the set.
+ *     fmn_save_set_file(set, "hello.txt", hello, NULL, &err); */
+FMN_API fmn_status fmn_save_set_file(fmn_save_set *set, const char *path,
+                                     fmn_produce_fn produce, void *ctx,
+                                     fmn_error *err);
+
+/* Gives every file written into the set its name, once every write has
+ * returned; a set is committed once. On failure no file of the set is
+ * left named (but see FMN_SAVE_OVERWRITE above) and *err names the one
+ * that failed.
+ *     if (fmn_save_set_commit(set, &err) != FMN_OK)
+ *         fprintf(stderr, "%s\n", err.message); */
+FMN_API fmn_status fmn_save_set_commit(fmn_save_set *set, fmn_error *err);
+
+/* Removes every temporary file of the set, at once, and makes files that
+ * are started afterwards fail: for a signal handler (it is
+ * async-signal-safe: atomics and unlink() only), which then re-raises
+ * the signal. A file being created as it runs is waited for, briefly.
+ * The set is still freed with fmn_save_set_free, outside the handler.
+ *     static fmn_save_set *_Atomic active; // set while writing
+ *     static void on_signal(int sig)
+ *     {
+ *         fmn_save_set_abort(atomic_load(&active));
+ *         signal(sig, SIG_DFL);
+ *         raise(sig);
+ *     }
+ */
+FMN_API void fmn_save_set_abort(fmn_save_set *set);
+
+/* Removes the files not committed, then frees the set. NULL is fine.
+ *     fmn_save_set_free(set); */
+FMN_API void fmn_save_set_free(fmn_save_set *set);
+
 #ifdef __cplusplus
 }
 #endif

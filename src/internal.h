@@ -420,6 +420,11 @@ typedef fmn_status (*fmni_fill_fn)(void *ctx, fmn_write_fn write, void *wctx,
 fmn_status fmni_save(const char *path, int flags, fmni_fill_fn fill,
                      void *ctx, fmn_error *err);
 
+/* Writes the file that is to be at `path` into `set`: complete in a
+ * temporary file beside it, named when the set is committed. */
+fmn_status fmni_set_add(fmn_save_set *set, const char *path,
+                        fmni_fill_fn fill, void *ctx, fmn_error *err);
+
 /* ---- releases (release.c) ----------------------------------------------- */
 
 /* IDENTICAL, REPACKED or PUBLISHED: the published content. */

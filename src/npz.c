@@ -156,6 +156,21 @@ static fmn_status add(npz *z, const fmn_split *sp, fmn_items items,
     return FMN_OK;
 }
 
+/* Plans the members of both splits' arrays into `z`. */
+static fmn_status plan(npz *z, const fmn_split *train, fmn_items train_items,
+                       const fmn_split *test, fmn_items test_items,
+                       const char *path, fmn_error *err)
+{
+    memset(z, 0, sizeof *z);
+    fmn_status st = FMN_OK;
+    if (train)
+        st = add(z, train, train_items, "x_train.npy", "y_train.npy", path,
+                 err);
+    if (st == FMN_OK && test)
+        st = add(z, test, test_items, "x_test.npy", "y_test.npy", path, err);
+    return st;
+}
+
 fmn_status fmn_npz_save(const fmn_split *train, fmn_items train_items,
                         const fmn_split *test, fmn_items test_items,
                         const char *path, int flags, fmn_error *err)
@@ -164,14 +179,19 @@ fmn_status fmn_npz_save(const fmn_split *train, fmn_items train_items,
     if (!path || (!train && !test))
         return fmni_bad_argument(err);
     npz z;
-    memset(&z, 0, sizeof z);
-    fmn_status st = FMN_OK;
-    if (train)
-        st = add(&z, train, train_items, "x_train.npy", "y_train.npy", path,
-                 err);
-    if (st == FMN_OK && test)
-        st = add(&z, test, test_items, "x_test.npy", "y_test.npy", path, err);
-    if (st != FMN_OK)
-        return st;
-    return fmni_save(path, flags, fill, &z, err);
+    fmn_status st = plan(&z, train, train_items, test, test_items, path, err);
+    return st == FMN_OK ? fmni_save(path, flags, fill, &z, err) : st;
+}
+
+fmn_status fmn_save_set_npz(fmn_save_set *set, const fmn_split *train,
+                            fmn_items train_items, const fmn_split *test,
+                            fmn_items test_items, const char *path,
+                            fmn_error *err)
+{
+    fmni_clear(err);
+    if (!set || !path || (!train && !test))
+        return fmni_bad_argument(err);
+    npz z;
+    fmn_status st = plan(&z, train, train_items, test, test_items, path, err);
+    return st == FMN_OK ? fmni_set_add(set, path, fill, &z, err) : st;
 }

@@ -282,9 +282,12 @@ assert [s["name"] for s in d["splits"]] == ["test"], d["splits"]' "$TMP/out" && 
     # a full disk while exporting: a clear error, no partial file left
     mkdir "$TMP/full"
     if mount -t tmpfs -o size=16k tmpfs "$TMP/full" 2>/dev/null; then
+        # (all or nothing: not one image of those that fitted is kept)
         run 1 export "$TMP/dup" -o "$TMP/full" --all --scale 8 --compression 0 &&
             err_has "No space left on device" "disk full" &&
-            [ -z "$(ls -A "$TMP/full" | grep '^\.')" ] && ok || bad "export to a full disk"
+            [ -z "$(ls -A "$TMP/full")" ] && ok || bad "export to a full disk left $(ls -A "$TMP/full" | head -3)"
+        run 1 export "$TMP/dup" -o "$TMP/full" --all --scale 8 --compression 0 --layout class-folders &&
+            [ -z "$(ls -A "$TMP/full")" ] && ok || bad "export to class folders on a full disk left $(ls -A "$TMP/full" | head -3)"
         run 1 grid "$TMP/dup" -o "$TMP/full/g.png" --scale 16 --compression 0 &&
             err_has "No space left on device" "grid disk full" && [ ! -e "$TMP/full/g.png" ] && ok ||
             bad "grid to a full disk"
@@ -292,6 +295,24 @@ assert [s["name"] for s in d["splits"]] == ["test"], d["splits"]' "$TMP/out" && 
     else
         echo "note: cannot mount a small tmpfs (not root?): the disk-full test did not run"
     fi
+    # several files are all written or none: the test images meet a file
+    # size limit (EFBIG) after the train files were complete, and those
+    # are not kept either
+    mkdir "$TMP/lim" "$TMP/lim-out"
+    idx3 10 28 28 >"$TMP/lim/train-images-idx3-ubyte"
+    idx1 10 10 >"$TMP/lim/train-labels-idx1-ubyte"
+    idx3 2000 28 28 >"$TMP/lim/t10k-images-idx3-ubyte"
+    idx1 2000 10 >"$TMP/lim/t10k-labels-idx1-ubyte"
+    (trap '' XFSZ; ulimit -f 1000; exec "$FMNIST" convert "$TMP/lim" --to npy -o "$TMP/lim-out") >"$TMP/out" 2>"$TMP/err"
+    [ $? -eq 1 ] && err_has "test-images.npy: File too large" "size limit" &&
+        [ -z "$(ls -A "$TMP/lim-out")" ] && ok || bad "convert under a size limit: exit, left $(ls -A "$TMP/lim-out")"
+    # a file that appears after the check is not replaced, and undoes the
+    # others: a folder in a target's place is refused even with --force
+    mkdir "$TMP/lim-out/test-labels.npy"
+    run 1 convert "$TMP/lim" --to npy -o "$TMP/lim-out" --force &&
+        err_has "test-labels.npy: is a folder; not replaced" "folder target" &&
+        [ "$(ls -A "$TMP/lim-out")" = test-labels.npy ] && ok || bad "convert over a folder left $(ls -A "$TMP/lim-out")"
+    rm -rf "$TMP/lim" "$TMP/lim-out"
     # a reader that goes away early: stop quietly, as git does (600 images,
     # about 1 MB: far more than a pipe holds, so writes after head has gone
     # meet the closed pipe)
@@ -864,6 +885,44 @@ PY
     rm -f "$TMP/bomb.gz"
 }
 
+# A signal in the middle of a write (SIGINT, SIGTERM, SIGHUP) leaves no
+# temporary file and no half of the output: convert --to csv of 60,000
+# images (about 94 MB) and export of 3,000 PNGs are stopped once their
+# first temporary file exists; the process still dies by the signal.
+signals() {
+    [ -z "${FMNIST_RUNNER:-}" ] || { echo "signals: skipped under ${FMNIST_RUNNER%% *}"; return 0; }
+    command -v python3 >/dev/null || return 0
+    local S="$TMP/sig"
+    mkdir -p "$S/in"
+    idx3 60000 28 28 >"$S/in/train-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 60000; head -c 60000 /dev/zero; } >"$S/in/train-labels-idx1-ubyte"
+    python3 - "$FMNIST" "$S" <<'PY' && ok || bad "signals: temporary files left"
+import os, signal, subprocess, sys, time
+fmnist, root = sys.argv[1], sys.argv[2]
+def stop(args, sig, what):
+    out = os.path.join(root, "out")
+    os.makedirs(out, exist_ok=True)
+    p = subprocess.Popen([fmnist] + args + ["-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    t0 = time.time()
+    while not any(n.startswith(".") for n in os.listdir(out)):
+        assert p.poll() is None, "%s finished before a signal could stop it" % what
+        assert time.time() - t0 < 30, "%s: no temporary file within 30 s" % what
+        time.sleep(0.001)
+    p.send_signal(sig)
+    p.wait(timeout=30)
+    assert p.returncode == -sig, "%s: exit %s after signal %d" % (what, p.returncode, sig)
+    left = os.listdir(out)
+    assert not left, "%s, signal %d: left %s" % (what, sig, left[:3])
+    os.rmdir(out)
+data = os.path.join(root, "in")
+for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    stop(["convert", data, "--to", "csv"], sig, "convert --to csv")
+for sig in (signal.SIGTERM, signal.SIGINT):
+    stop(["export", data, "--index", "0-2999"], sig, "export")
+PY
+    rm -rf "$S"
+}
+
 # The MNIST family: EMNIST's names, letters 1-26 and transposed images,
 # QMNIST's label matrices, zip archives read in place (family_fixtures.py)
 family() {
@@ -990,12 +1049,12 @@ PY
 }
 
 case "$MODE" in
-synthetic) synthetic && conventions && audit_synthetic && zero_extents && streams_as_loads && fifo_input && huge_item && info_frees && family ;;
+synthetic) synthetic && conventions && audit_synthetic && zero_extents && streams_as_loads && fifo_input && huge_item && info_frees && signals && family ;;
 real) real ;;
 layouts) real_layouts ;;
 audit) audit_real ;;
 family) family ;;
-zero) zero_extents && streams_as_loads && fifo_input && huge_item && info_frees ;;
+zero) zero_extents && streams_as_loads && fifo_input && huge_item && info_frees && signals ;;
 *) echo "usage: $0 FMNIST synthetic|real|layouts|audit|family|zero" >&2; exit 2 ;;
 esac
 echo "$pass passed, $fail failed"

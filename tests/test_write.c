@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,6 +407,114 @@ static void npz_is_a_zip_of_npy_members(void **state)
     fmn_split_free(sp);
 }
 
+/* A set of files: all named at commit, none left when it is freed
+ * uncommitted, when one write fails, when a name is taken meanwhile, or
+ * after an abort; many files (more than one chunk of slots) from two
+ * threads at once. */
+typedef struct adder {
+    fmn_save_set *set;
+    const char *dir;
+    int first, count;
+} adder;
+
+static void *add_files(void *arg)
+{
+    const adder *a = arg;
+    for (int i = a->first; i < a->first + a->count; i++) {
+        char path[4096];
+        fmn_error err;
+        snprintf(path, sizeof path, "%s/f%03d.txt", a->dir, i);
+        if (fmn_save_set_file(a->set, path, produce_hello, NULL, &err) !=
+            FMN_OK)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void save_set_is_all_or_nothing(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make();
+    char a[4096], b[4096], bad[4096];
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    snprintf(bad, sizeof bad, "%s/no-such-folder/c.txt", dir);
+    fmn_error err;
+    fmn_save_set *set;
+    /* freed uncommitted: nothing */
+    assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
+                     FMN_OK);
+    assert_int_equal(count_entries(dir), 1); /* its temporary file */
+    fmn_save_set_free(set);
+    assert_int_equal(count_entries(dir), 0);
+    /* a write that fails: the caller frees, nothing is left */
+    assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
+                     FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, bad, produce_hello, NULL, &err),
+                     FMN_ERR_WRITE);
+    assert_non_null(strstr(err.message, "c.txt: cannot create a file"));
+    assert_int_equal(fmn_save_set_file(set, b, produce_nothing, NULL, &err),
+                     FMN_ERR_WRITE);
+    fmn_save_set_free(set);
+    assert_int_equal(count_entries(dir), 0);
+    /* a name taken after its check: the commit undoes the others */
+    assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
+                     FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, b, produce_hello, NULL, &err),
+                     FMN_OK);
+    FILE *f = fopen(b, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(fmn_save_set_commit(set, &err), FMN_ERR_EXISTS);
+    assert_non_null(strstr(err.message, "b.txt: exists; not replaced"));
+    fmn_save_set_free(set);
+    assert_int_equal(count_entries(dir), 1); /* b.txt, as it was */
+    assert_int_equal(unlink(b), 0);
+    /* abort (what a signal handler calls): temporary files gone at once,
+     * later writes and the commit refused */
+    assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
+                     FMN_OK);
+    fmn_save_set_abort(set);
+    assert_int_equal(count_entries(dir), 0);
+    assert_int_equal(fmn_save_set_file(set, b, produce_hello, NULL, &err),
+                     FMN_ERR_WRITE);
+    assert_int_equal(fmn_save_set_commit(set, &err), FMN_ERR_WRITE);
+    fmn_save_set_free(set);
+    assert_int_equal(count_entries(dir), 0);
+    /* a folder in a target's place is never replaced, even to overwrite */
+    assert_int_equal(mkdir(a, 0700), 0);
+    assert_int_equal(fmn_save_set_new(FMN_SAVE_OVERWRITE, &set, &err),
+                     FMN_OK);
+    assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
+                     FMN_ERR_EXISTS);
+    assert_non_null(strstr(err.message, "a.txt: is a folder; not replaced"));
+    fmn_save_set_free(set);
+    assert_int_equal(rmdir(a), 0);
+    /* 300 files from two threads, named together; a set commits once */
+    assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
+    adder one = {set, dir, 0, 150}, two = {set, dir, 150, 150};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, add_files, &two), 0);
+    void *r1 = add_files(&one), *r2;
+    assert_int_equal(pthread_join(t, &r2), 0);
+    assert_null(r1);
+    assert_null(r2);
+    assert_int_equal(fmn_save_set_commit(set, &err), FMN_OK);
+    assert_int_equal(fmn_save_set_commit(set, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    fmn_save_set_free(set);
+    assert_int_equal(count_entries(dir), 300); /* no temporary file */
+    assert_int_equal(fmn_save_set_new(0, NULL, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    fmn_save_set_free(NULL);
+    fmn_save_set_abort(NULL);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +526,7 @@ int main(void)
         cmocka_unit_test(save_files),
         cmocka_unit_test(file_save_is_atomic),
         cmocka_unit_test(npz_is_a_zip_of_npy_members),
+        cmocka_unit_test(save_set_is_all_or_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli_output.h"
 #include "cli_png.h"
+#include "cli_save.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,10 +34,13 @@ int cli_png_sheet(const char *path, const uint8_t *canvas, size_t w,
         return 0;
     }
     cli_scale_image(canvas, w, h, k, png->invert, scaled);
-    int ok = cli_png_write(path, scaled, w * k, h * k, png->level,
-                           png->force, err, sizeof err);
-    if (!ok)
+    fmn_save_set *set = cli_save_begin(png->force);
+    int ok = set && cli_png_write(set, path, scaled, w * k, h * k,
+                                  png->level, err, sizeof err);
+    if (set && !ok)
         cli_error("%s", err);
+    if (set)
+        ok = cli_save_end(set, ok);
     free(scaled);
     return ok;
 }

@@ -103,8 +103,8 @@ static int to_stream(void *ctx, const void *data, size_t size)
     return fwrite(data, 1, size, ctx) == size ? 0 : -1;
 }
 
-int cli_png_write(const char *path, const uint8_t *pixels, size_t width,
-                  size_t height, int level, int force, char *err,
+int cli_png_write(fmn_save_set *set, const char *path, const uint8_t *pixels,
+                  size_t width, size_t height, int level, char *err,
                   size_t errcap)
 {
     if (width == 0 || height == 0 || width > 0x7fffffff ||
@@ -124,10 +124,9 @@ int cli_png_write(const char *path, const uint8_t *pixels, size_t width,
         return 0;
     }
     /* the library's atomic save: a temporary file beside the target,
-     * renamed (or linked, never replacing) when complete */
+     * named (never replacing one without --force) with the set */
     fmn_error e;
-    fmn_status st = fmn_file_save(path, force ? FMN_SAVE_OVERWRITE : 0,
-                                  encode, &pic, &e);
+    fmn_status st = fmn_save_set_file(set, path, encode, &pic, &e);
     if (st == FMN_OK)
         return 1;
     if (st == FMN_ERR_EXISTS)

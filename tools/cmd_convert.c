@@ -1,9 +1,11 @@
 /* cmd_convert.c - `fmnist convert [PATH] --to FORMAT`: a split's items as
  * IDX, gzipped IDX, NumPy .npy or .npz, Kaggle CSV or PGM files, through
- * the library's writers (fmn_split_save, fmn_npz_save). */
+ * the library's writers into one set of files (fmn_save_set): all of
+ * them, or none. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
 #include "cli_parse.h"
+#include "cli_save.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -30,9 +32,11 @@ static const char HELP[] =
     "and for both splits in one file:\n"
     "  npz     fashion-mnist.npz in Keras' mnist.npz layout: x_train,\n"
     "          y_train, x_test, y_test, for numpy.load\n"
-    "Files are written to temporary names and renamed when complete;\n"
-    "existing files are never replaced without --force, and every name is\n"
-    "checked before anything is written.\n"
+    "Files are written to temporary names; they take their names together\n"
+    "once every one is complete, so a failure or an interruption (Ctrl-C,\n"
+    "SIGTERM, SIGHUP) leaves none of them. Existing files are never\n"
+    "replaced without --force, and every name is checked before anything\n"
+    "is written.\n"
     "\n"
     "Options:\n"
     "  -t, --to FORMAT       idx, idx.gz, npy, npz, csv or pgm\n"
@@ -236,8 +240,8 @@ static int make_plan(const request *rq, const cli_data *d, plan *p)
 }
 
 /* The npz file: both splits, train's as x_train/y_train. */
-static fmn_status save_npz(const plan *p, const cli_data *d, int flags,
-                           fmn_error *err)
+static fmn_status save_npz(fmn_save_set *set, const plan *p,
+                           const cli_data *d, fmn_error *err)
 {
     const fmn_split *sp[2] = {NULL, NULL};
     fmn_items it[2] = {fmn_items_range(0, 0), fmn_items_range(0, 0)};
@@ -246,29 +250,38 @@ static fmn_status save_npz(const plan *p, const cli_data *d, int flags,
         sp[t] = d->splits[s];
         it[t] = p->items[s];
     }
-    return fmn_npz_save(sp[0], it[0], sp[1], it[1], p->jobs[0].path, flags,
-                        err);
+    return fmn_save_set_npz(set, sp[0], it[0], sp[1], it[1], p->jobs[0].path,
+                            err);
+}
+
+/* Every file into one set, then named together. */
+static int save_all(const request *rq, const cli_data *d, const plan *p)
+{
+    fmn_save_set *set = cli_save_begin(rq->force);
+    if (!set)
+        return 0;
+    fmn_status st = FMN_OK;
+    fmn_error err;
+    for (size_t i = 0; i < p->njobs && st == FMN_OK; i++) {
+        const job *j = &p->jobs[i];
+        st = rq->fmt->format == FMT_NPZ
+                 ? save_npz(set, p, d, &err)
+                 : fmn_save_set_split(set, d->splits[j->split],
+                                      p->items[j->split],
+                                      (fmn_format)rq->fmt->format, j->kind,
+                                      j->path, &err);
+    }
+    if (st != FMN_OK)
+        cli_error("%s", err.message);
+    return cli_save_end(set, st == FMN_OK);
 }
 
 static int run(const request *rq, const cli_data *d, const plan *p)
 {
-    int flags = rq->force ? FMN_SAVE_OVERWRITE : 0;
+    if (!save_all(rq, d, p))
+        return EXIT_BAD;
     for (size_t i = 0; i < p->njobs; i++) {
         const job *j = &p->jobs[i];
-        fmn_error err;
-        fmn_status st = rq->fmt->format == FMT_NPZ
-                            ? save_npz(p, d, flags, &err)
-                            : fmn_split_save(d->splits[j->split],
-                                             p->items[j->split],
-                                             (fmn_format)rq->fmt->format,
-                                             j->kind, j->path, flags, &err);
-        if (st != FMN_OK) {
-            cli_error("%s", err.message);
-            if (i)
-                cli_error("%zu of %zu files were written before the failure",
-                          i, p->njobs);
-            return EXIT_BAD;
-        }
         struct stat sb;
         size_t n = rq->fmt->format == FMT_NPZ ? p->items[0].count +
                                                     (d->n > 1 ? p->items[1].count : 0)

@@ -5,6 +5,7 @@
 #include "builtin.h"
 #include "cli_parse.h"
 #include "cli_png.h"
+#include "cli_save.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,9 +28,11 @@ static const char HELP[] =
     "(train/9-ankle-boot/00000.png), the layout torchvision's ImageFolder\n"
     "and Keras' image_dataset_from_directory read: the folders' names start\n"
     "with the label, so their alphabetical order is the labels' order. Each\n"
-    "file is written to a temporary name and renamed when complete; existing\n"
-    "files are never overwritten without --force, and all names are checked\n"
-    "before anything is written.\n"
+    "file is written to a temporary name; they take their names together\n"
+    "once every one is complete, so a failure or an interruption (Ctrl-C,\n"
+    "SIGTERM, SIGHUP) leaves none of them, and the folders made are removed\n"
+    "again on failure. Existing files are never overwritten without --force,\n"
+    "and all names are checked before anything is written.\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR      the directory to write to (must exist)\n"
@@ -177,6 +180,10 @@ static void image_path(char *buf, size_t cap, const request *rq,
 typedef struct export_job {
     const cli_data *d;
     const request *rq;
+    fmn_save_set *set;    /* every image, named together at the end */
+    char **made;          /* class folders this run made, to remove if it
+                             fails */
+    size_t nmade;
     uint32_t *chosen[2];  /* the splits' choices, as one list */
     size_t nchosen[2];
     size_t total;
@@ -219,8 +226,8 @@ static int export_one(export_job *job, size_t g, uint8_t **buf, size_t *cap,
     cli_scale_image(im.data + k * im.height * im.width, im.width, im.height,
                     scale, job->rq->png.invert, *buf);
     image_path(path, sizeof path, job->rq, job->d, s, k);
-    return cli_png_write(path, *buf, wd, ht, job->rq->png.level,
-                         job->rq->png.force, err, errcap);
+    return cli_png_write(job->set, path, *buf, wd, ht, job->rq->png.level,
+                         err, errcap);
 }
 
 static void progress(export_job *job, size_t done)
@@ -254,9 +261,12 @@ static void *export_main(void *arg)
 }
 
 /* Writes on every core: each worker takes the next image not yet taken,
- * so however many threads start, every image is written once. */
+ * so however many threads start, every image is written once; then all
+ * take their names. */
 static int run(export_job *job)
 {
+    if (!(job->set = cli_save_begin(job->rq->png.force)))
+        return EXIT_BAD;
     pthread_t threads[EXPORT_THREADS];
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t want = cores > 1 ? (size_t)cores - 1 : 0, started = 0;
@@ -270,18 +280,38 @@ static int run(export_job *job)
         pthread_join(threads[t], NULL);
     if (job->progress)
         fputc('\n', stderr);
-    if (!atomic_load(&job->failed))
-        return EXIT_OK;
-    cli_error("%s", job->error);
-    size_t done = atomic_load(&job->done);
-    if (done)
-        cli_error("%zu of %zu images were written before the failure", done,
-                  job->total);
-    return EXIT_BAD;
+    int failed = atomic_load(&job->failed);
+    if (failed)
+        cli_error("%s", job->error);
+    return cli_save_end(job->set, !failed) ? EXIT_OK : EXIT_BAD;
+}
+
+/* Notes a folder made, for unmake_folders; 0 out of memory. */
+static int note_folder(export_job *job, const char *path)
+{
+    char **grown = realloc(job->made, (job->nmade + 1) * sizeof *grown);
+    char *copy = grown ? strdup(path) : NULL;
+    if (grown)
+        job->made = grown;
+    if (!copy)
+        return 0;
+    job->made[job->nmade++] = copy;
+    return 1;
+}
+
+/* Removes the folders this run made, innermost first, where empty. */
+static void unmake_folders(export_job *job, int remove)
+{
+    for (size_t i = job->nmade; i-- > 0;) {
+        if (remove)
+            rmdir(job->made[i]);
+        free(job->made[i]);
+    }
+    free(job->made);
 }
 
 /* mkdir -p for the class folders: DIR/SPLIT/CLASS of every image. */
-static int make_folders(const export_job *job)
+static int make_folders(export_job *job)
 {
     for (size_t s = 0; s < job->d->n; s++)
         for (size_t i = 0; i < job->nchosen[s]; i++) {
@@ -292,7 +322,12 @@ static int make_folders(const export_job *job)
                 if (*p != '/')
                     continue;
                 *p = '\0';
-                if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                if (mkdir(path, 0777) == 0) {
+                    if (!note_folder(job, path)) {
+                        cli_error("%s: out of memory", path);
+                        return 0;
+                    }
+                } else if (errno != EEXIST) {
                     cli_error("%s: cannot make the folder: %s", path,
                               strerror(errno));
                     return 0;
@@ -353,6 +388,7 @@ static int write_images(void *ctx, cli_data *d)
         job.progress = isatty(STDERR_FILENO) && job.total > 300;
         status = run(&job);
     }
+    unmake_folders(&job, status != EXIT_OK);
     if (status == EXIT_OK)
         printf("exported %zu %s to %s\n", job.total,
                cli_plural(job.total, "image", "images"), rq->outdir);

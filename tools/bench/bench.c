@@ -569,9 +569,15 @@ static void run_png(bench *b)
         b->bytes_d = png_defaults(grid, gw, gh);
         b->pd.t[b->pd.n++] = now() - t0;
         t0 = now();
-        if (!cli_png_write(b->png_path, grid, gw, gh, CLI_PNG_DEFAULT_LEVEL, 1,
-                           msg, sizeof msg))
+        fmn_save_set *set;
+        if (fmn_save_set_new(FMN_SAVE_OVERWRITE, &set, &err) != FMN_OK)
+            die(err.message, NULL);
+        if (!cli_png_write(set, b->png_path, grid, gw, gh,
+                           CLI_PNG_DEFAULT_LEVEL, msg, sizeof msg))
             die(msg, NULL);
+        if (fmn_save_set_commit(set, &err) != FMN_OK)
+            die(err.message, NULL);
+        fmn_save_set_free(set);
         b->po.t[b->po.n++] = now() - t0;
         struct stat st;
         b->bytes_o = stat(b->png_path, &st) == 0 ? (size_t)st.st_size : 0;
