@@ -325,14 +325,17 @@ typedef struct fmn_options {
      * part before it), with the same result and the same checks as one
      * thread; anything in doubt is decoded on one. */
     unsigned threads;
-    /* 1: a gzip file that may be a published .gz (its size is one's, and
-     * its trailer's CRC-32 and length are that file's content) is hashed
-     * with the publisher's MD5, on a thread of its own while it decodes,
-     * so that the load can tell FMN_RELEASE_IDENTICAL from
-     * FMN_RELEASE_REPACKED. 0 (the default): nothing is hashed, and such
-     * a file with the published content is FMN_RELEASE_PUBLISHED: a load
-     * pays for no hash. fmn_release_check_file and `fmnist verify` and
-     * `info` always hash. */
+    /* 1: prove what the CRC-32 found. A file whose decoded content has a
+     * published content's CRC-32 and length is hashed with SHA-256 once
+     * loaded (FMN_RELEASE_REPACKED if it is that content's, else
+     * FMN_RELEASE_MODIFIED); a gzip file that may be a published .gz (its
+     * size is one's, and its trailer's CRC-32 and length are that file's
+     * content) is hashed with the publisher's MD5, on a thread of its own
+     * while it decodes (FMN_RELEASE_IDENTICAL). 0 (the default): nothing
+     * is hashed, and a file with a published content's CRC-32 is
+     * FMN_RELEASE_PUBLISHED: a load pays for no hash. A range load is
+     * never proven. fmn_release_check_file and `fmnist verify` and `info`
+     * always hash. */
     int hash_gz;
     /* 1: the images of a split whose dataset stores them transposed
      * (fmn_dataset_transposed: EMNIST's, identified by name or content, or
@@ -371,18 +374,23 @@ typedef enum fmn_release {
                                   not fully read) */
     FMN_RELEASE_IDENTICAL = 1, /* byte for byte the published .gz file */
     FMN_RELEASE_REPACKED = 2,  /* the published content in another
-                                  container (other gzip header, or raw) */
+                                  container (other gzip header, or raw),
+                                  proven by its SHA-256 */
     FMN_RELEASE_MODIFIED = 3,  /* the shape of a published file, but the
                                   content of none whose shape it has (every
-                                  one of them has a known content) */
+                                  one of them has a known content); or the
+                                  CRC-32 and length of a published content
+                                  whose SHA-256 it does not have (changed,
+                                  and the CRC made to match) */
     FMN_RELEASE_NOT_KNOWN = 4, /* the shape of a published file whose content
                                   checksum is not known (only its .gz's MD5
                                   is published), and no known content: it
                                   may be a repack of that file */
-    FMN_RELEASE_PUBLISHED = 5, /* the published content, in a gzip file the
-                                  size of the published .gz, not hashed
-                                  (fmn_options.hash_gz was 0): identical or
-                                  repacked, the load did not pay to tell */
+    FMN_RELEASE_PUBLISHED = 5, /* the published content by its CRC-32 and
+                                  length, not hashed (fmn_options.hash_gz
+                                  was 0, a stream, or a range): enough to
+                                  name the dataset, not to prove it (a
+                                  CRC-32 tells accidents, not intent) */
     FMN_RELEASE_NAMED = 6      /* by name: the file name and the shape of a
                                   published file whose content no published
                                   checksum pins down (EMNIST publishes only
@@ -408,10 +416,14 @@ typedef struct fmn_file_info {
     int complete;                /* 1: whole file read and every check
                                     made; 0: a partial (range) load */
     fmn_release release;         /* identification by content: the CRC-32
-                                    and length of the decoded bytes; for
-                                    IDENTICAL, also the publisher's MD5 of
-                                    the .gz (hashed as it is read when the
-                                    input is a pipe) */
+                                    and length of the decoded bytes find
+                                    the candidate (PUBLISHED); where the
+                                    load hashes (fmn_options.hash_gz), the
+                                    SHA-256 of the decoded bytes proves it
+                                    (REPACKED) or disproves it (MODIFIED),
+                                    and the publisher's MD5 of the .gz
+                                    proves IDENTICAL (hashed as it is read
+                                    when the input is a pipe) */
     fmn_dataset dataset;         /* what the content was identified as:
                                     set for IDENTICAL, REPACKED,
                                     PUBLISHED and NAMED only */
@@ -419,6 +431,10 @@ typedef struct fmn_file_info {
                                     NOT_KNOWN, the role of the published
                                     files of that shape */
     fmn_file_kind kind;
+    int content_hashed;          /* 1: content_sha256 holds the SHA-256 of
+                                    the decoded IDX bytes, header included
+                                    (computed only to prove a candidate) */
+    uint8_t content_sha256[32];
 } fmn_file_info;
 
 /* The name the releases give a split's file, into buf (cap bytes;

@@ -395,8 +395,35 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
 /* Identifies the content by its CRC-32, and hashes the stored file only
  * when that could tell a published .gz from a repack: with the hash that
  * ran alongside the decoding if one was started (job), else now. */
+/* The SHA-256 of the decoded IDX bytes: the header as the file has it,
+ * then the payload at `p`, put back in file order for the hash. */
+static void content_sha256(const fmni_header *h, const uint8_t *p,
+                           uint8_t out[32])
+{
+    fmni_sha256 c;
+    fmni_sha256_init(&c, 0);
+    uint8_t head[4 + 4 * 255] = {0, 0, (uint8_t)h->dtype, (uint8_t)h->ndim};
+    for (size_t i = 0; i < h->ndim; i++)
+        for (int b = 0; b < 4; b++)
+            head[4 + 4 * i + (size_t)b] = (uint8_t)(h->dims[i] >> (24 - 8 * b));
+    fmni_sha256_update(&c, head, 4 + 4 * h->ndim);
+    if (h->elem == 1) {
+        fmni_sha256_update(&c, p, (size_t)h->payload);
+    } else {
+        uint8_t piece[16 * 1024];
+        for (uint64_t at = 0; at < h->payload; at += sizeof piece) {
+            size_t n = h->payload - at < sizeof piece ? (size_t)(h->payload - at)
+                                                       : sizeof piece;
+            memcpy(piece, p + at, n);
+            fmni_to_host_order(piece, n, h->elem); /* a swap both ways */
+            fmni_sha256_update(&c, piece, n);
+        }
+    }
+    fmni_sha256_final(&c, out);
+}
+
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
-                   fmni_md5_job *job, int hash)
+                   fmni_md5_job *job, int hash, const uint8_t *payload)
 {
     fmni_release_by_content(info);
     int needed = hash && fmni_release_needs_md5(info);
@@ -405,7 +432,12 @@ void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
     int have = job ? fmni_md5_join(job, md5)
                    : needed && fmni_src_md5(&s->src, md5, NULL) == FMN_OK;
     if (needed && have)
-        fmni_release_by_md5(info, md5);
+        fmni_release_by_md5(info, md5); /* the .gz: proves its content */
+    if (hash && payload && fmni_release_sha256_may_prove(info)) {
+        content_sha256(h, payload, info->content_sha256);
+        info->content_hashed = 1;
+        fmni_release_by_sha256(info);
+    }
     fmni_release_by_name(info, h);
     fmni_release_by_shape(info, h);
 }
@@ -599,7 +631,8 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     idx->info.complete = !partial;
     if (!partial) {
         h.dims[0] = (uint32_t)idx->total_items; /* the file's own shape */
-        fmni_identify(s, &h, &idx->info, job, opt.hash_gz);
+        fmni_identify(s, &h, &idx->info, job, opt.hash_gz,
+                      range == FMNI_RANGE_NONE ? data : NULL);
         h.dims[0] = (uint32_t)count;
     }
     fmni_stream_close(s);

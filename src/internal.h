@@ -67,6 +67,22 @@ char *fmni_strndup(const char *s, size_t n);
  * the memory stays allocated, and reads as zeros if touched again. */
 void fmni_trim_large(void *p, size_t used, size_t size);
 
+/* ---- SHA-256 (sha256.c) ------------------------------------------------ */
+
+typedef struct fmni_sha256 {
+    uint32_t h[8];
+    uint64_t len;     /* bytes hashed */
+    uint8_t buf[64];  /* a block being gathered */
+    size_t used;
+    int ni;           /* the CPU's SHA extensions are used */
+} fmni_sha256;
+
+/* `portable` 1: portable C even where the CPU has SHA extensions (tests
+ * compare both). */
+void fmni_sha256_init(fmni_sha256 *c, int portable);
+void fmni_sha256_update(fmni_sha256 *c, const void *data, size_t n);
+void fmni_sha256_final(fmni_sha256 *c, uint8_t out[32]);
+
 /* ---- MD5 (md5.c) ------------------------------------------------------- */
 
 struct fmni_md5;
@@ -338,11 +354,13 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
                           uint64_t have, fmn_error *err);
 
 /* Identifies a completely read file with header `h` into *info (release,
- * dataset, split, kind); with `hash`, by the MD5 from `job` (joined and
- * freed; a job is joined in any case) or, when the content says a hash
- * could tell more, read again now. */
+ * dataset, split, kind); with `hash`, the content its CRC-32 points to is
+ * proven or disproven by the SHA-256 of the payload at `payload` (all of
+ * it, in host order; NULL: not at hand, not proven), and the .gz by the
+ * MD5 from `job` (joined and freed; a job is joined in any case) or, when
+ * the content says a hash could tell more, read again now. */
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
-                   fmni_md5_job *job, int hash);
+                   fmni_md5_job *job, int hash, const uint8_t *payload);
 
 /* Big-endian file order to host order, in place, for elements of `elem`
  * bytes. */
@@ -436,6 +454,10 @@ int fmni_release_is_published(fmn_release release);
  * content is not known. */
 int fmni_release_needs_md5(const fmn_file_info *info);
 
+/* Whether the file's content checksum is a published content's whose
+ * SHA-256 can prove or disprove it (then worth hashing). */
+int fmni_release_sha256_may_prove(const fmn_file_info *info);
+
 /* Whether a gzip file of `size` bytes whose last member's trailer says
  * `trailer_crc` and `trailer_len` (the CRC-32 and length mod 2^32 of its
  * decoded bytes) may be a published .gz: known before decoding from the
@@ -444,12 +466,14 @@ int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
                            uint32_t trailer_len);
 
 /* The steps of identification, in this order, on a complete file's info:
- * by the content checksum (PUBLISHED in a gzip file the .gz's size, else
- * REPACKED), by the MD5 of the file as stored (IDENTICAL, or REPACKED for
- * a PUBLISHED one whose MD5 is not the .gz's), and, when neither matched,
- * by the shape of the header (MODIFIED, NOT_KNOWN). Each sets release,
- * dataset, split and kind. */
+ * by the content checksum (PUBLISHED: a candidate); where hashed, by the
+ * MD5 of the file as stored (IDENTICAL: the published .gz, which proves
+ * its content too), then for a candidate still unproven by the SHA-256 of
+ * the decoded bytes (info->content_sha256: REPACKED, proven, or MODIFIED,
+ * a CRC-32 that lies); and, when none matched, by the shape of the header
+ * (MODIFIED, NOT_KNOWN). Each sets release, dataset, split and kind. */
 void fmni_release_by_content(fmn_file_info *info);
+void fmni_release_by_sha256(fmn_file_info *info);
 void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16]);
 /* A file not identified by content whose name is one of QMNIST's or
  * EMNIST's, and whose shape that file's: FMN_RELEASE_NAMED. */

@@ -101,7 +101,7 @@ static fmn_status finish(fmn_reader *r, fmn_error *err)
     r->info.decoded_size = r->s.out;
     r->info.crc32 = fmni_stream_crc(&r->s);
     r->info.complete = 1;
-    fmni_identify(&r->s, &r->h, &r->info, NULL, 0);
+    fmni_identify(&r->s, &r->h, &r->info, NULL, 0, NULL);
     return FMN_OK;
 }
 

@@ -3,13 +3,19 @@
  * Everything this library knows about the published files is in RELEASES
  * below, and every verdict on a file's relation to them is made here.
  *
- * Content is identified by the CRC-32 and length of the decoded IDX bytes,
+ * Content is found by the CRC-32 and length of the decoded IDX bytes,
  * which decoding computes anyway (and which a gzip trailer carries), so a
- * renamed, uncompressed or re-gzipped copy is still recognised. Whether a
- * file is the published .gz byte for byte is decided by the MD5 the
- * publisher gives, computed only when the caller asks (a load pays for no
- * hash by default: FMN_RELEASE_PUBLISHED) and the file could match: its
- * size, and its gzip trailer's CRC-32 and length, checked first.
+ * renamed, uncompressed or re-gzipped copy is still recognised; a load
+ * that pays for no hash stops there (FMN_RELEASE_PUBLISHED: enough to
+ * name the dataset). A CRC-32 tells accidents, not intent: four chosen
+ * bytes give any CRC. So where the caller asks for proof (hash_gz, which
+ * verify and info set), the SHA-256 of the decoded bytes is compared with
+ * the published content's: equal, the content is proven (REPACKED);
+ * different, the file was changed and its CRC made to match (MODIFIED).
+ * Whether a file is the published .gz byte for byte is decided by the MD5
+ * the publisher gives, computed only when asked and the file could
+ * match: its size, and its gzip trailer's CRC-32 and length, checked
+ * first. Every content checksum below comes with its SHA-256.
  *
  * Where the content checksum of a published file is not known (the
  * publishers give only the MD5 of their .gz), a file of its shape that is
@@ -33,62 +39,74 @@ typedef struct release_file {
     int crc_known;
     unsigned columns;     /* labels: 0 for N uint8, else an N x columns
                              int32 label matrix (QMNIST's) */
+    const char *idx_sha256; /* of the decoded IDX bytes, header included:
+                               what proves the content; NULL: not known */
 } release_file;
 
 /* EMNIST's files, known by name and shape only (its publishers give the
  * MD5 of their zip, not of a file in it): the item counts of its paper,
  * also torchvision's. */
 #define EMNIST(d, train, test)                                            \
-    {d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, train, 0, NULL, 0, 0, 0},       \
-    {d, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, train, 0, NULL, 0, 0, 0},       \
-    {d, FMN_SPLIT_TEST, FMN_FILE_IMAGES, test, 0, NULL, 0, 0, 0},         \
-    {d, FMN_SPLIT_TEST, FMN_FILE_LABELS, test, 0, NULL, 0, 0, 0}
+    {d, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, train, 0, NULL, 0, 0, 0, NULL},       \
+    {d, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, train, 0, NULL, 0, 0, 0, NULL},       \
+    {d, FMN_SPLIT_TEST, FMN_FILE_IMAGES, test, 0, NULL, 0, 0, 0, NULL},       \
+    {d, FMN_SPLIT_TEST, FMN_FILE_LABELS, test, 0, NULL, 0, 0, 0, NULL}
 
-/* Content CRC-32s: Fashion-MNIST's computed from its published files (the
- * MD5 of each .gz checked first); MNIST's from the unpacked files, whose
- * SHA-256s are published by many projects (train images ba891046...,
- * train labels 65a50cbb..., test images 0fa7898d..., test labels
- * ff7bcfd4...); KMNIST's train labels as reported by an independent check
- * of the published file. The other KMNIST contents are not known. */
+/* Content CRC-32s and SHA-256s: Fashion-MNIST's computed from its
+ * published files (the MD5 of each .gz checked first; the SHA-256s by
+ * coreutils' sha256sum of zcat's output); MNIST's from the unpacked files,
+ * whose SHA-256s are published by many projects (train images
+ * ba891046..., train labels 65a50cbb..., test images 0fa7898d..., test
+ * labels ff7bcfd4...; sha256sum agreed). KMNIST's contents are not known:
+ * a CRC-32 of its train labels was reported by an independent check, but
+ * with no SHA-256 to prove it, it is not used. */
 static const release_file RELEASES[] = {
     /* Fashion-MNIST, github.com/zalandoresearch/fashion-mnist */
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000,
-     26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 0xb4f29f28u, 1, 0},
+     26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 0xb4f29f28u, 1, 0,
+     "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000,
-     29515, "25c81989df183df01b3e8a0aad5dffbe", 0x741a4657u, 1, 0},
+     29515, "25c81989df183df01b3e8a0aad5dffbe", 0x741a4657u, 1, 0,
+     "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000,
-     4422102, "bef4ecab320f06d8554ea6380940ec79", 0x678fe0b1u, 1, 0},
+     4422102, "bef4ecab320f06d8554ea6380940ec79", 0x678fe0b1u, 1, 0,
+     "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"},
     {FMN_DATASET_FASHION_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000,
-     5148, "bb300cfdad3c16e7a12a480ee83cd310", 0x80142c1fu, 1, 0},
+     5148, "bb300cfdad3c16e7a12a480ee83cd310", 0x80142c1fu, 1, 0,
+     "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"},
     /* MNIST, as published by its authors and mirrored by torchvision */
     {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 9912422,
-     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 0xe9f4d8b3u, 1, 0},
+     "f68b3c2dcbeaaa9fbdd348bbdeb94873", 0xe9f4d8b3u, 1, 0,
+     "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"},
     {FMN_DATASET_MNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 28881,
-     "d53e105ee54ea40749a09fcbcd1e9432", 0xe0cb4ad2u, 1, 0},
+     "d53e105ee54ea40749a09fcbcd1e9432", 0xe0cb4ad2u, 1, 0,
+     "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"},
     {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 1648877,
-     "9fb629c4189551a2d022fa330f9573f3", 0x91373bdfu, 1, 0},
+     "9fb629c4189551a2d022fa330f9573f3", 0x91373bdfu, 1, 0,
+     "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"},
     {FMN_DATASET_MNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 4542,
-     "ec29112dd5afa0611ce80d1b7f02629c", 0x4ab9eff9u, 1, 0},
+     "ec29112dd5afa0611ce80d1b7f02629c", 0x4ab9eff9u, 1, 0,
+     "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"},
     /* Kuzushiji-MNIST, github.com/rois-codh/kmnist */
     {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 0,
-     "bdb82020997e1d708af4cf47b453dcf7", 0, 0, 0},
+     "bdb82020997e1d708af4cf47b453dcf7", 0, 0, 0, NULL},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 0,
-     "e144d726b3acfaa3e44228e80efcd344", 0x71af1bfcu, 1, 0},
+     "e144d726b3acfaa3e44228e80efcd344", 0x71af1bfcu, 0, 0, NULL},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 10000, 0,
-     "5c965bf0a639b31b8f53240b1b52f4d7", 0, 0, 0},
+     "5c965bf0a639b31b8f53240b1b52f4d7", 0, 0, 0, NULL},
     {FMN_DATASET_KMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 10000, 0,
-     "7320c461ea6c1c855c0b718fb2a4b134", 0, 0, 0},
+     "7320c461ea6c1c855c0b718fb2a4b134", 0, 0, 0, NULL},
     /* QMNIST, github.com/facebookresearch/qmnist (the MD5s torchvision
      * checks); labels are N x 8 int32 matrices. The test set's 60,000
      * include MNIST's 10,000 test digits first. */
     {FMN_DATASET_QMNIST, FMN_SPLIT_TRAIN, FMN_FILE_IMAGES, 60000, 0,
-     "ed72d4157d28c017586c42bc6afe6370", 0, 0, 0},
+     "ed72d4157d28c017586c42bc6afe6370", 0, 0, 0, NULL},
     {FMN_DATASET_QMNIST, FMN_SPLIT_TRAIN, FMN_FILE_LABELS, 60000, 0,
-     "0058f8dd561b90ffdd0f734c6a30e5e4", 0, 0, 8},
+     "0058f8dd561b90ffdd0f734c6a30e5e4", 0, 0, 8, NULL},
     {FMN_DATASET_QMNIST, FMN_SPLIT_TEST, FMN_FILE_IMAGES, 60000, 0,
-     "1394631089c404de565df7b7aeaf9412", 0, 0, 0},
+     "1394631089c404de565df7b7aeaf9412", 0, 0, 0, NULL},
     {FMN_DATASET_QMNIST, FMN_SPLIT_TEST, FMN_FILE_LABELS, 60000, 0,
-     "5b5b05890a5e13444e108efe57b788aa", 0, 0, 8},
+     "5b5b05890a5e13444e108efe57b788aa", 0, 0, 8, NULL},
     EMNIST(FMN_DATASET_EMNIST_BYCLASS, 697932, 116323),
     EMNIST(FMN_DATASET_EMNIST_BYMERGE, 697932, 116323),
     EMNIST(FMN_DATASET_EMNIST_BALANCED, 112800, 18800),
@@ -289,6 +307,15 @@ static int same_content(const release_file *r, const fmn_file_info *info)
            idx_size(r) == info->decoded_size;
 }
 
+/* The release whose content checksum the file has, or NULL. */
+static const release_file *by_crc(const fmn_file_info *info)
+{
+    for (size_t i = 0; i < NRELEASES; i++)
+        if (same_content(&RELEASES[i], info))
+            return &RELEASES[i];
+    return NULL;
+}
+
 static void mark(fmn_file_info *info, const release_file *r, fmn_release rel)
 {
     info->release = rel;
@@ -323,8 +350,10 @@ int fmni_release_needs_md5(const fmn_file_info *info)
     if (info->compression != FMN_COMPRESSION_GZIP || !info->complete)
         return 0;
     /* the published content in a file of the .gz's size: is it the .gz? */
-    if (info->release == FMN_RELEASE_PUBLISHED)
-        return 1;
+    if (info->release == FMN_RELEASE_PUBLISHED) {
+        const release_file *r = by_crc(info);
+        return r && md5_could_match(r, info);
+    }
     /* content not known: only the .gz's MD5 can tell */
     if (info->release != FMN_RELEASE_UNKNOWN)
         return 0;
@@ -349,17 +378,35 @@ int fmni_release_may_be_gz(uint64_t size, uint32_t trailer_crc,
 
 void fmni_release_by_content(fmn_file_info *info)
 {
-    if (!info->complete)
+    const release_file *r = info->complete ? by_crc(info) : NULL;
+    if (r)
+        mark(info, r, FMN_RELEASE_PUBLISHED);
+}
+
+int fmni_release_sha256_may_prove(const fmn_file_info *info)
+{
+    return info->release == FMN_RELEASE_PUBLISHED && by_crc(info) != NULL;
+}
+
+static int sha256_equals(const char *hex, const uint8_t sha[32])
+{
+    for (int i = 0; i < 32; i++)
+        if (hexval(hex[2 * i]) * 16 + hexval(hex[2 * i + 1]) != sha[i])
+            return 0;
+    return 1;
+}
+
+void fmni_release_by_sha256(fmn_file_info *info)
+{
+    const release_file *r = by_crc(info);
+    if (!r || !info->content_hashed || info->release != FMN_RELEASE_PUBLISHED)
         return;
-    for (size_t i = 0; i < NRELEASES; i++) {
-        const release_file *r = &RELEASES[i];
-        if (same_content(r, info)) {
-            /* another size (or no gzip) proves another container */
-            mark(info, r, md5_could_match(r, info) ? FMN_RELEASE_PUBLISHED
-                                                   : FMN_RELEASE_REPACKED);
-            return;
-        }
+    if (sha256_equals(r->idx_sha256, info->content_sha256)) {
+        mark(info, r, FMN_RELEASE_REPACKED);
+        return;
     }
+    mark(info, r, FMN_RELEASE_MODIFIED); /* the role its CRC claims */
+    info->dataset = FMN_DATASET_UNKNOWN;
 }
 
 void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
@@ -371,8 +418,6 @@ void fmni_release_by_md5(fmn_file_info *info, const uint8_t gz_md5[16])
             return;
         }
     }
-    if (info->release == FMN_RELEASE_PUBLISHED) /* hashed: not the .gz */
-        info->release = FMN_RELEASE_REPACKED;
 }
 
 void fmni_release_by_name(fmn_file_info *info, const fmni_header *h)
@@ -455,18 +500,25 @@ size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
     const char *what = fmn_file_kind_name(info->kind);
     const char *split = fmn_split_name(info->split);
     const char *title = fmn_dataset_title(info->dataset);
+    const release_file *crc = by_crc(info);
+    if (info->release == FMN_RELEASE_MODIFIED && info->content_hashed && crc)
+        return (size_t)snprintf(buf, cap, "modified: the CRC-32 and length "
+                                "of the published %s %s %s, but not its "
+                                "SHA-256: the content was changed and its "
+                                "CRC-32 made to match",
+                                fmn_dataset_title(crc->dataset), split, what);
     switch (info->release) {
     case FMN_RELEASE_IDENTICAL:
         return (size_t)snprintf(buf, cap, "identical to the published %s %s "
                                 "%s", title, split, what);
     case FMN_RELEASE_REPACKED:
         return (size_t)snprintf(buf, cap, "repacked: the published %s %s %s "
-                                "content in another container",
-                                title, split, what);
+                                "content in another container (its SHA-256 "
+                                "proves it)", title, split, what);
     case FMN_RELEASE_PUBLISHED:
-        return (size_t)snprintf(buf, cap, "the published %s %s %s content, "
-                                "in a file the size of the published .gz "
-                                "(not hashed: identical or repacked)",
+        return (size_t)snprintf(buf, cap, "the published %s %s %s content by "
+                                "its CRC-32 and length (not hashed: not "
+                                "proven; fmnist verify proves it)",
                                 title, split, what);
     case FMN_RELEASE_MODIFIED:
     case FMN_RELEASE_NOT_KNOWN:

@@ -1002,9 +1002,10 @@ static void split_reader_reads_items_in_pieces(void **state)
 static void release_by_shape_never_claims_more(void **state)
 {
     (void)state;
-    /* the shape of the published train labels: Fashion-MNIST's, MNIST's
-     * and KMNIST's contents are known, EMNIST MNIST's is not (EMNIST
-     * publishes no checksum of a file): not known, never modified */
+    /* the shape of the published train labels: Fashion-MNIST's and
+     * MNIST's contents are known, KMNIST's and EMNIST MNIST's are not
+     * (EMNIST publishes no checksum of a file): not known, never
+     * modified */
     buf train = labels_file(60000, 7);
     fmn_idx *idx;
     assert_int_equal(fmn_idx_load_memory(train.data, train.size, "l", NULL,
@@ -1018,8 +1019,8 @@ static void release_by_shape_never_claims_more(void **state)
     char say[512];
     fmn_release_describe(fi, say, sizeof say);
     assert_string_equal(say, "not known: the shape of the published train "
-                             "labels, but not Fashion-MNIST's, MNIST's or "
-                             "KMNIST's content; no checksum of EMNIST "
+                             "labels, but not Fashion-MNIST's or MNIST's "
+                             "content; no checksum of KMNIST's or EMNIST "
                              "MNIST's content is known, so it may be a copy "
                              "of it");
     assert_string_equal(fmn_release_name(fi->release), "not-known");

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <zlib.h>
+
 #include "fixture.h"
 #include "fmnist.h"
 
@@ -74,8 +76,9 @@ static void check_split(fmn_split_id id, size_t count, uint64_t sum)
     for (int c = 0; c < 10; c++)
         assert_int_equal(per[c], count / 10);
     assert_string_equal(fmn_split_class_name(sp, 9), "Ankle boot");
-    /* the published .gz sizes tell which release status to expect: a
-     * load hashes nothing unless asked (PUBLISHED), then tells IDENTICAL */
+    /* a load hashes nothing unless asked (PUBLISHED, by the CRC-32); asked,
+     * the published .gz sizes tell which to expect: IDENTICAL by the MD5,
+     * else REPACKED by the SHA-256 of the content */
     static const uint64_t official[2][2] = {{26421880, 29515},
                                             {4422102, 5148}};
     fmn_options hashing;
@@ -89,13 +92,106 @@ static void check_split(fmn_split_id id, size_t count, uint64_t sum)
         assert_int_equal(fi->split, id);
         assert_int_equal(fi->kind, kind);
         int same_size = file_size(fi->path) == official[id - 1][k];
-        assert_int_equal(fi->release, same_size ? FMN_RELEASE_PUBLISHED
-                                                : FMN_RELEASE_REPACKED);
+        assert_int_equal(fi->release, FMN_RELEASE_PUBLISHED);
+        assert_false(fi->content_hashed);
         assert_int_equal(fmn_split_file(hashed, kind)->release,
                          same_size ? FMN_RELEASE_IDENTICAL
                                    : FMN_RELEASE_REPACKED);
     }
     fmn_split_free(hashed);
+    fmn_split_free(sp);
+}
+
+
+/* Sets the 4 bytes at data[at] so that the CRC-32 of data[0, n) is
+ * `want`: a CRC is affine in those bits over GF(2), so the columns of
+ * its matrix are measured (one bit set at a time) and the system solved
+ * by elimination. What a forger does; 33 CRCs of the tail. */
+static void forge_crc(uint8_t *data, size_t n, size_t at, uint32_t want)
+{
+    uLong head = crc32(crc32(0L, Z_NULL, 0), data, (uInt)at);
+    uint32_t col[32], base;
+    memset(data + at, 0, 4);
+    base = (uint32_t)crc32(head, data + at, (uInt)(n - at));
+    for (int j = 0; j < 32; j++) {
+        data[at + j / 8] = (uint8_t)(1u << (j % 8));
+        col[j] = (uint32_t)crc32(head, data + at, (uInt)(n - at)) ^ base;
+        data[at + j / 8] = 0;
+    }
+    /* solve sum of x_j col[j] = want ^ base: rows are bits of the CRC */
+    uint64_t row[32]; /* low 32 bits: coefficients; bit 32: right side */
+    uint32_t rhs = want ^ base;
+    for (int i = 0; i < 32; i++) {
+        row[i] = (uint64_t)((rhs >> i) & 1) << 32;
+        for (int j = 0; j < 32; j++)
+            row[i] |= (uint64_t)((col[j] >> i) & 1) << j;
+    }
+    for (int j = 0, r = 0; j < 32; j++, r++) {
+        int piv = r;
+        while (piv < 32 && !((row[piv] >> j) & 1))
+            piv++;
+        assert_true(piv < 32); /* CRC-32 over 4 bytes is invertible */
+        uint64_t t = row[piv];
+        row[piv] = row[r];
+        row[r] = t;
+        for (int i = 0; i < 32; i++)
+            if (i != r && ((row[i] >> j) & 1))
+                row[i] ^= row[r];
+    }
+    for (int j = 0; j < 32; j++)
+        if ((row[j] >> 32) & 1)
+            data[at + j / 8] |= (uint8_t)(1u << (j % 8));
+    assert_true(crc32(crc32(0L, Z_NULL, 0), data, (uInt)n) == want);
+}
+
+/* The test images with 144 pixels changed and the CRC-32 made to match
+ * with 4 more: the CRC finds the published content (PUBLISHED, unproven)
+ * and the SHA-256 disproves it (MODIFIED); verify's check refuses it. */
+static void real_crc_forgery_is_modified(void **state)
+{
+    (void)state;
+    fmn_split *sp = load(FMN_SPLIT_TEST);
+    char *tmp = tmpdir_make();
+    uint32_t dims[3] = {10000, 28, 28};
+    buf raw = idx_header(0x08, 3, dims);
+    fmn_images im = fmn_split_images(sp);
+    buf_put(&raw, im.data, im.count * 784);
+    uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), raw.data,
+                                   (uInt)raw.size);
+    assert_true(crc == fmn_split_file(sp, FMN_FILE_IMAGES)->crc32);
+    for (size_t i = 0; i < 144; i++) /* a 12 x 12 square of image 5000 */
+        raw.data[16 + 5000 * 784 + (i / 12 + 8) * 28 + i % 12 + 8] ^= 0x55;
+    forge_crc(raw.data, raw.size, raw.size - 4, crc);
+    char *p = write_file(tmp, "t10k-images-idx3-ubyte", raw.data, raw.size);
+    fmn_idx *idx;
+    fmn_error err;
+    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    assert_int_equal(fmn_idx_info(idx)->release, FMN_RELEASE_PUBLISHED);
+    fmn_idx_free(idx);
+    fmn_options proving;
+    fmn_options_init(&proving);
+    proving.hash_gz = 1;
+    assert_int_equal(fmn_idx_load_file(p, &proving, &idx, &err), FMN_OK);
+    const fmn_file_info *fi = fmn_idx_info(idx);
+    assert_int_equal(fi->crc32, crc);
+    assert_int_equal(fi->release, FMN_RELEASE_MODIFIED);
+    assert_int_equal(fi->dataset, FMN_DATASET_UNKNOWN);
+    char say[512];
+    fmn_release_describe(fi, say, sizeof say);
+    assert_string_equal(say, "modified: the CRC-32 and length of the "
+                             "published Fashion-MNIST test images, but not "
+                             "its SHA-256: the content was changed and its "
+                             "CRC-32 made to match");
+    fmn_idx_free(idx);
+    fmn_release rel;
+    assert_int_equal(fmn_release_check_file(p, FMN_DATASET_FASHION_MNIST,
+                                            FMN_SPLIT_TEST, FMN_FILE_IMAGES,
+                                            &rel, &err),
+                     FMN_ERR_NOT_PUBLISHED);
+    assert_int_equal(rel, FMN_RELEASE_MODIFIED);
+    free(p);
+    free(raw.data);
+    tmpdir_remove(tmp);
     fmn_split_free(sp);
 }
 
@@ -157,12 +253,19 @@ static void real_copies_are_identified_by_content(void **state)
     char *p = write_file(tmp, "my-labels.bin", raw.data, raw.size);
     fmn_idx *idx;
     fmn_error err;
-    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    fmn_options proving;
+    fmn_options_init(&proving);
+    proving.hash_gz = 1;
+    assert_int_equal(fmn_idx_load_file(p, &proving, &idx, &err), FMN_OK);
     const fmn_file_info *fi = fmn_idx_info(idx);
     assert_int_equal(fi->release, FMN_RELEASE_REPACKED);
     assert_int_equal(fi->dataset, FMN_DATASET_FASHION_MNIST);
     assert_int_equal(fi->split, FMN_SPLIT_TEST);
     assert_int_equal(fi->kind, FMN_FILE_LABELS);
+    assert_true(fi->content_hashed);
+    fmn_idx_free(idx);
+    assert_int_equal(fmn_idx_load_file(p, NULL, &idx, &err), FMN_OK);
+    assert_int_equal(fmn_idx_info(idx)->release, FMN_RELEASE_PUBLISHED);
     fmn_idx_free(idx);
     free(p);
     /* one changed label: no longer the release; but the shape of the
@@ -310,6 +413,7 @@ int main(void)
         cmocka_unit_test(real_test_split_has_the_known_answers),
         cmocka_unit_test(real_parallel_loads_equal_the_serial_one),
         cmocka_unit_test(real_copies_are_identified_by_content),
+        cmocka_unit_test(real_crc_forgery_is_modified),
         cmocka_unit_test(real_range_equals_the_slice_of_a_full_load),
         cmocka_unit_test(real_training_calls),
     };

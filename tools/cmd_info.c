@@ -165,6 +165,15 @@ static void json_file(cli_json *j, const fmn_file_info *fi, fmn_array a,
     cli_json_kuint(j, "decoded_size", fi->decoded_size);
     cli_json_key(j, "crc32");
     cli_json_strf(j, "%08x", (unsigned)fi->crc32);
+    cli_json_key(j, "sha256");
+    if (fi->content_hashed) {
+        char hex[65];
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", fi->content_sha256[i]);
+        cli_json_str(j, hex);
+    } else {
+        cli_json_str(j, NULL);
+    }
     cli_json_kstr(j, "dtype", fmn_dtype_name(a.dtype));
     cli_json_key(j, "dims");
     json_dims(j, a);
