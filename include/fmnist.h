@@ -42,6 +42,10 @@ extern "C" {
 #define FMN_VERSION_MINOR 1
 #define FMN_VERSION_PATCH 0
 #define FMN_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if and for comparing with
+ * fmn_version_number() at run time. */
+#define FMN_VERSION_NUMBER                                                \
+    (FMN_VERSION_MAJOR * 10000 + FMN_VERSION_MINOR * 100 + FMN_VERSION_PATCH)
 
 #if defined(_WIN32) && defined(FMN_SHARED_BUILD)
 #define FMN_API __declspec(dllexport)
@@ -56,6 +60,13 @@ extern "C" {
  *     printf("libfmnist %s\n", fmn_version());
  */
 FMN_API const char *fmn_version(void);
+
+/* The library's FMN_VERSION_NUMBER, at run time: a program can refuse a
+ * library older than the header it was compiled against.
+ *     if (fmn_version_number() < FMN_VERSION_NUMBER)
+ *         return fprintf(stderr, "libfmnist too old\n"), 1;
+ */
+FMN_API unsigned long fmn_version_number(void);
 
 /* Which inflaters and CRC-32 this build uses, and whether it reads zip
  * archives, e.g. "inflate: ISA-L igzip streamed, libdeflate whole,

@@ -6,6 +6,8 @@
 
 const char *fmn_version(void) { return FMN_VERSION_STRING; }
 
+unsigned long fmn_version_number(void) { return FMN_VERSION_NUMBER; }
+
 const char *fmn_strerror(fmn_status status)
 {
     switch (status) {

@@ -437,6 +437,15 @@ static void idx_loads_from_a_file_like_from_memory(void **state)
 static void strerror_names_every_status(void **state)
 {
     (void)state;
+    /* the version, as a number, the same in the header and the library */
+    assert_int_equal(FMN_VERSION_NUMBER, FMN_VERSION_MAJOR * 10000 +
+                                             FMN_VERSION_MINOR * 100 +
+                                             FMN_VERSION_PATCH);
+    assert_int_equal(fmn_version_number(), FMN_VERSION_NUMBER);
+    char v[32];
+    snprintf(v, sizeof v, "%d.%d.%d", FMN_VERSION_MAJOR, FMN_VERSION_MINOR,
+             FMN_VERSION_PATCH);
+    assert_string_equal(fmn_version(), v);
     for (int s = 0; s <= FMN_ERR_WRITE; s++) {
         const char *m = fmn_strerror((fmn_status)s);
         assert_non_null(m);
