@@ -9,7 +9,22 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define FMNI_SHA_NI 1
+#include <cpuid.h>
 #include <immintrin.h>
+
+/* The SHA extensions and SSE4.1, by CPUID (not every compiler's
+ * __builtin_cpu_supports knows "sha"). */
+static int cpu_has_sha(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) ||
+        !(c & (1u << 9)))
+        return 0; /* SSE4.1, SSSE3 */
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 29) & 1; /* SHA */
+}
 #endif
 
 static const uint32_t K[64] = {
@@ -154,8 +169,7 @@ void fmni_sha256_init(fmni_sha256 *c, int portable)
     c->used = 0;
     c->ni = 0;
 #ifdef FMNI_SHA_NI
-    c->ni = !portable && __builtin_cpu_supports("sha") &&
-            __builtin_cpu_supports("sse4.1");
+    c->ni = !portable && cpu_has_sha();
 #else
     (void)portable;
 #endif
