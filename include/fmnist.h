@@ -1733,8 +1733,9 @@ FMN_API fmn_status fmn_save_set_commit(fmn_save_set *set, fmn_error *err);
 /* Removes every temporary file of the set, at once, and makes files that
  * are started afterwards fail: for a signal handler (it is
  * async-signal-safe: atomics and unlink() only), which then re-raises
- * the signal. A file being created as it runs is waited for, briefly.
- * The set is still freed with fmn_save_set_free, outside the handler.
+ * the signal. A file being created as it runs is waited for, briefly;
+ * files fmn_save_set_commit has named by then keep their names. The set
+ * is still freed with fmn_save_set_free, outside the handler.
  *     static fmn_save_set *_Atomic active; // set while writing
  *     static void on_signal(int sig)
  *     {
