@@ -1569,6 +1569,43 @@ FMN_API fmn_status fmn_labels_one_hot(const uint8_t *labels, size_t n_labels,
                                       float *out, size_t out_count,
                                       fmn_error *err);
 
+/* A scale in double, for fmn_images_to_double. */
+typedef struct fmn_scale64 {
+    double mean;  /* on the [0,1] scale */
+    double std;   /* > 0 */
+} fmn_scale64;
+
+/* As fmn_images_to_float, in float64: (v / 255.0 - mean) / std computed
+ * in double, so with `scale` NULL ({0, 1}) each value is exactly the
+ * double nearest v / 255, what a double program's own v / 255.0 gives
+ * (widening fmn_images_to_float's floats would not: 1 / 255.0f widened
+ * is not 1 / 255.0).
+ *     double *x = malloc(n * 784 * sizeof *x);
+ *     fmn_images_to_double(fmn_split_images(train), fmn_items_range(0, n),
+ *                          NULL, FMN_LAYOUT_NHW, x, n * 784, &err); */
+FMN_API fmn_status fmn_images_to_double(fmn_images images, fmn_items items,
+                                        const fmn_scale64 *scale,
+                                        fmn_layout layout, double *out,
+                                        size_t out_count, fmn_error *err);
+
+/* The labels of `items` as int32_t class indices (the label values, as
+ * torchvision's targets are), items.count values; `labels` holds
+ * n_labels labels. FMN_ERR_RANGE, FMN_ERR_BUFFER_TOO_SMALL.
+ *     int32_t y[64];
+ *     fmn_labels_to_int32(fmn_split_labels(sp), fmn_split_count(sp),
+ *                         batch.items, y, 64, &err); */
+FMN_API fmn_status fmn_labels_to_int32(const uint8_t *labels, size_t n_labels,
+                                       fmn_items items, int32_t *out,
+                                       size_t out_count, fmn_error *err);
+
+/* As fmn_labels_to_int32, as int64_t (torchvision's targets are int64).
+ *     int64_t y[64];
+ *     fmn_labels_to_int64(fmn_split_labels(sp), fmn_split_count(sp),
+ *                         batch.items, y, 64, &err); */
+FMN_API fmn_status fmn_labels_to_int64(const uint8_t *labels, size_t n_labels,
+                                       fmn_items items, int64_t *out,
+                                       size_t out_count, fmn_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Writing files: IDX, gzipped IDX, NumPy .npy, Kaggle CSV, PGM.            */
 

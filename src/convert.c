@@ -1,4 +1,5 @@
-/* convert.c - uint8 pixels and labels to the float32 a model eats: plain
+/* convert.c - uint8 pixels and labels to the float32 or float64 a model
+ * eats, and labels to one-hot rows or int32/int64 class indices: plain
  * loops over caller-provided buffers, written so that compilers vectorise
  * the inner loop (one image row-major, no aliasing, no calls). */
 #include "internal.h"
@@ -12,6 +13,13 @@ static void to_float(const uint8_t *restrict src, size_t n,
 {
     for (size_t i = 0; i < n; i++)
         dst[i] = ((float)src[i] / 255.0f - mean) / std;
+}
+
+static void to_double(const uint8_t *restrict src, size_t n,
+                      double *restrict dst, double mean, double std)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] = ((double)src[i] / 255.0 - mean) / std;
 }
 
 static size_t image_size(fmn_images images)
@@ -109,6 +117,78 @@ fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
         to_float(src, run, dst, s.mean, s.std); /* {0, 1}: exactly v/255 */
     }
     return FMN_OK;
+}
+
+fmn_status fmn_images_to_double(fmn_images images, fmn_items items,
+                                const fmn_scale64 *scale, fmn_layout layout,
+                                double *out, size_t out_count, fmn_error *err)
+{
+    const char *what = "fmn_images_to_double";
+    fmni_clear(err);
+    if (!out && items.count > 0)
+        return fmni_bad_argument(err);
+    if (layout != FMN_LAYOUT_NHW && layout != FMN_LAYOUT_NCHW)
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
+                         0, "unknown layout %d", (int)layout);
+    fmn_scale64 s = scale ? *scale : (fmn_scale64){0.0, 1.0};
+    if (!(s.std > 0.0) || !isfinite(s.std) || !isfinite(s.mean))
+        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
+                         0, "the scale's std must be positive and finite "
+                         "(mean %g, std %g)", s.mean, s.std);
+    fmn_status st = fmni_items_check(items, images.count, what, err);
+    if (st != FMN_OK)
+        return st;
+    size_t px = image_size(images);
+    if (px && items.count > SIZE_MAX / px)
+        return fmni_bad_argument(err);
+    if ((st = fmni_out_check(items.count * px, out_count, what, err)) !=
+        FMN_OK)
+        return st;
+    size_t runs = items.indices ? items.count : (items.count ? 1 : 0);
+    size_t run = items.indices ? px : items.count * px;
+    for (size_t r = 0; r < runs; r++) {
+        size_t first = items.indices ? items.indices[r] : items.start;
+        to_double(images.data + first * px, run, out + r * run, s.mean,
+                  s.std);
+    }
+    return FMN_OK;
+}
+
+/* The checks both integer conversions make. */
+static fmn_status labels_check(const uint8_t *labels, size_t n_labels,
+                               fmn_items items, const void *out,
+                               size_t out_count, const char *what,
+                               fmn_error *err)
+{
+    fmni_clear(err);
+    if ((!labels && n_labels > 0) || (!out && items.count > 0))
+        return fmni_bad_argument(err);
+    fmn_status st = fmni_items_check(items, n_labels, what, err);
+    if (st == FMN_OK)
+        st = fmni_out_check(items.count, out_count, what, err);
+    return st;
+}
+
+fmn_status fmn_labels_to_int32(const uint8_t *labels, size_t n_labels,
+                               fmn_items items, int32_t *out,
+                               size_t out_count, fmn_error *err)
+{
+    fmn_status st = labels_check(labels, n_labels, items, out, out_count,
+                                 "fmn_labels_to_int32", err);
+    for (size_t i = 0; st == FMN_OK && i < items.count; i++)
+        out[i] = labels[fmn_items_at(items, i)];
+    return st;
+}
+
+fmn_status fmn_labels_to_int64(const uint8_t *labels, size_t n_labels,
+                               fmn_items items, int64_t *out,
+                               size_t out_count, fmn_error *err)
+{
+    fmn_status st = labels_check(labels, n_labels, items, out, out_count,
+                                 "fmn_labels_to_int64", err);
+    for (size_t i = 0; st == FMN_OK && i < items.count; i++)
+        out[i] = labels[fmn_items_at(items, i)];
+    return st;
 }
 
 fmn_status fmn_labels_one_hot(const uint8_t *labels, size_t n_labels,

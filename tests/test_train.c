@@ -382,6 +382,72 @@ static void float_conversion(void **state)
     fmn_split_free(sp);
 }
 
+/* float64: every value exactly the double v / 255.0 gives (not a widened
+ * float), a scale applied in double, lists and the checks; labels as
+ * int32 and int64 class indices. */
+static void double_and_integer_conversions(void **state)
+{
+    (void)state;
+    fmn_split *sp = make_split();
+    fmn_images im = fmn_split_images(sp);
+    size_t n = im.count, px = im.height * im.width;
+    double *x = malloc(n * px * sizeof *x);
+    assert_non_null(x);
+    fmn_error err;
+    assert_int_equal(fmn_images_to_double(im, fmn_items_range(0, n), NULL,
+                                          FMN_LAYOUT_NCHW, x, n * px, &err),
+                     FMN_OK);
+    int widened_differs = 0;
+    for (size_t i = 0; i < n * px; i++) {
+        assert_true(x[i] == (double)im.data[i] / 255.0);
+        widened_differs |= (double)((float)im.data[i] / 255.0f) != x[i];
+    }
+    assert_true(widened_differs); /* what the call is for */
+    fmn_scale64 sc = {0.2860406, 0.3530242};
+    uint32_t list[2] = {3, 0};
+    assert_int_equal(fmn_images_to_double(im, fmn_items_list(list, 2), &sc,
+                                          FMN_LAYOUT_NHW, x, 2 * px, &err),
+                     FMN_OK);
+    assert_true(x[0] == ((double)im.data[3 * px] / 255.0 - 0.2860406) /
+                            0.3530242);
+    assert_true(x[px] == ((double)im.data[0] / 255.0 - 0.2860406) / 0.3530242);
+    fmn_scale64 bad = {0.0, 0.0};
+    assert_int_equal(fmn_images_to_double(im, fmn_items_range(0, 1), &bad,
+                                          FMN_LAYOUT_NHW, x, px, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    assert_int_equal(fmn_images_to_double(im, fmn_items_range(0, 2), NULL,
+                                          FMN_LAYOUT_NHW, x, px, &err),
+                     FMN_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fmn_images_to_double(im, fmn_items_range(n, 1), NULL,
+                                          FMN_LAYOUT_NHW, x, px, &err),
+                     FMN_ERR_RANGE);
+    const uint8_t *lb = fmn_split_labels(sp);
+    int32_t y32[4];
+    int64_t y64[4];
+    uint32_t pick[4] = {5, 0, 2, 1};
+    assert_int_equal(fmn_labels_to_int32(lb, n, fmn_items_list(pick, 4), y32,
+                                         4, &err),
+                     FMN_OK);
+    assert_int_equal(fmn_labels_to_int64(lb, n, fmn_items_list(pick, 4), y64,
+                                         4, &err),
+                     FMN_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(y32[i], lb[pick[i]]);
+        assert_true(y64[i] == (int64_t)lb[pick[i]]);
+    }
+    assert_int_equal(fmn_labels_to_int64(lb, n, fmn_items_range(0, 4), y64, 3,
+                                         &err),
+                     FMN_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(fmn_labels_to_int32(lb, n, fmn_items_range(n, 1), y32, 4,
+                                         &err),
+                     FMN_ERR_RANGE);
+    assert_int_equal(fmn_labels_to_int32(NULL, n, fmn_items_range(0, 1), y32,
+                                         4, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    free(x);
+    fmn_split_free(sp);
+}
+
 static void one_hot(void **state)
 {
     (void)state;
@@ -418,6 +484,7 @@ int main(void)
         cmocka_unit_test(stratified),
         cmocka_unit_test(float_conversion),
         cmocka_unit_test(one_hot),
+        cmocka_unit_test(double_and_integer_conversions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
