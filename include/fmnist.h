@@ -585,6 +585,39 @@ FMN_API fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
                                            const fmn_options *opt,
                                            fmn_idx **out, fmn_error *err);
 
+/* Loads an IDX file (gzipped or raw) from the open descriptor `fd`: a
+ * file, a pipe, a socket. The descriptor stays yours, open (a duplicate is
+ * read). `name` is what messages and the file's info call it (copied;
+ * NULL: "<descriptor N>"). For a FILE *, pass fileno(f), or read it
+ * through fmn_idx_load_callback.
+ *     fmn_idx_load_fd(STDIN_FILENO, "stdin", NULL, &idx, &err);
+ */
+FMN_API fmn_status fmn_idx_load_fd(int fd, const char *name,
+                                   const fmn_options *opt, fmn_idx **out,
+                                   fmn_error *err);
+
+/* What fmn_idx_load_callback reads through: up to `n` bytes into `buf`;
+ * returns how many (fewer is fine), 0 at the end, -1 on an error. */
+typedef long (*fmn_read_fn)(void *ctx, void *buf, size_t n);
+
+/* Loads an IDX file through `read` (called with `ctx` until it returns 0
+ * or -1): an archive member, a socket, a FILE *. A -1 fails the load
+ * with FMN_ERR_IO ("NAME: ... the read callback failed"). `name` as for
+ * fmn_idx_load_fd (NULL: "<callback>"). Nothing is read twice: as for a
+ * pipe, the MD5 a .gz is identified by is computed as the bytes pass.
+ *     static long from_file(void *f, void *buf, size_t n)
+ *     {
+ *         size_t got = fread(buf, 1, n, f);
+ *         return got ? (long)got : ferror((FILE *)f) ? -1 : 0;
+ *     }
+ *     ...
+ *     fmn_idx_load_callback(from_file, fp, "labels", NULL, &idx, &err);
+ */
+FMN_API fmn_status fmn_idx_load_callback(fmn_read_fn read, void *ctx,
+                                         const char *name,
+                                         const fmn_options *opt,
+                                         fmn_idx **out, fmn_error *err);
+
 /* The decoded array. Valid until fmn_idx_free(idx).
  *     fmn_array a = fmn_idx_array(idx);
  *     for (size_t i = 0; i < a.ndim; i++)
@@ -684,6 +717,26 @@ FMN_API fmn_status fmn_split_load(const char *images_path,
                                   const char *labels_path,
                                   const fmn_options *opt, fmn_split **out,
                                   fmn_error *err);
+
+/* As fmn_split_load, from two open descriptors (yours, left open; see
+ * fmn_idx_load_fd), each named for messages (NULL: "<descriptor N>").
+ *     fmn_split_load_fd(img_fd, "train-images", lbl_fd, "train-labels",
+ *                       NULL, &sp, &err);
+ */
+FMN_API fmn_status fmn_split_load_fd(int images_fd, const char *images_name,
+                                     int labels_fd, const char *labels_name,
+                                     const fmn_options *opt, fmn_split **out,
+                                     fmn_error *err);
+
+/* As fmn_split_load, through two read callbacks (see
+ * fmn_idx_load_callback); the labels are read first.
+ *     fmn_split_load_callback(from_file, img_fp, "train-images", from_file,
+ *                             lbl_fp, "train-labels", NULL, &sp, &err);
+ */
+FMN_API fmn_status fmn_split_load_callback(
+    fmn_read_fn images_read, void *images_ctx, const char *images_name,
+    fmn_read_fn labels_read, void *labels_ctx, const char *labels_name,
+    const fmn_options *opt, fmn_split **out, fmn_error *err);
 
 /* As fmn_split_load for in-memory files. The names may be NULL.
  *     fmn_split_load_memory(img, img_size, NULL, lab, lab_size, NULL, NULL,

@@ -576,6 +576,19 @@ fmn_status fmn_split_load(const char *images_path, const char *labels_path,
     return orient_end(out, &p, opt, err);
 }
 
+/* Pairs two loaded files (taken, freed on failure) into *out, upright
+ * where asked. */
+static fmn_status pair_loaded(fmn_idx *ii, fmn_idx *li, const fmn_options *opt,
+                              fmn_split **out, fmn_error *err)
+{
+    fmn_status st = fmni_split_make(ii, li, 0, opt, out, err);
+    if (st == FMN_OK && (st = fmni_split_orient(*out, opt, err)) != FMN_OK) {
+        fmn_split_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 fmn_status fmn_split_load_memory(const void *images, size_t images_size,
                                  const char *images_name, const void *labels,
                                  size_t labels_size, const char *labels_name,
@@ -598,12 +611,49 @@ fmn_status fmn_split_load_memory(const void *images, size_t images_size,
         fmn_idx_free(li);
         return st;
     }
-    st = fmni_split_make(ii, li, 0, opt, out, err);
-    if (st == FMN_OK && (st = fmni_split_orient(*out, opt, err)) != FMN_OK) {
-        fmn_split_free(*out);
-        *out = NULL;
+    return pair_loaded(ii, li, opt, out, err);
+}
+
+fmn_status fmn_split_load_fd(int images_fd, const char *images_name,
+                             int labels_fd, const char *labels_name,
+                             const fmn_options *opt, fmn_split **out,
+                             fmn_error *err)
+{
+    fmn_status st = split_args(1, out, err);
+    fmn_idx *li = NULL, *ii = NULL;
+    if (st == FMN_OK)
+        st = fmn_idx_load_fd(labels_fd, labels_name, opt, &li, err);
+    if (st == FMN_OK)
+        st = fmn_idx_load_fd(images_fd, images_name, opt, &ii, err);
+    if (st != FMN_OK) {
+        fmn_idx_free(li);
+        return st;
     }
-    return st;
+    return pair_loaded(ii, li, opt, out, err);
+}
+
+fmn_status fmn_split_load_callback(fmn_read_fn images_read, void *images_ctx,
+                                   const char *images_name,
+                                   fmn_read_fn labels_read, void *labels_ctx,
+                                   const char *labels_name,
+                                   const fmn_options *opt, fmn_split **out,
+                                   fmn_error *err)
+{
+    fmn_status st = split_args(images_read && labels_read, out, err);
+    fmn_idx *li = NULL, *ii = NULL;
+    if (st == FMN_OK)
+        st = fmni_idx_load_callback(labels_read, labels_ctx,
+                                    labels_name ? labels_name : "<labels>",
+                                    opt, &li, err);
+    if (st == FMN_OK)
+        st = fmni_idx_load_callback(images_read, images_ctx,
+                                    images_name ? images_name : "<images>",
+                                    opt, &ii, err);
+    if (st != FMN_OK) {
+        fmn_idx_free(li);
+        return st;
+    }
+    return pair_loaded(ii, li, opt, out, err);
 }
 
 fmn_status fmn_split_load_range(const char *images_path,

@@ -741,6 +741,64 @@ fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
     return fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out, err);
 }
 
+fmn_status fmn_idx_load_fd(int fd, const char *name, const fmn_options *opt,
+                           fmn_idx **out, fmn_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out)
+        return fmni_bad_argument(err);
+    char fallback[32];
+    snprintf(fallback, sizeof fallback, "<descriptor %d>", fd);
+    fmni_stream s;
+    fmn_status st = fmni_src_open_fd(&s.src, fd, name ? name : fallback, err);
+    return st == FMN_OK ? fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out,
+                                          err)
+                        : st;
+}
+
+typedef struct user_read {
+    fmn_read_fn read;
+    void *ctx;
+} user_read;
+
+static long call_user(void *ctx, void *buf, size_t n)
+{
+    const user_read *u = ctx;
+    return u->read(u->ctx, buf, n);
+}
+
+static const char *user_error(void *ctx)
+{
+    (void)ctx;
+    return "the read callback failed";
+}
+
+fmn_status fmni_idx_load_callback(fmn_read_fn read, void *ctx,
+                                  const char *name, const fmn_options *opt,
+                                  fmn_idx **out, fmn_error *err)
+{
+    user_read u = {read, ctx};
+    fmni_read_fn fn = {call_user, user_error, NULL, &u};
+    fmni_stream s;
+    fmn_status st = fmni_src_open_fn(&s.src, &fn, name ? name : "<callback>",
+                                     err);
+    return st == FMN_OK ? fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out,
+                                          err)
+                        : st;
+}
+
+fmn_status fmn_idx_load_callback(fmn_read_fn read, void *ctx,
+                                 const char *name, const fmn_options *opt,
+                                 fmn_idx **out, fmn_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !read)
+        return fmni_bad_argument(err);
+    return fmni_idx_load_callback(read, ctx, name, opt, out, err);
+}
+
 fmn_array fmn_idx_array(const fmn_idx *idx)
 {
     fmn_array a;

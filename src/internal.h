@@ -133,6 +133,11 @@ typedef struct fmni_src {
  * FMN_ERR_IO or FMN_ERR_NOMEM on failure (nothing to close then). */
 fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err);
 
+/* Reads the open descriptor `fd`, which stays the caller's (a duplicate
+ * is read, and closed by fmni_src_close). */
+fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
+                            fmn_error *err);
+
 /* Reads through `fn` (taken: fn->close is called by fmni_src_close, also
  * when this fails): like a pipe, size unknown, hashed as it is read. */
 fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
@@ -361,6 +366,11 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
  * the content says a hash could tell more, read again now. */
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
                    fmni_md5_job *job, int hash, const uint8_t *payload);
+
+/* fmn_idx_load_callback, its arguments checked. */
+fmn_status fmni_idx_load_callback(fmn_read_fn read, void *ctx,
+                                  const char *name, const fmn_options *opt,
+                                  fmn_idx **out, fmn_error *err);
 
 /* Big-endian file order to host order, in place, for elements of `elem`
  * bytes. */

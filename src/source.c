@@ -22,6 +22,9 @@ static fmn_status io_error(fmni_src *src, const char *what, int e,
                      (unsigned long long)src->pos, strerror(e));
 }
 
+static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
+                           fmn_error *err);
+
 fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
 {
     memset(src, 0, sizeof *src);
@@ -29,11 +32,20 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
     src->name = path;
     int fd;
     /* O_NONBLOCK: a FIFO with no writer opens at once instead of hanging
-     * (its reads then end at once: an empty input); blocking reads again
-     * below */
+     * (its reads then end at once: an empty input); then blocking reads
+     * again */
     do
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     while (fd < 0 && errno == EINTR);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+            int e = errno;
+            close(fd);
+            return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
+                             "cannot read: %s", strerror(e));
+        }
+    }
     if (fd < 0) {
         int e = errno;
         size_t at = e == ENOTDIR ? fmni_archive_prefix(path) : 0;
@@ -48,6 +60,28 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
         return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
                          "cannot open: %s", strerror(e));
     }
+    return adopt_fd(src, fd, path, err);
+}
+
+fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
+                            fmn_error *err)
+{
+    memset(src, 0, sizeof *src);
+    src->fd = -1;
+    src->name = name;
+    int own = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    if (own < 0)
+        return fmni_fail(err, fd < 0 ? FMN_ERR_INVALID_ARGUMENT : FMN_ERR_IO,
+                         name, FMN_NO_OFFSET, 0, "cannot read descriptor %d: "
+                         "%s", fd, strerror(fd < 0 ? EBADF : errno));
+    return adopt_fd(src, own, name, err);
+}
+
+/* Takes the descriptor `fd` (closed by fmni_src_close, or here on
+ * failure): its size if it is a regular file, else hashed as it is read. */
+static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
+                           fmn_error *err)
+{
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int e = errno;
@@ -59,13 +93,6 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
         close(fd);
         return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
                          "is a directory, expected an IDX file");
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-        int e = errno;
-        close(fd);
-        return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
-                         "cannot read: %s", strerror(e));
     }
     src->buf = malloc(FMNI_LOOKBACK + CHUNK);
     if (!src->buf) {

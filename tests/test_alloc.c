@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,46 @@ static fmn_status idx_memory_gz_grow(fmn_error *err)
     fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
     fmn_status st = fmn_idx_load_memory(g_grow_bytes.data, g_grow_bytes.size,
                                         "grow", NULL, &idx, err);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status idx_fd_gz(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    int fd = open(g_gz, O_RDONLY);
+    if (fd < 0)
+        fail_msg("cannot open %s", g_gz);
+    fmn_status st = fmn_idx_load_fd(fd, "fd", NULL, &idx, err);
+    close(fd);
+    if (st != FMN_OK && idx)
+        fail_msg("*out not NULL on failure");
+    fmn_idx_free(idx);
+    return st;
+}
+
+typedef struct feed {
+    const uint8_t *p;
+    size_t n, at;
+} feed;
+
+static long from_feed(void *ctx, void *dst, size_t n)
+{
+    feed *f = ctx;
+    size_t k = f->n - f->at < n ? f->n - f->at : n;
+    memcpy(dst, f->p + f->at, k);
+    f->at += k;
+    return (long)k;
+}
+
+static fmn_status idx_callback_gz(fmn_error *err)
+{
+    fmn_idx *idx = (fmn_idx *)(uintptr_t)1;
+    feed f = {g_gz_bytes.data, g_gz_bytes.size, 0};
+    fmn_status st = fmn_idx_load_callback(from_feed, &f, "cb", NULL, &idx,
+                                          err);
     if (st != FMN_OK && idx)
         fail_msg("*out not NULL on failure");
     fmn_idx_free(idx);
@@ -314,6 +356,8 @@ static void alloc_sweep_idx_memory_raw(void **s) { (void)s; sweep(idx_memory_raw
 static void alloc_sweep_idx_memory_gz(void **s) { (void)s; sweep(idx_memory_gz, "fmn_idx_load_memory (gzip, 3 members)"); }
 static void alloc_sweep_idx_memory_gz_grow(void **s) { (void)s; sweep(idx_memory_gz_grow, "fmn_idx_load_memory (gzip, growing buffer)"); }
 static void alloc_sweep_idx_file_gz(void **s) { (void)s; sweep(idx_file_gz, "fmn_idx_load_file (gzip)"); }
+static void alloc_sweep_idx_fd_gz(void **s) { (void)s; sweep(idx_fd_gz, "fmn_idx_load_fd (gzip)"); }
+static void alloc_sweep_idx_callback_gz(void **s) { (void)s; sweep(idx_callback_gz, "fmn_idx_load_callback (gzip)"); }
 static void alloc_sweep_idx_file_range(void **s) { (void)s; sweep(idx_file_range, "fmn_idx_load_file_range"); }
 static void alloc_sweep_idx_file_bad(void **s) { (void)s; sweep(idx_file_bad, "fmn_idx_load_file (bad CRC)"); }
 static void alloc_sweep_split_files(void **s) { (void)s; sweep(split_files, "fmn_split_load"); }
@@ -371,6 +415,8 @@ int main(void)
         cmocka_unit_test(alloc_sweep_idx_memory_gz),
         cmocka_unit_test(alloc_sweep_idx_memory_gz_grow),
         cmocka_unit_test(alloc_sweep_idx_file_gz),
+        cmocka_unit_test(alloc_sweep_idx_fd_gz),
+        cmocka_unit_test(alloc_sweep_idx_callback_gz),
         cmocka_unit_test(alloc_sweep_idx_file_range),
         cmocka_unit_test(alloc_sweep_idx_file_bad),
         cmocka_unit_test(alloc_sweep_split_files),
