@@ -141,7 +141,11 @@ FMN_API const char *fmn_strerror(fmn_status status);
 
 #define FMN_NO_OFFSET UINT64_MAX
 
-/* Details of a failure, filled by any call that takes an `fmn_error *`. */
+/* Details of a failure, filled by any call that takes an `fmn_error *`
+ * (NULL is fine: no details). A call that succeeds clears it: status
+ * FMN_OK, offset FMN_NO_OFFSET, an empty message. Strings a call takes
+ * (paths, names for messages) are copied where the result keeps them,
+ * never kept by pointer. */
 typedef struct fmn_error {
     fmn_status status;
     /* Byte offset at which the problem was found, or FMN_NO_OFFSET. */
@@ -255,9 +259,9 @@ FMN_API int fmn_dataset_transposed(fmn_dataset dataset);
 FMN_API const char *fmn_file_kind_name(fmn_file_kind kind);
 
 /* "train" or "test"; NULL for FMN_SPLIT_UNKNOWN.
- *     fmn_split_name(FMN_SPLIT_TEST) // "test"
+ *     fmn_split_id_name(FMN_SPLIT_TEST) // "test"
  */
-FMN_API const char *fmn_split_name(fmn_split_id split);
+FMN_API const char *fmn_split_id_name(fmn_split_id split);
 
 /* Number of classes of a known dataset, or 0 if unknown: 10, EMNIST
  * ByClass 62, ByMerge and Balanced 47, Letters 26.
@@ -848,7 +852,7 @@ FMN_API fmn_dataset fmn_split_dataset(const fmn_split *split);
 FMN_API fmn_dataset fmn_split_naming(const fmn_split *split);
 
 /* Train or test, when identified by content; else FMN_SPLIT_UNKNOWN.
- *     fmn_split_name(fmn_split_id_of(sp)) // "train"
+ *     fmn_split_id_name(fmn_split_id_of(sp)) // "train"
  */
 FMN_API fmn_split_id fmn_split_id_of(const fmn_split *split);
 
@@ -979,7 +983,7 @@ FMN_API fmn_dataset fmn_split_reader_dataset(const fmn_split_reader *r);
 FMN_API fmn_dataset fmn_split_reader_naming(const fmn_split_reader *r);
 
 /* Once complete: train or test, when identified by content.
- *     fmn_split_name(fmn_split_reader_id(r)) // "test"
+ *     fmn_split_id_name(fmn_split_reader_id(r)) // "test"
  */
 FMN_API fmn_split_id fmn_split_reader_id(const fmn_split_reader *r);
 

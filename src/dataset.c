@@ -91,7 +91,7 @@ int fmn_dataset_transposed(fmn_dataset dataset)
     return d && d->transposed;
 }
 
-const char *fmn_split_name(fmn_split_id split)
+const char *fmn_split_id_name(fmn_split_id split)
 {
     switch (split) {
     case FMN_SPLIT_TRAIN: return "train";
@@ -316,9 +316,9 @@ fmn_status fmni_pair_identity(const fmn_file_info *ii, const fmn_file_info *li,
                          "these are the %s %s labels, but %s holds the %s %s "
                          "images: pair files of one release",
                          fmn_dataset_name(li->dataset),
-                         fmn_split_name(li->split), ii->path,
+                         fmn_split_id_name(li->split), ii->path,
                          fmn_dataset_name(ii->dataset),
-                         fmn_split_name(ii->split));
+                         fmn_split_id_name(ii->split));
     return FMN_OK;
 }
 

@@ -674,7 +674,7 @@ static fmn_status both_files(const fmn_dir *dir, fmn_split_id split,
     return fmni_fail(err, FMN_ERR_NOT_FOUND, dir->location, FMN_NO_OFFSET, 0,
                      "no %s %s file (looked for %s-%s-idx%d-ubyte[.gz], "
                      "variants, and IDX files under other names)%s%s",
-                     fmn_split_name(split), images ? "labels" : "images",
+                     fmn_split_id_name(split), images ? "labels" : "images",
                      split == FMN_SPLIT_TRAIN ? "train" : "t10k",
                      images ? "labels" : "images", images ? 1 : 3,
                      images || labels ? ", but found " : "",
@@ -797,7 +797,7 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
 {
     if (out)
         *out = NULL;
-    if (!dir || !out || !fmn_split_name(split))
+    if (!dir || !out || !fmn_split_id_name(split))
         return fmni_bad_argument(err);
     fmni_problems p;
     fmni_problems_init(&p, opt);
@@ -928,7 +928,7 @@ fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
 {
     if (out)
         *out = NULL;
-    if (!dir || !out || !fmn_split_name(split))
+    if (!dir || !out || !fmn_split_id_name(split))
         return fmni_bad_argument(err);
     fmn_error why;
     fmn_status st = both_files(dir, split, &why);

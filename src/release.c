@@ -215,15 +215,15 @@ fmn_status fmn_release_check_file(const char *path, fmn_dataset dataset,
         st = fmni_fail(err, FMN_ERR_MISNAMED, path, FMN_NO_OFFSET, 0,
                        "holds the %s %s %s, not the %s %s %s",
                        fmn_dataset_title(fi->dataset),
-                       fmn_split_name(fi->split),
+                       fmn_split_id_name(fi->split),
                        fmn_file_kind_name(fi->kind), fmn_dataset_title(dataset),
-                       fmn_split_name(split), fmn_file_kind_name(kind));
+                       fmn_split_id_name(split), fmn_file_kind_name(kind));
     else {
         char say[256];
         fmn_release_describe(fi, say, sizeof say);
         st = fmni_fail(err, FMN_ERR_NOT_PUBLISHED, path, FMN_NO_OFFSET, 0,
                        "not the published %s %s %s (%s)",
-                       fmn_dataset_title(dataset), fmn_split_name(split),
+                       fmn_dataset_title(dataset), fmn_split_id_name(split),
                        fmn_file_kind_name(kind), say);
     }
     fmn_idx_free(idx);
@@ -241,7 +241,7 @@ static size_t file_name(fmn_split_id split, fmn_file_kind kind, int matrix,
                                                : "labels-idx1-ubyte";
     if (cap)
         buf[0] = '\0';
-    if (!fmn_split_name(split) || !fmn_file_kind_name(kind))
+    if (!fmn_split_id_name(split) || !fmn_file_kind_name(kind))
         return 0;
     return (size_t)snprintf(buf, cap, "%s-%s", stem ? stem : word, tail);
 }
@@ -498,7 +498,7 @@ size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
 {
     char known[192], open[192];
     const char *what = fmn_file_kind_name(info->kind);
-    const char *split = fmn_split_name(info->split);
+    const char *split = fmn_split_id_name(info->split);
     const char *title = fmn_dataset_title(info->dataset);
     const release_file *crc = by_crc(info);
     if (info->release == FMN_RELEASE_MODIFIED && info->content_hashed && crc)
@@ -568,8 +568,8 @@ fmn_status fmn_file_check_role(const fmn_file_info *info, fmn_split_id split,
     return fmni_fail(err, FMN_ERR_MISNAMED, info->path, FMN_NO_OFFSET, 0,
                      "holds the %s %s %s, not the %s%s%s its name says",
                      fmn_dataset_title(info->dataset),
-                     fmn_split_name(info->split),
+                     fmn_split_id_name(info->split),
                      fmn_file_kind_name(info->kind),
-                     split ? fmn_split_name(split) : "",
+                     split ? fmn_split_id_name(split) : "",
                      split ? " " : "", fmn_file_kind_name(kind));
 }

@@ -142,7 +142,7 @@ static void split_class_names_are_the_published_ones(void **state)
     assert_string_equal(fmn_dataset_name(FMN_DATASET_FASHION_MNIST),
                         "fashion-mnist");
     assert_null(fmn_dataset_name(FMN_DATASET_UNKNOWN));
-    assert_string_equal(fmn_split_name(FMN_SPLIT_TEST), "test");
+    assert_string_equal(fmn_split_id_name(FMN_SPLIT_TEST), "test");
 }
 
 static void split_forced_dataset_names_classes(void **state)

@@ -123,7 +123,7 @@ int cli_source_finish(const char *cmd, int argc, char **argv, int need_both,
  * else the images file's name. */
 static const char *files_name(const fmn_split *sp, const cli_source *src)
 {
-    const char *id = fmn_split_name(fmn_split_id_of(sp));
+    const char *id = fmn_split_id_name(fmn_split_id_of(sp));
     return id ? id : src->images;
 }
 
@@ -164,7 +164,7 @@ static int load_folder(cli_data *d, const char *path, unsigned mask,
         if (!fmn_dir_has_split(dir, ids[i])) {
             char msg[4200];
             snprintf(msg, sizeof msg, "%s: no %s split here", d->path,
-                     fmn_split_name(ids[i]));
+                     fmn_split_id_name(ids[i]));
             cli_problem(&d->problems, msg);
         } else {
             fmn_dir_load_split(dir, ids[i], opt, &sp[i], NULL);
@@ -172,7 +172,7 @@ static int load_folder(cli_data *d, const char *path, unsigned mask,
     }
     for (int i = 0; i < 2; i++)
         if (sp[i]) {
-            d->names[d->n] = fmn_split_name(ids[i]);
+            d->names[d->n] = fmn_split_id_name(ids[i]);
             d->ids[d->n] = ids[i];
             d->splits[d->n++] = sp[i];
         }

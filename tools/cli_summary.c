@@ -118,7 +118,7 @@ static int from_reader(fmn_split_reader *r, const char *name, int pixels,
     int ok = pixels && item > CHUNK_BYTES ? pieces(r, item, s, name)
                                           : whole_items(r, item, pixels, s,
                                                         name);
-    const char *id = fmn_split_name(fmn_split_reader_id(r));
+    const char *id = fmn_split_id_name(fmn_split_reader_id(r));
     describe(s, id && strcmp(name, "train") && strcmp(name, "test") ? id : name,
              shape, fmn_split_reader_dataset(r), fmn_split_reader_naming(r),
              fmn_split_reader_num_classes(r), fmn_split_reader_first_label(r),
@@ -175,7 +175,7 @@ static void stream_folder(const fmn_dir *dir, unsigned mask,
             if (mask != (CLI_TRAIN | CLI_TEST)) {
                 char msg[4200];
                 snprintf(msg, sizeof msg, "%s: no %s split here", out->path,
-                         fmn_split_name(ids[i]));
+                         fmn_split_id_name(ids[i]));
                 cli_problem(&out->problems, msg);
             }
             continue;
@@ -185,7 +185,7 @@ static void stream_folder(const fmn_dir *dir, unsigned mask,
             continue; /* the library said why */
         cli_summary *s = new_summary(out);
         if (s)
-            keep(out, from_reader(r, fmn_split_name(ids[i]), pixels, s));
+            keep(out, from_reader(r, fmn_split_id_name(ids[i]), pixels, s));
         fmn_split_reader_free(r);
     }
 }
@@ -227,7 +227,7 @@ static int images_alone(const char *path, cli_summary *s, cli_problems *p)
     if (st == FMN_OK) {
         fmn_array a = fmn_reader_shape(r);
         const fmn_file_info *fi = fmn_reader_info(r);
-        set_name(s, fi->split ? fmn_split_name(fi->split) : path);
+        set_name(s, fi->split ? fmn_split_id_name(fi->split) : path);
         s->count = a.dims[0];
         s->height = a.dims[1];
         s->width = a.dims[2];
@@ -261,7 +261,7 @@ static int labels_alone(const char *path, const fmn_options *opt,
     const fmn_file_info *fi = fmn_idx_info(idx);
     for (uint64_t i = 0; i < a.dims[0]; i++) /* checked: all are bytes */
         s->images[fmn_label_class(a, i)]++;
-    set_name(s, fi->split ? fmn_split_name(fi->split) : path);
+    set_name(s, fi->split ? fmn_split_id_name(fi->split) : path);
     s->count = a.dims[0];
     s->has_labels = 1;
     s->num_classes = classes;

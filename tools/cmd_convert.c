@@ -106,7 +106,7 @@ static void file_name(char *buf, size_t cap, const request *rq,
     const char *dir = rq->outdir, *stem = rq->stem;
     const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
     const char *what = kind == FMN_FILE_IMAGES ? "images" : "labels";
-    const char *split = fmn_split_name(d->ids[s]);
+    const char *split = fmn_split_id_name(d->ids[s]);
     const char *ds = fmn_dataset_name(fmn_split_dataset(d->splits[s]));
     char name[256];
     switch (rq->fmt->format) {

@@ -134,7 +134,7 @@ static void slug(const char *name, char *out, size_t cap)
  * named alone whose content says neither. */
 static const char *split_word(const cli_data *d, size_t s)
 {
-    const char *w = fmn_split_name(d->ids[s]);
+    const char *w = fmn_split_id_name(d->ids[s]);
     return w ? w : "images";
 }
 

@@ -182,7 +182,7 @@ static void json_file(cli_json *j, const fmn_file_info *fi, fmn_array a,
                         ? NULL
                         : fmn_release_name(fi->release));
     cli_json_kstr(j, "dataset", fmn_dataset_name(fi->dataset));
-    cli_json_kstr(j, "split", fmn_split_name(fi->split));
+    cli_json_kstr(j, "split", fmn_split_id_name(fi->split));
     cli_json_kstr(j, "kind", fmn_file_kind_name(fi->kind));
     char say[512];
     fmn_release_describe(fi, say, sizeof say);
@@ -277,7 +277,7 @@ static void describe_dir(report *r, const char *path, const fmn_options *opt,
     static const fmn_split_id ids[] = {FMN_SPLIT_TRAIN, FMN_SPLIT_TEST};
     for (size_t i = 0; i < 2; i++)
         if (sp[i]) {
-            describe_split(r, fmn_split_name(ids[i]), sp[i], dir, ids[i]);
+            describe_split(r, fmn_split_id_name(ids[i]), sp[i], dir, ids[i]);
             fmn_split_free(sp[i]);
         }
     fmn_dir_free(dir);

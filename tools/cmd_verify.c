@@ -104,7 +104,7 @@ static void check_file(checked *c, const plan *p, const fmn_options *opt)
         c->v = V_MISSING;
         snprintf(c->message, sizeof c->message, "%s: no %s %s file",
                  fmn_dir_location(p->dirs[c->dir - 1]),
-                 fmn_split_name(c->split), fmn_file_kind_name(c->kind));
+                 fmn_split_id_name(c->split), fmn_file_kind_name(c->kind));
         return;
     }
     fmn_idx *idx;
@@ -220,7 +220,7 @@ static void print_text(const checked *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         char role[32] = "";
         if (c[i].split && c[i].kind)
-            snprintf(role, sizeof role, "%s %s", fmn_split_name(c[i].split),
+            snprintf(role, sizeof role, "%s %s", fmn_split_id_name(c[i].split),
                      fmn_file_kind_name(c[i].kind));
         printf("%-13s %-24s ", role, TEXT[c[i].v]);
         cli_put_safe(stdout, c[i].path ? c[i].path : "");
@@ -242,7 +242,7 @@ static void print_json(const char *verdict, const char *summary,
         const checked *c = &p->files[i];
         cli_json_object(&j, CLI_JSON_INLINE);
         cli_json_kstr(&j, "path", c->path);
-        cli_json_kstr(&j, "split", fmn_split_name(c->split));
+        cli_json_kstr(&j, "split", fmn_split_id_name(c->split));
         cli_json_kstr(&j, "kind", fmn_file_kind_name(c->kind));
         cli_json_kstr(&j, "status", WORD[c->v]);
         cli_json_kstr(&j, "dataset", fmn_dataset_name(c->dataset));
