@@ -47,8 +47,17 @@ extern "C" {
 #define FMN_VERSION_NUMBER                                                \
     (FMN_VERSION_MAJOR * 10000 + FMN_VERSION_MINOR * 100 + FMN_VERSION_PATCH)
 
+/* FMN_API: on Windows, a DLL's exports as it is built (FMN_SHARED_BUILD)
+ * and its imports for a program using it; nothing for a static library,
+ * which defines FMN_STATIC (its CMake target and libfmnist.pc pass it to
+ * whoever links it; define it yourself when you compile against a static
+ * libfmnist any other way). */
 #if defined(_WIN32) && defined(FMN_SHARED_BUILD)
 #define FMN_API __declspec(dllexport)
+#elif defined(_WIN32) && !defined(FMN_STATIC)
+#define FMN_API __declspec(dllimport)
+#elif defined(_WIN32)
+#define FMN_API
 #elif defined(__GNUC__)
 #define FMN_API __attribute__((visibility("default")))
 #else
