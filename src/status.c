@@ -69,22 +69,34 @@ static void join_message(char *buf, size_t cap, const char *name,
     enum { NAME_MIN = 48 }; /* a name keeps at least this much */
     size_t nl = strlen(name), cl = strlen(cause);
     size_t room = cap - 1 - 2; /* the NUL and ": " */
-    if (nl + cl <= room) {
-        snprintf(buf, cap, "%s: %s", name, cause);
-        return;
+    size_t head = nl, from = nl; /* name[0, head) "..." name[from, nl) */
+    if (nl + cl > room) {
+        size_t keep = room > cl + NAME_MIN ? room - cl : NAME_MIN;
+        if (nl > keep) {
+            head = (keep - 3) / 2;
+            from = nl - (keep - 3 - head);
+            /* whole UTF-8 characters on both sides of the cut */
+            while (head > 0 && ((unsigned char)name[head] & 0xc0) == 0x80)
+                head--;
+            while (from < nl && ((unsigned char)name[from] & 0xc0) == 0x80)
+                from++;
+        }
     }
-    size_t keep = room > cl + NAME_MIN ? room - cl : NAME_MIN;
-    if (nl <= keep) {
-        snprintf(buf, cap, "%s: %s", name, cause);
-        return;
+    size_t used = 0;
+    const struct {
+        const char *p;
+        size_t n;
+    } parts[] = {{name, head},
+                 {"...", from > head ? 3 : 0},
+                 {name + from, nl - from},
+                 {": ", 2},
+                 {cause, cl}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = parts[i].n < cap - 1 - used ? parts[i].n : cap - 1 - used;
+        memcpy(buf + used, parts[i].p, n);
+        used += n;
     }
-    size_t head = (keep - 3) / 2, from = nl - (keep - 3 - head);
-    /* whole UTF-8 characters on both sides of the cut */
-    while (head > 0 && ((unsigned char)name[head] & 0xc0) == 0x80)
-        head--;
-    while (from < nl && ((unsigned char)name[from] & 0xc0) == 0x80)
-        from++;
-    snprintf(buf, cap, "%.*s...%s: %s", (int)head, name, name + from, cause);
+    buf[used] = '\0';
 }
 
 fmn_status fmni_fail(fmn_error *err, fmn_status status, const char *name,
