@@ -82,40 +82,65 @@ size_t fmn_float_shape(fmn_images images, size_t n, fmn_layout layout,
     return 0;
 }
 
-fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
-                               const fmn_scale *scale, fmn_layout layout,
-                               float *out, size_t out_count, fmn_error *err)
+/* The checks both conversions make, the scale's aside: *px the pixels of
+ * an image. */
+static fmn_status conversion_check(fmn_images images, fmn_items items,
+                                   fmn_layout layout, const void *out,
+                                   size_t out_count, const char *what,
+                                   size_t *px, fmn_error *err)
 {
-    const char *what = "fmn_images_to_float";
     fmni_clear(err);
     if (!out && items.count > 0)
         return fmni_bad_argument(err);
     if (layout != FMN_LAYOUT_NHW && layout != FMN_LAYOUT_NCHW)
         return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
                          0, "unknown layout %d", (int)layout);
-    fmn_scale s = scale ? *scale : (fmn_scale){0.0f, 1.0f};
-    if (!(s.std > 0.0f) || !isfinite(s.std) || !isfinite(s.mean))
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
-                         0, "the scale's std must be positive and finite "
-                         "(mean %g, std %g)", (double)s.mean, (double)s.std);
     fmn_status st = fmni_items_check(items, images.count, what, err);
     if (st != FMN_OK)
         return st;
-    size_t px = image_size(images);
-    if (px && items.count > SIZE_MAX / px)
+    *px = image_size(images);
+    if (*px && items.count > SIZE_MAX / *px)
         return fmni_bad_argument(err);
-    if ((st = fmni_out_check(items.count * px, out_count, what, err)) !=
-        FMN_OK)
+    return fmni_out_check(items.count * *px, out_count, what, err);
+}
+
+static fmn_status bad_scale(double mean, double std, const char *what,
+                            fmn_error *err)
+{
+    return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET, 0,
+                     "the scale's std must be positive and finite (mean %g, "
+                     "std %g)", mean, std);
+}
+
+/* A range is one run of pixels; a list is one run per image. */
+static size_t runs_of(fmn_items items, size_t px, size_t *run)
+{
+    *run = items.indices ? px : items.count * px;
+    return items.indices ? items.count : (items.count ? 1 : 0);
+}
+
+static size_t run_first(fmn_items items, size_t r)
+{
+    return items.indices ? items.indices[r] : items.start;
+}
+
+fmn_status fmn_images_to_float(fmn_images images, fmn_items items,
+                               const fmn_scale *scale, fmn_layout layout,
+                               float *out, size_t out_count, fmn_error *err)
+{
+    const char *what = "fmn_images_to_float";
+    size_t px = 0, run;
+    fmn_status st = conversion_check(images, items, layout, out, out_count,
+                                     what, &px, err);
+    if (st != FMN_OK)
         return st;
-    /* a range is one run; a list is one run per image */
-    size_t runs = items.indices ? items.count : (items.count ? 1 : 0);
-    size_t run = items.indices ? px : items.count * px;
-    for (size_t r = 0; r < runs; r++) {
-        size_t first = items.indices ? items.indices[r] : items.start;
-        const uint8_t *src = images.data + first * px;
-        float *dst = out + r * run;
-        to_float(src, run, dst, s.mean, s.std); /* {0, 1}: exactly v/255 */
-    }
+    fmn_scale s = scale ? *scale : (fmn_scale){0.0f, 1.0f};
+    if (!(s.std > 0.0f) || !isfinite(s.std) || !isfinite(s.mean))
+        return bad_scale(s.mean, s.std, what, err);
+    size_t runs = runs_of(items, px, &run);
+    for (size_t r = 0; r < runs; r++) /* {0, 1}: exactly v/255 */
+        to_float(images.data + run_first(items, r) * px, run, out + r * run,
+                 s.mean, s.std);
     return FMN_OK;
 }
 
@@ -124,33 +149,18 @@ fmn_status fmn_images_to_double(fmn_images images, fmn_items items,
                                 double *out, size_t out_count, fmn_error *err)
 {
     const char *what = "fmn_images_to_double";
-    fmni_clear(err);
-    if (!out && items.count > 0)
-        return fmni_bad_argument(err);
-    if (layout != FMN_LAYOUT_NHW && layout != FMN_LAYOUT_NCHW)
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
-                         0, "unknown layout %d", (int)layout);
-    fmn_scale64 s = scale ? *scale : (fmn_scale64){0.0, 1.0};
-    if (!(s.std > 0.0) || !isfinite(s.std) || !isfinite(s.mean))
-        return fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, what, FMN_NO_OFFSET,
-                         0, "the scale's std must be positive and finite "
-                         "(mean %g, std %g)", s.mean, s.std);
-    fmn_status st = fmni_items_check(items, images.count, what, err);
+    size_t px = 0, run;
+    fmn_status st = conversion_check(images, items, layout, out, out_count,
+                                     what, &px, err);
     if (st != FMN_OK)
         return st;
-    size_t px = image_size(images);
-    if (px && items.count > SIZE_MAX / px)
-        return fmni_bad_argument(err);
-    if ((st = fmni_out_check(items.count * px, out_count, what, err)) !=
-        FMN_OK)
-        return st;
-    size_t runs = items.indices ? items.count : (items.count ? 1 : 0);
-    size_t run = items.indices ? px : items.count * px;
-    for (size_t r = 0; r < runs; r++) {
-        size_t first = items.indices ? items.indices[r] : items.start;
-        to_double(images.data + first * px, run, out + r * run, s.mean,
-                  s.std);
-    }
+    fmn_scale64 s = scale ? *scale : (fmn_scale64){0.0, 1.0};
+    if (!(s.std > 0.0) || !isfinite(s.std) || !isfinite(s.mean))
+        return bad_scale(s.mean, s.std, what, err);
+    size_t runs = runs_of(items, px, &run);
+    for (size_t r = 0; r < runs; r++)
+        to_double(images.data + run_first(items, r) * px, run, out + r * run,
+                  s.mean, s.std);
     return FMN_OK;
 }
 
