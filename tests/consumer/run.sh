@@ -30,6 +30,14 @@ cmake -S "$src/tests/consumer" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefi
   -DCMAKE_C_COMPILER="$cc" >/dev/null
 cmake --build "$tmp/cmake-build" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$tmp/cmake-build/consumer"
+# and with real data: a file, then a folder's two splits in one call
+for d in "${FMNIST_DATA:-}" /usr/share/datasets/fashion-mnist; do
+  [ -n "$d" ] && [ -f "$d/t10k-labels-idx1-ubyte.gz" ] || continue
+  LD_LIBRARY_PATH="$libdir" "$tmp/cmake-build/consumer" "$d/t10k-labels-idx1-ubyte.gz" "$d" |
+    tee "$tmp/both" | grep -q ": 60000 train, 10000 test$" ||
+    { echo "the consumer's fmn_dataset_load of $d: $(cat "$tmp/both")"; exit 1; }
+  break
+done
 
 echo "== pkg-config fmnist"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
