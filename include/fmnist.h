@@ -896,6 +896,24 @@ FMN_API const fmn_file_info *fmn_split_file(const fmn_split *split,
  */
 FMN_API void fmn_split_free(fmn_split *split);
 
+/* Takes the pixels and the labels out of `split` and frees the split:
+ * *images gets its count x height x width bytes (row-major, as
+ * fmn_split_images showed them) and *labels its count labels, each a
+ * buffer of its own that is yours to free() (for code whose existing
+ * free() path should stay). The pixels are moved, not copied, where the
+ * load allocated them (a mapped file is copied). On failure
+ * (FMN_ERR_NOMEM) the split is unchanged and still yours.
+ *     uint8_t *x, *y;
+ *     size_t n = fmn_split_count(sp);
+ *     if (fmn_split_release(sp, &x, &y, &err) == FMN_OK) {
+ *         train(x, y, n);
+ *         free(x);
+ *         free(y);
+ *     }
+ */
+FMN_API fmn_status fmn_split_release(fmn_split *split, uint8_t **images,
+                                     uint8_t **labels, fmn_error *err);
+
 /* ------------------------------------------------------------------------ */
 /* Reading a split larger than memory, item by item.                        */
 

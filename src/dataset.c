@@ -759,6 +759,34 @@ const fmn_file_info *fmn_split_file(const fmn_split *sp, fmn_file_kind kind)
     return NULL;
 }
 
+fmn_status fmn_split_release(fmn_split *split, uint8_t **images,
+                             uint8_t **labels, fmn_error *err)
+{
+    fmni_clear(err);
+    if (images)
+        *images = NULL;
+    if (labels)
+        *labels = NULL;
+    if (!split || !images || !labels)
+        return fmni_bad_argument(err);
+    uint8_t *lb = malloc(split->count ? split->count : 1);
+    if (!lb)
+        return fmni_fail(err, FMN_ERR_NOMEM, "fmn_split_release",
+                         FMN_NO_OFFSET, 0, "out of memory for the labels");
+    if (split->count)
+        memcpy(lb, split->label_data, split->count);
+    uint8_t *im = fmni_idx_take_data(split->images);
+    if (!im) {
+        free(lb);
+        return fmni_fail(err, FMN_ERR_NOMEM, "fmn_split_release",
+                         FMN_NO_OFFSET, 0, "out of memory for the images");
+    }
+    *images = im;
+    *labels = lb;
+    fmn_split_free(split);
+    return FMN_OK;
+}
+
 void fmn_split_free(fmn_split *sp)
 {
     if (!sp)

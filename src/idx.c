@@ -819,6 +819,30 @@ const fmn_file_info *fmn_idx_info(const fmn_idx *idx)
     return idx ? &idx->info : NULL;
 }
 
+void *fmni_idx_take_data(fmn_idx *idx)
+{
+    size_t n = idx->nbytes;
+    if (idx->map || !idx->alloc) { /* a mapping, or nothing: a copy */
+        void *copy = malloc(n ? n : 1);
+        if (copy && n)
+            memcpy(copy, idx->data, n);
+        if (copy && idx->map) {
+            munmap(idx->map, idx->map_len);
+            idx->map = NULL;
+        }
+        if (copy)
+            idx->data = NULL;
+        return copy;
+    }
+    /* the data sits inside its block, after padding: moved to its start
+     * (the block's pages past the data were given back at the load) */
+    uint8_t *block = idx->alloc;
+    memmove(block, idx->data, n);
+    idx->alloc = NULL;
+    idx->data = NULL;
+    return block;
+}
+
 void fmn_idx_free(fmn_idx *idx)
 {
     if (!idx)

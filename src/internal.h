@@ -367,6 +367,11 @@ fmn_status fmni_truncated(const fmni_stream *s, const fmni_header *h,
 void fmni_identify(fmni_stream *s, const fmni_header *h, fmn_file_info *info,
                    fmni_md5_job *job, int hash, const uint8_t *payload);
 
+/* The data of `idx` as a buffer of its own, malloc'd, at least nbytes
+ * long (moved to the start of its block, or copied from a mapping), that
+ * the idx no longer owns; NULL out of memory (the idx unchanged). */
+void *fmni_idx_take_data(fmn_idx *idx);
+
 /* fmn_idx_load_callback, its arguments checked. */
 fmn_status fmni_idx_load_callback(fmn_read_fn read, void *ctx,
                                   const char *name, const fmn_options *opt,

@@ -202,6 +202,21 @@ static fmn_status split_files(fmn_error *err)
     return st;
 }
 
+static fmn_status split_release(fmn_error *err)
+{
+    fmn_split *sp;
+    fmn_status st = fmn_split_load(g_gz, g_labels, NULL, &sp, err);
+    if (st != FMN_OK)
+        return st;
+    uint8_t *x, *y;
+    st = fmn_split_release(sp, &x, &y, err);
+    if (st != FMN_OK) /* the split is still ours */
+        fmn_split_free(sp);
+    free(x);
+    free(y);
+    return st;
+}
+
 static fmn_status split_memory(fmn_error *err)
 {
     fmn_split *sp = (fmn_split *)(uintptr_t)1;
@@ -361,6 +376,7 @@ static void alloc_sweep_idx_callback_gz(void **s) { (void)s; sweep(idx_callback_
 static void alloc_sweep_idx_file_range(void **s) { (void)s; sweep(idx_file_range, "fmn_idx_load_file_range"); }
 static void alloc_sweep_idx_file_bad(void **s) { (void)s; sweep(idx_file_bad, "fmn_idx_load_file (bad CRC)"); }
 static void alloc_sweep_split_files(void **s) { (void)s; sweep(split_files, "fmn_split_load"); }
+static void alloc_sweep_split_release(void **s) { (void)s; sweep(split_release, "fmn_split_load + fmn_split_release"); }
 static void alloc_sweep_split_memory(void **s) { (void)s; sweep(split_memory, "fmn_split_load_memory"); }
 static void alloc_sweep_split_range(void **s) { (void)s; sweep(split_range, "fmn_split_load_range"); }
 static void alloc_sweep_dir_both(void **s) { (void)s; sweep(dir_both, "fmn_dir_load_both"); }
@@ -421,6 +437,7 @@ int main(void)
         cmocka_unit_test(alloc_sweep_idx_file_bad),
         cmocka_unit_test(alloc_sweep_split_files),
         cmocka_unit_test(alloc_sweep_split_memory),
+        cmocka_unit_test(alloc_sweep_split_release),
         cmocka_unit_test(alloc_sweep_split_range),
         cmocka_unit_test(alloc_sweep_dir),
         cmocka_unit_test(alloc_sweep_dir_both),

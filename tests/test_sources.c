@@ -2,7 +2,8 @@
  * (a file, a pipe) and read callbacks, gzipped and raw, for files and
  * splits: the same bytes and identification as a load of the path; the
  * descriptor left open; a callback that fails in the middle of the file
- * fails the load with its name and offset; bad arguments. */
+ * fails the load with its name and offset; bad arguments. And the
+ * buffers taken out of a split (fmn_split_release). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -193,12 +194,64 @@ static void splits_from_descriptors_and_callbacks(void **state)
     tmpdir_remove(dir);
 }
 
+/* fmn_split_release: the pixels and labels as buffers of their own, the
+ * same bytes, freed with free(); from a gzip load, a raw mapped load and
+ * a range. */
+static void split_release_gives_buffers(void **state)
+{
+    (void)state;
+    buf raw, gz;
+    uint32_t dims[3] = {1400, 28, 28}; /* 1.1 MB: mapped when asked */
+    raw = idx_u8(3, dims);
+    gz = gz_member(raw.data, raw.size, 0);
+    uint32_t n[1] = {1400};
+    buf lb = idx_header(0x08, 1, n);
+    for (int i = 0; i < 1400; i++)
+        buf_u8(&lb, (uint8_t)(i % 10));
+    char *dir = tmpdir_make();
+    char *pg = write_file(dir, "i.gz", gz.data, gz.size);
+    char *pr = write_file(dir, "i.raw", raw.data, raw.size);
+    char *pl = write_file(dir, "l", lb.data, lb.size);
+    fmn_options mapped;
+    fmn_options_init(&mapped);
+    mapped.map_raw = 1;
+    for (int k = 0; k < 3; k++) {
+        fmn_split *sp;
+        fmn_error err;
+        fmn_status st = k == 2 ? fmn_split_load_range(pg, pl, 100, 50, NULL,
+                                                      &sp, &err)
+                               : fmn_split_load(k ? pr : pg, pl,
+                                                k ? &mapped : NULL, &sp, &err);
+        assert_int_equal(st, FMN_OK);
+        size_t count = fmn_split_count(sp), first = k == 2 ? 100 : 0;
+        uint8_t *x, *y;
+        assert_int_equal(fmn_split_release(sp, &x, &y, &err), FMN_OK);
+        assert_memory_equal(x, raw.data + 16 + first * 784, count * 784);
+        assert_memory_equal(y, lb.data + 8 + first, count);
+        free(x);
+        free(y);
+    }
+    uint8_t *x, *y;
+    fmn_error err;
+    assert_int_equal(fmn_split_release(NULL, &x, &y, &err),
+                     FMN_ERR_INVALID_ARGUMENT);
+    assert_null(x);
+    free(pg);
+    free(pr);
+    free(pl);
+    free(raw.data);
+    free(gz.data);
+    free(lb.data);
+    tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(loads_from_descriptors),
         cmocka_unit_test(loads_through_callbacks),
         cmocka_unit_test(splits_from_descriptors_and_callbacks),
+        cmocka_unit_test(split_release_gives_buffers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
