@@ -5,7 +5,8 @@
  * FMN_SAVE_OVERWRITE). The temporary names sit in a list that a signal
  * handler may walk (fmn_save_set_abort): slots whose state is atomic, in
  * chunks that are never moved or freed while the set lives. Every file
- * this library and the fmnist tool write goes through here. */
+ * this library and the fmnist tool write goes through here, but for the
+ * .part files of fmnist download, which it keeps to resume from. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
 
