@@ -1403,14 +1403,18 @@ FMN_API void fmn_knn_options_init(fmn_knn_options *opt);
  * distances are equal, and a tie goes to the lower index). With base NULL,
  * `queries` is searched against itself, each item's own index left out
  * (an identical copy elsewhere is a neighbour at distance 0). The result
- * is exactly that of comparing every pair; it is found faster: most pairs
- * are given up early on an exact lower bound, from the images summed over
- * blocks of up to 7x7 pixels (Cauchy-Schwarz), and the sums of squared
- * differences run in AVX2 where the CPU has it, on opt->threads threads.
- * Memory: the block sums and coordinates, 0.6 to 0.8 bytes per pixel of
- * each set (480 bytes a 28x28 image), while the basis is made 4 KiB per
- * pixel for a moment (the sample), and per thread about 70 KiB plus 1 KiB
- * for each of the k; never a matrix of distances.
+ * is exactly that of comparing every pair; it is found faster. Images of
+ * 64 to 16384 pixels go through an index of the base set: their
+ * coordinates on its principal directions, clustered, so that a query
+ * skips most base images on exact lower bounds (the triangle inequality
+ * and |Q^T (x - y)| <= |x - y|) without reading them; smaller and larger
+ * images are compared through block sums (Cauchy-Schwarz). The inner
+ * loops run in AVX2 and FMA where the CPU has them, on opt->threads
+ * threads. Memory: about 350 bytes per base image and 80 per query (for
+ * 28x28 images, 0.45 bytes a pixel), about 2 KiB per pixel while the
+ * index is made (its basis), and per thread about 1 KiB per cluster (the
+ * square root of the base's count) and 100 KiB; never a matrix of
+ * distances.
  *   out      receives queries.count rows of k neighbours, row i those of
  *            query i, nearest first; out_len is its length in fmn_neighbor
  *            (at least queries.count * k, else FMN_ERR_BUFFER_TOO_SMALL).

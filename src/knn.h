@@ -1,5 +1,7 @@
 /* knn.h - the nearest-neighbour search's parts inside the library: the
- * sums of squared differences (knn_ssd.c) that knn.c runs. */
+ * sums of squared differences and projections (knn_ssd.c), the basis
+ * (knn_basis.c), the two searches (knn_index.c for images of 64 to 16384
+ * pixels, knn_sketch.c for the others) and what they share (knn.c). */
 #ifndef FMNIST_KNN_H
 #define FMNIST_KNN_H
 
@@ -11,12 +13,23 @@
 #define FMNI_KNN_AVX2 0
 #endif
 
-/* The int16 values compared in one step; sketches are padded to it. The
- * coordinates on the basis (knn_basis.c): 16 floats an image. */
-enum { FMNI_CHUNK = 16, FMNI_BASIS_MAX = 16 };
+/* FMNI_CHUNK: the int16 values compared in one step; sketches are padded
+ * to it. FMNI_SCAN: the coordinates on the basis of the first bound, kept
+ * in groups of 8 images (coordinate c of image 8 g + l at
+ * [128 g + 8 c + l]). FMNI_BASIS_MAX: the most coordinates an image has
+ * (a multiple of FMNI_SCAN). FMNI_PROJECT_BLOCK: the most products a
+ * projection adds in float before it adds them to a double (the error
+ * budget of knn_index.c rests on it). */
+enum {
+    FMNI_CHUNK = 16,
+    FMNI_SCAN = 16,
+    FMNI_BASIS_MAX = 64,
+    FMNI_PROJECT_BLOCK = 64
+};
 
 typedef enum fmni_isa {
-    FMNI_ISA_BEST = 0,    /* AVX2 where the CPU has it, else portable C */
+    FMNI_ISA_BEST = 0,    /* AVX2 and FMA where the CPU has them, else
+                             portable C */
     FMNI_ISA_PORTABLE = 1 /* portable C (the tests compare the two) */
 } fmni_isa;
 
@@ -34,18 +47,46 @@ typedef struct fmni_ssd {
     void (*ssd16_list)(const int16_t *q, const int16_t *b,
                        const uint32_t *idx, size_t count, size_t chunks,
                        size_t flush, uint64_t *out);
-    /* Coordinates on the basis: q one image's 16 in order, b those of
-     * count images in groups of 8 (coordinate c of image 8 g + l at
-     * b[128 g + 8 c + l]). basis_low: out[j], the sum of the squared
-     * differences of the first 4 coordinates (to choose seeds by);
-     * basis_scan: writes to cand the images j whose sum over all 16 is at
-     * most limit, in order, and returns how many; cand holds count + 8 */
-    void (*basis_low)(const float *q, const float *b, size_t count,
+    /* Coordinates in groups of 8 (FMNI_SCAN of them): q one image's in
+     * order, b those of count images from a group's start. scan_sums:
+     * out[j], the float sum of the squared differences for image j;
+     * nearest: the same, and returns the j of the least (the first of
+     * equals); scan: writes to cand the images j whose sum is at most
+     * limit, in order, their sums to sums, and returns how many; cand and
+     * sums hold count + 8 */
+    void (*scan_sums)(const float *q, const float *b, size_t count,
                       float *out);
-    size_t (*basis_scan)(const float *q, const float *b, size_t count,
-                         float limit, uint32_t *cand);
-    /* sum over n pixels of (a[i] - b[i])^2 */
-    uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n);
+    size_t (*nearest)(const float *q, const float *b, size_t count,
+                      float *out);
+    size_t (*scan)(const float *q, const float *b, size_t count, float limit,
+                   uint32_t *cand, float *sums);
+    /* sums[t] += the float sum of the squared differences of q's
+     * coordinates [from, to) (a multiple of 16 of them) and those of image
+     * idx[t] of b (stride floats an image) */
+    void (*coords_add)(const float *q, const float *b, size_t stride,
+                       size_t from, size_t to, const size_t *idx,
+                       size_t count, float *sums);
+    /* One image's coordinates [from, to) (a multiple of FMNI_SCAN of
+     * them) on the basis qf (px rows of stride floats), into out[0 ..
+     * to - from): the products added in float, at most FMNI_PROJECT_BLOCK
+     * into one sum, those sums in double, the result rounded to float */
+    void (*project)(const uint8_t *image, size_t px, const float *qf,
+                    size_t stride, size_t from, size_t to, float *out);
+    /* z[p * m .. p * m + m) += image[p] * y[0 .. m) for every pixel p
+     * that is not 0 (float) */
+    void (*scatter)(const uint8_t *image, size_t px, const float *y,
+                    size_t m, float *z);
+    /* Double matrices of m columns (a multiple of 4), row by row. gram:
+     * g (m x m) = a^T b for a and b of n rows; times: out (n rows) = a
+     * (n rows) times r (m x m), out not a */
+    void (*gram)(const double *a, const double *b, size_t n, size_t m,
+                 double *g);
+    void (*times)(const double *a, size_t n, size_t m, const double *r,
+                  double *out);
+    /* sum over n pixels of (a[i] - b[i])^2 where it is at most limit;
+     * else a sum of some of them that exceeds limit */
+    uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n,
+                     uint64_t limit);
 } fmni_ssd;
 
 /* The functions for `isa` on this CPU. */
@@ -54,12 +95,59 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa);
 /* Chunks a 32-bit lane sums when no difference exceeds max_diff. */
 size_t fmni_ssd_flush(uint64_t max_diff);
 
-/* An orthonormal basis of m columns (q: px rows of m doubles), close to
- * the principal directions of a sample of `im`; 0 when memory ran out. */
-int fmni_knn_basis(fmn_images im, size_t m, double *q);
+/* A basis of m columns (q: px rows of m doubles), orthonormal to
+ * rounding and close to the principal directions of
+ * a sample of `im`, the strongest first, made on up to `threads` threads;
+ * *growth receives how much longer Q^T v may be than v (1 and a little):
+ * |Q^T v| <= *growth |v| for every v. 0 when memory ran out. */
+int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
+                   unsigned threads, double *q, double *growth);
 
-/* Each image's m coordinates on basis q, as floats: out[i * m + j]. */
-void fmni_knn_project(fmn_images im, const double *q, size_t m, float *out);
+/* ---- what the searches share (knn.c) ------------------------------------ */
+
+/* One call's search, as both searches see it. */
+typedef struct fmni_knn_call {
+    fmn_images q, b;    /* b is q when the set is searched against itself */
+    int self;           /* ... and then each query's own index is left out */
+    size_t k, px;
+    unsigned threads;   /* at most this many, the calling thread among them */
+    fmni_ssd ssd;
+    fmn_neighbor *out;  /* k a query, as fmn_knn's */
+} fmni_knn_call;
+
+/* Runs fn(ctx, t) for t below `threads` at once: t = 0 on the calling
+ * thread, the others on threads of their own; returns when all are done.
+ * A thread that cannot be started does not run: fn must share its work
+ * out (an atomic counter), so that those that run do all of it. */
+void fmni_knn_parallel(unsigned threads, void (*fn)(void *ctx, unsigned t),
+                       void *ctx);
+
+/* Puts (d, j) into best[0 .. k), kept sorted by distance then index,
+ * *have of them filled; nothing when j is there already. */
+void fmni_knn_keep(fmn_neighbor *best, size_t k, size_t *have, uint64_t d,
+                   size_t j);
+
+/* The seeds: the k items of the smallest keys (ties: any), kept as a
+ * max-heap in seed[0 .. *m). */
+void fmni_knn_seed(fmn_neighbor *seed, size_t k, size_t *m, uint64_t key,
+                   size_t j);
+
+/* Seeds measured first for a query of k neighbours: more than k, for a
+ * threshold near the final one from the start. */
+size_t fmni_knn_seed_count(size_t k);
+
+/* The rows of queries whose search found fewer than k: the rest of each
+ * FMN_NO_NEIGHBOR. */
+void fmni_knn_fill(fmn_neighbor *row, size_t k, size_t have);
+
+/* The searches: FMN_OK, or FMN_ERR_NOMEM with err set. */
+fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err);
+fmn_status fmni_knn_sketch(const fmni_knn_call *c, fmn_error *err);
+
+/* Whether images of px pixels are searched by the index (a basis of
+ * 16 or more coordinates: 64 to 16384 pixels), and with how many
+ * coordinates (16 a 64 pixels, up to FMNI_BASIS_MAX); 0: by the sketches. */
+size_t fmni_knn_coordinates(size_t px);
 
 /* fmn_knn with the functions of `isa`. */
 fmn_status fmni_knn(fmn_images queries, const fmn_images *base,

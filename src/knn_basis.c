@@ -1,139 +1,309 @@
-/* knn_basis.c - the directions in which images differ most (close to the
- * principal components of a sample, by subspace iteration), as an exactly
- * orthonormal basis, and each image's coordinates on it: the coarsest and
- * strongest of the nearest-neighbour search's lower bounds. For any
- * orthonormal basis Q, |Q^T x - Q^T y| <= |x - y|; how close Q is to the
- * principal components only decides how often the bound prunes, never
- * whether it holds. */
+/* knn_basis.c - the directions in which images differ most: an
+ * orthonormal basis close to the principal components of a sample, each
+ * image's coordinates on it being the coarsest and strongest of the
+ * nearest-neighbour search's lower bounds (knn_index.c).
+ *
+ * Subspace iteration: Q <- orth(X^T X Q), X the centred sample, the
+ * products in float by the projection kernels (X Q as images are
+ * projected, X^T Y scattered back over each image's pixels), the
+ * orthonormalising in double (Cholesky QR). A Rayleigh-Ritz step then
+ * turns the columns to the principal directions of the subspace found,
+ * the strongest first, so that the first 16 coordinates bound best.
+ *
+ * For an orthonormal Q, |Q^T x - Q^T y| <= |x - y|. Q is orthonormal to
+ * rounding; how far it may be off is measured, not assumed: with G =
+ * Q^T Q, |Q^T v|^2 <= (1 + delta) |v|^2, delta the largest row sum of
+ * |G - I| (Gershgorin), and the search divides by that. How close Q is to
+ * the principal components only decides how often the bound prunes,
+ * never whether it holds. */
 #include "knn.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SAMPLE_MAX = 512, ROUNDS = 3 };
+enum {
+    SAMPLE_MAX = 2048, /* images of the sample, spread over the set */
+    ROUNDS = 4,        /* rounds of subspace iteration */
+    SWEEPS_MAX = 30    /* Jacobi sweeps, far more than it takes */
+};
 
 /* A fixed pseudo-random value in [-1, 1) for (i, j): the start. */
 static double start_value(size_t i, size_t j)
 {
-    uint64_t x = (uint64_t)i * 0x9E3779B97F4A7C15ull ^ (uint64_t)(j + 1) * 0xBF58476D1CE4E5B9ull;
+    uint64_t x = (uint64_t)i * 0x9E3779B97F4A7C15ull ^
+                 (uint64_t)(j + 1) * 0xBF58476D1CE4E5B9ull;
     x ^= x >> 31;
     x *= 0x94D049BB133111EBull;
     x ^= x >> 29;
     return (double)(x >> 11) / 4503599627370496.0 - 1.0;
 }
 
-static double column_norm2(const double *q, size_t n, size_t m, size_t j)
+/* Makes the m columns of z (n rows of m) orthonormal: z <- z R^-1, R^T R
+ * = z^T z (Cholesky). A column that (nearly) lies in the span of those
+ * before it, as when the sample has fewer directions than m, becomes 0:
+ * a zero coordinate weakens the bound, never breaks it. g, r, s: m x m;
+ * tmp: n rows of m. */
+static void cholesky_qr(const fmni_ssd *ssd, double *z, size_t n, size_t m,
+                        double *g, double *r, double *s, double *tmp)
 {
-    double s = 0;
-    for (size_t p = 0; p < n; p++)
-        s += q[p * m + j] * q[p * m + j];
-    return s;
-}
-
-/* Makes the m columns of q (rows of m) orthonormal, twice over (modified
- * Gram-Schmidt, "twice is enough"). A column that (nearly) vanishes in it,
- * as when the sample has fewer directions than m, becomes 0: a zero
- * coordinate weakens the bound, never breaks it. */
-static void orthonormalise(double *q, size_t n, size_t m)
-{
+    ssd->gram(z, z, n, m, g);
+    memset(r, 0, m * m * sizeof *r);
     for (size_t j = 0; j < m; j++) {
-        double before = column_norm2(q, n, m, j);
-        for (int pass = 0; pass < 2; pass++)
-            for (size_t c = 0; c < j; c++) {
-                double dot = 0;
-                for (size_t p = 0; p < n; p++)
-                    dot += q[p * m + c] * q[p * m + j];
-                for (size_t p = 0; p < n; p++)
-                    q[p * m + j] -= dot * q[p * m + c];
-            }
-        double after = column_norm2(q, n, m, j);
-        double scale = after > 1e-12 * before && after > 0 ? 1 / sqrt(after) : 0;
-        for (size_t p = 0; p < n; p++)
-            q[p * m + j] *= scale;
-    }
-}
-
-/* The sample: up to SAMPLE_MAX images spread over the set, centred. */
-static double *centred_sample(fmn_images im, size_t *ns)
-{
-    size_t px = im.height * im.width, n = im.count < SAMPLE_MAX ? im.count
-                                                                 : SAMPLE_MAX;
-    double *x = malloc((n ? n : 1) * px * sizeof *x);
-    double *mean = calloc(px ? px : 1, sizeof *mean);
-    if (!x || !mean) {
-        free(x);
-        free(mean);
-        return NULL;
-    }
-    for (size_t s = 0; s < n; s++) {
-        const uint8_t *p = im.data + (s * im.count / n) * px;
-        for (size_t i = 0; i < px; i++) {
-            x[s * px + i] = p[i];
-            mean[i] += p[i];
+        double d = g[j * m + j];
+        for (size_t k = 0; k < j; k++)
+            d -= r[k * m + j] * r[k * m + j];
+        if (!(d > 1e-10 * g[j * m + j]) || !(d > 0))
+            continue; /* dead: its row of r stays 0 */
+        double rjj = sqrt(d);
+        r[j * m + j] = rjj;
+        for (size_t c = j + 1; c < m; c++) {
+            double v = g[j * m + c];
+            for (size_t k = 0; k < j; k++)
+                v -= r[k * m + j] * r[k * m + c];
+            r[j * m + c] = v / rjj;
         }
     }
-    for (size_t s = 0; s < n; s++)
-        for (size_t i = 0; i < px; i++)
-            x[s * px + i] -= mean[i] / (double)n;
-    free(mean);
-    *ns = n;
-    return x;
+    /* s = R^-1, row i the solution of q R = e_i (a dead column's q 0) */
+    for (size_t i = 0; i < m; i++) {
+        double *row = s + i * m;
+        for (size_t j = 0; j < m; j++) {
+            if (r[j * m + j] == 0) {
+                row[j] = 0;
+                continue;
+            }
+            double v = i == j;
+            for (size_t k = i; k < j; k++)
+                v -= row[k] * r[k * m + j];
+            row[j] = v / r[j * m + j];
+        }
+        for (size_t j = 0; j < i; j++)
+            row[j] = 0;
+    }
+    ssd->times(z, n, m, s, tmp);
+    memcpy(z, tmp, n * m * sizeof *z);
 }
 
-int fmni_knn_basis(fmn_images im, size_t m, double *q)
+/* The eigenvectors of the symmetric m x m matrix h (destroyed) into the
+ * columns of v, by cyclic Jacobi rotations; their eigenvalues into e. */
+static void jacobi(double *h, size_t m, double *v, double *e)
 {
-    size_t px = im.height * im.width, ns = 0;
-    double *x = centred_sample(im, &ns);
-    double *y = malloc((ns ? ns : 1) * m * sizeof *y);
-    if (!x || !y) {
-        free(x);
-        free(y);
-        return 0;
+    memset(v, 0, m * m * sizeof *v);
+    for (size_t i = 0; i < m; i++)
+        v[i * m + i] = 1;
+    for (int sweep = 0; sweep < SWEEPS_MAX; sweep++) {
+        double off = 0, diag = 0;
+        for (size_t i = 0; i < m; i++) {
+            diag += h[i * m + i] * h[i * m + i];
+            for (size_t j = i + 1; j < m; j++)
+                off += h[i * m + j] * h[i * m + j];
+        }
+        if (off <= 1e-30 * diag || off == 0)
+            break;
+        for (size_t p = 0; p < m; p++)
+            for (size_t q = p + 1; q < m; q++) {
+                double apq = h[p * m + q];
+                if (apq == 0)
+                    continue;
+                double theta = (h[q * m + q] - h[p * m + p]) / (2 * apq);
+                double t = (theta >= 0 ? 1 : -1) /
+                           (fabs(theta) + sqrt(theta * theta + 1));
+                double c = 1 / sqrt(t * t + 1), s = t * c;
+                for (size_t k = 0; k < m; k++) { /* columns p and q */
+                    double hp = h[k * m + p], hq = h[k * m + q];
+                    h[k * m + p] = c * hp - s * hq;
+                    h[k * m + q] = s * hp + c * hq;
+                }
+                for (size_t k = 0; k < m; k++) { /* rows p and q */
+                    double hp = h[p * m + k], hq = h[q * m + k];
+                    h[p * m + k] = c * hp - s * hq;
+                    h[q * m + k] = s * hp + c * hq;
+                }
+                for (size_t k = 0; k < m; k++) {
+                    double vp = v[k * m + p], vq = v[k * m + q];
+                    v[k * m + p] = c * vp - s * vq;
+                    v[k * m + q] = s * vp + c * vq;
+                }
+            }
     }
+    for (size_t i = 0; i < m; i++)
+        e[i] = h[i * m + i];
+}
+
+/* What one call needs: the sample, and the work space. */
+typedef struct basis_work {
+    fmn_images im;
+    size_t px, m, ns;
+    const fmni_ssd *ssd;
+    unsigned threads;
+    double *mean;     /* px: the sample's mean image */
+    double *mq;       /* m: mean^T q */
+    float *qf;        /* px x m: Q as floats */
+    float *z;         /* threads of px x m: each thread's X^T Y */
+    double *tmp;      /* px x m */
+    double *small;    /* 5 of m x m: g, r, s, h, v; and e, m */
+    atomic_size_t next;
+} basis_work;
+
+static const uint8_t *sample_image(const basis_work *b, size_t s)
+{
+    return b->im.data + (s * b->im.count / b->ns) * b->px;
+}
+
+/* One thread's share of the sample, 64 images at a time: each one's
+ * centred coordinates (X q), scattered back over its pixels into the
+ * thread's own X^T X q. */
+static void sample_main(void *arg, unsigned t)
+{
+    basis_work *b = arg;
+    size_t m = b->m;
+    float *z = b->z + (size_t)t * b->px * m, y[FMNI_BASIS_MAX];
+    for (;;) {
+        size_t first = atomic_fetch_add(&b->next, 64);
+        if (first >= b->ns)
+            break;
+        size_t end = b->ns - first > 64 ? first + 64 : b->ns;
+        for (size_t s = first; s < end; s++) {
+            const uint8_t *image = sample_image(b, s);
+            b->ssd->project(image, b->px, b->qf, m, 0, m, y);
+            for (size_t j = 0; j < m; j++)
+                y[j] = (float)(y[j] - b->mq[j]);
+            b->ssd->scatter(image, b->px, y, m, z);
+        }
+    }
+}
+
+/* q <- X^T X q for the centred sample X, q orthonormal (px x m, double):
+ * X q = X_raw q - 1 (mean^T q), then X^T (X q) = X_raw^T (X q), the
+ * centred coordinates summing to 0 over the sample. */
+static void covariance_times(basis_work *b, double *q)
+{
+    size_t px = b->px, m = b->m;
+    for (size_t i = 0; i < px * m; i++)
+        b->qf[i] = (float)q[i];
+    memset(b->mq, 0, m * sizeof *b->mq);
     for (size_t p = 0; p < px; p++)
         for (size_t j = 0; j < m; j++)
-            q[p * m + j] = start_value(p, j);
-    orthonormalise(q, px, m);
-    for (int round = 0; round < ROUNDS; round++) {
-        /* q = X^T (X q): the sample's covariance applied, then made
-         * orthonormal again */
-        memset(y, 0, ns * m * sizeof *y);
-        for (size_t s = 0; s < ns; s++)
-            for (size_t p = 0; p < px; p++) {
-                double v = x[s * px + p];
-                for (size_t j = 0; j < m; j++)
-                    y[s * m + j] += v * q[p * m + j];
-            }
-        memset(q, 0, px * m * sizeof *q);
-        for (size_t s = 0; s < ns; s++)
-            for (size_t p = 0; p < px; p++) {
-                double v = x[s * px + p];
-                for (size_t j = 0; j < m; j++)
-                    q[p * m + j] += v * y[s * m + j];
-            }
-        orthonormalise(q, px, m);
+            b->mq[j] += b->mean[p] * q[p * m + j];
+    /* every thread's sums 0, so that one that does not start adds 0 */
+    memset(b->z, 0, b->threads * px * m * sizeof *b->z);
+    atomic_store(&b->next, 0);
+    fmni_knn_parallel(b->threads, sample_main, b);
+    for (size_t i = 0; i < px * m; i++) {
+        double v = 0;
+        for (unsigned t = 0; t < b->threads; t++)
+            v += b->z[t * px * m + i];
+        q[i] = v;
     }
-    free(x);
-    free(y);
-    return 1;
 }
 
-void fmni_knn_project(fmn_images im, const double *q, size_t m, float *out)
+/* Turns the columns of q (orthonormal, spanning the subspace found) to
+ * the principal directions within it, the strongest first: the
+ * eigenvectors of q^T (X^T X q). */
+static void rayleigh_ritz(basis_work *b, double *q)
 {
-    size_t px = im.height * im.width;
-    double acc[FMNI_BASIS_MAX];
-    for (size_t i = 0; i < im.count; i++) {
-        const uint8_t *p = im.data + i * px;
-        memset(acc, 0, m * sizeof *acc);
-        for (size_t k = 0; k < px; k++) {
-            if (!p[k])
-                continue;
-            double v = p[k];
-            for (size_t j = 0; j < m; j++)
-                acc[j] += v * q[k * m + j];
-        }
-        for (size_t j = 0; j < m; j++)
-            out[i * m + j] = (float)acc[j];
+    size_t px = b->px, m = b->m;
+    double *h = b->small + 3 * m * m, *v = h + m * m, *e = v + m * m;
+    double *cq = b->tmp;
+    memcpy(cq, q, px * m * sizeof *cq);
+    covariance_times(b, cq);
+    b->ssd->gram(q, cq, px, m, h);
+    for (size_t i = 0; i < m; i++) /* symmetric, as rounding may not be */
+        for (size_t j = i + 1; j < m; j++)
+            h[i * m + j] = h[j * m + i] = (h[i * m + j] + h[j * m + i]) / 2;
+    jacobi(h, m, v, e);
+    /* v's columns by eigenvalue, largest first (a selection: m is small),
+     * into h */
+    for (size_t j = 0; j < m; j++) {
+        size_t top = 0;
+        for (size_t k = 1; k < m; k++)
+            if (e[k] > e[top])
+                top = k;
+        for (size_t i = 0; i < m; i++)
+            h[i * m + j] = v[i * m + top];
+        e[top] = -INFINITY;
     }
+    b->ssd->times(q, px, m, h, b->tmp);
+    memcpy(q, b->tmp, px * m * sizeof *q);
+}
+
+/* The sample's mean image. */
+static void sample_mean(basis_work *b)
+{
+    memset(b->mean, 0, b->px * sizeof *b->mean);
+    for (size_t s = 0; s < b->ns; s++) {
+        const uint8_t *img = sample_image(b, s);
+        for (size_t p = 0; p < b->px; p++)
+            b->mean[p] += img[p];
+    }
+    for (size_t p = 0; p < b->px; p++)
+        b->mean[p] /= (double)b->ns;
+}
+
+/* How much longer Q^T v may be than v, at most: sqrt(1 + delta), delta
+ * the largest row sum of |Q^T Q - I|, plus the rounding of computing it
+ * (px terms of at most 1 in size each: px 2^-52 an entry). */
+static double measure_growth(const basis_work *b, const double *q,
+                             double *g)
+{
+    size_t m = b->m;
+    b->ssd->gram(q, q, b->px, m, g);
+    double delta = 0;
+    for (size_t i = 0; i < m; i++) {
+        double row = 0;
+        for (size_t j = 0; j < m; j++)
+            row += fabs(g[i * m + j] - (i == j)) + (double)b->px * 0x1p-52;
+        delta = row > delta ? row : delta;
+    }
+    return sqrt(1 + delta);
+}
+
+int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
+                   unsigned threads, double *q, double *growth)
+{
+    basis_work b;
+    memset(&b, 0, sizeof b);
+    b.im = im;
+    b.px = im.height * im.width;
+    b.m = m;
+    b.ns = im.count < SAMPLE_MAX ? im.count : SAMPLE_MAX;
+    b.ssd = ssd;
+    b.threads = threads ? threads : 1;
+    size_t px = b.px;
+    atomic_init(&b.next, 0);
+    b.mean = malloc(px * sizeof *b.mean);
+    b.mq = malloc(m * sizeof *b.mq);
+    b.qf = malloc(px * m * sizeof *b.qf);
+    b.z = px * m <= SIZE_MAX / sizeof *b.z / b.threads
+              ? malloc(b.threads * px * m * sizeof *b.z)
+              : NULL;
+    b.tmp = malloc(px * m * sizeof *b.tmp);
+    b.small = malloc((5 * m * m + m) * sizeof *b.small);
+    int ok = b.mean && b.mq && b.qf && b.z && b.tmp && b.small;
+    if (ok) {
+        double *g = b.small, *r = g + m * m, *s = r + m * m;
+        for (size_t p = 0; p < px; p++)
+            for (size_t j = 0; j < m; j++)
+                q[p * m + j] = start_value(p, j);
+        cholesky_qr(ssd, q, px, m, g, r, s, b.tmp);
+        if (b.ns > 0) {
+            sample_mean(&b);
+            for (int round = 0; round < ROUNDS; round++) {
+                covariance_times(&b, q);
+                cholesky_qr(ssd, q, px, m, g, r, s, b.tmp);
+            }
+            cholesky_qr(ssd, q, px, m, g, r, s, b.tmp); /* twice:
+                                              orthonormal to rounding */
+            rayleigh_ritz(&b, q);
+        }
+        *growth = measure_growth(&b, q, g);
+    }
+    free(b.mean);
+    free(b.mq);
+    free(b.qf);
+    free(b.z);
+    free(b.tmp);
+    free(b.small);
+    return ok;
 }

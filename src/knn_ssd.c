@@ -1,7 +1,8 @@
-/* knn_ssd.c - sums of squared differences, the one loop of the
- * nearest-neighbour search: between two int16 vectors (block sums) and
- * between two uint8 images, exactly, in AVX2 where the CPU has it and in
- * portable C everywhere. */
+/* knn_ssd.c - the inner loops of the nearest-neighbour search: sums of
+ * squared differences between two int16 vectors (block sums) and between
+ * two uint8 images, exactly; between coordinates on the basis, in float;
+ * and an image's coordinates. In AVX2 (and FMA) where the CPU has them
+ * and in portable C everywhere. */
 #include "knn.h"
 
 #include <math.h>
@@ -51,43 +52,125 @@ static void ssd16_list_c(const int16_t *q, const int16_t *b, const uint32_t *idx
                          flush);
 }
 
-/* The squared differences of coordinates [c0, c1) of q and image j. */
-static float coord_sum(const float *q, const float *b, size_t j, size_t c0,
-                       size_t c1)
+/* The squared differences of the FMNI_SCAN coordinates of q and image j
+ * of a run of groups of 8. */
+static float scan_sum(const float *q, const float *b, size_t j)
 {
-    const float *g = b + (j / 8) * 8 * FMNI_BASIS_MAX + j % 8;
+    const float *g = b + (j / 8) * 8 * FMNI_SCAN + j % 8;
     float L = 0;
-    for (size_t c = c0; c < c1; c++) {
+    for (size_t c = 0; c < FMNI_SCAN; c++) {
         float d = q[c] - g[8 * c];
         L += d * d;
     }
     return L;
 }
 
-static void basis_low_c(const float *q, const float *b, size_t count,
+static void scan_sums_c(const float *q, const float *b, size_t count,
                         float *out)
 {
     for (size_t j = 0; j < count; j++)
-        out[j] = coord_sum(q, b, j, 0, 4);
+        out[j] = scan_sum(q, b, j);
 }
 
-static size_t basis_scan_c(const float *q, const float *b, size_t count,
-                           float limit, uint32_t *cand)
+static size_t nearest_c(const float *q, const float *b, size_t count,
+                        float *dist)
+{
+    size_t best = 0;
+    for (size_t j = 0; j < count; j++) {
+        dist[j] = scan_sum(q, b, j);
+        best = dist[j] < dist[best] ? j : best;
+    }
+    return best;
+}
+
+static size_t scan_c(const float *q, const float *b, size_t count,
+                     float limit, uint32_t *cand, float *sums)
 {
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
+        float L = scan_sum(q, b, j);
         cand[n] = (uint32_t)j;
-        n += coord_sum(q, b, j, 0, FMNI_BASIS_MAX) <= limit;
+        sums[n] = L;
+        n += L <= limit;
     }
     return n;
 }
 
-static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n)
+static void coords_add_c(const float *q, const float *b, size_t stride,
+                         size_t from, size_t to, const size_t *idx,
+                         size_t count, float *sums)
+{
+    for (size_t t = 0; t < count; t++) {
+        const float *x = b + idx[t] * stride;
+        float L = sums[t];
+        for (size_t c = from; c < to; c++) {
+            float d = q[c] - x[c];
+            L += d * d;
+        }
+        sums[t] = L;
+    }
+}
+
+/* In double throughout: closer than the float blocks allow. */
+static void project_c(const uint8_t *image, size_t px, const float *qf,
+                      size_t stride, size_t from, size_t to, float *out)
+{
+    double acc[FMNI_BASIS_MAX] = {0};
+    for (size_t k = 0; k < px; k++) {
+        if (!image[k])
+            continue;
+        double v = image[k];
+        for (size_t j = from; j < to; j++)
+            acc[j - from] += v * qf[k * stride + j];
+    }
+    for (size_t j = from; j < to; j++)
+        out[j - from] = (float)acc[j - from];
+}
+
+static void scatter_c(const uint8_t *image, size_t px, const float *y,
+                      size_t m, float *z)
+{
+    for (size_t p = 0; p < px; p++) {
+        if (!image[p])
+            continue;
+        float v = image[p];
+        for (size_t j = 0; j < m; j++)
+            z[p * m + j] += v * y[j];
+    }
+}
+
+static void gram_c(const double *a, const double *b, size_t n, size_t m,
+                   double *g)
+{
+    memset(g, 0, m * m * sizeof *g);
+    for (size_t p = 0; p < n; p++)
+        for (size_t i = 0; i < m; i++) {
+            double v = a[p * m + i];
+            for (size_t j = 0; j < m; j++)
+                g[i * m + j] += v * b[p * m + j];
+        }
+}
+
+static void times_c(const double *a, size_t n, size_t m, const double *r,
+                    double *out)
+{
+    for (size_t p = 0; p < n; p++)
+        for (size_t j = 0; j < m; j++) {
+            double s = 0;
+            for (size_t k = 0; k < m; k++)
+                s += a[p * m + k] * r[k * m + j];
+            out[p * m + j] = s;
+        }
+}
+
+static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n,
+                       uint64_t limit)
 {
     uint64_t s = 0;
-    while (n > 0) {
-        /* 32-bit partial sums: 65025 each, 66051 of them fit */
-        size_t m = n < 65536 ? n : 65536;
+    while (n > 0 && s <= limit) {
+        /* 32-bit partial sums (65025 each, 66051 of them fit), of 256
+         * pixels before a look at the limit */
+        size_t m = n < 256 ? n : 256;
         uint32_t part = 0;
         for (size_t i = 0; i < m; i++) {
             int32_t d = (int32_t)a[i] - (int32_t)b[i];
@@ -105,6 +188,7 @@ static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n)
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2")))
+#define AVX2FMA __attribute__((target("avx2,fma")))
 
 /* The four 64-bit lanes of v, added. */
 AVX2 static uint64_t hsum64(__m256i v)
@@ -197,27 +281,68 @@ AVX2 static void ssd16_list_avx2(const int16_t *q, const int16_t *b,
     }
 }
 
-/* Adds the squared differences of coordinates [c0, c1) of q and a group
- * of 8 images (g) to the 8 lanes of L. */
-AVX2 static __m256 add_coords(__m256 L, const float *q, const float *g,
-                              size_t c0, size_t c1)
+_Static_assert(FMNI_SCAN == 16, "group_sums takes 16 coordinates");
+
+/* The FMNI_SCAN coordinates' squared differences of q (qc, broadcast)
+ * and a group of 8 images, in the 8 lanes. */
+__attribute__((always_inline)) AVX2FMA static inline __m256
+group_sums(const __m256 *qc, const float *g)
 {
-    for (size_t c = c0; c < c1; c++) {
-        __m256 d = _mm256_sub_ps(_mm256_set1_ps(q[c]), _mm256_loadu_ps(g + 8 * c));
-        L = _mm256_add_ps(L, _mm256_mul_ps(d, d));
-    }
-    return L;
+#define TWO(c)                                                           \
+    d0 = _mm256_sub_ps(qc[c], _mm256_loadu_ps(g + 8 * (c)));             \
+    d1 = _mm256_sub_ps(qc[c + 1], _mm256_loadu_ps(g + 8 * (c) + 8));     \
+    L0 = _mm256_fmadd_ps(d0, d0, L0);                                    \
+    L1 = _mm256_fmadd_ps(d1, d1, L1)
+    __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps(), d0, d1;
+    TWO(0);
+    TWO(2);
+    TWO(4);
+    TWO(6);
+    TWO(8);
+    TWO(10);
+    TWO(12);
+    TWO(14);
+#undef TWO
+    return _mm256_add_ps(L0, L1);
 }
 
-AVX2 static void basis_low_avx2(const float *q, const float *b, size_t count,
-                                float *out)
+AVX2FMA static void scan_sums_avx2(const float *q, const float *b,
+                                   size_t count, float *out)
 {
+    __m256 qc[FMNI_SCAN];
+    for (size_t c = 0; c < FMNI_SCAN; c++)
+        qc[c] = _mm256_set1_ps(q[c]);
     size_t j = 0;
     for (; j + 8 <= count; j += 8)
-        _mm256_storeu_ps(out + j, add_coords(_mm256_setzero_ps(), q,
-                                             b + j * FMNI_BASIS_MAX, 0, 4));
+        _mm256_storeu_ps(out + j, group_sums(qc, b + j * FMNI_SCAN));
     for (; j < count; j++)
-        out[j] = coord_sum(q, b, j, 0, 4);
+        out[j] = scan_sum(q, b, j);
+}
+
+/* The smallest of the 8 lanes of v, in every lane. */
+AVX2 static __m256 lanes_min(__m256 v)
+{
+    v = _mm256_min_ps(v, _mm256_permute2f128_ps(v, v, 1));
+    v = _mm256_min_ps(v, _mm256_shuffle_ps(v, v, 0x4e));
+    return _mm256_min_ps(v, _mm256_shuffle_ps(v, v, 0xb1));
+}
+
+AVX2FMA static size_t nearest_avx2(const float *q, const float *b,
+                                   size_t count, float *dist)
+{
+    scan_sums_avx2(q, b, count, dist);
+    size_t j = 0, best = 0;
+    if (count >= 8) { /* the least in each lane, then where it is first */
+        __m256 low = _mm256_loadu_ps(dist);
+        for (j = 8; j + 8 <= count; j += 8)
+            low = _mm256_min_ps(low, _mm256_loadu_ps(dist + j));
+        float least = _mm256_cvtss_f32(lanes_min(low));
+        while (dist[best] != least)
+            best++;
+    }
+    for (; j < count; j++)
+        best = dist[j] < dist[best] ? j : best;
+    return best;
 }
 
 /* For each 8-bit mask, the positions of its set bits, lowest first, a
@@ -268,78 +393,304 @@ static const uint32_t PACK[256] = {
     0x00765432, 0x07654320, 0x07654321, 0x76543210,
 };
 
-/* Every group of 8 at once, all 16 coordinates, and the survivors written
- * out without a branch (a branch on them would be mispredicted often). */
-AVX2 static size_t basis_scan_avx2(const float *q, const float *b,
-                                   size_t count, float limit, uint32_t *cand)
+/* Every group of 8 at once, and the survivors written out without a
+ * branch (a branch on them would be mispredicted often). */
+AVX2FMA static size_t scan_avx2(const float *q, const float *b, size_t count,
+                                float limit, uint32_t *cand, float *sums)
 {
     const __m256 lim = _mm256_set1_ps(limit);
     const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
     const __m256i nibble = _mm256_set1_epi32(15);
-    __m256 qc[FMNI_BASIS_MAX];
-    for (size_t c = 0; c < FMNI_BASIS_MAX; c++)
+    __m256 qc[FMNI_SCAN];
+    for (size_t c = 0; c < FMNI_SCAN; c++)
         qc[c] = _mm256_set1_ps(q[c]);
     size_t n = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
-        const float *g = b + j * FMNI_BASIS_MAX;
-        __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps();
-        for (size_t c = 0; c < FMNI_BASIS_MAX; c += 2) {
-            __m256 d0 = _mm256_sub_ps(qc[c], _mm256_loadu_ps(g + 8 * c));
-            __m256 d1 = _mm256_sub_ps(qc[c + 1], _mm256_loadu_ps(g + 8 * c + 8));
-            L0 = _mm256_add_ps(L0, _mm256_mul_ps(d0, d0));
-            L1 = _mm256_add_ps(L1, _mm256_mul_ps(d1, d1));
-        }
+        __m256 L = group_sums(qc, b + j * FMNI_SCAN);
         unsigned in = (unsigned)_mm256_movemask_ps(
-            _mm256_cmp_ps(_mm256_add_ps(L0, L1), lim, _CMP_LE_OQ));
+            _mm256_cmp_ps(L, lim, _CMP_LE_OQ));
         __m256i pos = _mm256_and_si256(
             _mm256_srlv_epi32(_mm256_set1_epi32((int)PACK[in]), shifts), nibble);
         _mm256_storeu_si256((__m256i *)(cand + n),
                             _mm256_add_epi32(pos, _mm256_set1_epi32((int)j)));
+        _mm256_storeu_ps(sums + n, _mm256_permutevar8x32_ps(L, pos));
         n += (size_t)__builtin_popcount(in);
     }
     for (; j < count; j++) {
+        float L = scan_sum(q, b, j);
         cand[n] = (uint32_t)j;
-        n += coord_sum(q, b, j, 0, FMNI_BASIS_MAX) <= limit;
+        sums[n] = L;
+        n += L <= limit;
     }
     return n;
 }
 
-AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n)
+/* The eight lanes of v, added. */
+AVX2 static float hsum_ps(__m256 v)
 {
-    /* 16 pixels a step, as 16-bit differences; a 32-bit lane takes 16384
-     * steps (130050 at most each) */
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v),
+                          _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* Coordinates [from, from + n) of images of `stride` coordinates (n known
+ * where it is inlined: the loop over the coordinates unrolled). */
+__attribute__((always_inline)) AVX2FMA static inline void
+coords_add_n(const float *q, const float *b, size_t stride, size_t from,
+             size_t n, const size_t *idx, size_t count, float *sums)
+{
+    q += from;
+    b += from;
+    for (size_t t = 0; t < count; t++) {
+        if (t + 4 < count) /* on its way while four are summed */
+#pragma GCC unroll 4
+            for (size_t c = 0; c < n; c += 16)
+                _mm_prefetch((const char *)(b + idx[t + 4] * stride + c),
+                             _MM_HINT_T0);
+        const float *x = b + idx[t] * stride;
+        __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps();
+#pragma GCC unroll 4
+        for (size_t c = 0; c < n; c += 16) {
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(q + c),
+                                      _mm256_loadu_ps(x + c));
+            __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(q + c + 8),
+                                      _mm256_loadu_ps(x + c + 8));
+            L0 = _mm256_fmadd_ps(d0, d0, L0);
+            L1 = _mm256_fmadd_ps(d1, d1, L1);
+        }
+        sums[t] += hsum_ps(_mm256_add_ps(L0, L1));
+    }
+}
+
+AVX2FMA static void coords_add_avx2(const float *q, const float *b,
+                                    size_t stride, size_t from, size_t to,
+                                    const size_t *idx, size_t count,
+                                    float *sums)
+{
+    switch (to - from) { /* multiples of 16 */
+    case 16: coords_add_n(q, b, stride, from, 16, idx, count, sums); break;
+    case 32: coords_add_n(q, b, stride, from, 32, idx, count, sums); break;
+    case 48: coords_add_n(q, b, stride, from, 48, idx, count, sums); break;
+    case 64: coords_add_n(q, b, stride, from, 64, idx, count, sums); break;
+    default: coords_add_c(q, b, stride, from, to, idx, count, sums); break;
+    }
+}
+
+/* Each pixel value as a float, loaded where a conversion would wait on
+ * its register's last value. */
+static const float VALUE[256] = {
+#define V4(i) i, i + 1, i + 2, i + 3
+#define V16(i) V4(i), V4(i + 4), V4(i + 8), V4(i + 12)
+    V16(0),   V16(16),  V16(32),  V16(48),  V16(64),  V16(80),
+    V16(96),  V16(112), V16(128), V16(144), V16(160), V16(176),
+    V16(192), V16(208), V16(224), V16(240)
+#undef V16
+#undef V4
+};
+
+/* Adds a block's float sums (acc, n / 8 registers) to the double ones,
+ * and clears them. */
+#define FLUSH(acc, total, n)                                                  \
+    do {                                                                      \
+        _Pragma("GCC unroll 8")                                               \
+        for (size_t r_ = 0; r_ < (n) / 8; r_++) {                             \
+            total[2 * r_] = _mm256_add_pd(                                    \
+                total[2 * r_], _mm256_cvtps_pd(_mm256_castps256_ps128(acc[r_]))); \
+            total[2 * r_ + 1] = _mm256_add_pd(                                \
+                total[2 * r_ + 1],                                            \
+                _mm256_cvtps_pd(_mm256_extractf128_ps(acc[r_], 1)));          \
+            acc[r_] = _mm256_setzero_ps();                                    \
+        }                                                                     \
+    } while (0)
+
+/* The n coordinates (a multiple of 8, n / 8 registers) of one image on
+ * the columns at qf of rows of `stride`: the products of its non-zero
+ * pixels (found 32 at a time) added in float, FMNI_PROJECT_BLOCK at a
+ * time, each block's sums added to double ones. Inlined for each n, so
+ * that the sums stay in registers. */
+__attribute__((always_inline)) AVX2FMA static inline void
+project_n(const uint8_t *image, size_t px, const float *qf, size_t stride,
+          size_t n, float *out)
+{
+    __m256d total[2 * FMNI_BASIS_MAX / 8];
+    __m256 acc[FMNI_BASIS_MAX / 8];
+#pragma GCC unroll 16
+    for (size_t r = 0; r < 2 * n / 8; r++)
+        total[r] = _mm256_setzero_pd();
+#pragma GCC unroll 8
+    for (size_t r = 0; r < n / 8; r++)
+        acc[r] = _mm256_setzero_ps();
+    size_t in_block = 0;
+    uint8_t tail[32];
+    for (size_t k = 0; k < px; k += 32) {
+        const uint8_t *at = image + k;
+        if (px - k < 32) { /* the last pixels, padded with 0 */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, at, px - k);
+            at = tail;
+        }
+        __m256i v32 = _mm256_loadu_si256((const __m256i *)at);
+        uint32_t nonzero = ~(uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(v32, _mm256_setzero_si256()));
+        while (nonzero) {
+            unsigned b = (unsigned)__builtin_ctz(nonzero);
+            nonzero &= nonzero - 1;
+            __m256 v = _mm256_broadcast_ss(&VALUE[at[b]]);
+            const float *row = qf + (k + b) * stride;
+#pragma GCC unroll 8
+            for (size_t r = 0; r < n / 8; r++)
+                acc[r] = _mm256_fmadd_ps(v, _mm256_loadu_ps(row + 8 * r),
+                                         acc[r]);
+            if (++in_block == FMNI_PROJECT_BLOCK) {
+                in_block = 0;
+                FLUSH(acc, total, n);
+            }
+        }
+    }
+    FLUSH(acc, total, n);
+#pragma GCC unroll 8
+    for (size_t r = 0; r < n / 8; r++)
+        _mm256_storeu_ps(out + 8 * r,
+                         _mm256_set_m128(_mm256_cvtpd_ps(total[2 * r + 1]),
+                                         _mm256_cvtpd_ps(total[2 * r])));
+}
+#undef FLUSH
+
+AVX2FMA static void project_avx2(const uint8_t *image, size_t px,
+                                 const float *qf, size_t stride, size_t from,
+                                 size_t to, float *out)
+{
+    for (size_t c = from; c < to; c += 64) /* 64 columns at a time */
+        switch (to - c < 64 ? to - c : 64) {
+        case 16: project_n(image, px, qf + c, stride, 16, out + c - from); break;
+        case 32: project_n(image, px, qf + c, stride, 32, out + c - from); break;
+        case 48: project_n(image, px, qf + c, stride, 48, out + c - from); break;
+        default: project_n(image, px, qf + c, stride, 64, out + c - from); break;
+        }
+}
+
+AVX2FMA static void scatter_avx2(const uint8_t *image, size_t px,
+                                 const float *y, size_t m, float *z)
+{
+    for (size_t p = 0; p < px; p++) {
+        if (!image[p])
+            continue;
+        __m256 v = _mm256_broadcast_ss(&VALUE[image[p]]);
+        float *row = z + p * m;
+        for (size_t j = 0; j < m; j += 8)
+            _mm256_storeu_ps(row + j,
+                             _mm256_fmadd_ps(v, _mm256_loadu_ps(y + j),
+                                             _mm256_loadu_ps(row + j)));
+    }
+}
+
+/* g += a_p^T b_p for each row p, g's rows kept in the first-level cache
+ * (m at most FMNI_BASIS_MAX: 32 KiB). */
+AVX2FMA static void gram_avx2(const double *a, const double *b, size_t n,
+                              size_t m, double *g)
+{
+    memset(g, 0, m * m * sizeof *g);
+    for (size_t p = 0; p < n; p++) {
+        const double *ar = a + p * m, *br = b + p * m;
+        for (size_t i = 0; i < m; i++) {
+            __m256d v = _mm256_set1_pd(ar[i]);
+            double *gi = g + i * m;
+            for (size_t j = 0; j < m; j += 4)
+                _mm256_storeu_pd(gi + j,
+                                 _mm256_fmadd_pd(v, _mm256_loadu_pd(br + j),
+                                                 _mm256_loadu_pd(gi + j)));
+        }
+    }
+}
+
+AVX2FMA static void times_avx2(const double *a, size_t n, size_t m,
+                               const double *r, double *out)
+{
+    for (size_t p = 0; p < n; p++) {
+        const double *ar = a + p * m;
+        double *o = out + p * m;
+        for (size_t j = 0; j < m; j += 16) { /* 16 columns in registers */
+            size_t w = m - j < 16 ? m - j : 16; /* 4, 8, 12 or 16 */
+            __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+            for (size_t k = 0; k < m; k++) {
+                __m256d v = _mm256_set1_pd(ar[k]);
+                const double *rk = r + k * m + j;
+                s0 = _mm256_fmadd_pd(v, _mm256_loadu_pd(rk), s0);
+                if (w > 4)
+                    s1 = _mm256_fmadd_pd(v, _mm256_loadu_pd(rk + 4), s1);
+                if (w > 8)
+                    s2 = _mm256_fmadd_pd(v, _mm256_loadu_pd(rk + 8), s2);
+                if (w > 12)
+                    s3 = _mm256_fmadd_pd(v, _mm256_loadu_pd(rk + 12), s3);
+            }
+            _mm256_storeu_pd(o + j, s0);
+            if (w > 4)
+                _mm256_storeu_pd(o + j + 4, s1);
+            if (w > 8)
+                _mm256_storeu_pd(o + j + 8, s2);
+            if (w > 12)
+                _mm256_storeu_pd(o + j + 12, s3);
+        }
+    }
+}
+
+AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n,
+                               uint64_t limit)
+{
+    /* 32 pixels a step, as 16-bit differences in two registers; after 8
+     * steps (at most 2 * 8 * 130050 in a 32-bit lane) the sum so far, and
+     * a look at the limit */
     __m256i total = _mm256_setzero_si256();
     size_t i = 0;
-    while (n - i >= FMNI_CHUNK) {
-        size_t steps = (n - i) / FMNI_CHUNK;
-        if (steps > 16384)
-            steps = 16384;
-        __m256i acc = _mm256_setzero_si256();
-        for (size_t s = 0; s < steps; s++, i += FMNI_CHUNK) {
-            __m256i x = _mm256_cvtepu8_epi16(
-                _mm_loadu_si128((const __m128i *)(a + i)));
-            __m256i y = _mm256_cvtepu8_epi16(
-                _mm_loadu_si128((const __m128i *)(b + i)));
-            __m256i d = _mm256_sub_epi16(x, y);
-            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(d, d));
+    while (n - i >= 2 * FMNI_CHUNK) {
+        size_t steps = (n - i) / (2 * FMNI_CHUNK);
+        if (steps > 8)
+            steps = 8;
+        __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+        for (size_t s = 0; s < steps; s++, i += 2 * FMNI_CHUNK) {
+            __m256i d0 = _mm256_sub_epi16(
+                _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(a + i))),
+                _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(b + i))));
+            __m256i d1 = _mm256_sub_epi16(
+                _mm256_cvtepu8_epi16(
+                    _mm_loadu_si128((const __m128i *)(a + i + 16))),
+                _mm256_cvtepu8_epi16(
+                    _mm_loadu_si128((const __m128i *)(b + i + 16))));
+            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(d0, d0));
+            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(d1, d1));
         }
-        total = _mm256_add_epi64(total, widen(acc));
+        total = _mm256_add_epi64(total, widen(_mm256_add_epi32(acc0, acc1)));
+        if (limit != UINT64_MAX) {
+            uint64_t so_far = hsum64(total);
+            if (so_far > limit)
+                return so_far;
+        }
     }
-    return hsum64(total) + ssd8_c(a + i, b + i, n - i);
+    return hsum64(total) + ssd8_c(a + i, b + i, n - i, UINT64_MAX);
 }
 #endif
 
 fmni_ssd fmni_ssd_pick(fmni_isa isa)
 {
-    fmni_ssd f = {ssd16_c,     ssd16_many_c,  ssd16_list_c,
-                  basis_low_c, basis_scan_c, ssd8_c};
+    fmni_ssd f = {ssd16_c,   ssd16_many_c, ssd16_list_c, scan_sums_c,
+                  nearest_c, scan_c,       coords_add_c, project_c,
+                  scatter_c, gram_c,       times_c,      ssd8_c};
 #if FMNI_KNN_AVX2
-    if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2")) {
+    if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("fma")) {
         f.ssd16 = ssd16_avx2;
         f.ssd16_many = ssd16_many_avx2;
         f.ssd16_list = ssd16_list_avx2;
-        f.basis_low = basis_low_avx2;
-        f.basis_scan = basis_scan_avx2;
+        f.scan_sums = scan_sums_avx2;
+        f.nearest = nearest_avx2;
+        f.scan = scan_avx2;
+        f.coords_add = coords_add_avx2;
+        f.project = project_avx2;
+        f.scatter = scatter_avx2;
+        f.gram = gram_avx2;
+        f.times = times_avx2;
         f.ssd8 = ssd8_avx2;
     }
 #else

@@ -334,6 +334,27 @@ static fmn_status save_npy(fmn_error *err)
                           FMN_SAVE_OVERWRITE, err);
 }
 
+/* Images for the nearest-neighbour search: 28x28 (searched through the
+ * index) and 5x5 (through block sums), in a few groups so that the
+ * bounds prune; one thread, so that no thread's start allocates. */
+static uint8_t g_knn_px[300 * 784];
+
+static fmn_status knn_run(size_t h, size_t w, size_t nq, size_t nb, int self,
+                          fmn_error *err)
+{
+    fmn_images q = {g_knn_px, nq, h, w}, b = {g_knn_px + nq * h * w, nb, h, w};
+    fmn_knn_options o;
+    fmn_knn_options_init(&o);
+    o.k = 3;
+    o.threads = 1;
+    fmn_neighbor out[100 * 3];
+    return fmn_knn(q, self ? NULL : &b, &o, out, 100 * 3, err);
+}
+
+static fmn_status knn_index(fmn_error *err) { return knn_run(28, 28, 40, 250, 0, err); }
+static fmn_status knn_self(fmn_error *err) { return knn_run(28, 28, 100, 0, 1, err); }
+static fmn_status knn_sketch(fmn_error *err) { return knn_run(5, 5, 40, 250, 0, err); }
+
 static void sweep(load_fn fn, const char *what)
 {
     fmn_error err;
@@ -386,6 +407,9 @@ static void alloc_sweep_batcher(void **s) { (void)s; sweep(batcher, "fmn_batcher
 static void alloc_sweep_stratified(void **s) { (void)s; sweep(stratified, "fmn_select_stratified"); }
 static void alloc_sweep_write_gz(void **s) { (void)s; sweep(write_gz, "fmn_split_write (gzipped IDX)"); }
 static void alloc_sweep_save(void **s) { (void)s; sweep(save_npy, "fmn_split_save"); }
+static void alloc_sweep_knn_index(void **s) { (void)s; sweep(knn_index, "fmn_knn (28x28: the index)"); }
+static void alloc_sweep_knn_self(void **s) { (void)s; sweep(knn_self, "fmn_knn (28x28, against itself)"); }
+static void alloc_sweep_knn_sketch(void **s) { (void)s; sweep(knn_sketch, "fmn_knn (5x5: block sums)"); }
 
 int main(void)
 {
@@ -426,6 +450,8 @@ int main(void)
                                 g_gz_bytes.size));
     g_split = split_make();
     g_out = write_file(g_dir, "out.gz", "", 0);
+    for (size_t i = 0; i < sizeof g_knn_px; i++) /* 6 groups, and noise */
+        g_knn_px[i] = (uint8_t)(((i / 784) % 6) * 40 + (i * 2654435761u >> 27));
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alloc_sweep_idx_memory_raw),
         cmocka_unit_test(alloc_sweep_idx_memory_gz),
@@ -446,6 +472,9 @@ int main(void)
         cmocka_unit_test(alloc_sweep_stratified),
         cmocka_unit_test(alloc_sweep_write_gz),
         cmocka_unit_test(alloc_sweep_save),
+        cmocka_unit_test(alloc_sweep_knn_index),
+        cmocka_unit_test(alloc_sweep_knn_self),
+        cmocka_unit_test(alloc_sweep_knn_sketch),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(g_raw);

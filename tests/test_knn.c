@@ -1,6 +1,7 @@
 /* test_knn.c - fmn_knn against the plain loop (every pair measured,
  * sorted by distance then index), bit for bit: images of many shapes,
- * random, sparse (ties), copied (distance 0), extreme (sums past 32 bits);
+ * random, sparse (ties), copied (distance 0), extreme (sums past 32 bits),
+ * in groups (where the index prunes most);
  * the AVX2 and the portable functions, 1 and 3 threads; the errors; the
  * vote. Built from the library's sources, as test_parallel is, to reach
  * the portable path on a CPU that has AVX2. */
@@ -26,7 +27,7 @@ static uint32_t next(void)
     return (uint32_t)(rng >> 11);
 }
 
-enum { RANDOM, SPARSE, COPIES, EXTREME, KINDS };
+enum { RANDOM, SPARSE, COPIES, EXTREME, KINDS, GROUPS = KINDS };
 
 /* n images of h x w of one kind. */
 static uint8_t *make(size_t n, size_t h, size_t w, int kind)
@@ -34,6 +35,14 @@ static uint8_t *make(size_t n, size_t h, size_t w, int kind)
     size_t px = h * w;
     uint8_t *p = malloc(n * px + 1);
     assert_non_null(p);
+    if (kind == GROUPS) { /* 12 made-up images, each seen with noise */
+        for (size_t i = 0; i < n * px; i++) {
+            size_t g = (i / px) % 12, at = i % px;
+            int base = (int)((at * (g + 3) + g * 97) % 256 > 128 ? 200 : 20);
+            p[i] = (uint8_t)(base + (int)(next() % 41) - 20);
+        }
+        return p;
+    }
     for (size_t i = 0; i < n * px; i++) {
         uint32_t r = next();
         switch (kind) {
@@ -153,6 +162,20 @@ static void equals_the_plain_loop(void **state)
             }
 }
 
+/* Sets whose images gather in groups, as real ones do: the index's
+ * bounds skip most of the base, so the clusters, their windows and every
+ * bound are in play (random images are far from all alike). */
+static void groups_are_searched_exactly(void **state)
+{
+    (void)state;
+    static const size_t ks[] = {1, 3, 10};
+    for (size_t ki = 0; ki < 3; ki++) {
+        check_case(60, 1500, 28, 28, ks[ki], GROUPS, 0);
+        check_case(400, 0, 28, 28, ks[ki], GROUPS, 1);
+        check_case(50, 700, 16, 20, ks[ki], GROUPS, 0);
+    }
+}
+
 /* Fewer base items than k; one item against itself; no base at all. */
 static void short_rows_are_filled(void **state)
 {
@@ -248,6 +271,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(equals_the_plain_loop),
+        cmocka_unit_test(groups_are_searched_exactly),
         cmocka_unit_test(short_rows_are_filled),
         cmocka_unit_test(large_images_sum_exactly),
         cmocka_unit_test(refuses_what_cannot_be),

@@ -1,0 +1,699 @@
+/* knn_index.c - the nearest-neighbour search of images of 64 to 16384
+ * pixels, through an index of the base set that lets a query skip most
+ * base images without touching them.
+ *
+ * Every image gets m coordinates (16 to 64) on a basis Q close to the
+ * principal directions, the strongest first (knn_basis.c):
+ * |Q^T (x - y)| <= g |x - y|, g the basis's growth (1 and a rounding),
+ * for the first 16 coordinates as for all m. The base images are
+ * clustered by their first 16 coordinates (k-means on a sample, about
+ * sqrt(n) clusters); each keeps its distance r to its cluster's centre,
+ * and a cluster's images are stored by r, ascending. For a query at
+ * distance d from a centre, the triangle inequality gives
+ * g |x - y| >= |d - r| - eta: only the images whose r lies within
+ * g sqrt(T) + eta of d can come as near as T (the query's k-th best
+ * distance so far), a window found by binary search. The images in it are
+ * tried on the 16 coordinates (8 at a time), the few left on all m, and
+ * those left measured exactly (given up as soon as their sum passes T).
+ * The seeds come first: of the 4 nearest clusters, the k + 15 images
+ * nearest on the 16 coordinates are measured, setting T near its final
+ * value; then those clusters, nearest first, and the others. Queries are
+ * taken by their nearest cluster, QUERY_CHUNK at a time, and a chunk
+ * meets the clusters one after another, each one's images read once for
+ * all of its queries.
+ *
+ * The floats' error budget. The coordinates are computed in float blocks
+ * of at most B = FMNI_PROJECT_BLOCK products added in double
+ * (fmni_ssd.project), from Q rounded to float: each is off from the exact
+ * Q^T x by at most e = g |x| ((B + 3) 2^-24 + px 2^-53) (1.01), |x| at
+ * most 255 sqrt(px). Two images' coordinates on j of them differ from the
+ * exact ones' by at most eta_j = 2 e sqrt(j) in norm. A float sum L of j
+ * squared differences is within (j + 3) 2^-24 of its value, relatively;
+ * a pair is dropped when (sqrt(L) (1 - 2e-4) - eta_j) / g > sqrt(T), that
+ * is when L > ((g sqrt(T) + eta_j) / (1 - 2e-4))^2, the relative slack
+ * far above every rounding. The centres are floats, r is computed in
+ * double from the coordinates as stored (to which the triangle inequality
+ * applies exactly), d from a float sum of 16 squares (within 2^-19 of it,
+ * allowed for), both off by far less than the window's slack.
+ * The answer is the plain loop's, bit for bit (tests/test_knn.c). */
+#include "knn.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    QUERY_CHUNK = 256,         /* queries a thread takes at a time */
+    PROJECT_CHUNK = 128,       /* images a thread projects at a time */
+    ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
+    PIECE = 1024,              /* a window's images tried at a time */
+    NEAR = 2,                  /* clusters seeded from, and searched first */
+    ROUNDS = 3,                /* k-means rounds, on a sample */
+    SAMPLE_PER_CLUSTER = 32,   /* the sample's size per cluster */
+    CLUSTERS_MAX = 4096,
+    LEVELS_MAX = 4
+};
+
+typedef struct knn_index {
+    size_t m;           /* coordinates an image */
+    size_t nc;          /* clusters */
+    /* the base, in cluster order: */
+    float *scan;        /* the first FMNI_SCAN coordinates, in groups of 8 */
+    float *rest;        /* the others, m - FMNI_SCAN an image */
+    double *radius;     /* the distance to the cluster's centre (on the
+                           first FMNI_SCAN), ascending in each cluster */
+    size_t *item;       /* the index in the base set */
+    size_t *where;      /* against itself: each item's position */
+    size_t *start;      /* cluster c: positions [start[c], start[c + 1]) */
+    float *centre;      /* FMNI_SCAN coordinates each, in groups of 8 */
+    size_t *order;      /* the queries, by their nearest cluster */
+    size_t levels;      /* the bounds tried: the first on FMNI_SCAN
+                           coordinates, each next on upto[l] */
+    size_t upto[LEVELS_MAX];
+    float eta[LEVELS_MAX]; /* float errors in |Q^T (x - y)| on upto[l] */
+    double growth;      /* |Q^T v| <= growth |v| (fmni_knn_basis) */
+    double slack;
+} knn_index;
+
+/* What one thread needs of its own. */
+typedef struct worker {
+    float *dist;                /* nc: squared distances to the centres */
+    fmn_neighbor *seed;         /* a max-heap of the seeds */
+    uint32_t cand[PIECE + 8];
+    size_t pos[PIECE + 8];
+    float sums[PIECE + 8];
+    float *dists;               /* per query taken: its squared distances
+                                   to the centres (nc of them), -1 for a
+                                   cluster met */
+    float *coords;              /* ... its m coordinates */
+    size_t have[QUERY_CHUNK];   /* ... and its neighbours found */
+} worker;
+
+/* One call: the index, the threads' work, and a shared counter. */
+typedef struct job {
+    const fmni_knn_call *c;
+    knn_index x;
+    worker *w;
+    float *qf;          /* the basis as floats: px rows of m */
+    float *first;       /* while the index is made: the first FMNI_SCAN
+                           coordinates of the base, then of the queries
+                           (unless they are the base), in their order */
+    size_t *label;      /* ... and the nearest cluster of each */
+    size_t nq, nb;
+    atomic_size_t next;
+} job;
+
+/* One query as the search meets it. */
+typedef struct query {
+    size_t i;           /* its index */
+    const float *q;     /* its m coordinates */
+    const uint8_t *image;
+    fmn_neighbor *best; /* its row of k */
+    size_t *have;       /* ... filled so far */
+} query;
+
+/* ---- memory -------------------------------------------------------------- */
+
+/* n items of `size` bytes (1 byte for none), or NULL. */
+static void *array(size_t n, size_t size)
+{
+    if (n == 0 || size == 0)
+        return malloc(1);
+    return n <= SIZE_MAX / size ? malloc(n * size) : NULL;
+}
+
+static void free_job(job *j, unsigned threads)
+{
+    knn_index *x = &j->x;
+    for (unsigned t = 0; j->w && t < threads; t++) {
+        free(j->w[t].dist);
+        free(j->w[t].dists);
+        free(j->w[t].coords);
+        free(j->w[t].seed);
+    }
+    free(j->w);
+    free(j->qf);
+    free(j->first);
+    free(j->label);
+    free(x->scan);
+    free(x->rest);
+    free(x->radius);
+    free(x->item);
+    free(x->where);
+    free(x->start);
+    free(x->centre);
+    free(x->order);
+}
+
+/* Everything but the arranged base; 0 when memory ran out. */
+static int allocate(job *j, unsigned threads)
+{
+    knn_index *x = &j->x;
+    size_t groups = (x->nc + 7) / 8, ns = fmni_knn_seed_count(j->c->k);
+    size_t firsts = j->nb + (j->c->self ? 0 : j->nq);
+    j->first = firsts >= j->nb ? array(firsts, FMNI_SCAN * sizeof(float))
+                               : NULL;
+    j->label = array(firsts, sizeof *j->label);
+    x->item = array(j->nb, sizeof *x->item);
+    x->where = j->c->self ? array(j->nb, sizeof *x->where) : NULL;
+    x->start = array(x->nc + 1, sizeof *x->start);
+    x->centre = array(groups, 8 * FMNI_SCAN * sizeof *x->centre);
+    x->order = array(j->nq, sizeof *x->order);
+    j->w = calloc(threads, sizeof *j->w);
+    int ok = j->first && j->label && x->item && (x->where || !j->c->self) &&
+             x->start && x->centre && x->order && j->w;
+    for (unsigned t = 0; ok && t < threads; t++) {
+        worker *w = &j->w[t];
+        w->dist = array(groups * 8, sizeof *w->dist);
+        w->dists = array(groups * 8, QUERY_CHUNK * sizeof *w->dists);
+        w->coords = array(x->m, QUERY_CHUNK * sizeof *w->coords);
+        w->seed = array(ns, sizeof *w->seed);
+        ok = w->dist && w->dists && w->coords && w->seed;
+    }
+    return ok;
+}
+
+static void run_phase(job *j, unsigned threads, void (*fn)(void *, unsigned))
+{
+    atomic_store(&j->next, 0);
+    fmni_knn_parallel(threads, fn, j);
+}
+
+/* The next `chunk` of [0, total) for a thread: *first, returned as its
+ * end, or 0 when all are taken. */
+static size_t take(job *j, size_t chunk, size_t total, size_t *first)
+{
+    *first = atomic_fetch_add(&j->next, chunk);
+    if (*first >= total)
+        return 0;
+    return total - *first > chunk ? *first + chunk : total;
+}
+
+/* ---- coordinates --------------------------------------------------------- */
+
+/* Q, m columns of the base's principal directions, as floats; the error
+ * bounds that follow from them. 0 when memory ran out. */
+static int make_basis(job *j)
+{
+    const fmni_knn_call *c = j->c;
+    knn_index *x = &j->x;
+    size_t m = x->m;
+    double *q = array(c->px, m * sizeof *q);
+    j->qf = array(c->px, m * sizeof *j->qf);
+    double growth = 1;
+    int ok = q && j->qf && fmni_knn_basis(c->b, m, &c->ssd, c->threads, q,
+                                              &growth);
+    for (size_t i = 0; ok && i < c->px * m; i++)
+        j->qf[i] = (float)q[i];
+    free(q);
+    double px = (double)c->px, norm = 255 * sqrt(px);
+    double e = norm * growth *
+               ((FMNI_PROJECT_BLOCK + 3) * 0x1p-24 + px * 0x1p-53) * 1.01;
+    x->growth = growth;
+    x->levels = 0; /* 16, 64, 128 ... coordinates, up to m */
+    for (size_t upto = FMNI_SCAN; x->levels < LEVELS_MAX;
+         upto = upto < 64 ? 64 : 2 * upto) {
+        size_t l = x->levels++;
+        x->upto[l] = upto < m ? upto : m;
+        x->eta[l] = (float)(2 * e * sqrt((double)x->upto[l]) * 1.01 + 1e-6);
+        if (upto >= m)
+            break;
+    }
+    x->slack = 1e-9 * (norm + 1);
+    return ok;
+}
+
+/* The first FMNI_SCAN coordinates of the base images [0, nb) and of the
+ * queries after them (unless they are the base), a chunk at a time. */
+static void project_first_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    const fmni_knn_call *c = j->c;
+    size_t total = j->nb + (c->self ? 0 : j->nq), first, end;
+    (void)t;
+    while ((end = take(j, PROJECT_CHUNK, total, &first)) != 0)
+        for (size_t i = first; i < end; i++) {
+            const uint8_t *image = i < j->nb ? c->b.data + i * c->px
+                                             : c->q.data + (i - j->nb) * c->px;
+            c->ssd.project(image, c->px, j->qf, j->x.m, 0, FMNI_SCAN,
+                           j->first + i * FMNI_SCAN);
+        }
+}
+
+/* The other coordinates of the base, each image into its place. */
+static void project_rest_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    const fmni_knn_call *c = j->c;
+    const knn_index *x = &j->x;
+    size_t first, end;
+    (void)t;
+    while ((end = take(j, PROJECT_CHUNK, j->nb, &first)) != 0)
+        for (size_t p = first; p < end; p++)
+            c->ssd.project(c->b.data + x->item[p] * c->px, c->px, j->qf, x->m,
+                           FMNI_SCAN, x->m, x->rest + p * (x->m - FMNI_SCAN));
+}
+
+/* The m coordinates of the queries order[first .. end) into w->coords:
+ * projected, or (against itself) copied from the base's. */
+static void query_coordinates(const job *j, worker *w, size_t first,
+                              size_t end)
+{
+    const fmni_knn_call *c = j->c;
+    const knn_index *x = &j->x;
+    size_t m = x->m, rest = m - FMNI_SCAN;
+    for (size_t o = first; o < end; o++) {
+        size_t i = x->order[o];
+        float *to = w->coords + (o - first) * m;
+        if (!c->self) {
+            c->ssd.project(c->q.data + i * c->px, c->px, j->qf, m, 0, m, to);
+            continue;
+        }
+        size_t p = x->where[i];
+        for (size_t k = 0; k < FMNI_SCAN; k++)
+            to[k] = x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * k + p % 8];
+        memcpy(to + FMNI_SCAN, x->rest + p * rest, rest * sizeof *to);
+    }
+}
+
+/* ---- clusters ------------------------------------------------------------ */
+
+static size_t cluster_count(size_t n)
+{
+    size_t c = (size_t)(sqrt((double)n) + 0.5);
+    return c < 1 ? 1 : c > CLUSTERS_MAX ? CLUSTERS_MAX : c;
+}
+
+/* Centre k's coordinate c. */
+static float *centre_at(const knn_index *x, size_t k, size_t c)
+{
+    return &x->centre[(k / 8) * 8 * FMNI_SCAN + 8 * c + k % 8];
+}
+
+/* k-means on a sample of the base, from centres spread over it: ROUNDS
+ * rounds of assigning each to its nearest centre and moving each centre
+ * to its images' mean. 0 when memory ran out. */
+static int cluster(job *j)
+{
+    knn_index *x = &j->x;
+    size_t nb = j->nb, nc = x->nc;
+    size_t ns = nb < SAMPLE_PER_CLUSTER * nc ? nb : SAMPLE_PER_CLUSTER * nc;
+    double *sum = array(nc, (FMNI_SCAN + 1) * sizeof *sum);
+    if (!sum)
+        return 0;
+    memset(x->centre, 0, (nc + 7) / 8 * 8 * FMNI_SCAN * sizeof *x->centre);
+    for (size_t k = 0; k < nc; k++)
+        for (size_t c = 0; c < FMNI_SCAN; c++)
+            *centre_at(x, k, c) = j->first[(k * nb / nc) * FMNI_SCAN + c];
+    for (int round = 0; round < ROUNDS; round++) {
+        memset(sum, 0, nc * (FMNI_SCAN + 1) * sizeof *sum);
+        for (size_t s = 0; s < ns; s++) {
+            const float *p = j->first + (s * nb / ns) * FMNI_SCAN;
+            double *to = sum + j->c->ssd.nearest(p, x->centre, nc,
+                                                 j->w[0].dist) *
+                                   (FMNI_SCAN + 1);
+            for (size_t c = 0; c < FMNI_SCAN; c++)
+                to[c] += p[c];
+            to[FMNI_SCAN] += 1;
+        }
+        for (size_t k = 0; k < nc; k++) {
+            const double *from = sum + k * (FMNI_SCAN + 1);
+            for (size_t c = 0; from[FMNI_SCAN] > 0 && c < FMNI_SCAN; c++)
+                *centre_at(x, k, c) = (float)(from[c] / from[FMNI_SCAN]);
+        }
+    }
+    free(sum);
+    return 1;
+}
+
+/* The nearest centre of every base image and query (j->label), a chunk
+ * at a time. */
+static void assign_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    size_t total = j->nb + (j->c->self ? 0 : j->nq), first, end;
+    while ((end = take(j, ASSIGN_CHUNK, total, &first)) != 0)
+        for (size_t i = first; i < end; i++)
+            j->label[i] = j->c->ssd.nearest(j->first + i * FMNI_SCAN,
+                                            j->x.centre, j->x.nc,
+                                            j->w[t].dist);
+}
+
+/* The distance from coordinates p to centre k, in double. */
+static double centre_distance(const knn_index *x, const float *p, size_t k)
+{
+    double s = 0;
+    for (size_t c = 0; c < FMNI_SCAN; c++) {
+        double d = (double)p[c] - *centre_at(x, k, c);
+        s += d * d;
+    }
+    return sqrt(s);
+}
+
+typedef struct by_radius {
+    double r;
+    size_t j;
+} by_radius;
+
+static int radius_order(const void *a, const void *b)
+{
+    const by_radius *p = a, *q = b;
+    if (p->r != q->r)
+        return p->r < q->r ? -1 : 1;
+    return p->j < q->j ? -1 : p->j > q->j;
+}
+
+/* Counts each cluster's images (start[k + 1]) and places them, then puts
+ * `n` indices of `label` in order of cluster, as `to`. */
+static void by_cluster(const size_t *label, size_t n, size_t nc,
+                       size_t *start, size_t *to)
+{
+    memset(start, 0, (nc + 1) * sizeof *start);
+    for (size_t i = 0; i < n; i++)
+        start[label[i] + 1]++;
+    for (size_t k = 0; k < nc; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++)
+        to[start[label[i]]++] = i;
+    for (size_t k = nc; k > 0; k--) /* the counts again */
+        start[k] = start[k - 1];
+    start[0] = 0;
+}
+
+/* The base in cluster order, by radius in each, with its first
+ * coordinates there; the queries by cluster. 0 when memory ran out. */
+static int arrange(job *j)
+{
+    knn_index *x = &j->x;
+    size_t nb = j->nb, groups = (nb + 7) / 8;
+    by_radius *r = array(nb, sizeof *r);
+    size_t *qstart = array(x->nc + 1, sizeof *qstart);
+    x->scan = array(groups, 8 * FMNI_SCAN * sizeof *x->scan);
+    x->radius = array(nb, sizeof *x->radius);
+    x->rest = array(nb, (x->m - FMNI_SCAN) * sizeof *x->rest);
+    int ok = r && qstart && x->scan && x->radius && x->rest;
+    if (ok) {
+        by_cluster(j->label, nb, x->nc, x->start, x->item);
+        for (size_t p = 0; p < nb; p++) {
+            size_t i = x->item[p];
+            r[p].j = i;
+            r[p].r = centre_distance(x, j->first + i * FMNI_SCAN, j->label[i]);
+        }
+        for (size_t k = 0; k < x->nc; k++)
+            qsort(r + x->start[k], x->start[k + 1] - x->start[k], sizeof *r,
+                  radius_order);
+        memset(x->scan, 0, groups * 8 * FMNI_SCAN * sizeof *x->scan);
+        for (size_t p = 0; p < nb; p++) {
+            const float *from = j->first + r[p].j * FMNI_SCAN;
+            x->item[p] = r[p].j;
+            x->radius[p] = r[p].r;
+            if (x->where)
+                x->where[r[p].j] = p;
+            for (size_t c = 0; c < FMNI_SCAN; c++)
+                x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
+        }
+        by_cluster(j->label + (j->c->self ? 0 : nb), j->nq, x->nc, qstart,
+                   x->order);
+    }
+    free(r);
+    free(qstart);
+    return ok;
+}
+
+/* ---- one query ----------------------------------------------------------- */
+
+/* n images rounded up to whole groups of 8: the scan's padding, beyond
+ * the last group's images, is there to read. */
+static size_t groups_of(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static uint64_t threshold(const query *u, size_t k)
+{
+    return *u->have == k ? u->best[k - 1].distance2 : UINT64_MAX;
+}
+
+/* The largest float sum of squared coordinate differences (with eta, of
+ * that many coordinates) that may still reach T. */
+static float limit(uint64_t T, double growth, float eta)
+{
+    if (T == UINT64_MAX)
+        return INFINITY;
+    double l = (sqrt((double)T) * growth + eta) / (1 - 2e-4);
+    return (float)(l * l);
+}
+
+/* Asks for the n bytes at p to be brought into the second-level cache. */
+static void prefetch(const void *p, size_t n)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t o = 0; o < n; o += 64)
+        __builtin_prefetch((const char *)p + o, 0, 2);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* Measures base positions pos[0 .. n) against the query, keeping the
+ * best; a sum is given up once it passes the query's T. The images are
+ * scattered over the base: each is asked for three ahead. */
+static void measure(const job *j, const query *u, const size_t *pos, size_t n)
+{
+    const fmni_knn_call *c = j->c;
+    for (size_t t = 0; t < n; t++) {
+        if (t + 3 < n)
+            prefetch(c->b.data + j->x.item[pos[t + 3]] * c->px, c->px);
+        size_t b = j->x.item[pos[t]];
+        uint64_t d = c->ssd.ssd8(u->image, c->b.data + b * c->px, c->px,
+                                 threshold(u, c->k));
+        fmni_knn_keep(u->best, c->k, u->have, d, b);
+    }
+}
+
+/* The seeds: of the first clusters' images, the k + 15 nearest on the 16
+ * coordinates, measured. */
+static void seed(const job *j, worker *w, const query *u, const size_t *near,
+                 size_t nnear)
+{
+    const knn_index *x = &j->x;
+    const fmni_knn_call *c = j->c;
+    size_t ns = fmni_knn_seed_count(c->k), m = 0;
+    for (size_t t = 0; t < nnear; t++) {
+        size_t s1 = x->start[near[t] + 1];
+        for (size_t p0 = x->start[near[t]]; p0 < s1;) {
+            size_t g0 = p0 & ~(size_t)7, end = s1 - g0 > PIECE ? g0 + PIECE : s1;
+            c->ssd.scan_sums(u->q, x->scan + g0 * FMNI_SCAN, groups_of(end - g0),
+                             w->sums);
+            for (size_t p = p0; p < end; p++) {
+                if (c->self && x->item[p] == u->i)
+                    continue;
+                uint32_t key;
+                memcpy(&key, &w->sums[p - g0], sizeof key); /* orders as
+                                                  the float does, >= 0 */
+                if (m < ns || key < w->seed[0].distance2)
+                    fmni_knn_seed(w->seed, ns, &m, key, p);
+            }
+            p0 = end;
+        }
+    }
+    for (size_t t = 0; t < m; t++)
+        w->pos[t] = w->seed[t].index;
+    measure(j, u, w->pos, m);
+}
+
+/* Tries base positions [p0, end) of one window (g0: p0 down to a group
+ * of 8): the 16 coordinates, more of them, then the pixels. */
+static void try_piece(const job *j, worker *w, const query *u, size_t p0,
+                      size_t end)
+{
+    const knn_index *x = &j->x;
+    const fmni_knn_call *c = j->c;
+    uint64_t T = threshold(u, c->k);
+    size_t g0 = p0 & ~(size_t)7, n = 0;
+    size_t got = c->ssd.scan(u->q, x->scan + g0 * FMNI_SCAN, groups_of(end - g0),
+                             limit(T, x->growth, x->eta[0]), w->cand, w->sums);
+    for (size_t t = 0; t < got; t++) { /* the groups' others left out */
+        size_t p = g0 + w->cand[t];
+        w->pos[n] = p;
+        w->sums[n] = w->sums[t];
+        n += p - p0 < end - p0; /* p0 <= p < end */
+    }
+    if (c->self) { /* and the query itself */
+        size_t kept = 0;
+        for (size_t t = 0; t < n; t++) {
+            w->pos[kept] = w->pos[t];
+            w->sums[kept] = w->sums[t];
+            kept += x->item[w->pos[t]] != u->i;
+        }
+        n = kept;
+    }
+    size_t rest = x->m - FMNI_SCAN;
+    for (size_t l = 1; l < x->levels && n > 0; l++) {
+        c->ssd.coords_add(u->q + FMNI_SCAN, x->rest, rest,
+                          x->upto[l - 1] - FMNI_SCAN, x->upto[l] - FMNI_SCAN,
+                          w->pos, n, w->sums);
+        float lim = limit(T, x->growth, x->eta[l]);
+        size_t kept = 0;
+        for (size_t t = 0; t < n; t++) {
+            w->pos[kept] = w->pos[t];
+            w->sums[kept] = w->sums[t];
+            kept += w->sums[t] <= lim;
+        }
+        n = kept;
+    }
+    measure(j, u, w->pos, n);
+}
+
+/* The first position of [lo, hi) whose radius is more than r (above: 1)
+ * or at least r (above: 0). */
+static size_t radius_search(const double *radius, size_t lo, size_t hi,
+                            double r, int above)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (above ? radius[mid] <= r : radius[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The query against cluster k, at the squared distance d2 from its centre
+ * (a float sum of 16 squares, within 2^-19 of its value): the images
+ * whose radius may reach T. */
+static void visit(const job *j, worker *w, const query *u, size_t k,
+                  float d2)
+{
+    const knn_index *x = &j->x;
+    size_t s0 = x->start[k], s1 = x->start[k + 1];
+    if (s0 == s1)
+        return;
+    uint64_t T = threshold(u, j->c->k);
+    double d = sqrt((double)d2);
+    double win = T == UINT64_MAX
+                     ? INFINITY
+                     : (sqrt((double)T) * x->growth + x->eta[0]) / (1 - 2e-4) +
+                           x->slack + d * 0x1p-19;
+    if (d - x->radius[s1 - 1] > win || x->radius[s0] - d > win)
+        return;
+    size_t lo = radius_search(x->radius, s0, s1, d - win, 0);
+    size_t hi = radius_search(x->radius, lo, s1, d + win, 1);
+    while (lo < hi) {
+        size_t g0 = lo & ~(size_t)7, end = hi - g0 > PIECE ? g0 + PIECE : hi;
+        try_piece(j, w, u, lo, end);
+        lo = end;
+    }
+}
+
+/* The nearest clusters that hold images, up to NEAR, nearest first, into
+ * near, their squared distances in dist (nc of them) made -1: met.
+ * Returns how many. */
+static size_t nearest_clusters(const knn_index *x, float *dist, size_t *near,
+                               float *near_d2)
+{
+    size_t n = 0;
+    for (; n < NEAR; n++) {
+        size_t best = SIZE_MAX;
+        for (size_t k = 0; k < x->nc; k++)
+            if (dist[k] >= 0 && x->start[k] < x->start[k + 1] &&
+                (best == SIZE_MAX || dist[k] < dist[best]))
+                best = k;
+        if (best == SIZE_MAX)
+            break;
+        near[n] = best;
+        near_d2[n] = dist[best];
+        dist[best] = -1;
+    }
+    return n;
+}
+
+/* The query's start: its distances to the centres (dist), its seeds
+ * measured, then its nearest clusters. */
+static void start_query(const job *j, worker *w, const query *u, float *dist)
+{
+    const knn_index *x = &j->x;
+    size_t near[NEAR];
+    float near_d2[NEAR];
+    *u->have = 0;
+    j->c->ssd.scan_sums(u->q, x->centre, x->nc, dist);
+    size_t nnear = nearest_clusters(x, dist, near, near_d2);
+    seed(j, w, u, near, nnear);
+    for (size_t t = 0; t < nnear; t++)
+        visit(j, w, u, near[t], near_d2[t]);
+}
+
+/* Queries order[first .. end): each one's start, then every other
+ * cluster met by all of them in turn, its images read once for all. */
+static void search_chunk(const job *j, worker *w, size_t first, size_t end)
+{
+    const fmni_knn_call *c = j->c;
+    const size_t *order = j->x.order, nc = j->x.nc;
+    query u[QUERY_CHUNK];
+    query_coordinates(j, w, first, end);
+    for (size_t o = first; o < end; o++) {
+        query *v = &u[o - first];
+        v->i = order[o];
+        v->q = w->coords + (o - first) * j->x.m;
+        v->image = c->q.data + v->i * c->px;
+        v->best = c->out + v->i * c->k;
+        v->have = &w->have[o - first];
+        start_query(j, w, v, w->dists + (o - first) * nc);
+    }
+    for (size_t k = 0; k < nc; k++)
+        for (size_t o = first; o < end; o++) {
+            float d2 = w->dists[(o - first) * nc + k];
+            if (d2 >= 0)
+                visit(j, w, &u[o - first], k, d2);
+        }
+    for (size_t o = first; o < end; o++)
+        fmni_knn_fill(u[o - first].best, c->k, w->have[o - first]);
+}
+
+static void search_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    size_t first, end;
+    while ((end = take(j, QUERY_CHUNK, j->nq, &first)) != 0)
+        search_chunk(j, &j->w[t], first, end);
+}
+
+/* ---- the call ------------------------------------------------------------ */
+
+fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.c = c;
+    j.nq = c->q.count;
+    j.nb = c->b.count;
+    j.x.m = fmni_knn_coordinates(c->px);
+    j.x.nc = cluster_count(j.nb);
+    atomic_init(&j.next, 0);
+    unsigned threads = c->threads ? c->threads : 1;
+    int ok = allocate(&j, threads) && make_basis(&j);
+    if (ok) {
+        run_phase(&j, threads, project_first_main);
+        ok = cluster(&j);
+    }
+    if (ok) {
+        run_phase(&j, threads, assign_main);
+        ok = arrange(&j);
+    }
+    if (ok) {
+        free(j.first); /* in the scan's groups now */
+        j.first = NULL;
+        run_phase(&j, threads, project_rest_main);
+        run_phase(&j, threads, search_main);
+    }
+    free_job(&j, threads);
+    if (!ok)
+        return fmni_fail(err, FMN_ERR_NOMEM, "libfmnist", 0, 0,
+                         "fmn_knn: out of memory for the index of %zu "
+                         "images",
+                         c->q.count + (c->self ? 0 : c->b.count));
+    return FMN_OK;
+}
