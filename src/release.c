@@ -516,9 +516,9 @@ size_t fmn_release_describe(const fmn_file_info *info, char *buf, size_t cap)
                                 "content in another container (its SHA-256 "
                                 "proves it)", title, split, what);
     case FMN_RELEASE_PUBLISHED:
-        return (size_t)snprintf(buf, cap, "the published %s %s %s content by "
-                                "its CRC-32 and length (not hashed: not "
-                                "proven; fmnist verify proves it)",
+        return (size_t)snprintf(buf, cap, "published: the %s %s %s content "
+                                "by its CRC-32 and length (not hashed, so "
+                                "not proven)",
                                 title, split, what);
     case FMN_RELEASE_MODIFIED:
     case FMN_RELEASE_NOT_KNOWN:

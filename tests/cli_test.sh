@@ -56,7 +56,9 @@ idx1() { printf '\x00\x00\x08\x01'; be32 "$1"; local i; for ((i = 0; i < $1; i++
 synthetic() {
     # usage and help
     run 0 --help && out_has "usage: fmnist" "--help" && out_has "info" "--help lists info" && ok
-    run 0 info --help && out_has "usage: fmnist info" "info --help" && out_has "--json" "info --help" && ok
+    run 0 info --help && out_has "usage: fmnist info" "info --help" && out_has "--json" "info --help" &&
+        out_has "--prove" "info --help" && ok
+    run 2 verify --prove && err_has "unknown option '--prove'" "verify always proves" && ok
     run 0 --version && out_has "zlib" "--version" && ok
     run 2 && err_has "Try 'fmnist --help'." "no command" && ok
     run 2 frobnicate && err_has "'frobnicate' is not a command" "unknown command" && ok
@@ -461,11 +463,21 @@ real() {
         out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes" "$d train" &&
             out_has "test: Fashion-MNIST, 10000 items of 28x28, 10 classes" "$d test" &&
             out_has "Ankle boot" "$d names" && ok
-        [ "$(grep -c "$want" "$TMP/out")" -eq 4 ] && ok || bad "$d: 4 files not '$want'"
+        # info hashes nothing: what the CRC-32 says; --prove hashes
+        [ "$(grep -c "^          published: the Fashion-MNIST" "$TMP/out")" -eq 4 ] && ok || bad "$d: 4 files not 'published'"
+        run 0 info --prove "$d" || continue
+        [ "$(grep -c "^          $want" "$TMP/out")" -eq 4 ] && ok || bad "$d: 4 files not '$want' with --prove"
         run 0 info --json "$d" || continue
         [ "$(grep -c '"count": 6000}' "$TMP/out")" -eq 10 ] && ok || bad "$d: 6000 per class"
         [ "$(grep -c '"count": 1000}' "$TMP/out")" -eq 10 ] && ok || bad "$d: 1000 per class"
+        [ "$(grep -c '"release": "published"' "$TMP/out")" -eq 4 ] && [ "$(grep -c '"sha256": null' "$TMP/out")" -eq 4 ] &&
+            ok || bad "$d: json release, unproven"
+        run 0 info --prove --json "$d" || continue
         [ "$(grep -c "\"release\": \"$want\"" "$TMP/out")" -eq 4 ] && ok || bad "$d: json release"
+        if [ "$want" = repacked ]; then # sha256sum of each file's zcat
+            out_has '"sha256": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"' "$d: sha256 of the test labels" &&
+                [ "$(grep -c '"sha256": "[0-9a-f]\{64\}"' "$TMP/out")" -eq 4 ] && ok || bad "$d: json sha256"
+        fi
         out_has '"name": "T-shirt/top"' "$d json names" && out_has '"dataset": "fashion-mnist"' "$d json dataset" && ok
         # stats, counts, verify and dupes against the known answers
         run 0 stats --json "$d" && python3 - "$TMP/out" <<'EOF' && ok || bad "$d: stats known answers"
@@ -624,7 +636,7 @@ assert len(d["errors"]) == 4 and d["valid"] is False and d["splits"] == [], d' "
     # an override names the classes; the content stays what it is
     run 0 info --dataset kmnist "$d" &&
         out_has "train: Fashion-MNIST, 60000 items of 28x28, 10 classes (class names of KMNIST, by --dataset)" "--dataset" &&
-        out_has "the published Fashion-MNIST train images" "--dataset keeps the identification" &&
+        out_has "published: the Fashion-MNIST train images" "--dataset keeps the identification" &&
         out_has "      0  o" "--dataset names" && ok
     run 0 counts --json --dataset kmnist "$d" && out_has '"dataset": "fashion-mnist", "class_names": "kmnist"' "counts --dataset" && ok
     # verify FILE...: split and kind from the content
@@ -653,7 +665,9 @@ mnist() {
     for f in "$m"/*-ubyte; do gzip -1c "$f" >"$L/gz/$(basename "$f").gz"; done
     for c in raw gz; do
         run 0 info "$L/$c" && out_has "train: MNIST, 60000 items" "MNIST $c" &&
-            [ "$(grep -c "repacked: the published MNIST" "$TMP/out")" -eq 4 ] && ok || bad "MNIST $c: $(cat "$TMP/out")"
+            [ "$(grep -c "published: the MNIST" "$TMP/out")" -eq 4 ] && ok || bad "MNIST $c: $(cat "$TMP/out")"
+        run 0 info --prove "$L/$c" &&
+            [ "$(grep -c "repacked: the published MNIST" "$TMP/out")" -eq 4 ] && ok || bad "MNIST $c --prove: $(cat "$TMP/out")"
         run 0 verify "$L/$c" && out_has "VERIFIED: 4 of 4 files are the official MNIST release" "MNIST $c verify" && ok
     done
     # MNIST images with Fashion-MNIST labels: every command refuses the pair

@@ -16,7 +16,8 @@ enum {
     OPT_IMAGES,
     OPT_LABELS_FILE,
     OPT_THREADS,
-    OPT_AS_STORED
+    OPT_AS_STORED,
+    OPT_PROVE
 };
 
 /* --max-bytes, --classes, --dataset, --threads (and, for the commands

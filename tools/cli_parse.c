@@ -94,21 +94,46 @@ int cli_dataset_options(int argc, char **argv, const char *cmd,
     return cli_parse_options(&p, argc, argv);
 }
 
+/* --json and (where the command has it) --prove, for cli_files_options. */
+typedef struct files_flags {
+    const char *cmd;
+    int *json, *prove;
+} files_flags;
+
+static int files_flag(void *ctx, int c, const char *arg)
+{
+    files_flags *f = ctx;
+    (void)arg;
+    if (c == OPT_JSON) {
+        *f->json = 1;
+    } else if (c == OPT_PROVE && f->prove) {
+        *f->prove = 1;
+    } else {
+        cli_usage(f->cmd, "unknown option '--prove'");
+        return 0;
+    }
+    return 1;
+}
+
 int cli_files_options(int argc, char **argv, const char *cmd,
-                      const char *help, int *json, fmn_options *opt,
-                      const char **fallback)
+                      const char *help, int *json, int *prove,
+                      fmn_options *opt, const char **fallback)
 {
     static const struct option longopts[] = {
-        {"json", no_argument, NULL, OPT_JSON}, CLI_FILE_LONGOPTS_END};
+        {"json", no_argument, NULL, OPT_JSON},
+        {"prove", no_argument, NULL, OPT_PROVE}, CLI_FILE_LONGOPTS_END};
     *json = 0;
     *fallback = NULL;
+    if (prove)
+        *prove = 0;
+    files_flags f = {cmd, json, prove};
     const cli_parser p = {.cmd = cmd, .help = help, .shortopts = ":h",
                           .longopts = longopts, .opt = opt,
-                          .own = cli_json_flag, .ctx = json};
+                          .own = files_flag, .ctx = &f};
     int status = cli_parse_options(&p, argc, argv);
     if (status != CLI_CONTINUE)
         return status;
-    opt->hash_gz = 1;
+    opt->hash_gz = prove ? *prove : 1;
     if (optind == argc && !(*fallback = cli_default_path()))
         return EXIT_BAD;
     return CLI_CONTINUE;

@@ -77,15 +77,21 @@ int cli_dataset_options(int argc, char **argv, const char *cmd,
                         cli_source *src, fmn_options *opt);
 
 /* The start of a command that judges files and folders as they are
- * (info, verify): --json into *json and the data options into *opt, then
- * any number of PATHs from optind; *fallback is the default folder when
- * none is given, else NULL. Sets opt->hash_gz: what these commands call
- * identical rests on the publisher's MD5. Returns CLI_CONTINUE or the
- * exit status to return. */
+ * (info, verify): --json into *json, --prove into *prove (NULL for a
+ * command that always proves, which has no such option) and the data
+ * options into *opt, then any number of PATHs from optind; *fallback is
+ * the default folder when none is given, else NULL. Sets opt->hash_gz
+ * when the command proves: then what it calls identical rests on the
+ * publisher's MD5, repacked on the content's SHA-256. Returns CLI_CONTINUE
+ * or the exit status to return. */
 #define CLI_FILES_OPTIONS_HELP                                              \
     "Options:\n" CLI_JSON_HELP CLI_DATA_HELP CLI_HELP_HELP
+#define CLI_PROVE_HELP                                                      \
+    "      --prove           hash what the CRC-32 found, as verify does: the\n" \
+    "                        .gz's MD5 (identical), else the content's\n"     \
+    "                        SHA-256 (repacked, or modified)\n"
 int cli_files_options(int argc, char **argv, const char *cmd,
-                      const char *help, int *json, fmn_options *opt,
-                      const char **fallback);
+                      const char *help, int *json, int *prove,
+                      fmn_options *opt, const char **fallback);
 
 #endif

@@ -1,7 +1,8 @@
 /* cmd_info.c - `fmnist info [PATH...]`: what each file is, whether it is
- * complete and whether it is the published release, and each split's
- * dataset, size and per-class counts. Each PATH is described, then freed;
- * every verdict is the library's. */
+ * complete and whether it is the published release (by its CRC-32; with
+ * --prove, by hashes), and each split's dataset, size and per-class
+ * counts. Each PATH is described, then freed; every verdict is the
+ * library's. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
 #include "cli_parse.h"
@@ -19,17 +20,20 @@ static const char HELP[] =
     "variants; IDX files under other names by their content; a subfolder\n"
     "such as torchvision's FashionMNIST/raw) and reports per file the\n"
     "compression and sizes, element type, dimensions and how it relates to\n"
-    "the published releases: identical, repacked (the same content in\n"
-    "another container), modified, not known (a release whose content has\n"
-    "no known checksum) or unidentified; then the split's dataset, item\n"
-    "count and per-class counts. Every copy of a file in the folder is\n"
-    "checked to hold the same bytes. A file given by itself is described\n"
-    "alone. Every byte is read and checked.\n"
+    "the published releases: published (its CRC-32 and length are those of\n"
+    "a published content: enough to name it, not to prove it), modified,\n"
+    "not known (a release whose content has no known checksum), named (by\n"
+    "its file name) or unidentified; with --prove, the CRC-32's finding is\n"
+    "hashed as verify does: identical (the .gz's MD5), repacked (the same\n"
+    "content in another container, its SHA-256) or modified. Then the\n"
+    "split's dataset, item count and per-class counts. Every copy of a file\n"
+    "in the folder is checked to hold the same bytes. A file given by\n"
+    "itself is described alone. Every byte is read and checked.\n"
     "\n"
     "Without PATH: $FMNIST_DATA, else ./data/fashion, else\n"
     "/usr/share/datasets/fashion-mnist.\n"
     "\n"
-    CLI_FILES_OPTIONS_HELP
+    CLI_FILES_OPTIONS_HELP CLI_PROVE_HELP
     "\n"
     "Exit status: 0 if everything read is valid, 1 if any input is bad (one\n"
     "line on stderr per problem), 2 for a usage error.\n";
@@ -342,8 +346,9 @@ int cmd_info(int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     const char *fallback;
-    int status = cli_files_options(argc, argv, "info", HELP, &r.json, &opt,
-                                   &fallback);
+    int prove;
+    int status = cli_files_options(argc, argv, "info", HELP, &r.json, &prove,
+                                   &opt, &fallback);
     if (status != CLI_CONTINUE)
         return status;
     if (r.json && !json_start(&r))

@@ -317,8 +317,8 @@ int cmd_verify(int argc, char **argv)
     fmn_options opt;
     int json;
     const char *fallback;
-    int status = cli_files_options(argc, argv, "verify", HELP, &json, &opt,
-                                   &fallback);
+    int status = cli_files_options(argc, argv, "verify", HELP, &json, NULL,
+                                   &opt, &fallback);
     if (status != CLI_CONTINUE)
         return status;
     plan p;
