@@ -303,9 +303,26 @@ FMN_API const char *fmn_class_name(fmn_dataset dataset, unsigned label);
  * above any MNIST-family file (EMNIST ByClass images are 547 MB). */
 #define FMN_DEFAULT_MAX_BYTES ((uint64_t)1 << 30)
 
-/* Options for the loaders. Zero-initialise (or call fmn_options_init) and
- * set what you need; a NULL `const fmn_options *` means all defaults. */
+/* Options for the loaders. Call fmn_options_init, then set what you
+ * need; a NULL `const fmn_options *` means all defaults.
+ *
+ * Options structs grow without breaking callers (this one,
+ * fmn_knn_options and fmn_batch_options): each begins with struct_size,
+ * which its *_init sets to the size the caller was compiled with. New
+ * fields only ever come at the end. The library reads only the fields
+ * that size covers, the others keeping their defaults, so a program built
+ * against an older header runs against a newer library; a size larger
+ * than this library knows (a newer header) is accepted when every byte
+ * past what it knows is 0 (fields this library cannot honour, left
+ * unset), else refused. A size that ends inside a field, or is 0 (a
+ * struct never initialised), is refused with FMN_ERR_INVALID_ARGUMENT and
+ * a message. The structs the library fills or returns by value
+ * (fmn_error, fmn_file_info, fmn_array, fmn_images, fmn_items,
+ * fmn_pixel_stats, fmn_scale, fmn_scale64, fmn_neighbor, fmn_batch,
+ * fmn_rng) are frozen: they never change in 1.x. */
 typedef struct fmn_options {
+    /* sizeof(fmn_options) as the caller knows it: set by fmn_options_init */
+    size_t struct_size;
     /* Largest decoded payload accepted per file, in bytes; 0 means
      * FMN_DEFAULT_MAX_BYTES. A file whose header claims more fails with
      * FMN_ERR_TOO_LARGE before anything is allocated. Raise it for files
@@ -358,8 +375,8 @@ typedef struct fmn_options {
      * while it decodes (FMN_RELEASE_IDENTICAL). 0 (the default): nothing
      * is hashed, and a file with a published content's CRC-32 is
      * FMN_RELEASE_PUBLISHED: a load pays for no hash. A range load is
-     * never proven. fmn_release_check_file and `fmnist verify` and `info`
-     * always hash. */
+     * never proven. fmn_release_check_file and `fmnist verify` always
+     * hash, `fmnist info` with --prove. */
     int hash_gz;
     /* 1: the images of a split whose dataset stores them transposed
      * (fmn_dataset_transposed: EMNIST's, identified by name or content, or
@@ -372,12 +389,14 @@ typedef struct fmn_options {
     int upright;
 } fmn_options;
 
-/* Sets every field of *opt to its default.
+/* Sets every field of *opt to its default, and struct_size to
+ * sizeof(fmn_options) as this header declares it.
  *     fmn_options opt;
  *     fmn_options_init(&opt);
  *     opt.max_bytes = (uint64_t)4 << 30; // accept files up to 4 GiB
  */
-FMN_API void fmn_options_init(fmn_options *opt);
+#define fmn_options_init(opt) fmn_options_init_sized((opt), sizeof(fmn_options))
+FMN_API void fmn_options_init_sized(fmn_options *opt, size_t struct_size);
 
 /* ------------------------------------------------------------------------ */
 /* One IDX file.                                                            */
@@ -1386,17 +1405,21 @@ typedef struct fmn_neighbor {
 #define FMN_NO_NEIGHBOR ((size_t)-1)
 
 typedef struct fmn_knn_options {
+    size_t struct_size; /* set by fmn_knn_options_init (see fmn_options) */
     size_t k;         /* neighbours per query, nearest first; 0 means 1 */
     unsigned threads; /* 0: fmn_cores(); 1: the calling thread only;
                          N: at most N threads */
 } fmn_knn_options;
 
-/* The defaults: k = 1, threads = 0.
+/* The defaults: k = 1, threads = 0; struct_size as for fmn_options.
  *     fmn_knn_options o;
  *     fmn_knn_options_init(&o);
  *     o.k = 10;
  */
-FMN_API void fmn_knn_options_init(fmn_knn_options *opt);
+#define fmn_knn_options_init(opt)                                           \
+    fmn_knn_options_init_sized((opt), sizeof(fmn_knn_options))
+FMN_API void fmn_knn_options_init_sized(fmn_knn_options *opt,
+                                        size_t struct_size);
 
 /* The k nearest images of `base` to each image of `queries`, by squared L2
  * distance over the pixels as an exact integer (no floating point: equal
@@ -1510,6 +1533,8 @@ FMN_API fmn_status fmn_permutation(uint32_t *out, size_t n, uint64_t seed,
 /* Mini-batches.                                                            */
 
 typedef struct fmn_batch_options {
+    size_t struct_size;  /* set by fmn_batch_options_init (see
+                            fmn_options) */
     size_t batch_size;   /* items per batch; 0 means 64 */
     int shuffle;         /* 0: the items in order; 1: each epoch in the
                             order fmn_permutation(n, seed, epoch) */
@@ -1520,6 +1545,19 @@ typedef struct fmn_batch_options {
                             not consecutive has images.data and labels
                             NULL (convert it through `items`) */
 } fmn_batch_options;
+
+/* The defaults: batches of 64 in order, the last one kept, copied when
+ * need be; struct_size as for fmn_options.
+ *     fmn_batch_options bo;
+ *     fmn_batch_options_init(&bo);
+ *     bo.batch_size = 128;
+ *     bo.shuffle = 1;
+ *     bo.seed = 42;
+ */
+#define fmn_batch_options_init(opt)                                         \
+    fmn_batch_options_init_sized((opt), sizeof(fmn_batch_options))
+FMN_API void fmn_batch_options_init_sized(fmn_batch_options *opt,
+                                          size_t struct_size);
 
 /* One batch. Everything in it stays valid until the next call on the
  * batcher that made it. */
@@ -1542,7 +1580,11 @@ typedef struct fmn_batcher fmn_batcher;
  * one batch of pixels; nothing is allocated per batch. The split must
  * outlive the batcher. `opt` NULL means batch_size 64, in order, keep the
  * last batch. FMN_ERR_RANGE for items outside the split.
- *     fmn_batch_options o = {.batch_size = 128, .shuffle = 1, .seed = 42};
+ *     fmn_batch_options o;
+ *     fmn_batch_options_init(&o);
+ *     o.batch_size = 128;
+ *     o.shuffle = 1;
+ *     o.seed = 42;
  *     fmn_batcher *b;
  *     fmn_batcher_new(train, fmn_items_range(0, fmn_split_count(train)), &o,
  *                     &b, &err);

@@ -30,17 +30,17 @@ fmn_status fmn_batcher_new(const fmn_split *split, fmn_items items,
         *out = NULL;
     if (!split || !out)
         return fmni_bad_argument(err);
-    fmn_status st = fmni_split_items_check(split, items, what, err);
+    fmn_batch_options o; /* the caller's, whole (options.c) */
+    fmn_status st = fmni_batch_options_take(opt, &o, err);
+    if (st == FMN_OK)
+        st = fmni_split_items_check(split, items, what, err);
     if (st != FMN_OK)
         return st;
     fmn_batcher *b = calloc(1, sizeof *b);
     if (!b)
         goto nomem;
     b->split = split;
-    if (opt)
-        b->opt = *opt;
-    if (b->opt.batch_size == 0)
-        b->opt.batch_size = 64;
+    b->opt = o;
     b->n = items.count;
     size_t n = items.count ? items.count : 1;
     b->items = malloc(n * sizeof *b->items);

@@ -379,17 +379,21 @@ fmn_status fmn_check_labels(const fmn_idx *labels, const fmn_options *opt,
     fmni_clear(err);
     if (!labels)
         return fmni_bad_argument(err);
-    const fmn_file_info *info = fmn_idx_info(labels);
-    fmn_array a = fmn_idx_array(labels);
-    fmn_status st = fmn_check_kind(a, info->path, FMN_FILE_LABELS, err);
+    fmn_options o;
+    fmn_status st = fmni_options_take(opt, &o, err);
     if (st != FMN_OK)
         return st;
-    fmni_classes c = fmni_class_range(opt, info->path);
+    const fmn_file_info *info = fmn_idx_info(labels);
+    fmn_array a = fmn_idx_array(labels);
+    st = fmn_check_kind(a, info->path, FMN_FILE_LABELS, err);
+    if (st != FMN_OK)
+        return st;
+    fmni_classes c = fmni_class_range(&o, info->path);
     if (num_classes)
         *num_classes = c.count;
     if (first_label)
         *first_label = c.first;
-    return check_all(info, a, c, opt, err);
+    return check_all(info, a, c, &o, err);
 }
 
 static fmni_shape shape_of(const fmn_idx *idx)
@@ -556,24 +560,31 @@ static fmn_status orient_end(fmn_split **out, fmni_problems *p,
 }
 
 /* Clears *out; FMN_OK when both inputs and `out` are usable. */
-static fmn_status split_args(int inputs_ok, fmn_split **out, fmn_error *err)
+/* The start of every split load: *out NULL, the inputs there, the
+ * caller's options taken whole into *o (options.c). */
+static fmn_status split_args(int inputs_ok, const fmn_options *opt,
+                             fmn_options *o, fmn_split **out, fmn_error *err)
 {
     if (out)
         *out = NULL;
-    return inputs_ok && out ? FMN_OK : fmni_bad_argument(err);
+    if (!inputs_ok || !out)
+        return fmni_bad_argument(err);
+    return fmni_options_take(opt, o, err);
 }
 
 fmn_status fmn_split_load(const char *images_path, const char *labels_path,
                           const fmn_options *opt, fmn_split **out,
                           fmn_error *err)
 {
-    fmn_status st = split_args(images_path && labels_path, out, err);
+    fmn_options o;
+    fmn_status st = split_args(images_path && labels_path, opt, &o, out,
+                               err);
     if (st != FMN_OK)
         return st;
     fmni_problems p;
-    fmni_problems_init(&p, opt);
-    fmni_split_load_paths(images_path, labels_path, 0, 0, 0, opt, out, &p);
-    return orient_end(out, &p, opt, err);
+    fmni_problems_init(&p, &o);
+    fmni_split_load_paths(images_path, labels_path, 0, 0, 0, &o, out, &p);
+    return orient_end(out, &p, &o, err);
 }
 
 /* Pairs two loaded files (taken, freed on failure) into *out, upright
@@ -595,23 +606,24 @@ fmn_status fmn_split_load_memory(const void *images, size_t images_size,
                                  const fmn_options *opt, fmn_split **out,
                                  fmn_error *err)
 {
+    fmn_options o;
     fmn_status st = split_args((images || !images_size) &&
                                    (labels || !labels_size),
-                               out, err);
+                               opt, &o, out, err);
     fmn_idx *li = NULL, *ii = NULL;
     if (st == FMN_OK)
         st = fmn_idx_load_memory(labels, labels_size,
-                                 labels_name ? labels_name : "<labels>", opt,
+                                 labels_name ? labels_name : "<labels>", &o,
                                  &li, err);
     if (st == FMN_OK)
         st = fmn_idx_load_memory(images, images_size,
-                                 images_name ? images_name : "<images>", opt,
+                                 images_name ? images_name : "<images>", &o,
                                  &ii, err);
     if (st != FMN_OK) {
         fmn_idx_free(li);
         return st;
     }
-    return pair_loaded(ii, li, opt, out, err);
+    return pair_loaded(ii, li, &o, out, err);
 }
 
 fmn_status fmn_split_load_fd(int images_fd, const char *images_name,
@@ -619,17 +631,18 @@ fmn_status fmn_split_load_fd(int images_fd, const char *images_name,
                              const fmn_options *opt, fmn_split **out,
                              fmn_error *err)
 {
-    fmn_status st = split_args(1, out, err);
+    fmn_options o;
+    fmn_status st = split_args(1, opt, &o, out, err);
     fmn_idx *li = NULL, *ii = NULL;
     if (st == FMN_OK)
-        st = fmn_idx_load_fd(labels_fd, labels_name, opt, &li, err);
+        st = fmn_idx_load_fd(labels_fd, labels_name, &o, &li, err);
     if (st == FMN_OK)
-        st = fmn_idx_load_fd(images_fd, images_name, opt, &ii, err);
+        st = fmn_idx_load_fd(images_fd, images_name, &o, &ii, err);
     if (st != FMN_OK) {
         fmn_idx_free(li);
         return st;
     }
-    return pair_loaded(ii, li, opt, out, err);
+    return pair_loaded(ii, li, &o, out, err);
 }
 
 fmn_status fmn_split_load_callback(fmn_read_fn images_read, void *images_ctx,
@@ -639,21 +652,23 @@ fmn_status fmn_split_load_callback(fmn_read_fn images_read, void *images_ctx,
                                    const fmn_options *opt, fmn_split **out,
                                    fmn_error *err)
 {
-    fmn_status st = split_args(images_read && labels_read, out, err);
+    fmn_options o;
+    fmn_status st = split_args(images_read && labels_read, opt, &o, out,
+                               err);
     fmn_idx *li = NULL, *ii = NULL;
     if (st == FMN_OK)
         st = fmni_idx_load_callback(labels_read, labels_ctx,
                                     labels_name ? labels_name : "<labels>",
-                                    opt, &li, err);
+                                    &o, &li, err);
     if (st == FMN_OK)
         st = fmni_idx_load_callback(images_read, images_ctx,
                                     images_name ? images_name : "<images>",
-                                    opt, &ii, err);
+                                    &o, &ii, err);
     if (st != FMN_OK) {
         fmn_idx_free(li);
         return st;
     }
-    return pair_loaded(ii, li, opt, out, err);
+    return pair_loaded(ii, li, &o, out, err);
 }
 
 fmn_status fmn_split_load_range(const char *images_path,
@@ -661,14 +676,16 @@ fmn_status fmn_split_load_range(const char *images_path,
                                 uint64_t count, const fmn_options *opt,
                                 fmn_split **out, fmn_error *err)
 {
-    fmn_status st = split_args(images_path && labels_path, out, err);
+    fmn_options o;
+    fmn_status st = split_args(images_path && labels_path, opt, &o, out,
+                               err);
     if (st != FMN_OK)
         return st;
     fmni_problems p;
-    fmni_problems_init(&p, opt);
-    fmni_split_load_paths(images_path, labels_path, 1, start, count, opt, out,
+    fmni_problems_init(&p, &o);
+    fmni_split_load_paths(images_path, labels_path, 1, start, count, &o, out,
                           &p);
-    return orient_end(out, &p, opt, err);
+    return orient_end(out, &p, &o, err);
 }
 
 fmn_images fmn_split_images(const fmn_split *sp)

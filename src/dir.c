@@ -799,6 +799,11 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
         *out = NULL;
     if (!dir || !out || !fmn_split_id_name(split))
         return fmni_bad_argument(err);
+    fmn_options o; /* the caller's, whole (options.c) */
+    fmn_status taken = fmni_options_take(opt, &o, err);
+    if (taken != FMN_OK)
+        return taken;
+    opt = &o;
     fmni_problems p;
     fmni_problems_init(&p, opt);
     load_split(dir, split, opt, out, &p);
@@ -847,6 +852,11 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
         *test = NULL;
     if (!dir || !train || !test)
         return fmni_bad_argument(train_err);
+    fmn_options o; /* the caller's, whole (options.c) */
+    fmn_status taken = fmni_options_take(opt, &o, train_err);
+    if (taken != FMN_OK)
+        return taken;
+    opt = &o;
     fmn_error e;
     if (one_dataset(dir, &e) != FMN_OK) { /* said once, for both splits */
         if (opt && opt->report)
@@ -901,6 +911,11 @@ fmn_status fmn_dataset_load(const char *path, const fmn_options *opt,
         *test = NULL;
     if (!train || !test)
         return fmni_bad_argument(err);
+    fmn_options o; /* the caller's, whole (options.c) */
+    fmn_status taken = fmni_options_take(opt, &o, err);
+    if (taken != FMN_OK)
+        return taken;
+    opt = &o;
     fmn_dir *dir;
     fmn_status st = fmn_dir_open(path, &dir, err);
     if (st != FMN_OK)
@@ -930,6 +945,11 @@ fmn_status fmn_dir_open_reader(const fmn_dir *dir, fmn_split_id split,
         *out = NULL;
     if (!dir || !out || !fmn_split_id_name(split))
         return fmni_bad_argument(err);
+    fmn_options o; /* the caller's, whole (options.c) */
+    fmn_status taken = fmni_options_take(opt, &o, err);
+    if (taken != FMN_OK)
+        return taken;
+    opt = &o;
     fmn_error why;
     fmn_status st = both_files(dir, split, &why);
     if (st != FMN_OK) {

@@ -59,26 +59,6 @@ const char *fmn_dtype_name(fmn_dtype dtype)
     return "invalid";
 }
 
-void fmn_options_init(fmn_options *opt)
-{
-    if (!opt)
-        return;
-    memset(opt, 0, sizeof *opt);
-    opt->max_bytes = FMN_DEFAULT_MAX_BYTES;
-}
-
-fmn_options fmni_options(const fmn_options *opt)
-{
-    fmn_options o;
-    fmn_options_init(&o);
-    if (opt) {
-        o = *opt;
-        if (o.max_bytes == 0)
-            o.max_bytes = FMN_DEFAULT_MAX_BYTES;
-    }
-    return o;
-}
-
 static uint32_t be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
@@ -708,10 +688,23 @@ static fmn_status load_file(const char *path, const fmn_options *opt,
     return fmni_idx_decode(&s, opt, range, start, count, out, err);
 }
 
+/* The caller's options, whole (options.c), for the calls below; *out
+ * NULL first. */
+static fmn_status take_options(const fmn_options *opt, fmn_options *o,
+                               fmn_idx **out, fmn_error *err)
+{
+    if (out)
+        *out = NULL;
+    return fmni_options_take(opt, o, err);
+}
+
 fmn_status fmn_idx_load_file(const char *path, const fmn_options *opt,
                              fmn_idx **out, fmn_error *err)
 {
-    return load_file(path, opt, FMNI_RANGE_NONE, 0, 0, out, err);
+    fmn_options o;
+    fmn_status st = take_options(opt, &o, out, err);
+    return st == FMN_OK ? load_file(path, &o, FMNI_RANGE_NONE, 0, 0, out, err)
+                        : st;
 }
 
 fmn_status fmni_idx_load_checked_range(const char *path, uint64_t start,
@@ -725,34 +718,42 @@ fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
                                    uint64_t count, const fmn_options *opt,
                                    fmn_idx **out, fmn_error *err)
 {
-    return load_file(path, opt, FMNI_RANGE_ONLY, start, count, out, err);
+    fmn_options o;
+    fmn_status st = take_options(opt, &o, out, err);
+    return st == FMN_OK
+               ? load_file(path, &o, FMNI_RANGE_ONLY, start, count, out, err)
+               : st;
 }
 
 fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
                                const fmn_options *opt, fmn_idx **out,
                                fmn_error *err)
 {
-    if (out)
-        *out = NULL;
+    fmn_options o;
+    fmn_status st = take_options(opt, &o, out, err);
+    if (st != FMN_OK)
+        return st;
     if (!out || (!data && size > 0))
         return fmni_bad_argument(err);
     fmni_stream s;
     fmni_src_open_memory(&s.src, data, size, name);
-    return fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out, err);
+    return fmni_idx_decode(&s, &o, FMNI_RANGE_NONE, 0, 0, out, err);
 }
 
 fmn_status fmn_idx_load_fd(int fd, const char *name, const fmn_options *opt,
                            fmn_idx **out, fmn_error *err)
 {
-    if (out)
-        *out = NULL;
+    fmn_options o;
+    fmn_status st = take_options(opt, &o, out, err);
+    if (st != FMN_OK)
+        return st;
     if (!out)
         return fmni_bad_argument(err);
     char fallback[32];
     snprintf(fallback, sizeof fallback, "<descriptor %d>", fd);
     fmni_stream s;
-    fmn_status st = fmni_src_open_fd(&s.src, fd, name ? name : fallback, err);
-    return st == FMN_OK ? fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out,
+    st = fmni_src_open_fd(&s.src, fd, name ? name : fallback, err);
+    return st == FMN_OK ? fmni_idx_decode(&s, &o, FMNI_RANGE_NONE, 0, 0, out,
                                           err)
                         : st;
 }
@@ -792,11 +793,13 @@ fmn_status fmn_idx_load_callback(fmn_read_fn read, void *ctx,
                                  const char *name, const fmn_options *opt,
                                  fmn_idx **out, fmn_error *err)
 {
-    if (out)
-        *out = NULL;
+    fmn_options o;
+    fmn_status st = take_options(opt, &o, out, err);
+    if (st != FMN_OK)
+        return st;
     if (!out || !read)
         return fmni_bad_argument(err);
-    return fmni_idx_load_callback(read, ctx, name, opt, out, err);
+    return fmni_idx_load_callback(read, ctx, name, &o, out, err);
 }
 
 fmn_array fmn_idx_array(const fmn_idx *idx)

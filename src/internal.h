@@ -388,8 +388,19 @@ uint64_t fmni_idx_total_items(const fmn_idx *idx);
  * a mapped file's pixels are copied into memory of their own first. */
 fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err);
 
-/* Options with zeros replaced by defaults. */
-fmn_options fmni_options(const fmn_options *opt);
+/* The caller's options (NULL: the defaults) as a whole struct of this
+ * library's size, its zeros replaced by defaults: FMN_OK, or
+ * FMN_ERR_INVALID_ARGUMENT for a struct_size it cannot read (options.c).
+ * Every call that takes options reads them through these once. */
+fmn_status fmni_options_take(const fmn_options *in, fmn_options *out,
+                             fmn_error *err);
+fmn_status fmni_knn_options_take(const fmn_knn_options *in,
+                                 fmn_knn_options *out, fmn_error *err);
+fmn_status fmni_batch_options_take(const fmn_batch_options *in,
+                                   fmn_batch_options *out, fmn_error *err);
+
+/* Options already taken (or NULL: the defaults), as a value. */
+fmn_options fmni_options(const fmn_options *taken);
 
 /* The threads a load may decode on: fmn_options.threads, or for 0 the
  * cores this process may run on (gz_parallel.c). */

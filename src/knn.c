@@ -127,14 +127,6 @@ void fmni_knn_fill(fmn_neighbor *row, size_t k, size_t have)
 
 /* ---- the call ----------------------------------------------------------- */
 
-void fmn_knn_options_init(fmn_knn_options *opt)
-{
-    if (!opt)
-        return;
-    memset(opt, 0, sizeof *opt);
-    opt->k = 1;
-}
-
 static fmn_status check_call(fmn_images queries, const fmn_images *base,
                              size_t k, fmn_neighbor *out, size_t out_len,
                              fmn_error *err)
@@ -166,8 +158,12 @@ fmn_status fmni_knn(fmn_images queries, const fmn_images *base,
                     const fmn_knn_options *opt, fmn_neighbor *out,
                     size_t out_len, fmn_error *err, fmni_isa isa)
 {
-    size_t k = opt && opt->k ? opt->k : 1;
-    fmn_status st = check_call(queries, base, k, out, out_len, err);
+    fmn_knn_options o; /* the caller's, whole (options.c) */
+    fmn_status st = fmni_knn_options_take(opt, &o, err);
+    if (st != FMN_OK)
+        return st;
+    size_t k = o.k;
+    st = check_call(queries, base, k, out, out_len, err);
     if (st != FMN_OK || queries.count == 0) {
         if (st == FMN_OK)
             fmni_clear(err);
@@ -188,7 +184,7 @@ fmn_status fmni_knn(fmn_images queries, const fmn_images *base,
         c.b.data = no_pixels;
     c.out = out;
     c.ssd = fmni_ssd_pick(isa);
-    c.threads = opt && opt->threads ? opt->threads : fmn_cores();
+    c.threads = o.threads ? o.threads : fmn_cores();
     if (c.threads > THREADS_MAX)
         c.threads = THREADS_MAX;
     st = fmni_knn_coordinates(c.px) && c.b.count > 0 ? fmni_knn_index(&c, err)

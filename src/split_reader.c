@@ -103,11 +103,16 @@ fmn_status fmn_split_reader_open(const char *images_path,
         *out = NULL;
     if (!images_path || !labels_path || !out)
         return fmni_bad_argument(err);
+    fmn_options o; /* the caller's, whole (options.c) */
+    fmn_status taken = fmni_options_take(opt, &o, err);
+    if (taken != FMN_OK)
+        return taken;
+    opt = &o;
     fmn_split_reader *r = calloc(1, sizeof *r);
     if (!r)
         return fmni_fail(err, FMN_ERR_NOMEM, images_path, FMN_NO_OFFSET, 0,
                          "out of memory for a split reader");
-    r->opt = fmni_options(opt);
+    r->opt = o;
     fmni_clear(&r->failure);
     fmni_problems p;
     fmni_problems_init(&p, opt);

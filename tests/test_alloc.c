@@ -290,7 +290,11 @@ static fmn_split *g_split;
 
 static fmn_status batcher(fmn_error *err)
 {
-    fmn_batch_options o = {7, 1, 42, 0, 0}; /* shuffled: gathers */
+    fmn_batch_options o; /* shuffled: gathers */
+    fmn_batch_options_init(&o);
+    o.batch_size = 7;
+    o.shuffle = 1;
+    o.seed = 42;
     fmn_batcher *b = (fmn_batcher *)(uintptr_t)1;
     fmn_status st = fmn_batcher_new(g_split, fmn_items_range(0, SPLIT_N), &o,
                                     &b, err);

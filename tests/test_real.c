@@ -371,7 +371,10 @@ static void real_training_calls(void **state)
 
     /* one shuffled epoch of batches of 64: every image once */
     memset(seen, 0, 60000);
-    fmn_batch_options o = {64, 1, 42, 0, 0};
+    fmn_batch_options o;
+    fmn_batch_options_init(&o);
+    o.shuffle = 1;
+    o.seed = 42;
     fmn_batcher *b;
     assert_int_equal(fmn_batcher_new(sp, all, &o, &b, &err), FMN_OK);
     assert_int_equal(fmn_batcher_num_batches(b), 938);

@@ -123,7 +123,12 @@ static void batches_cover_each_item_once(void **state)
     fmn_split *sp = make_split();
     fmn_items all = fmn_items_range(0, N);
     for (int drop = 0; drop <= 1; drop++) {
-        fmn_batch_options o = {10, 1, 42, drop, 0};
+        fmn_batch_options o;
+        fmn_batch_options_init(&o);
+        o.batch_size = 10;
+        o.shuffle = 1;
+        o.seed = 42;
+        o.drop_last = drop;
         fmn_batcher *b;
         assert_int_equal(fmn_batcher_new(sp, all, &o, &b, NULL), FMN_OK);
         assert_int_equal(fmn_batcher_num_batches(b), drop ? 10 : 11);
@@ -163,7 +168,9 @@ static void batches_view_without_copy(void **state)
     fmn_images all = fmn_split_images(sp);
     fmn_batcher *b;
     /* in order: every batch is a view into the split */
-    fmn_batch_options o = {16, 0, 0, 0, 0};
+    fmn_batch_options o;
+    fmn_batch_options_init(&o);
+    o.batch_size = 16;
     assert_int_equal(fmn_batcher_new(sp, fmn_items_range(0, N), &o, &b, NULL),
                      FMN_OK);
     fmn_batch batch;
@@ -179,7 +186,12 @@ static void batches_view_without_copy(void **state)
 
     /* a subset, shuffled, views only: no pixels unless consecutive */
     uint32_t subset[6] = {5, 6, 7, 50, 51, 90};
-    fmn_batch_options v = {2, 1, 7, 0, 1};
+    fmn_batch_options v;
+    fmn_batch_options_init(&v);
+    v.batch_size = 2;
+    v.shuffle = 1;
+    v.seed = 7;
+    v.views_only = 1;
     assert_int_equal(fmn_batcher_new(sp, fmn_items_list(subset, 6), &v, &b,
                                      NULL), FMN_OK);
     unsigned hits[N] = {0};

@@ -221,7 +221,10 @@ static int search(finding *f, const fmn_split *a, const fmn_split *b,
     f->sb = b;
     f->k = k;
     size_t n = fmn_split_count(a);
-    fmn_knn_options o = {k, rq->threads};
+    fmn_knn_options o;
+    fmn_knn_options_init(&o);
+    o.k = k;
+    o.threads = rq->threads;
     fmn_images ia = fmn_split_images(a), ib = fmn_split_images(b);
     fmn_error err;
     f->nn = n <= SIZE_MAX / sizeof *f->nn / k

@@ -25,6 +25,13 @@ if [ -n "${FMNIST_DATA:-}" ] || [ -d /usr/share/datasets/fashion-mnist ]; then
     { echo "the installed fmnist info failed"; exit 1; }
 fi
 
+echo "== the package names its dependencies, never a path of this machine"
+if grep -h "INTERFACE_LINK_LIBRARIES" "$libdir"/cmake/fmnist/fmnistTargets*.cmake | grep -q '[^-]/[a-z]'; then
+  echo "the exported fmnist target carries a path:"
+  grep -h "INTERFACE_LINK_LIBRARIES" "$libdir"/cmake/fmnist/fmnistTargets*.cmake
+  exit 1
+fi
+
 echo "== find_package(fmnist)"
 cmake -S "$src/tests/consumer" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_C_COMPILER="$cc" >/dev/null

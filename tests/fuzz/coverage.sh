@@ -8,7 +8,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 B=${1:-/tmp/fmnist-coverage}
-targets="idx gzip split stream use cli inflate files hash"
+targets="idx gzip split stream use cli inflate files hash knn"
 CC=clang cmake -S "$root" -B "$B" -DCMAKE_BUILD_TYPE=Debug -DBUILD_SHARED_LIBS=ON \
   -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
 cmake --build "$B" -j"$(nproc)" --target $(for t in $targets; do printf 'fuzz_%s_replay ' "$t"; done) >/dev/null

@@ -9,6 +9,7 @@
  * parameters when they say so), the last 64 bytes also the mapping text. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -213,6 +214,50 @@ static void describe_all(const uint8_t *p)
 }
 
 /* A file: loaded with proof, streamed, checked against every release. */
+/* A file read through the callback, at most `step` bytes a call. */
+typedef struct reading {
+    FILE *f;
+    size_t step;
+} reading;
+
+static long read_some(void *ctx, void *buf, size_t n)
+{
+    reading *r = ctx;
+    size_t got = fread(buf, 1, n < r->step ? n : r->step, r->f);
+    return ferror(r->f) ? -1 : (long)got;
+}
+
+/* The file at path through a descriptor and through a read callback: the
+ * path load's verdict and CRC-32 (st, crc) both times. */
+static void other_sources(const char *path, const fmn_options *opt,
+                          fmn_status st, uint32_t crc, size_t step)
+{
+    fmn_idx *idx;
+    fmn_error err;
+    int fd = open(path, O_RDONLY);
+    if (fd >= 0) {
+        fmn_status fs = fmn_idx_load_fd(fd, path, opt, &idx, &err);
+        check((fs == FMN_OK) == (st == FMN_OK));
+        if (fs == FMN_OK) {
+            check(fmn_idx_info(idx)->crc32 == crc);
+            fmn_idx_free(idx);
+        }
+        check(lseek(fd, 0, SEEK_CUR) >= 0); /* still the caller's */
+        close(fd);
+    }
+    reading r = {fopen(path, "rb"), step};
+    if (r.f) {
+        fmn_status cs = fmn_idx_load_callback(read_some, &r, path, opt, &idx,
+                                              &err);
+        check((cs == FMN_OK) == (st == FMN_OK));
+        if (cs == FMN_OK) {
+            check(fmn_idx_info(idx)->crc32 == crc);
+            fmn_idx_free(idx);
+        }
+        fclose(r.f);
+    }
+}
+
 static void one_file(const char *name, const uint8_t *p)
 {
     char path[256];
@@ -232,6 +277,8 @@ static void one_file(const char *name, const uint8_t *p)
         crc = fmn_idx_info(idx)->crc32;
         fmn_idx_free(idx);
     }
+    if (p[3] & 0x04) /* a step of 1 to 4096 bytes */
+        other_sources(path, &opt, st, crc, (size_t)1 << (p[1] % 13));
     fmn_reader *r;
     fmn_status rs = fmn_reader_open(path, &r, &err);
     if (rs == FMN_OK) {
@@ -315,9 +362,13 @@ static void train_on(const fmn_split *sp, const uint8_t *p)
 {
     size_t n = fmn_split_count(sp);
     fmn_items all = fmn_items_range(0, n);
-    fmn_batch_options o = {.batch_size = 1 + p[1] % 7, .shuffle = p[2] & 1,
-                           .seed = p[3], .drop_last = p[2] & 2,
-                           .views_only = p[2] & 4};
+    fmn_batch_options o;
+    fmn_batch_options_init(&o);
+    o.batch_size = 1 + p[1] % 7;
+    o.shuffle = p[2] & 1;
+    o.seed = p[3];
+    o.drop_last = p[2] & 2;
+    o.views_only = p[2] & 4;
     fmn_batcher *b;
     fmn_error err;
     if (fmn_batcher_new(sp, all, &o, &b, &err) == FMN_OK) {
@@ -398,6 +449,25 @@ static void stream_pair(const char *iname, const char *lname,
     }
     free(pixels);
     fmn_split_reader_free(r);
+    /* a range of the pair, and the labels checked alone */
+    fmn_split *part;
+    uint64_t start = p[2] % 5, count = p[3] % 7;
+    if (fmn_split_load_range(ip, lp, start, count, &opt, &part, &err) ==
+        FMN_OK) {
+        check(fmn_split_count(part) <= count);
+        fmn_split_free(part);
+    }
+    fmn_idx *li;
+    if (fmn_idx_load_file(lp, &opt, &li, &err) == FMN_OK) {
+        unsigned first, classes;
+        fmn_status cs = fmn_check_labels(li, &opt, &first, &classes, &err);
+        check(cs != FMN_OK || classes >= 1);
+        fmn_status ks = fmn_check_kind(fmn_idx_array(li), lp, FMN_FILE_LABELS,
+                                       &err);
+        check(cs != FMN_OK || ks == FMN_OK);
+        (void)fmn_check_kind(fmn_idx_array(li), lp, FMN_FILE_IMAGES, &err);
+        fmn_idx_free(li);
+    }
 }
 
 /* Every writer, into one set; committed or dropped by the parameters. */
@@ -465,10 +535,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 4;
     /* images: the body as it is, or after a header the parameters make;
      * with 0x10 in p[3], 9 MiB: the body repeated, bytes that do not
-     * compress (p[1] & 3 == 1), with runs copied (2), or 1 MiB of such
-     * bytes and 1 MiB of zeros in turn (3). A raw file that large is
-     * mapped and its CRC-32 summed on two threads; a gzip file that does
-     * not compress is decoded in parts on two threads. */
+     * compress (p[1] & 3 == 1), with runs copied (2), or (3) 1 MiB of
+     * such bytes and 1 MiB of zeros in turn; or (p[1] & 0x0f == 7) 6 MiB
+     * of letters then zeros, or (0x0b) 3 MiB of zeros then letters: the
+     * parallel decoder's guesses of where its parts' output goes far too
+     * high, or too low. A raw file that large is mapped and its
+     * CRC-32 summed on two threads; a gzip file that does not compress is
+     * decoded in parts on two threads. */
     uint8_t *big = NULL;
     if (p[3] & 0x10 && n > 0) {
         size_t want = (size_t)9 << 20;
@@ -482,7 +555,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* p[1] & 2: random bytes, and runs of 8 to 63 copied from up
              * to 30,000 back (matches across the parallel decoder's
              * parts) */
-            if ((p[1] & 3) == 3) { /* 1 MiB random, 1 MiB of zeros, ... */
+            if ((p[1] & 0x0f) == 0x07 || (p[1] & 0x0f) == 0x0b) {
+                /* letters of 16 (Huffman-coded blocks that a part can
+                 * find), 6 MiB then zeros, or 3 MiB of zeros then them */
+                int zero = p[1] & 0x04 ? i >= ((size_t)6 << 20)
+                                       : i < ((size_t)3 << 20);
+                big[i] = zero ? 0 : (uint8_t)('a' + (x >> 32) % 16);
+            } else if ((p[1] & 3) == 3) { /* 1 MiB random, 1 MiB of zeros */
                 big[i] = (i >> 20) & 1 ? 0 : (uint8_t)(x >> 32);
             } else if (p[1] & 2 && i > 30000 && (x >> 40) % 4 == 0) {
                 size_t len = 8 + (size_t)(x >> 50) % 56, d = 1 + (x >> 8) % 30000;
@@ -633,7 +712,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         path_of(ip, sizeof ip, iname);
         if (fmn_idx_load_file(ip, NULL, &whole, &we) == FMN_OK)
             fmn_idx_free(whole);
-        for (unsigned t = 1; gi && t <= 2; t++) { /* from memory too */
+        for (unsigned t = 1; gi && t <= 4; t *= 2) { /* from memory too */
             fmn_options mo;
             fmn_options_init(&mo);
             mo.threads = t;

@@ -17,7 +17,9 @@ enum { BATCH = 500 };
 /* The split in order, BATCH images at a time (views into it: no copy). */
 static fmn_batcher *in_order(const fmn_split *split)
 {
-    fmn_batch_options opt = {BATCH, 0, 0, 0, 0};
+    fmn_batch_options opt;
+    fmn_batch_options_init(&opt);
+    opt.batch_size = BATCH;
     fmn_batcher *b = NULL;
     fmn_error err;
     if (fmn_batcher_new(split, fmn_items_range(0, fmn_split_count(split)),

@@ -141,8 +141,13 @@ int main(int argc, char **argv)
     printf("train %zu, validation %zu, test %zu; mean %.4f std %.4f\n",
            n - nval, nval, fmn_split_count(test), scale.mean, scale.std);
 
-    fmn_batch_options shuffled = {BATCH, 1, 42, 0, 0};
-    fmn_batch_options in_order = {BATCH, 0, 0, 0, 0};
+    fmn_batch_options shuffled, in_order;
+    fmn_batch_options_init(&shuffled);
+    shuffled.batch_size = BATCH;
+    shuffled.shuffle = 1;
+    shuffled.seed = 42;
+    fmn_batch_options_init(&in_order);
+    in_order.batch_size = BATCH;
     fmn_batcher *tb = NULL, *vb = NULL, *eb = NULL;
     for (int e = 0; e < epochs; e++) {
         double acc = epoch(&m, train, fit, &shuffled, scale, 0.05f, &tb);
