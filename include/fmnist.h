@@ -299,6 +299,18 @@ FMN_API const char *fmn_class_name(fmn_dataset dataset, unsigned label);
 /* ------------------------------------------------------------------------ */
 /* Options.                                                                 */
 
+/* A caller's memory functions (fmn_options.alloc), as spng_ctx_new2's:
+ * alloc(ctx, n) returns n bytes (n >= 1) aligned for any type, as malloc
+ * does, or NULL; realloc(ctx, p, n) resizes p (not NULL, n >= 1) as
+ * realloc does; free(ctx, p) releases p (never NULL). ctx is passed
+ * through untouched. */
+typedef struct fmn_allocator {
+    void *(*alloc)(void *ctx, size_t n);
+    void *(*realloc)(void *ctx, void *p, size_t n);
+    void (*free)(void *ctx, void *p);
+    void *ctx;
+} fmn_allocator;
+
 /* Default for fmn_options.max_bytes: 1 GiB of decoded data per file, far
  * above any MNIST-family file (EMNIST ByClass images are 547 MB). */
 #define FMN_DEFAULT_MAX_BYTES ((uint64_t)1 << 30)
@@ -387,6 +399,19 @@ typedef struct fmn_options {
      * The fmnist tool's show, export, grid and audit -o set it unless
      * --as-stored is given; no other command changes. */
     int upright;
+    /* The memory a call taking these options allocates, and the handles
+     * it returns (fmn_idx, fmn_split, fmn_split_reader, and the fmn_dir
+     * fmn_dataset_load opens and frees) for as long as they live: all
+     * three functions set, or none (the default: malloc, realloc, free);
+     * one or two set is FMN_ERR_INVALID_ARGUMENT. Only the calling
+     * thread calls them, never the load's own threads. Nothing goes to
+     * malloc then but what the system allocates for itself: the C
+     * library's opendir (a folder's listing), libzip (zip archives: it
+     * has no allocator hooks) and the threads' stacks. The handles must
+     * not outlive ctx. fmn_split_release's buffers come from alloc: free
+     * them with the same allocator's free. Per call, never global: two
+     * loads may use two allocators at once. */
+    fmn_allocator alloc;
 } fmn_options;
 
 /* Sets every field of *opt to its default, and struct_size to
@@ -919,7 +944,8 @@ FMN_API void fmn_split_free(fmn_split *split);
  * *images gets its count x height x width bytes (row-major, as
  * fmn_split_images showed them) and *labels its count labels, each a
  * buffer of its own that is yours to free() (for code whose existing
- * free() path should stay). The pixels are moved, not copied, where the
+ * free() path should stay), or, where the load was given an allocator
+ * (fmn_options.alloc), to that allocator's free. The pixels are moved, not copied, where the
  * load allocated them (a mapped file is copied). On failure
  * (FMN_ERR_NOMEM) the split is unchanged and still yours.
  *     uint8_t *x, *y;

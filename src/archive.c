@@ -12,11 +12,13 @@
 #ifdef FMNIST_HAVE_LIBZIP
 #include <zip.h>
 
-/* Opens the archive that `path` starts with. */
-static fmn_status open_archive(const char *path, size_t at, zip_t **out,
+/* Opens the archive that `path` starts with (its name's copy from heap;
+ * libzip allocates with malloc, having no allocator hooks). */
+static fmn_status open_archive(const char *path, size_t at,
+                               const fmn_allocator *heap, zip_t **out,
                                fmn_error *err)
 {
-    char *file = fmni_strndup(path, at); /* the archive's path */
+    char *file = fmni_strndup(heap, path, at); /* the archive's path */
     if (!file)
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for an archive");
@@ -31,13 +33,14 @@ static fmn_status open_archive(const char *path, size_t at, zip_t **out,
                        zip_error_strerror(&ze));
         zip_error_fini(&ze);
     }
-    free(file);
+    fmni_free(heap, file);
     return st;
 }
 
 /* The folder inside the archive that `path` names, as a member-name
  * prefix: "" for the archive itself, else "FOLDER/". */
-static char *inner_prefix(const char *path, size_t at)
+static char *inner_prefix(const char *path, size_t at,
+                          const fmn_allocator *heap)
 {
     const char *in = path + at;
     while (*in == '/')
@@ -45,7 +48,7 @@ static char *inner_prefix(const char *path, size_t at)
     size_t n = strlen(in);
     while (n && in[n - 1] == '/')
         n--;
-    char *p = malloc(n + 2);
+    char *p = fmni_malloc(heap, n + 2);
     if (p) {
         memcpy(p, in, n);
         p[n] = '/';
@@ -58,10 +61,10 @@ fmn_status fmni_archive_list(const char *path, size_t at, fmni_listing *out,
                              fmn_error *err)
 {
     zip_t *za;
-    fmn_status st = open_archive(path, at, &za, err);
+    fmn_status st = open_archive(path, at, &out->heap, &za, err);
     if (st != FMN_OK)
         return st;
-    char *prefix = inner_prefix(path, at);
+    char *prefix = inner_prefix(path, at, &out->heap);
     if (!prefix) {
         zip_discard(za);
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
@@ -90,7 +93,7 @@ fmn_status fmni_archive_list(const char *path, size_t at, fmni_listing *out,
     if (st == FMN_OK && !seen)
         st = fmni_fail(err, FMN_ERR_NOT_FOUND, path, FMN_NO_OFFSET, 0,
                        "no such folder in the archive");
-    free(prefix);
+    fmni_free(&out->heap, prefix);
     zip_discard(za);
     return st;
 }
@@ -108,6 +111,7 @@ int fmni_archive_is_folder(const char *path, size_t at)
 typedef struct member {
     zip_t *za;
     zip_file_t *zf;
+    fmn_allocator heap; /* what it came from */
     char why[160];
 } member;
 
@@ -132,19 +136,22 @@ static void member_close(void *ctx)
     if (m->zf)
         zip_fclose(m->zf);
     zip_discard(m->za);
-    free(m);
+    fmn_allocator heap = m->heap;
+    fmni_free(&heap, m);
 }
 
 fmn_status fmni_archive_open_member(fmni_src *src, const char *path,
                                     size_t at, fmn_error *err)
 {
-    member *m = calloc(1, sizeof *m);
+    fmn_allocator heap = src->heap; /* src is cleared when it opens */
+    member *m = fmni_calloc(&heap, 1, sizeof *m);
     if (!m)
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for an archive");
-    fmn_status st = open_archive(path, at, &m->za, err);
+    m->heap = heap;
+    fmn_status st = open_archive(path, at, &heap, &m->za, err);
     if (st != FMN_OK) {
-        free(m);
+        fmni_free(&heap, m);
         return st;
     }
     const char *name = path + at;
@@ -171,7 +178,7 @@ fmn_status fmni_archive_open_member(fmni_src *src, const char *path,
         return st;
     }
     fmni_read_fn fn = {member_read, member_error, member_close, m};
-    return fmni_src_open_fn(src, &fn, path, err);
+    return fmni_src_open_fn(src, &fn, path, &heap, err);
 }
 
 #else /* no libzip */

@@ -153,6 +153,7 @@ struct fmn_split {
     fmn_split_id id;
     fmni_classes classes;
     int upright;               /* the images were transposed at load */
+    fmn_allocator heap;        /* the load's: all but the files' memory */
 };
 
 /* ---- problems ----------------------------------------------------------- */
@@ -161,6 +162,8 @@ void fmni_problems_init(fmni_problems *p, const fmn_options *opt)
 {
     memset(p, 0, sizeof *p);
     p->collect = opt && opt->report;
+    if (opt)
+        p->heap = opt->alloc;
 }
 
 void fmni_problems_add(fmni_problems *p, const fmn_error *e)
@@ -174,7 +177,10 @@ void fmni_problems_add(fmni_problems *p, const fmn_error *e)
         return;
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 4;
-        fmn_error *grown = realloc(p->list, cap * sizeof *grown);
+        fmn_error *grown =
+            cap <= SIZE_MAX / sizeof *grown
+                ? fmni_realloc(&p->heap, p->list, cap * sizeof *grown)
+                : NULL;
         if (!grown) {
             p->lost++;
             return;
@@ -192,8 +198,10 @@ void fmni_problems_move(fmni_problems *to, fmni_problems *from)
     if (from->have && !from->collect)
         fmni_problems_add(to, &from->first);
     to->lost += from->lost;
-    free(from->list);
+    fmni_free(&from->heap, from->list);
+    fmn_allocator heap = from->heap;
     memset(from, 0, sizeof *from);
+    from->heap = heap;
 }
 
 fmn_status fmni_problems_end(fmni_problems *p, const fmn_options *opt,
@@ -209,7 +217,7 @@ fmn_status fmni_problems_end(fmni_problems *p, const fmn_options *opt,
                   p->lost);
         opt->report(opt->report_ctx, &e);
     }
-    free(p->list);
+    fmni_free(&p->heap, p->list);
     p->list = NULL;
     p->n = 0;
     if (!p->have) {
@@ -420,7 +428,7 @@ static fmn_status take_labels(fmn_split *sp, const fmn_options *opt,
         return FMN_OK;
     }
     sp->label_dims[1] = l.dims[1];
-    if (!(sp->label_own = malloc(sp->count)))
+    if (!(sp->label_own = fmni_malloc(&sp->heap, sp->count)))
         return fmni_fail(err, FMN_ERR_NOMEM, info->path, FMN_NO_OFFSET, 0,
                          "out of memory for the labels");
     for (size_t i = 0; i < sp->count; i++)
@@ -444,12 +452,13 @@ fmn_status fmni_split_make(fmn_idx *images, fmn_idx *labels, uint64_t first,
     if (st == FMN_OK)
         st = fmni_pair_identity(ii, li, err);
     if (st == FMN_OK) {
-        sp = calloc(1, sizeof *sp);
+        sp = fmni_calloc(&opt.alloc, 1, sizeof *sp);
         if (!sp)
             st = fmni_fail(err, FMN_ERR_NOMEM, ii->path, FMN_NO_OFFSET, 0,
                            "out of memory for a split");
     }
     if (st == FMN_OK) {
+        sp->heap = opt.alloc;
         sp->images = images;
         sp->labels = labels;
         const fmn_file_info *known = li->dataset ? li : ii;
@@ -786,7 +795,7 @@ fmn_status fmn_split_release(fmn_split *split, uint8_t **images,
         *labels = NULL;
     if (!split || !images || !labels)
         return fmni_bad_argument(err);
-    uint8_t *lb = malloc(split->count ? split->count : 1);
+    uint8_t *lb = fmni_malloc(&split->heap, split->count);
     if (!lb)
         return fmni_fail(err, FMN_ERR_NOMEM, "fmn_split_release",
                          FMN_NO_OFFSET, 0, "out of memory for the labels");
@@ -794,7 +803,7 @@ fmn_status fmn_split_release(fmn_split *split, uint8_t **images,
         memcpy(lb, split->label_data, split->count);
     uint8_t *im = fmni_idx_take_data(split->images);
     if (!im) {
-        free(lb);
+        fmni_free(&split->heap, lb);
         return fmni_fail(err, FMN_ERR_NOMEM, "fmn_split_release",
                          FMN_NO_OFFSET, 0, "out of memory for the images");
     }
@@ -810,6 +819,7 @@ void fmn_split_free(fmn_split *sp)
         return;
     fmn_idx_free(sp->images);
     fmn_idx_free(sp->labels);
-    free(sp->label_own);
-    free(sp);
+    fmn_allocator heap = sp->heap;
+    fmni_free(&heap, sp->label_own);
+    fmni_free(&heap, sp);
 }

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +37,7 @@ struct fmn_dir {
     char *location;    /* the folder the files are in */
     entry *files;      /* sorted by split, kind, rank */
     size_t n, cap;
+    fmn_allocator heap; /* what all of it came from */
 };
 
 static int ends_with(const char *s, size_t n, const char *suffix)
@@ -112,10 +112,10 @@ static int may_be_idx(const char *name)
     return 0;
 }
 
-static char *join(const char *dir, const char *name)
+static char *join(const fmn_allocator *heap, const char *dir, const char *name)
 {
     size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
+    char *p = fmni_malloc(heap, a + b + 2);
     if (!p)
         return NULL;
     memcpy(p, dir, a);
@@ -126,23 +126,24 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-static void entries_free(entry *e, size_t n)
+static void entries_free(const fmn_allocator *heap, entry *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        free(e[i].path);
-        free(e[i].prefix);
+        fmni_free(heap, e[i].path);
+        fmni_free(heap, e[i].prefix);
     }
-    free(e);
+    fmni_free(heap, e);
 }
 
 void fmn_dir_free(fmn_dir *dir)
 {
     if (!dir)
         return;
-    entries_free(dir->files, dir->n);
-    free(dir->path);
-    free(dir->location);
-    free(dir);
+    fmn_allocator heap = dir->heap;
+    entries_free(&heap, dir->files, dir->n);
+    fmni_free(&heap, dir->path);
+    fmni_free(&heap, dir->location);
+    fmni_free(&heap, dir);
 }
 
 static fmn_status nomem(const char *path, fmn_error *err)
@@ -156,10 +157,13 @@ static fmn_status add(fmn_dir *dir, entry e, fmn_error *err)
 {
     if (dir->n == dir->cap) {
         size_t cap = dir->cap ? dir->cap * 2 : 8;
-        entry *grown = realloc(dir->files, cap * sizeof *grown);
+        entry *grown = cap <= SIZE_MAX / sizeof *grown
+                           ? fmni_realloc(&dir->heap, dir->files,
+                                          cap * sizeof *grown)
+                           : NULL;
         if (!grown) {
-            free(e.path);
-            free(e.prefix);
+            fmni_free(&dir->heap, e.path);
+            fmni_free(&dir->heap, e.prefix);
             return nomem(dir->location, err);
         }
         dir->files = grown;
@@ -172,11 +176,12 @@ static fmn_status add(fmn_dir *dir, entry e, fmn_error *err)
 /* Reads the header of `path`: 1 with its shape if it is an images (3-D
  * uint8) or labels (1-D uint8, or a 2-D int32 label matrix) file, 0 if it is not (or cannot be read),
  * -1 when memory ran out. */
-static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
+static int peek(const fmn_allocator *heap, const char *path,
+                fmn_file_kind *kind, uint64_t *items)
 {
     fmni_stream s;
     fmn_error err;
-    if (fmni_src_open_file(&s.src, path, &err) != FMN_OK)
+    if (fmni_src_open_file(&s.src, path, heap, &err) != FMN_OK)
         return err.status == FMN_ERR_NOMEM ? -1 : 0;
     fmni_header h;
     memset(&h, 0, sizeof h);
@@ -190,7 +195,7 @@ static int peek(const char *path, fmn_file_kind *kind, uint64_t *items)
         *kind = h.ndim == 3 ? FMN_FILE_IMAGES : FMN_FILE_LABELS;
         *items = h.dims[0];
     }
-    free(h.dims);
+    fmni_free(heap, h.dims);
     fmni_stream_close(&s);
     return st == FMN_ERR_NOMEM ? -1 : ok;
 }
@@ -201,15 +206,15 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
 {
     if (name[0] == '.') /* hidden, and our own temporary files */
         return FMN_OK;
-    char *path = join(dir->location, name);
+    char *path = join(&dir->heap, dir->location, name);
     if (!path)
         return nomem(dir->location, err);
     entry e = {path, FMN_SPLIT_UNKNOWN, FMN_FILE_UNKNOWN, NULL, 0, 1, 0};
     size_t prefix_len;
     if (fmni_parse_name(name, &e.split, &e.kind, &prefix_len, &e.rank)) {
-        e.prefix = fmni_strndup(name, prefix_len);
+        e.prefix = fmni_strndup(&dir->heap, name, prefix_len);
         if (!e.prefix) {
-            free(path);
+            fmni_free(&dir->heap, path);
             return nomem(dir->location, err);
         }
         return add(dir, e, err);
@@ -217,10 +222,10 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
     int is_idx = 0;
     if (may_be_idx(name) && *peeks < MAX_PEEKS) {
         ++*peeks;
-        is_idx = peek(path, &e.kind, &e.items);
+        is_idx = peek(&dir->heap, path, &e.kind, &e.items);
     }
     if (is_idx <= 0) {
-        free(path);
+        fmni_free(&dir->heap, path);
         return is_idx < 0 ? nomem(dir->location, err) : FMN_OK;
     }
     /* its split from the words of its name, else from its count, later */
@@ -238,8 +243,8 @@ static fmn_status consider(fmn_dir *dir, const char *name, int *peeks,
 /* Drops entry i. */
 static void drop(fmn_dir *dir, size_t i)
 {
-    free(dir->files[i].path);
-    free(dir->files[i].prefix);
+    fmni_free(&dir->heap, dir->files[i].path);
+    fmni_free(&dir->heap, dir->files[i].prefix);
     dir->files[i] = dir->files[--dir->n];
 }
 
@@ -306,7 +311,7 @@ static int by_role(const void *a, const void *b)
 static fmn_status scan(fmn_dir *dir, fmn_error *err)
 {
     fmni_listing l;
-    fmn_status st = fmni_list(dir->location, &l, err);
+    fmn_status st = fmni_list(dir->location, &dir->heap, &l, err);
     if (st != FMN_OK)
         return st;
     int peeks = 0;
@@ -322,17 +327,17 @@ static fmn_status scan(fmn_dir *dir, fmn_error *err)
 }
 
 /* The subfolders of `path` (not hidden; zip archives among them), at
- * most MAX_SUBDIRS, into a malloc'd array of malloc'd paths. */
-static fmn_status subfolders(const char *path, char ***out, size_t *n,
-                             fmn_error *err)
+ * most MAX_SUBDIRS, into an array of paths, all from heap. */
+static fmn_status subfolders(const fmn_allocator *heap, const char *path,
+                             char ***out, size_t *n, fmn_error *err)
 {
     *out = NULL;
     *n = 0;
     fmni_listing l;
     fmn_error ignored;
-    if (fmni_list(path, &l, &ignored) != FMN_OK)
+    if (fmni_list(path, heap, &l, &ignored) != FMN_OK)
         return FMN_OK;
-    char **list = malloc(MAX_SUBDIRS * sizeof *list);
+    char **list = fmni_malloc(heap, MAX_SUBDIRS * sizeof *list);
     if (!list) {
         fmni_listing_free(&l);
         return nomem(path, err);
@@ -340,7 +345,7 @@ static fmn_status subfolders(const char *path, char ***out, size_t *n,
     for (size_t i = 0; i < l.n && *n < MAX_SUBDIRS; i++) {
         if (l.names[i][0] == '.' || !l.is_dir[i])
             continue;
-        char *sub = join(path, l.names[i]);
+        char *sub = join(heap, path, l.names[i]);
         if (sub)
             list[(*n)++] = sub;
     }
@@ -358,21 +363,23 @@ static int by_string(const void *a, const void *b)
  * scanned into a fmn_dir of its own, appended to found[] (cap entries;
  * *nfound counts past cap). Only folders with nothing found are
  * descended into; each folder scanned takes one of *budget. */
-static fmn_status search(const char *root, const char *path, int depth,
-                         fmn_dir **found, size_t cap, size_t *nfound,
-                         size_t *budget, fmn_error *err)
+static fmn_status search(const fmn_allocator *heap, const char *root,
+                         const char *path, int depth, fmn_dir **found,
+                         size_t cap, size_t *nfound, size_t *budget,
+                         fmn_error *err)
 {
     char **subs;
     size_t nsubs;
-    fmn_status st = subfolders(path, &subs, &nsubs, err);
+    fmn_status st = subfolders(heap, path, &subs, &nsubs, err);
     if (st != FMN_OK)
         return st;
     qsort(subs, nsubs, sizeof *subs, by_string);
     for (size_t i = 0; i < nsubs && st == FMN_OK && *budget > 0; i++) {
         --*budget;
-        fmn_dir *d = calloc(1, sizeof *d);
+        fmn_dir *d = fmni_calloc(heap, 1, sizeof *d);
         if (d) {
-            d->path = fmni_strndup(root, strlen(root));
+            d->heap = *heap;
+            d->path = fmni_strndup(heap, root, strlen(root));
             d->location = subs[i];
             subs[i] = NULL;
         }
@@ -391,13 +398,13 @@ static fmn_status search(const char *root, const char *path, int depth,
             continue;
         }
         if (depth > 1)
-            st = search(root, d->location, depth - 1, found, cap, nfound,
-                        budget, err);
+            st = search(heap, root, d->location, depth - 1, found, cap,
+                        nfound, budget, err);
         fmn_dir_free(d);
     }
     for (size_t i = 0; i < nsubs; i++)
-        free(subs[i]);
-    free(subs);
+        fmni_free(heap, subs[i]);
+    fmni_free(heap, subs);
     return st;
 }
 
@@ -408,8 +415,8 @@ static fmn_status search_below(fmn_dir *dir, fmn_error *err)
     enum { SHOWN = 3 };
     fmn_dir *found[SHOWN];
     size_t n = 0, budget = MAX_SEARCHED;
-    fmn_status st = search(dir->path, dir->path, MAX_DEPTH, found, SHOWN, &n,
-                           &budget, err);
+    fmn_status st = search(&dir->heap, dir->path, dir->path, MAX_DEPTH, found,
+                           SHOWN, &n, &budget, err);
     if (st == FMN_OK && n == 0)
         st = fmni_fail(err, FMN_ERR_NO_DATASET, dir->path, FMN_NO_OFFSET, 0,
                        "no IDX split files here or in its subfolders (looked "
@@ -425,7 +432,7 @@ static fmn_status search_below(fmn_dir *dir, fmn_error *err)
                        n > 3 ? "and more" : n > 2 ? found[2]->location : "");
     if (st == FMN_OK) {
         /* take the one found */
-        free(dir->location);
+        fmni_free(&dir->heap, dir->location);
         dir->location = found[0]->location;
         dir->files = found[0]->files;
         dir->n = found[0]->n;
@@ -445,9 +452,10 @@ static fmn_status search_below(fmn_dir *dir, fmn_error *err)
 static fmn_status open_prefixed(fmn_dir *dir, fmn_error *err)
 {
     const char *slash = strrchr(dir->path, '/');
-    free(dir->location);
-    dir->location = slash ? fmni_strndup(dir->path, (size_t)(slash - dir->path))
-                          : fmni_strndup(".", 1);
+    fmni_free(&dir->heap, dir->location);
+    dir->location =
+        slash ? fmni_strndup(&dir->heap, dir->path, (size_t)(slash - dir->path))
+              : fmni_strndup(&dir->heap, ".", 1);
     if (!dir->location)
         return nomem(dir->path, err);
     const char *base = slash ? slash + 1 : dir->path;
@@ -483,11 +491,12 @@ int fmn_path_is_folder(const char *path)
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     size_t n = strlen(base);
-    char *parent = slash ? fmni_strndup(path, (size_t)(slash - path)) : fmni_strndup(".", 1);
+    char *parent = slash ? fmni_strndup(NULL, path, (size_t)(slash - path))
+                         : fmni_strndup(NULL, ".", 1);
     fmni_listing l;
     fmn_error ignored;
     int found = 0;
-    if (parent && n && fmni_list(parent, &l, &ignored) == FMN_OK) {
+    if (parent && n && fmni_list(parent, NULL, &l, &ignored) == FMN_OK) {
         int exists = 0;
         for (size_t i = 0; i < l.n; i++) {
             exists |= strcmp(l.names[i], base) == 0;
@@ -497,20 +506,28 @@ int fmn_path_is_folder(const char *path)
         found &= !exists;
         fmni_listing_free(&l);
     }
-    free(parent);
+    fmni_free(NULL, parent);
     return found;
 }
 
 fmn_status fmn_dir_open(const char *path, fmn_dir **out, fmn_error *err)
 {
+    return fmni_dir_open(path, NULL, out, err);
+}
+
+fmn_status fmni_dir_open(const char *path, const fmn_allocator *heap,
+                         fmn_dir **out, fmn_error *err)
+{
     if (out)
         *out = NULL;
     if (!path || !out)
         return fmni_bad_argument(err);
-    fmn_dir *dir = calloc(1, sizeof *dir);
+    fmn_dir *dir = fmni_calloc(heap, 1, sizeof *dir);
     if (dir) {
-        dir->path = fmni_strndup(path, strlen(path));
-        dir->location = fmni_strndup(path, strlen(path));
+        if (heap)
+            dir->heap = *heap;
+        dir->path = fmni_strndup(heap, path, strlen(path));
+        dir->location = fmni_strndup(heap, path, strlen(path));
     }
     if (!dir || !dir->path || !dir->location) {
         fmn_dir_free(dir);
@@ -701,7 +718,7 @@ fmn_status fmn_dir_check_role(const fmn_dir *dir, const fmn_file_info *info,
 /* The other copies of a loaded file hold the same bytes. */
 static void check_copies(const fmn_dir *dir, const fmn_split *sp,
                          fmn_split_id split, fmn_file_kind kind,
-                         fmni_problems *p)
+                         const fmn_options *opt, fmni_problems *p)
 {
     size_t n;
     const entry *e = role(dir, split, kind, &n);
@@ -722,8 +739,8 @@ static void check_copies(const fmn_dir *dir, const fmn_split *sp,
     h.dims = dims;
     for (size_t i = 1; i < n; i++) {
         fmn_error err;
-        if (fmni_copy_matches(fi->path, &h, data, e[i].path, kind, &err) !=
-            FMN_OK)
+        if (fmni_copy_matches(fi->path, &h, data, e[i].path, kind, &opt->alloc,
+                              &err) != FMN_OK)
             fmni_problems_add(p, &err);
     }
 }
@@ -732,24 +749,26 @@ static void check_copies(const fmn_dir *dir, const fmn_split *sp,
  * emnist-letters-mapping.txt), where there is one, agrees with the
  * split's class names. */
 static fmn_status check_mapping(const fmn_dir *dir, const fmn_split *sp,
-                                fmn_split_id split, fmn_error *err)
+                                fmn_split_id split, const fmn_options *opt,
+                                fmn_error *err)
 {
     size_t n;
     const entry *e = role(dir, split, FMN_FILE_LABELS, &n);
     if (!e || !e->prefix || !e->prefix[0] ||
         (split == FMN_SPLIT_TEST && fmn_dir_has_split(dir, FMN_SPLIT_TRAIN)))
         return FMN_OK; /* one file for both splits: checked with train's */
+    const fmn_allocator *heap = &opt->alloc;
     size_t len = strlen(e->prefix) + sizeof "mapping.txt";
-    char *name = malloc(len), *path = NULL;
+    char *name = fmni_malloc(heap, len), *path = NULL;
     if (name) {
         snprintf(name, len, "%smapping.txt", e->prefix);
-        path = join(dir->location, name);
+        path = join(heap, dir->location, name);
     }
-    free(name);
+    fmni_free(heap, name);
     if (!path)
         return nomem(dir->location, err);
-    fmn_status st = fmni_check_mapping(path, fmn_split_naming(sp), err);
-    free(path);
+    fmn_status st = fmni_check_mapping(path, fmn_split_naming(sp), heap, err);
+    fmni_free(heap, path);
     return st;
 }
 
@@ -776,10 +795,10 @@ static fmn_status load_split(const fmn_dir *dir, fmn_split_id split,
         if (fmn_dir_check_role(dir, fmn_split_file(sp, (fmn_file_kind)k),
                                split, (fmn_file_kind)k, &e) != FMN_OK)
             fmni_problems_add(p, &e);
-        check_copies(dir, sp, split, (fmn_file_kind)k, p);
+        check_copies(dir, sp, split, (fmn_file_kind)k, opt, p);
     }
     fmn_error e;
-    if (check_mapping(dir, sp, split, &e) != FMN_OK)
+    if (check_mapping(dir, sp, split, opt, &e) != FMN_OK)
         fmni_problems_add(p, &e);
     if (p->total == before && fmni_split_orient(sp, opt, &e) != FMN_OK)
         fmni_problems_add(p, &e); /* turned upright once every copy matched */
@@ -817,13 +836,6 @@ typedef struct split_job {
     fmn_split *out;
     fmni_problems problems;
 } split_job;
-
-static void *split_main(void *arg)
-{
-    split_job *job = arg;
-    load_split(job->dir, job->id, job->opt, &job->out, &job->problems);
-    return NULL;
-}
 
 /* The train and test splits of one folder come from one release. */
 static void check_release(const fmn_split *train, const fmn_split *test,
@@ -875,18 +887,13 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
         jobs[i].out = NULL;
         fmni_problems_init(&jobs[i].problems, opt);
     }
-    /* one split after the other when each load keeps every core busy by
-     * itself; else the test split on a thread of its own */
-    int threaded = 0;
-    pthread_t thread;
-    if (fmn_dir_has_split(dir, FMN_SPLIT_TEST) && fmni_threads(opt) < 2)
-        threaded = pthread_create(&thread, NULL, split_main, &jobs[1]) == 0;
-    if (fmn_dir_has_split(dir, FMN_SPLIT_TRAIN))
-        split_main(&jobs[0]);
-    if (threaded)
-        pthread_join(thread, NULL);
-    else if (fmn_dir_has_split(dir, FMN_SPLIT_TEST))
-        split_main(&jobs[1]);
+    /* one split after the other: each load keeps every core it may use
+     * busy by itself, and with one thread (fmn_options.threads 1) there
+     * is no other to load beside it */
+    for (int i = 0; i < 2; i++)
+        if (fmn_dir_has_split(dir, i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN))
+            load_split(jobs[i].dir, jobs[i].id, jobs[i].opt, &jobs[i].out,
+                       &jobs[i].problems);
     if (jobs[0].out && jobs[1].out) {
         check_release(jobs[0].out, jobs[1].out, &jobs[1].problems);
         if (jobs[1].problems.have) {
@@ -917,7 +924,7 @@ fmn_status fmn_dataset_load(const char *path, const fmn_options *opt,
         return taken;
     opt = &o;
     fmn_dir *dir;
-    fmn_status st = fmn_dir_open(path, &dir, err);
+    fmn_status st = fmni_dir_open(path, &opt->alloc, &dir, err);
     if (st != FMN_OK)
         return st;
     fmn_error test_err;

@@ -22,6 +22,7 @@ struct fmni_gz {
     uint64_t member_start; /* file offset of the member's header */
     uint64_t data_start;   /* ... and of its deflate data */
     unsigned members;
+    fmn_allocator heap;    /* its source's, which it came from */
 };
 
 /* Reads exactly n header bytes (n may be 0 with dst NULL to just check),
@@ -235,13 +236,14 @@ static fmn_status next_member(fmni_gz *gz, fmni_src *src, fmn_error *err)
 fmn_status fmni_gz_open(fmni_gz **out, fmni_src *src, fmn_error *err)
 {
     *out = NULL;
-    fmni_gz *gz = calloc(1, sizeof *gz);
+    fmni_gz *gz = fmni_calloc(&src->heap, 1, sizeof *gz);
     if (!gz)
         return fmni_fail(err, FMN_ERR_NOMEM, src->name, FMN_NO_OFFSET, 0,
                          "out of memory for a gzip decoder");
-    fmni_inflate_result r = fmni_inflater_new(&gz->inf);
+    gz->heap = src->heap;
+    fmni_inflate_result r = fmni_inflater_new(&gz->inf, &src->heap);
     if (r != FMNI_INFLATE_OK) {
-        free(gz);
+        fmni_free(&src->heap, gz);
         return fmni_fail(err, r == FMNI_INFLATE_NOMEM ? FMN_ERR_NOMEM
                                                       : FMN_ERR_IO,
                          src->name, FMN_NO_OFFSET, 0,
@@ -378,10 +380,11 @@ int fmni_gz_read_all(fmni_gz *gz, fmni_src *src, size_t n, size_t room,
     uint32_t t_crc, t_len;
     if (!fmni_gz_trailer(src, &t_crc, &t_len) || t_len != (uint32_t)n)
         return 0; /* not one member of n bytes */
-    fmni_input in = {src->fd < 0 ? src->mem : NULL, src->fd, src->size};
+    fmni_input in = {src->fd < 0 ? src->mem : NULL, src->fd, src->size,
+                     src->heap};
     uint64_t data = gz->data_start, end = 0;
     int r;
-    if (in.mem && fmni_inflate_whole_available() &&
+    if (in.mem && fmni_inflate_whole_available(&src->heap) &&
         !parallel_worth(gz, src, threads)) {
         size_t used;
         r = fmni_inflate_whole(in.mem + data, (size_t)(src->size - data),
@@ -415,5 +418,6 @@ void fmni_gz_close(fmni_gz *gz)
     if (!gz)
         return;
     fmni_inflater_free(gz->inf);
-    free(gz);
+    fmn_allocator heap = gz->heap;
+    fmni_free(&heap, gz);
 }

@@ -156,12 +156,11 @@ static int feed_at(feed *f, uint64_t from)
     return 1;
 }
 
+/* The feed's buffer (a file's) is there already (fmni_inflate_parallel). */
 static int feed_open(feed *f, const fmni_input *src, uint64_t from)
 {
     f->src = src;
     f->len = 0;
-    if (!src->mem && !(f->buf = malloc(FEED_BYTES)))
-        return -1;
     return feed_at(f, from);
 }
 
@@ -342,12 +341,6 @@ static int find_start(chunk *c, size_t *pos, int *ended)
 static int wide_phase(chunk *c)
 {
     job *jb = c->job;
-    c->wide = fmni_alloc_large((size_t)(WINDOW + WIDE_MAX) * sizeof *c->wide);
-    if (!c->wide) {
-        c->status = C_GAVE_UP;
-        c->nomem = 1;
-        return 0;
-    }
     for (size_t i = 0; i < WINDOW; i++)
         c->wide[i] = (uint16_t)(256 + i);
     size_t pos;
@@ -811,7 +804,8 @@ int fmni_inflate_parallel(const fmni_input *src, uint64_t start,
 {
     if (threads < 1 || cap < n || start >= src->size)
         return 0;
-    job *jb = calloc(1, sizeof *jb);
+    const fmn_allocator *heap = &src->heap;
+    job *jb = fmni_calloc(heap, 1, sizeof *jb);
     if (!jb)
         return -1;
     jb->src = src;
@@ -821,21 +815,35 @@ int fmni_inflate_parallel(const fmni_input *src, uint64_t start,
     jb->cap = cap;
     jb->k = threads < MAX_CHUNKS ? threads : MAX_CHUNKS;
     atomic_init(&jb->abort, MAX_CHUNKS);
-    int ok = 0;
-    if (pthread_mutex_init(&jb->lock, NULL) == 0) {
-        if (pthread_cond_init(&jb->progress, NULL) == 0) {
-            plan(jb);
-            run_job(jb, end, crc, &ok);
-            pthread_cond_destroy(&jb->progress);
+    /* every buffer here, on the calling thread, before any thread starts:
+     * a file's feeds, and the 16-bit output of each chunk after the first
+     * (8 MiB each, touched only as far as it is used) */
+    int ok = 1;
+    for (unsigned j = 0; ok && j < jb->k; j++) {
+        chunk *c = &jb->c[j];
+        if (!src->mem && !(c->feed.buf = fmni_malloc(heap, FEED_BYTES)))
+            ok = -1;
+        if (j > 0 && !(c->wide = fmni_alloc_large(
+                           heap, (size_t)(WINDOW + WIDE_MAX) * sizeof *c->wide)))
+            ok = -1;
+    }
+    if (ok == 1) {
+        ok = 0;
+        if (pthread_mutex_init(&jb->lock, NULL) == 0) {
+            if (pthread_cond_init(&jb->progress, NULL) == 0) {
+                plan(jb);
+                run_job(jb, end, crc, &ok);
+                pthread_cond_destroy(&jb->progress);
+            }
+            pthread_mutex_destroy(&jb->lock);
         }
-        pthread_mutex_destroy(&jb->lock);
     }
     for (unsigned j = 0; j < jb->k; j++) {
         ok = jb->c[j].nomem ? -1 : ok;
-        free(jb->c[j].wide);
-        free(jb->c[j].feed.buf);
+        fmni_free(heap, jb->c[j].wide);
+        fmni_free(heap, jb->c[j].feed.buf);
     }
-    free(jb);
+    fmni_free(heap, jb);
     return ok;
 }
 

@@ -11,8 +11,9 @@
 #include <sys/mman.h>
 
 struct fmn_idx {
-    void *data;          /* inside `alloc` (malloc'd) or `map` */
+    void *data;          /* inside `alloc` (from `heap`) or `map` */
     void *alloc;
+    fmn_allocator heap;  /* what all of it came from (the load's options) */
     void *map;           /* a read-only mapping of the file (map_raw) */
     size_t map_len;
     uint32_t *dims;
@@ -130,9 +131,14 @@ static void *prefault_main(void *arg)
     return NULL;
 }
 
-static void prefault_start(prefault *pf, void *p, size_t n)
+/* A helper thread maps the pages of p[0..n) while they are written, where
+ * the load may use threads and the memory is malloc's (this library's). */
+static void prefault_start(prefault *pf, void *p, size_t n, unsigned threads,
+                           const fmn_allocator *heap)
 {
     pf->started = 0;
+    if (threads < 2 || !fmni_mem_is_malloc(heap))
+        return;
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
     const uintptr_t page = 4096;
     uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
@@ -160,8 +166,10 @@ static void prefault_join(prefault *pf)
  * allocates. On success *out owns the buffer and *got says how many bytes
  * came (fewer than `need` at the end of the data). */
 static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
-                               uint8_t **out, size_t *got, fmn_error *err)
+                               unsigned threads, uint8_t **out, size_t *got,
+                               fmn_error *err)
 {
+    const fmn_allocator *heap = &s->src.heap;
     *out = NULL;
     *got = 0;
     if (need == 0)
@@ -169,12 +177,11 @@ static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
     size_t cap = initial < need ? initial : need;
     if (cap == 0)
         cap = need < 4096 ? need : 4096;
-    uint8_t *buf = malloc(cap);
+    uint8_t *buf = fmni_alloc_large(heap, cap);
     if (!buf)
         return nomem(s->src.name, err, "the IDX data");
-    fmni_huge_pages(buf, cap);
     prefault pf;
-    prefault_start(&pf, buf, cap);
+    prefault_start(&pf, buf, cap, threads, heap);
     size_t have = 0;
     for (;;) {
         size_t n;
@@ -182,20 +189,21 @@ static fmn_status read_payload(fmni_stream *s, size_t need, size_t initial,
         have += n;
         prefault_join(&pf); /* (before a realloc may move the buffer) */
         if (st != FMN_OK) {
-            free(buf);
+            fmni_free(heap, buf);
             return st;
         }
         if (have < cap || cap == need)
             break;
         size_t next = cap > need / 2 ? need : cap * 2;
-        uint8_t *grown = realloc(buf, next);
+        uint8_t *grown = fmni_realloc(heap, buf, next);
         if (!grown) {
-            free(buf);
+            fmni_free(heap, buf);
             return nomem(s->src.name, err, "the IDX data");
         }
         buf = grown;
         cap = next;
-        fmni_huge_pages(buf, cap);
+        if (fmni_mem_is_malloc(heap))
+            fmni_huge_pages(buf, cap);
     }
     *out = buf;
     *got = have;
@@ -282,7 +290,7 @@ fmn_status fmni_read_header(fmni_stream *s, fmni_header *h, fmn_error *err)
                          "IDX header is truncated: it declares %zu dimensions "
                          "(a %zu-byte header) but the data ends at byte %zu%s",
                          h->ndim, h->header_len, 4 + got, where);
-    h->dims = malloc(h->ndim * sizeof *h->dims);
+    h->dims = fmni_malloc(&s->src.heap, h->ndim * sizeof *h->dims);
     if (!h->dims)
         return nomem(name, err, "the IDX dimensions");
     uint64_t count = 1;
@@ -435,7 +443,8 @@ static int read_parallel(fmni_stream *s, const fmni_header *h,
     size_t n = h->header_len + (size_t)h->payload;
     /* room for the threads' guesses of where their output goes */
     size_t room = n + n / 8 + ((size_t)2 << 20);
-    uint8_t *block = fmni_alloc_large(room + 64);
+    const fmn_allocator *heap = &s->src.heap;
+    uint8_t *block = fmni_alloc_large(heap, room + 64);
     if (!block)
         return -1;
     size_t pad = (64 - ((uintptr_t)block + h->header_len) % 64) % 64;
@@ -448,10 +457,10 @@ static int read_parallel(fmni_stream *s, const fmni_header *h,
     int r = fmni_gz_read_all(s->gz, &s->src, n, room, threads, head,
                              h->header_len, out, &crc);
     if (r <= 0) {
-        free(block);
+        fmni_free(heap, block);
         return r;
     }
-    fmni_trim_large(block, pad + n, room + 64);
+    fmni_trim_large(heap, block, pad + n, room + 64);
     s->out = n;
     *data = out + h->header_len;
     *alloc = block;
@@ -513,9 +522,10 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
     }
 
     /* where asked, a file that may be a published .gz (its size and its
-     * trailer say so) is hashed on a thread of its own while it decodes */
+     * trailer say so) is hashed on a thread of its own while it decodes
+     * (with one thread, once it is decoded) */
     uint32_t t_crc, t_len;
-    if (!partial && s->gz && opt.hash_gz &&
+    if (!partial && s->gz && opt.hash_gz && fmni_threads(&opt) > 1 &&
         fmni_gz_trailer(&s->src, &t_crc, &t_len) &&
         fmni_release_may_be_gz(s->src.size, t_crc, t_len))
         job = fmni_md5_start(&s->src);
@@ -555,7 +565,8 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
         if (whole < 0)
             st = nomem(name, err, "the parallel decoder");
     } else if (skipped == skip) {
-        st = read_payload(s, (size_t)want, initial, &data, &got, err);
+        st = read_payload(s, (size_t)want, initial, fmni_threads(&opt), &data,
+                          &got, err);
         alloc = data;
     }
     if (st != FMN_OK)
@@ -580,13 +591,13 @@ fmn_status fmni_idx_decode(fmni_stream *s, const fmn_options *opt_in,
             goto fail;
     }
 
-    idx = calloc(1, sizeof *idx);
-    char *path = idx ? malloc(strlen(name) + 1) : NULL;
+    idx = fmni_calloc(&s->src.heap, 1, sizeof *idx);
+    char *path = idx ? fmni_strndup(&s->src.heap, name, strlen(name)) : NULL;
     if (!path) {
         st = nomem(name, err, "the IDX handle");
         goto fail;
     }
-    memcpy(path, name, strlen(name) + 1);
+    idx->heap = s->src.heap;
     fmni_to_host_order(data, (size_t)want, h.elem);
     idx->total_items = h.dims[0];
     h.dims[0] = (uint32_t)count;
@@ -625,10 +636,10 @@ fail:
         uint8_t unused[16];
         fmni_md5_join(job, unused);
     }
-    free(h.dims);
+    fmni_free(&s->src.heap, h.dims);
     if (!mapped)
-        free(alloc);
-    free(idx);
+        fmni_free(&s->src.heap, alloc);
+    fmni_free(&s->src.heap, idx);
     fmni_stream_close(s);
     *out = NULL;
     return st;
@@ -641,15 +652,15 @@ fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err)
     if (idx->ndim != 3 || fmn_dtype_size(idx->dtype) != 1)
         return FMN_OK;
     size_t h = idx->dims[1], w = idx->dims[2], n = h * w;
-    uint8_t *tmp = malloc(n ? n : 1);
+    uint8_t *tmp = fmni_malloc(&idx->heap, n);
     if (!tmp)
         return fmni_fail(err, FMN_ERR_NOMEM, idx->path, FMN_NO_OFFSET, 0,
                          "out of memory to turn the images upright");
     if (idx->map && idx->nbytes) {
         /* a read-only mapping: the pixels get memory of their own */
-        void *own = fmni_alloc_large(idx->nbytes);
+        void *own = fmni_alloc_large(&idx->heap, idx->nbytes);
         if (!own) {
-            free(tmp);
+            fmni_free(&idx->heap, tmp);
             return fmni_fail(err, FMN_ERR_NOMEM, idx->path, FMN_NO_OFFSET, 0,
                              "out of memory to turn the images upright");
         }
@@ -665,7 +676,7 @@ fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err)
             for (size_t x = 0; x < h; x++)
                 p[y * h + x] = tmp[x * w + y];
     }
-    free(tmp);
+    fmni_free(&idx->heap, tmp);
     idx->dims[1] = (uint32_t)w;
     idx->dims[2] = (uint32_t)h;
     return FMN_OK;
@@ -680,7 +691,8 @@ static fmn_status load_file(const char *path, const fmn_options *opt,
     if (!path || !out)
         return fmni_bad_argument(err);
     fmni_stream s;
-    fmn_status st = fmni_src_open_file(&s.src, path, err);
+    fmn_status st = fmni_src_open_file(&s.src, path, opt ? &opt->alloc : NULL,
+                                       err);
     if (st != FMN_OK)
         return st;
     if (opt && opt->map_raw && range == FMNI_RANGE_NONE)
@@ -736,7 +748,7 @@ fmn_status fmn_idx_load_memory(const void *data, size_t size, const char *name,
     if (!out || (!data && size > 0))
         return fmni_bad_argument(err);
     fmni_stream s;
-    fmni_src_open_memory(&s.src, data, size, name);
+    fmni_src_open_memory(&s.src, data, size, name, &o.alloc);
     return fmni_idx_decode(&s, &o, FMNI_RANGE_NONE, 0, 0, out, err);
 }
 
@@ -752,7 +764,7 @@ fmn_status fmn_idx_load_fd(int fd, const char *name, const fmn_options *opt,
     char fallback[32];
     snprintf(fallback, sizeof fallback, "<descriptor %d>", fd);
     fmni_stream s;
-    st = fmni_src_open_fd(&s.src, fd, name ? name : fallback, err);
+    st = fmni_src_open_fd(&s.src, fd, name ? name : fallback, &o.alloc, err);
     return st == FMN_OK ? fmni_idx_decode(&s, &o, FMNI_RANGE_NONE, 0, 0, out,
                                           err)
                         : st;
@@ -783,7 +795,7 @@ fmn_status fmni_idx_load_callback(fmn_read_fn read, void *ctx,
     fmni_read_fn fn = {call_user, user_error, NULL, &u};
     fmni_stream s;
     fmn_status st = fmni_src_open_fn(&s.src, &fn, name ? name : "<callback>",
-                                     err);
+                                     opt ? &opt->alloc : NULL, err);
     return st == FMN_OK ? fmni_idx_decode(&s, opt, FMNI_RANGE_NONE, 0, 0, out,
                                           err)
                         : st;
@@ -826,7 +838,7 @@ void *fmni_idx_take_data(fmn_idx *idx)
 {
     size_t n = idx->nbytes;
     if (idx->map || !idx->alloc) { /* a mapping, or nothing: a copy */
-        void *copy = malloc(n ? n : 1);
+        void *copy = fmni_malloc(&idx->heap, n);
         if (copy && n)
             memcpy(copy, idx->data, n);
         if (copy && idx->map) {
@@ -853,8 +865,9 @@ void fmn_idx_free(fmn_idx *idx)
     if (idx->map)
         munmap(idx->map, idx->map_len);
     else
-        free(idx->alloc);
-    free(idx->dims);
-    free(idx->path);
-    free(idx);
+        fmni_free(&idx->heap, idx->alloc);
+    fmn_allocator heap = idx->heap;
+    fmni_free(&heap, idx->dims);
+    fmni_free(&heap, idx->path);
+    fmni_free(&heap, idx);
 }

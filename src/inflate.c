@@ -17,25 +17,45 @@
 
 struct fmni_inflater {
 #ifdef FMNIST_HAVE_ISAL
-    struct inflate_state isal;
+    struct inflate_state isal; /* all of its memory, here */
 #else
     z_stream z;
 #endif
+    fmn_allocator heap;
 };
 
-fmni_inflate_result fmni_inflater_new(fmni_inflater **out)
+#ifndef FMNIST_HAVE_ISAL
+/* zlib's memory from the inflater's heap. */
+static voidpf z_alloc(voidpf heap, uInt items, uInt size)
+{
+    return fmni_calloc(heap, items, size);
+}
+
+static void z_free(voidpf heap, voidpf p)
+{
+    fmni_free(heap, p);
+}
+#endif
+
+fmni_inflate_result fmni_inflater_new(fmni_inflater **out,
+                                      const fmn_allocator *heap)
 {
     *out = NULL;
-    fmni_inflater *inf = calloc(1, sizeof *inf);
+    fmni_inflater *inf = fmni_calloc(heap, 1, sizeof *inf);
     if (!inf)
         return FMNI_INFLATE_NOMEM;
+    if (heap)
+        inf->heap = *heap;
 #ifdef FMNIST_HAVE_ISAL
     isal_inflate_init(&inf->isal);
     inf->isal.crc_flag = ISAL_DEFLATE; /* raw deflate: gz.c checks CRCs */
 #else
+    inf->z.zalloc = z_alloc;
+    inf->z.zfree = z_free;
+    inf->z.opaque = &inf->heap;
     int zr = inflateInit2(&inf->z, -MAX_WBITS);
     if (zr != Z_OK) {
-        free(inf);
+        fmni_free(heap, inf);
         return zr == Z_MEM_ERROR ? FMNI_INFLATE_NOMEM : FMNI_INFLATE_DATA;
     }
 #endif
@@ -135,14 +155,17 @@ void fmni_inflater_free(fmni_inflater *inf)
 #ifndef FMNIST_HAVE_ISAL
     inflateEnd(&inf->z);
 #endif
-    free(inf);
+    fmn_allocator heap = inf->heap;
+    fmni_free(&heap, inf);
 }
 
-int fmni_inflate_whole_available(void)
+int fmni_inflate_whole_available(const fmn_allocator *heap)
 {
 #ifdef FMNIST_HAVE_LIBDEFLATE
-    return 1;
+    /* libdeflate allocates with malloc: not with a caller's allocator */
+    return fmni_mem_is_malloc(heap);
 #else
+    (void)heap;
     return 0;
 #endif
 }

@@ -51,21 +51,37 @@ uint32_t fmni_crc32(uint32_t crc, const void *data, size_t n);
 uint32_t fmni_crc32_threads(uint32_t crc, const void *data, size_t n,
                             unsigned threads);
 
-/* ---- large buffers (memory.c) ------------------------------------------ */
+/* ---- memory (memory.c) ------------------------------------------------- */
+
+/* Every allocation goes through an fmn_allocator: the caller's
+ * (fmn_options.alloc), or for NULL, or one whose functions are NULL,
+ * malloc's. These check their sizes (calloc: n * size), never take 0
+ * (a size of 0 gets 1 byte), and free(NULL) does nothing. */
+void *fmni_malloc(const fmn_allocator *a, size_t n);
+void *fmni_calloc(const fmn_allocator *a, size_t n, size_t size);
+void *fmni_realloc(const fmn_allocator *a, void *p, size_t n);
+void fmni_free(const fmn_allocator *a, void *p);
+
+/* Whether `a` is malloc's (NULL or no functions): then buffers may be
+ * hinted and trimmed as only this library's own memory may. */
+int fmni_mem_is_malloc(const fmn_allocator *a);
 
 /* Asks for transparent huge pages on the 2 MiB-aligned inside of a buffer
  * of 8 MiB or more: a hint only, nothing changes where it is not taken. */
 void fmni_huge_pages(void *p, size_t n);
 
-/* malloc (freed with free) with that hint. */
-void *fmni_alloc_large(size_t n);
+/* A large buffer from `a`, with that hint when it is malloc's. */
+void *fmni_alloc_large(const fmn_allocator *a, size_t n);
 
-/* The first n bytes of s as a new string (malloc'd), or NULL. */
-char *fmni_strndup(const char *s, size_t n);
+/* The first n bytes of s as a new string (from `a`), or NULL. */
+char *fmni_strndup(const fmn_allocator *a, const char *s, size_t n);
 
-/* Hands the pages of p[used..size) back to the system (they were scratch):
- * the memory stays allocated, and reads as zeros if touched again. */
-void fmni_trim_large(void *p, size_t used, size_t size);
+/* Hands the pages of p[used..size) back to the system (they were scratch)
+ * when `a` is malloc's: the memory stays allocated, and reads as zeros if
+ * touched again. With a caller's allocator, nothing: its memory is not
+ * this library's to hand back. */
+void fmni_trim_large(const fmn_allocator *a, void *p, size_t used,
+                     size_t size);
 
 /* ---- SHA-256 (sha256.c) ------------------------------------------------ */
 
@@ -127,25 +143,31 @@ typedef struct fmni_src {
     struct fmni_md5 *running; /* input that cannot be read twice (a pipe):
                              the MD5 of every byte read, as it is read */
     fmni_read_fn fn;      /* input read through a function: fn.read set */
+    fmn_allocator heap;   /* what its buffers come from */
 } fmni_src;
 
-/* Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
+/* The sources: every buffer a source allocates comes from `heap` (NULL:
+ * malloc's), kept in src->heap for what reads it later.
+ *
+ * Opens `path` for reading. FMN_ERR_NOT_FOUND, FMN_ERR_IS_DIRECTORY,
  * FMN_ERR_IO or FMN_ERR_NOMEM on failure (nothing to close then). */
-fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err);
+fmn_status fmni_src_open_file(fmni_src *src, const char *path,
+                              const fmn_allocator *heap, fmn_error *err);
 
 /* Reads the open descriptor `fd`, which stays the caller's (a duplicate
  * is read, and closed by fmni_src_close). */
 fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
-                            fmn_error *err);
+                            const fmn_allocator *heap, fmn_error *err);
 
 /* Reads through `fn` (taken: fn->close is called by fmni_src_close, also
  * when this fails): like a pipe, size unknown, hashed as it is read. */
 fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
-                            const char *name, fmn_error *err);
+                            const char *name, const fmn_allocator *heap,
+                            fmn_error *err);
 
 /* Wraps `size` bytes at `data`; cannot fail. */
 void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
-                          const char *name);
+                          const char *name, const fmn_allocator *heap);
 
 /* Makes unconsumed bytes available if any remain: afterwards
  * src->avail == 0 means the end of the input. */
@@ -243,7 +265,9 @@ typedef enum fmni_inflate_result {
     FMNI_INFLATE_NOMEM,
     FMNI_INFLATE_DATA /* corrupt data; *msg says how */
 } fmni_inflate_result;
-fmni_inflate_result fmni_inflater_new(fmni_inflater **out);
+/* A decoder whose memory (zlib's too) comes from `heap` (NULL: malloc's). */
+fmni_inflate_result fmni_inflater_new(fmni_inflater **out,
+                                      const fmn_allocator *heap);
 fmni_inflate_result fmni_inflater_reset(fmni_inflater *inf);
 /* Inflates from in[0..*in_len) into out[0..*out_len); on return they hold
  * the bytes consumed and produced, and *end says the deflate stream ended.
@@ -258,17 +282,21 @@ void fmni_inflater_free(fmni_inflater *inf);
 /* A whole raw deflate stream in in[0..in_len) into exactly out[0..n) at
  * once, by libdeflate: 1 with *end (bytes the stream took), 0 if it is
  * invalid, has another length, or the build has no libdeflate
- * (fmni_inflate_whole_available), -1 if memory ran out. */
-int fmni_inflate_whole_available(void);
+ * (fmni_inflate_whole_available: not for memory from `heap` unless it is
+ * malloc's, since libdeflate allocates with malloc), -1 if memory ran
+ * out. */
+int fmni_inflate_whole_available(const fmn_allocator *heap);
 int fmni_inflate_whole(const uint8_t *in, size_t in_len, uint8_t *out,
                        size_t n, size_t *end);
 
 /* Where a whole deflate stream is read from: the caller's memory, or a
- * file read by offset (pread, from any thread). */
+ * file read by offset (pread, from any thread); and what decoding it
+ * allocates from. */
 typedef struct fmni_input {
     const uint8_t *mem; /* the whole input, or NULL for the file */
     int fd;
     uint64_t size;      /* of the whole input */
+    fmn_allocator heap; /* all 0: malloc's */
 } fmni_input;
 
 /* gz_parallel.c: the deflate stream at offset `start` of the input (with
@@ -438,10 +466,20 @@ fmn_status fmni_reader_compare(fmn_reader *copy, const uint8_t *expect,
 
 /* Requires the file `copy` to hold the array `h` whose payload is `data`
  * (of the loaded file `primary`), byte for byte, with every check of a
- * load: FMN_ERR_AMBIGUOUS naming both where they differ. */
+ * load: FMN_ERR_AMBIGUOUS naming both where they differ. Its buffers from
+ * `heap`. */
 fmn_status fmni_copy_matches(const char *primary, const fmni_header *h,
                              const uint8_t *data, const char *copy,
-                             fmn_file_kind kind, fmn_error *err);
+                             fmn_file_kind kind, const fmn_allocator *heap,
+                             fmn_error *err);
+
+/* fmn_dir_open, the folder's memory from `heap` (NULL: malloc's). */
+fmn_status fmni_dir_open(const char *path, const fmn_allocator *heap,
+                         fmn_dir **out, fmn_error *err);
+
+/* fmn_reader_open, its memory from `heap` (NULL: malloc's). */
+fmn_status fmni_reader_open(const char *path, const fmn_allocator *heap,
+                            fmn_reader **out, fmn_error *err);
 
 /* Another copy of the images or labels file, compared as it is read. */
 fmn_status fmni_split_reader_add_copy(fmn_split_reader *r, fmn_file_kind kind,
@@ -525,6 +563,7 @@ typedef struct fmni_problems {
     fmn_error *list;
     size_t n, cap;
     size_t lost;      /* problems not kept for want of memory */
+    fmn_allocator heap; /* the list's */
 } fmni_problems;
 
 void fmni_problems_init(fmni_problems *p, const fmn_options *opt);
@@ -600,12 +639,15 @@ typedef struct fmni_listing {
     unsigned char *is_dir; /* 1: a folder (or a file named *.zip that is a
                               zip archive: one to open) */
     size_t n, cap;
+    fmn_allocator heap;    /* what the names come from */
 } fmni_listing;
 
 /* The entries of the folder at `path` (hidden ones included), regular
  * files and folders only: a folder on disk, a zip archive, or a folder in
- * one (ARCHIVE.zip/FOLDER). */
-fmn_status fmni_list(const char *path, fmni_listing *out, fmn_error *err);
+ * one (ARCHIVE.zip/FOLDER); the listing's memory from `heap` (NULL:
+ * malloc's). */
+fmn_status fmni_list(const char *path, const fmn_allocator *heap,
+                     fmni_listing *out, fmn_error *err);
 fmn_status fmni_listing_add(fmni_listing *l, const char *name, size_t len,
                             int is_dir);
 void fmni_listing_free(fmni_listing *l);
@@ -626,9 +668,10 @@ fmn_status fmni_archive_open_member(fmni_src *src, const char *path,
                                     size_t at, fmn_error *err);
 
 /* mapping.c: the class mapping file at `path` (EMNIST's) agrees with the
- * class names of `naming`: FMN_OK too when there is no such file. */
+ * class names of `naming`: FMN_OK too when there is no such file. Its
+ * text is read into memory from `heap`. */
 fmn_status fmni_check_mapping(const char *path, fmn_dataset naming,
-                              fmn_error *err);
+                              const fmn_allocator *heap, fmn_error *err);
 
 /* ---- names (dataset.c) ---------------------------------------------------- */
 

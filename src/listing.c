@@ -17,10 +17,12 @@
 void fmni_listing_free(fmni_listing *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        free(l->names[i]);
-    free(l->names);
-    free(l->is_dir);
+        fmni_free(&l->heap, l->names[i]);
+    fmni_free(&l->heap, l->names);
+    fmni_free(&l->heap, l->is_dir);
+    fmn_allocator heap = l->heap;
     memset(l, 0, sizeof *l);
+    l->heap = heap;
 }
 
 fmn_status fmni_listing_add(fmni_listing *l, const char *name, size_t len,
@@ -28,20 +30,22 @@ fmn_status fmni_listing_add(fmni_listing *l, const char *name, size_t len,
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
-        char **names = realloc(l->names, cap * sizeof *names);
+        char **names = cap <= SIZE_MAX / sizeof *names
+                           ? fmni_realloc(&l->heap, l->names,
+                                          cap * sizeof *names)
+                           : NULL;
         if (names)
             l->names = names;
-        unsigned char *dirs = names ? realloc(l->is_dir, cap) : NULL;
+        unsigned char *dirs = names ? fmni_realloc(&l->heap, l->is_dir, cap)
+                                    : NULL;
         if (!dirs)
             return FMN_ERR_NOMEM;
         l->is_dir = dirs;
         l->cap = cap;
     }
-    char *copy = malloc(len + 1);
+    char *copy = fmni_strndup(&l->heap, name, len);
     if (!copy)
         return FMN_ERR_NOMEM;
-    memcpy(copy, name, len);
-    copy[len] = '\0';
     l->names[l->n] = copy;
     l->is_dir[l->n++] = (unsigned char)is_dir;
     return FMN_OK;
@@ -109,7 +113,7 @@ static fmn_status list_folder(const char *path, fmni_listing *out,
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         size_t nlen = strlen(e->d_name);
-        char *full = malloc(plen + nlen + 2);
+        char *full = fmni_malloc(&out->heap, plen + nlen + 2);
         if (!full) {
             st = FMN_ERR_NOMEM;
             break;
@@ -124,7 +128,7 @@ static fmn_status list_folder(const char *path, fmni_listing *out,
                          : S_ISREG(sb.st_mode) ? (zip && fmni_is_archive(full))
                                                : -1
                        : -1;
-        free(full);
+        fmni_free(&out->heap, full);
         if (kind >= 0)
             st = fmni_listing_add(out, e->d_name, nlen, kind);
     }
@@ -138,9 +142,12 @@ static fmn_status list_folder(const char *path, fmni_listing *out,
     return st;
 }
 
-fmn_status fmni_list(const char *path, fmni_listing *out, fmn_error *err)
+fmn_status fmni_list(const char *path, const fmn_allocator *heap,
+                     fmni_listing *out, fmn_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (heap)
+        out->heap = *heap;
     size_t at = fmni_archive_prefix(path);
     fmn_status st = at ? fmni_archive_list(path, at, out, err)
                        : list_folder(path, out, err);

@@ -12,13 +12,14 @@
 enum { MAX_MAPPING = 64 * 1024 };
 
 /* Reads the whole file at `path` (NUL-terminated) into *text. */
-static fmn_status read_text(const char *path, char **text, fmn_error *err)
+static fmn_status read_text(const char *path, const fmn_allocator *heap,
+                            char **text, fmn_error *err)
 {
     fmni_src src;
-    fmn_status st = fmni_src_open_file(&src, path, err);
+    fmn_status st = fmni_src_open_file(&src, path, heap, err);
     if (st != FMN_OK)
         return st;
-    char *buf = malloc(MAX_MAPPING + 1);
+    char *buf = fmni_malloc(heap, MAX_MAPPING + 1);
     size_t got = 0;
     if (!buf)
         st = fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
@@ -31,7 +32,7 @@ static fmn_status read_text(const char *path, char **text, fmn_error *err)
                        "more than %d bytes: not a class mapping file",
                        MAX_MAPPING);
     if (st != FMN_OK) {
-        free(buf);
+        fmni_free(heap, buf);
         return st;
     }
     buf[got] = '\0';
@@ -86,13 +87,13 @@ static fmn_status check_line(const char *path, size_t line, const char *s,
 }
 
 fmn_status fmni_check_mapping(const char *path, fmn_dataset naming,
-                              fmn_error *err)
+                              const fmn_allocator *heap, fmn_error *err)
 {
     char *text;
     fmn_error e;
     if (!fmn_class_name(naming, fmn_dataset_first_label(naming)))
         return FMN_OK; /* no names to check against */
-    fmn_status st = read_text(path, &text, &e);
+    fmn_status st = read_text(path, heap, &text, &e);
     if (st == FMN_ERR_NOT_FOUND)
         return FMN_OK; /* no mapping file: nothing to check */
     if (st != FMN_OK) {
@@ -119,6 +120,6 @@ fmn_status fmni_check_mapping(const char *path, fmn_dataset naming,
                        "maps %zu classes, but %s has %u", lines,
                        fmn_dataset_title(naming),
                        fmn_dataset_num_classes(naming));
-    free(text);
+    fmni_free(heap, text);
     return st;
 }

@@ -83,7 +83,7 @@ static const size_t OPTIONS_ENDS[] = {
     END(fmn_options, dataset),    END(fmn_options, map_raw),
     END(fmn_options, report),     END(fmn_options, report_ctx),
     END(fmn_options, threads),    END(fmn_options, hash_gz),
-    END(fmn_options, upright)};
+    END(fmn_options, upright),    END(fmn_options, alloc)};
 
 void fmn_options_init_sized(fmn_options *opt, size_t struct_size)
 {
@@ -100,6 +100,14 @@ fmn_status fmni_options_take(const fmn_options *in, fmn_options *out,
                        : FMN_OK;
     if (out->max_bytes == 0)
         out->max_bytes = FMN_DEFAULT_MAX_BYTES;
+    const fmn_allocator *a = &out->alloc;
+    int set = (a->alloc != NULL) + (a->realloc != NULL) + (a->free != NULL);
+    if (st == FMN_OK && set != 0 && set != 3)
+        st = fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, "libfmnist",
+                       FMN_NO_OFFSET, 0,
+                       "fmn_options.alloc: %d of its alloc, realloc and free "
+                       "set: set all three, or none (malloc's)",
+                       set);
     return st;
 }
 

@@ -19,30 +19,37 @@ struct fmn_reader {
     char *path;
     fmn_file_info info;
     fmn_error failure;   /* status FMN_OK until a call fails */
+    fmn_allocator heap;  /* what it and its buffers came from */
 };
 
 fmn_status fmn_reader_open(const char *path, fmn_reader **out, fmn_error *err)
+{
+    return fmni_reader_open(path, NULL, out, err);
+}
+
+fmn_status fmni_reader_open(const char *path, const fmn_allocator *heap,
+                            fmn_reader **out, fmn_error *err)
 {
     fmni_clear(err);
     if (out)
         *out = NULL;
     if (!path || !out)
         return fmni_bad_argument(err);
-    fmn_reader *r = calloc(1, sizeof *r);
-    size_t len = strlen(path);
-    char *copy = r ? malloc(len + 1) : NULL;
+    fmn_reader *r = fmni_calloc(heap, 1, sizeof *r);
+    char *copy = r ? fmni_strndup(heap, path, strlen(path)) : NULL;
     if (!copy) {
-        free(r);
+        fmni_free(heap, r);
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for a reader");
     }
-    memcpy(copy, path, len + 1);
+    if (heap)
+        r->heap = *heap;
     r->path = copy;
     fmni_clear(&r->failure);
-    fmn_status st = fmni_src_open_file(&r->s.src, path, err);
+    fmn_status st = fmni_src_open_file(&r->s.src, path, heap, err);
     if (st != FMN_OK) {
-        free(copy);
-        free(r);
+        fmni_free(heap, copy);
+        fmni_free(heap, r);
         return st;
     }
     fmni_src_hash_off(&r->s.src); /* a reader pays for no hash */
@@ -248,14 +255,15 @@ fmn_status fmni_reader_compare(fmn_reader *copy, const uint8_t *expect,
 
 fmn_status fmni_copy_matches(const char *primary, const fmni_header *h,
                              const uint8_t *data, const char *copy,
-                             fmn_file_kind kind, fmn_error *err)
+                             fmn_file_kind kind, const fmn_allocator *heap,
+                             fmn_error *err)
 {
     enum { PIECE = 256 * 1024 };
     fmn_reader *r;
-    fmn_status st = fmn_reader_open(copy, &r, err);
+    fmn_status st = fmni_reader_open(copy, heap, &r, err);
     if (st == FMN_OK)
         st = fmni_same_header(h, primary, &r->h, copy, kind, err);
-    uint8_t *scratch = st == FMN_OK ? malloc(PIECE) : NULL;
+    uint8_t *scratch = st == FMN_OK ? fmni_malloc(heap, PIECE) : NULL;
     if (st == FMN_OK && !scratch)
         st = fmni_fail(err, FMN_ERR_NOMEM, copy, FMN_NO_OFFSET, 0,
                        "out of memory for a reader");
@@ -264,7 +272,7 @@ fmn_status fmni_copy_matches(const char *primary, const fmni_header *h,
                                  scratch, PIECE, err);
     if (st == FMN_OK && !r->info.complete) /* an empty payload's end */
         st = fmni_reader_compare(r, data, 0, primary, scratch, PIECE, err);
-    free(scratch);
+    fmni_free(heap, scratch);
     fmn_reader_free(r);
     return st;
 }
@@ -294,7 +302,8 @@ void fmn_reader_free(fmn_reader *r)
     if (!r)
         return;
     fmni_stream_close(&r->s);
-    free(r->h.dims);
-    free(r->path);
-    free(r);
+    fmn_allocator heap = r->heap;
+    fmni_free(&heap, r->h.dims);
+    fmni_free(&heap, r->path);
+    fmni_free(&heap, r);
 }

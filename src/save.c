@@ -115,7 +115,7 @@ static int take_slot(fmn_save_set *set, const char *path, chunk **c,
         set->last = next;
         set->used = 0;
     }
-    char *copy = fmni_strndup(path, strlen(path));
+    char *copy = fmni_strndup(NULL, path, strlen(path));
     char *tmp = copy ? malloc(strlen(path) + 16) : NULL;
     if (!tmp) {
         free(copy);

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { CHUNK = 256 * 1024 };
+enum { CHUNK = 256 * 1024, MD5_PIECE = 256 * 1024 };
 
 static fmn_status io_error(fmni_src *src, const char *what, int e,
                            fmn_error *err)
@@ -25,11 +25,21 @@ static fmn_status io_error(fmni_src *src, const char *what, int e,
 static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
                            fmn_error *err);
 
-fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
+/* Clears *src: nothing open, its allocations from `heap`. */
+static void src_start(fmni_src *src, const char *name,
+                      const fmn_allocator *heap)
 {
     memset(src, 0, sizeof *src);
     src->fd = -1;
-    src->name = path;
+    src->name = name;
+    if (heap)
+        src->heap = *heap;
+}
+
+fmn_status fmni_src_open_file(fmni_src *src, const char *path,
+                              const fmn_allocator *heap, fmn_error *err)
+{
+    src_start(src, path, heap);
     int fd;
     /* O_NONBLOCK: a FIFO with no writer opens at once instead of hanging
      * (its reads then end at once: an empty input); then blocking reads
@@ -64,11 +74,9 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path, fmn_error *err)
 }
 
 fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
-                            fmn_error *err)
+                            const fmn_allocator *heap, fmn_error *err)
 {
-    memset(src, 0, sizeof *src);
-    src->fd = -1;
-    src->name = name;
+    src_start(src, name, heap);
     int own = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
     if (own < 0)
         return fmni_fail(err, fd < 0 ? FMN_ERR_INVALID_ARGUMENT : FMN_ERR_IO,
@@ -94,7 +102,7 @@ static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
         return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
                          "is a directory, expected an IDX file");
     }
-    src->buf = malloc(FMNI_LOOKBACK + CHUNK);
+    src->buf = fmni_malloc(&src->heap, FMNI_LOOKBACK + CHUNK);
     if (!src->buf) {
         close(fd);
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
@@ -108,10 +116,10 @@ static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
     } else {
         /* a pipe: hashed as it is read, since it cannot be read again (the
          * MD5 that tells a published .gz) */
-        src->running = malloc(sizeof *src->running);
+        src->running = fmni_malloc(&src->heap, sizeof *src->running);
         if (!src->running) {
             close(fd);
-            free(src->buf);
+            fmni_free(&src->heap, src->buf);
             src->buf = NULL;
             return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                              "out of memory for a read buffer");
@@ -122,14 +130,13 @@ static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
 }
 
 fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
-                            const char *name, fmn_error *err)
+                            const char *name, const fmn_allocator *heap,
+                            fmn_error *err)
 {
-    memset(src, 0, sizeof *src);
-    src->fd = -1;
-    src->name = name;
+    src_start(src, name, heap);
     src->fn = *fn;
-    src->buf = malloc(FMNI_LOOKBACK + CHUNK);
-    src->running = malloc(sizeof *src->running);
+    src->buf = fmni_malloc(&src->heap, FMNI_LOOKBACK + CHUNK);
+    src->running = fmni_malloc(&src->heap, sizeof *src->running);
     if (!src->buf || !src->running) {
         fmni_src_close(src);
         return fmni_fail(err, FMN_ERR_NOMEM, name, FMN_NO_OFFSET, 0,
@@ -141,11 +148,9 @@ fmn_status fmni_src_open_fn(fmni_src *src, const fmni_read_fn *fn,
 }
 
 void fmni_src_open_memory(fmni_src *src, const void *data, size_t size,
-                          const char *name)
+                          const char *name, const fmn_allocator *heap)
 {
-    memset(src, 0, sizeof *src);
-    src->fd = -1;
-    src->name = name ? name : "<memory>";
+    src_start(src, name ? name : "<memory>", heap);
     src->mem = data;
     src->size = size;
     src->size_known = 1;
@@ -321,7 +326,7 @@ int fmni_src_map(fmni_src *src, uint64_t min_size)
     if (map == MAP_FAILED)
         return 0;
     close(src->fd);
-    free(src->buf);
+    fmni_free(&src->heap, src->buf);
     src->fd = -1;
     src->buf = NULL;
     src->buf_cap = 0;
@@ -336,7 +341,7 @@ int fmni_src_map(fmni_src *src, uint64_t min_size)
 
 void fmni_src_hash_off(fmni_src *src)
 {
-    free(src->running);
+    fmni_free(&src->heap, src->running);
     src->running = NULL;
 }
 
@@ -373,8 +378,8 @@ void fmni_src_close(fmni_src *src)
     if (src->fn.close)
         src->fn.close(src->fn.ctx);
     memset(&src->fn, 0, sizeof src->fn);
-    free(src->buf);
-    free(src->running);
+    fmni_free(&src->heap, src->buf);
+    fmni_free(&src->heap, src->running);
     src->fd = -1;
     src->buf = NULL;
     src->running = NULL;
@@ -386,6 +391,8 @@ struct fmni_md5_job {
     int fd;             /* a file, read with pread ... */
     const uint8_t *mem; /* ... or memory */
     uint64_t size;
+    fmn_allocator heap; /* the job and its buffer came from it */
+    uint8_t *buf;       /* MD5_PIECE bytes (a file) */
     int ok;
     uint8_t digest[16];
 };
@@ -399,12 +406,11 @@ static void *md5_main(void *arg)
         fmni_md5_update(&ctx, job->mem, (size_t)job->size);
         job->ok = 1;
     } else {
-        enum { N = 256 * 1024 };
-        uint8_t *buf = malloc(N);
+        uint8_t *buf = job->buf;
         uint64_t off = 0;
-        job->ok = buf != NULL;
+        job->ok = 1;
         while (job->ok) {
-            ssize_t r = pread(job->fd, buf, N, (off_t)off);
+            ssize_t r = pread(job->fd, buf, MD5_PIECE, (off_t)off);
             if (r < 0 && errno == EINTR)
                 continue;
             if (r <= 0) {
@@ -414,7 +420,6 @@ static void *md5_main(void *arg)
             fmni_md5_update(&ctx, buf, (size_t)r);
             off += (uint64_t)r;
         }
-        free(buf);
     }
     fmni_md5_final(&ctx, job->digest);
     return NULL;
@@ -422,14 +427,18 @@ static void *md5_main(void *arg)
 
 fmni_md5_job *fmni_md5_start(const fmni_src *src)
 {
-    fmni_md5_job *job = calloc(1, sizeof *job);
+    fmni_md5_job *job = fmni_calloc(&src->heap, 1, sizeof *job);
     if (!job)
         return NULL;
+    job->heap = src->heap;
     job->fd = src->fd;
     job->mem = src->fd < 0 ? src->mem : NULL;
     job->size = src->size;
-    if (pthread_create(&job->thread, NULL, md5_main, job) != 0) {
-        free(job);
+    /* the buffer here, on the caller's thread, as every allocation is */
+    if ((!job->mem && !(job->buf = fmni_malloc(&job->heap, MD5_PIECE))) ||
+        pthread_create(&job->thread, NULL, md5_main, job) != 0) {
+        fmni_free(&job->heap, job->buf);
+        fmni_free(&job->heap, job);
         return NULL;
     }
     return job;
@@ -441,6 +450,8 @@ int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16])
     int ok = job->ok;
     if (ok)
         memcpy(digest, job->digest, 16);
-    free(job);
+    fmn_allocator heap = job->heap;
+    fmni_free(&heap, job->buf);
+    fmni_free(&heap, job);
     return ok;
 }

@@ -52,7 +52,8 @@ static fmni_shape shape_of(const fmn_reader *r)
 /* Reads the rest of a file to find its problems; each goes to `p`. */
 static void drain(fmn_split_reader *r, fmn_reader *file, fmni_problems *p)
 {
-    if (!r->discard && !(r->discard = malloc(COMPARE_PIECE)))
+    if (!r->discard &&
+        !(r->discard = fmni_malloc(&r->opt.alloc, COMPARE_PIECE)))
         return;
     fmn_error e;
     if (fmni_reader_drain(file, r->discard, COMPARE_PIECE, &e) != FMN_OK)
@@ -65,12 +66,13 @@ static fmn_status open_pair(fmn_split_reader *r, const char *images_path,
                             const char *labels_path, fmni_problems *p)
 {
     fmn_error e, ie;
-    fmn_status sl = fmn_reader_open(labels_path, &r->labels, &e);
+    fmn_status sl = fmni_reader_open(labels_path, &r->opt.alloc, &r->labels,
+                                     &e);
     if (sl != FMN_OK)
         fmni_problems_add(p, &e);
     fmn_status si = FMN_OK;
     if (sl == FMN_OK || p->collect)
-        si = fmn_reader_open(images_path, &r->images, &ie);
+        si = fmni_reader_open(images_path, &r->opt.alloc, &r->images, &ie);
     /* with one file refused, the other's own problems, read to its end,
      * in the order a load meets them: labels first */
     if (sl == FMN_OK && si != FMN_OK && p->collect)
@@ -108,7 +110,7 @@ fmn_status fmn_split_reader_open(const char *images_path,
     if (taken != FMN_OK)
         return taken;
     opt = &o;
-    fmn_split_reader *r = calloc(1, sizeof *r);
+    fmn_split_reader *r = fmni_calloc(&o.alloc, 1, sizeof *r);
     if (!r)
         return fmni_fail(err, FMN_ERR_NOMEM, images_path, FMN_NO_OFFSET, 0,
                          "out of memory for a split reader");
@@ -139,16 +141,18 @@ fmn_status fmni_split_reader_add_copy(fmn_split_reader *r, fmn_file_kind kind,
                                       const char *path, fmn_error *err)
 {
     fmn_reader *primary = kind == FMN_FILE_IMAGES ? r->images : r->labels;
-    copy *grown = realloc(r->copies, (r->ncopies + 1) * sizeof *grown);
+    copy *grown = fmni_realloc(&r->opt.alloc, r->copies,
+                               (r->ncopies + 1) * sizeof *grown);
     if (!grown)
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for a reader");
     r->copies = grown;
-    if (!r->scratch && !(r->scratch = malloc(COMPARE_PIECE)))
+    if (!r->scratch &&
+        !(r->scratch = fmni_malloc(&r->opt.alloc, COMPARE_PIECE)))
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for a reader");
     fmn_reader *c;
-    fmn_status st = fmn_reader_open(path, &c, err);
+    fmn_status st = fmni_reader_open(path, &r->opt.alloc, &c, err);
     if (st == FMN_OK)
         st = fmni_same_header(fmni_reader_header(primary),
                               fmn_reader_info(primary)->path,
@@ -216,7 +220,8 @@ static fmn_status read_pixels(fmn_split_reader *r, uint8_t *dst, size_t n,
 {
     if (dst)
         return read_kind(r, FMN_FILE_IMAGES, dst, n, err);
-    if (!r->discard && n && !(r->discard = malloc(COMPARE_PIECE)))
+    if (!r->discard && n &&
+        !(r->discard = fmni_malloc(&r->opt.alloc, COMPARE_PIECE)))
         return fmni_fail(err, FMN_ERR_NOMEM, fmn_reader_info(r->images)->path,
                          FMN_NO_OFFSET, 0, "out of memory for a reader");
     fmn_status st = FMN_OK;
@@ -234,7 +239,8 @@ static fmn_status read_labels(fmn_split_reader *r, uint8_t *labels, size_t n,
     const fmn_file_info *li = fmn_reader_info(r->labels);
     int gz = li->compression == FMN_COMPRESSION_GZIP;
     size_t row = r->columns * 4, per = row ? COMPARE_PIECE / row : n;
-    if (row && !r->rows && n && !(r->rows = malloc(COMPARE_PIECE)))
+    if (row && !r->rows && n &&
+        !(r->rows = fmni_malloc(&r->opt.alloc, COMPARE_PIECE)))
         return fmni_fail(err, FMN_ERR_NOMEM, li->path, FMN_NO_OFFSET, 0,
                          "out of memory for a reader");
     fmn_status st = FMN_OK;
@@ -433,9 +439,10 @@ void fmn_split_reader_free(fmn_split_reader *r)
     fmn_reader_free(r->labels);
     for (size_t i = 0; i < r->ncopies; i++)
         fmn_reader_free(r->copies[i].r);
-    free(r->copies);
-    free(r->scratch);
-    free(r->discard);
-    free(r->rows);
-    free(r);
+    fmn_allocator heap = r->opt.alloc;
+    fmni_free(&heap, r->copies);
+    fmni_free(&heap, r->scratch);
+    fmni_free(&heap, r->discard);
+    fmni_free(&heap, r->rows);
+    fmni_free(&heap, r);
 }

@@ -4,11 +4,12 @@
  * FMN_ERR_NOMEM with *out NULL and a message, and leave the heap exactly
  * as it found it.
  *
- * The library has no allocator hooks (no global state), so this test
- * interposes malloc, calloc and realloc in its own executable: every
- * allocation in the process goes through them, zlib's and libc's included.
- * glibc only (__libc_malloc); not built with sanitizers, which interpose
- * the same functions. */
+ * The default allocator is malloc's, so this test interposes malloc,
+ * calloc and realloc in its own executable: every allocation in the
+ * process goes through them, zlib's and libc's included. It also checks
+ * that with a caller's allocator (fmn_options.alloc) a load calls none of
+ * them. glibc only (__libc_malloc); not built with sanitizers, which
+ * interpose the same functions. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,8 +17,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +37,12 @@ extern void __libc_free(void *);
 static long g_countdown = -1; /* the allocation that fails is number 0 */
 static long g_seen;           /* allocations while armed */
 static long g_live;           /* blocks allocated and not yet freed */
+static long g_direct = -1;    /* malloc calls while counted; -1: not */
 
 static int should_fail(void)
 {
+    if (g_direct >= 0)
+        g_direct++;
     if (g_countdown < 0)
         return 0;
     g_seen++;
@@ -79,6 +85,20 @@ void free(void *p)
 }
 
 static long heap_in_use(void) { return g_live; }
+
+/* Threads started, counted: passed on to libc's pthread_create, which
+ * main looks up before any test (dlsym may allocate). */
+static long g_threads_started;
+typedef int (*create_fn)(pthread_t *, const pthread_attr_t *,
+                         void *(*)(void *), void *);
+static create_fn g_real_create;
+
+int pthread_create(pthread_t *t, const pthread_attr_t *attr,
+                   void *(*fn)(void *), void *arg)
+{
+    __atomic_add_fetch(&g_threads_started, 1, __ATOMIC_RELAXED);
+    return g_real_create ? g_real_create(t, attr, fn, arg) : EAGAIN;
+}
 
 /* One load path: does its work, frees what it made, returns the status. */
 typedef fmn_status (*load_fn)(fmn_error *err);
@@ -392,6 +412,169 @@ static void sweep(load_fn fn, const char *what)
     assert_true(k > 0);
 }
 
+/* A caller's allocator (fmn_options.alloc) on libc's own functions,
+ * which pass by the interposed ones: with it, a load calls none of them. */
+static long g_caller_live;
+
+static void *caller_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    void *p = __libc_malloc(n);
+    g_caller_live += p != NULL;
+    return p;
+}
+
+static void *caller_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return __libc_realloc(p, n);
+}
+
+static void caller_free(void *ctx, void *p)
+{
+    (void)ctx;
+    g_caller_live--;
+    __libc_free(p);
+}
+
+/* `libc`: the calls libc's own functions may make (opendir's buffer). */
+static void no_malloc_with(const char *what, long libc,
+                           fmn_status (*fn)(const fmn_options *o,
+                                            fmn_error *err))
+{
+    for (unsigned threads = 1; threads <= 4; threads += 3) {
+        fmn_options o;
+        fmn_options_init(&o);
+        o.alloc.alloc = caller_alloc;
+        o.alloc.realloc = caller_realloc;
+        o.alloc.free = caller_free;
+        o.threads = threads;
+        o.hash_gz = 1;
+        fmn_error err;
+        g_caller_live = 0;
+        g_direct = 0;
+        fmn_status st = fn(&o, &err);
+        long direct = g_direct;
+        g_direct = -1;
+        if (st != FMN_OK)
+            fail_msg("%s: %s", what, err.message);
+        if (direct > libc)
+            fail_msg("%s, %u threads, with a caller's allocator: %ld calls "
+                     "to malloc, calloc or realloc",
+                     what, threads, direct);
+        assert_int_equal(g_caller_live, 0);
+    }
+}
+
+static fmn_status caller_idx_file(const fmn_options *o, fmn_error *err)
+{
+    fmn_idx *idx;
+    fmn_status st = fmn_idx_load_file(g_gz, o, &idx, err);
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status caller_idx_grow(const fmn_options *o, fmn_error *err)
+{
+    fmn_idx *idx;
+    fmn_status st = fmn_idx_load_memory(g_grow_bytes.data, g_grow_bytes.size,
+                                        "grow", o, &idx, err);
+    fmn_idx_free(idx);
+    return st;
+}
+
+static fmn_status caller_split(const fmn_options *o, fmn_error *err)
+{
+    fmn_split *sp;
+    fmn_status st = fmn_split_load(g_gz, g_labels, o, &sp, err);
+    fmn_split_free(sp);
+    return st;
+}
+
+static fmn_status caller_reader(const fmn_options *o, fmn_error *err)
+{
+    fmn_split_reader *r;
+    fmn_status st = fmn_split_reader_open(g_gz, g_labels, o, &r, err);
+    uint8_t px[20 * 784], lb[20];
+    size_t got;
+    while (st == FMN_OK &&
+           (st = fmn_split_reader_read(r, px, lb, 20, &got, err)) == FMN_OK &&
+           got)
+        ;
+    fmn_split_reader_free(r);
+    return st;
+}
+
+static fmn_status caller_dataset(const fmn_options *o, fmn_error *err)
+{
+    fmn_split *train, *test;
+    fmn_status st = fmn_dataset_load(g_both, o, &train, &test, err);
+    fmn_split_free(train);
+    fmn_split_free(test);
+    return st;
+}
+
+static void caller_allocator_only(void **s)
+{
+    (void)s;
+    no_malloc_with("fmn_idx_load_file (gzip)", 0, caller_idx_file);
+    no_malloc_with("fmn_idx_load_memory (8 MiB gzip)", 0, caller_idx_grow);
+    no_malloc_with("fmn_split_load", 0, caller_split);
+    no_malloc_with("fmn_split_reader", 0, caller_reader);
+    /* the folder's listing: glibc's opendir mallocs its DIR */
+    no_malloc_with("fmn_dataset_load", 1, caller_dataset);
+}
+
+/* threads = 1: no thread started, on the paths that start them when they
+ * may (the parallel inflater, the hash beside it, the CRC-32 in parts,
+ * the page prefaulter, the side-by-side splits, the search). */
+static char *g_noise_gz, *g_noise_raw; /* 9 MiB of noise, gzipped and not */
+
+static fmn_status noise_file(const char *path, unsigned threads, int hash)
+{
+    fmn_options o;
+    fmn_options_init(&o);
+    o.threads = threads;
+    o.hash_gz = hash;
+    fmn_idx *idx;
+    fmn_error err;
+    fmn_status st = fmn_idx_load_file(path, &o, &idx, &err);
+    fmn_idx_free(idx);
+    return st;
+}
+
+static long threads_started_by(fmn_status st)
+{
+    assert_int_equal(st, FMN_OK);
+    long n = __atomic_exchange_n(&g_threads_started, 0, __ATOMIC_RELAXED);
+    return n;
+}
+
+static void threads_one_starts_none(void **s)
+{
+    (void)s;
+    fmn_error err;
+    (void)__atomic_exchange_n(&g_threads_started, 0, __ATOMIC_RELAXED);
+    /* the control: four threads start some, so the count counts */
+    long four = threads_started_by(noise_file(g_noise_gz, 4, 1));
+    print_message("a 9 MiB gzip file, 4 threads: %ld started\n", four);
+    assert_true(four > 0);
+    assert_int_equal(threads_started_by(noise_file(g_noise_gz, 1, 1)), 0);
+    assert_int_equal(threads_started_by(noise_file(g_noise_gz, 1, 0)), 0);
+    assert_int_equal(threads_started_by(noise_file(g_noise_raw, 1, 1)), 0);
+    fmn_options o;
+    fmn_options_init(&o);
+    o.threads = 1;
+    fmn_split *train, *test;
+    assert_int_equal(
+        threads_started_by(fmn_dataset_load(g_both, &o, &train, &test, &err)),
+        0);
+    fmn_split_free(train);
+    fmn_split_free(test);
+    assert_int_equal(threads_started_by(knn_index(&err)), 0); /* 1 thread */
+    assert_int_equal(threads_started_by(knn_self(&err)), 0);
+}
+
 static void alloc_sweep_idx_memory_raw(void **s) { (void)s; sweep(idx_memory_raw, "fmn_idx_load_memory (raw)"); }
 static void alloc_sweep_idx_memory_gz(void **s) { (void)s; sweep(idx_memory_gz, "fmn_idx_load_memory (gzip, 3 members)"); }
 static void alloc_sweep_idx_memory_gz_grow(void **s) { (void)s; sweep(idx_memory_gz_grow, "fmn_idx_load_memory (gzip, growing buffer)"); }
@@ -417,6 +600,10 @@ static void alloc_sweep_knn_sketch(void **s) { (void)s; sweep(knn_sketch, "fmn_k
 
 int main(void)
 {
+    void *create = dlsym(RTLD_NEXT, "pthread_create");
+    if (!create)
+        return fprintf(stderr, "no pthread_create after this one\n"), 1;
+    memcpy(&g_real_create, &create, sizeof create);
     uint32_t dims[3] = {20, 28, 28}, n[1] = {20};
     g_raw_bytes = idx_u8(3, dims);
     /* three members, and large enough to need the buffer to grow */
@@ -452,6 +639,18 @@ int main(void)
                                 g_label_bytes.size)
                    : write_file(g_both, names[i], g_gz_bytes.data,
                                 g_gz_bytes.size));
+    uint32_t noise_n[1] = {(uint32_t)9 << 20};
+    buf noise = idx_header(0x08, 1, noise_n);
+    uint32_t x = 1;
+    for (uint32_t i = 0; i < noise_n[0]; i++) {
+        x = x * 1664525u + 1013904223u;
+        buf_u8(&noise, (uint8_t)(x >> 24));
+    }
+    buf noise_gz = gz_member(noise.data, noise.size, 0);
+    g_noise_gz = write_file(g_dir, "noise.gz", noise_gz.data, noise_gz.size);
+    g_noise_raw = write_file(g_dir, "noise.idx", noise.data, noise.size);
+    free(noise.data);
+    free(noise_gz.data);
     g_split = split_make();
     g_out = write_file(g_dir, "out.gz", "", 0);
     for (size_t i = 0; i < sizeof g_knn_px; i++) /* 6 groups, and noise */
@@ -479,6 +678,8 @@ int main(void)
         cmocka_unit_test(alloc_sweep_knn_index),
         cmocka_unit_test(alloc_sweep_knn_self),
         cmocka_unit_test(alloc_sweep_knn_sketch),
+        cmocka_unit_test(caller_allocator_only),
+        cmocka_unit_test(threads_one_starts_none),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(g_raw);
@@ -486,6 +687,8 @@ int main(void)
     free(g_labels);
     free(g_bad);
     free(g_out);
+    free(g_noise_gz);
+    free(g_noise_raw);
     fmn_split_free(g_split);
     tmpdir_remove(g_dir);
     tmpdir_remove(g_both);

@@ -117,7 +117,7 @@ static bytes deflate_parts(const bytes *in, const part *parts, size_t nparts)
 static int par(const uint8_t *in, size_t len, size_t n, unsigned threads,
                uint8_t *out, size_t cap, uint64_t *end, uint32_t *crc)
 {
-    fmni_input mem = {in, -1, len};
+    fmni_input mem = {in, -1, len, {NULL, NULL, NULL, NULL}};
     int r = fmni_inflate_parallel(&mem, 0, out, n, cap, threads, end, crc);
     char path[] = "/tmp/fmnist-parallel-XXXXXX";
     int fd = mkstemp(path);
@@ -128,7 +128,7 @@ static int par(const uint8_t *in, size_t len, size_t n, unsigned threads,
     assert_non_null(out2);
     uint64_t end2 = 0;
     uint32_t crc2 = 0;
-    fmni_input file = {NULL, fd, len};
+    fmni_input file = {NULL, fd, len, {NULL, NULL, NULL, NULL}};
     int r2 = fmni_inflate_parallel(&file, 0, out2, n, cap, threads, &end2,
                                    &crc2);
     close(fd);

@@ -27,7 +27,7 @@ static int serial(const uint8_t *in, size_t n, uint8_t *out, size_t *len,
     fmni_inflater *inf;
     *len = 0;
     *used = 0;
-    if (fmni_inflater_new(&inf) != FMNI_INFLATE_OK)
+    if (fmni_inflater_new(&inf, NULL) != FMNI_INFLATE_OK)
         return 0;
     size_t at = 0, made = 0;
     int end = 0, ok = 1;
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t *out = malloc(cap);
     uint64_t end;
     uint32_t crc;
-    fmni_input src = {in, -1, n};
+    fmni_input src = {in, -1, n, {NULL, NULL, NULL, NULL}};
     if (out && n) {
         int r = fmni_inflate_parallel(&src, 0, out, want, cap, threads, &end,
                                       &crc);
