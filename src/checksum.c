@@ -4,8 +4,8 @@
  * the same values and chain the same way; a large buffer on several
  * threads. And what the build has. */
 #include "internal.h"
+#include "thread.h"
 
-#include <pthread.h>
 #include <zlib.h>
 
 #ifdef FMNIST_HAVE_ISAL
@@ -43,7 +43,7 @@ typedef struct crc_part {
     const uint8_t *p;
     size_t n;
     uint32_t crc;
-    pthread_t thread;
+    fmni_thread thread;
     int started;
 } crc_part;
 
@@ -71,13 +71,12 @@ uint32_t fmni_crc32_threads(uint32_t crc, const void *data, size_t n,
         part[i].p = p + i * each;
         part[i].n = i + 1 < k ? each : n - i * each;
         part[i].started =
-            i > 0 && pthread_create(&part[i].thread, NULL, part_main,
-                                    &part[i]) == 0;
+            i > 0 && fmni_thread_start(&part[i].thread, part_main, &part[i]);
     }
     crc = fmni_crc32(crc, part[0].p, part[0].n);
     for (size_t i = 1; i < k; i++) {
         if (part[i].started)
-            pthread_join(part[i].thread, NULL);
+            fmni_thread_join(&part[i].thread);
         else
             part_main(&part[i]);
         crc = (uint32_t)crc32_combine(crc, part[i].crc, (z_off_t)part[i].n);

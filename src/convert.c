@@ -4,6 +4,7 @@
  * the inner loop (one image row-major, no aliasing, no calls). */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -155,7 +156,8 @@ fmn_status fmn_images_to_double(fmn_images images, fmn_items items,
     if (st != FMN_OK)
         return st;
     fmn_scale64 s = scale ? *scale : (fmn_scale64){0.0, 1.0};
-    if (!(s.std > 0.0) || !isfinite(s.std) || !isfinite(s.mean))
+    if (!(s.std > 0.0) || !(fabs(s.std) <= DBL_MAX) ||
+        !(fabs(s.mean) <= DBL_MAX))
         return bad_scale(s.mean, s.std, what, err);
     size_t runs = runs_of(items, px, &run);
     for (size_t r = 0; r < runs; r++)

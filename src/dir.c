@@ -6,6 +6,7 @@
  * (x.gz beside x, as torchvision keeps them) is kept and checked. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "file.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 /* Files whose names are not official are opened to read their header: at
  * most this many per folder. Subfolders are searched this deep, at most
@@ -533,10 +533,10 @@ fmn_status fmni_dir_open(const char *path, const fmn_allocator *heap,
         fmn_dir_free(dir);
         return nomem(path, err);
     }
-    struct stat sb;
+    fmni_stat sb;
     fmn_status st =
         fmni_is_folder(path) ? scan(dir, err)
-        : stat(path, &sb) == 0
+        : fmni_path_stat(path, &sb) == 0
             ? fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
                         "not a directory (a folder or a zip archive was "
                         "expected)")

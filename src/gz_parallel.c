@@ -17,17 +17,15 @@
  * would. Only a stream that is invalid, or whose length is not the one
  * expected, makes the whole call fail; the caller then decodes serially
  * and reports exactly what is wrong. */
-#define _GNU_SOURCE /* sched_getaffinity */
 #include "internal.h"
 #include "deflate.h"
+#include "file.h"
+#include "thread.h"
 
-#include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 enum {
     MAX_CHUNKS = 8,
@@ -92,7 +90,7 @@ typedef struct chunk {
     uint16_t *wide;    /* WINDOW markers, then the 16-bit phase */
     feed feed;
     fmni_dfl dec;
-    pthread_t thread;
+    fmni_thread thread;
     int started;
 } chunk;
 
@@ -103,8 +101,8 @@ struct job {
     size_t n, cap;
     unsigned k;
     _Atomic int abort; /* chunks from this index on stop */
-    pthread_mutex_t lock;
-    pthread_cond_t progress;
+    fmni_mutex lock;
+    fmni_cond progress;
     uint8_t lut[256 + WINDOW]; /* resolve()'s */
     chunk c[MAX_CHUNKS];
 };
@@ -113,9 +111,9 @@ struct job {
 
 static void notify(job *jb)
 {
-    pthread_mutex_lock(&jb->lock);
-    pthread_cond_broadcast(&jb->progress);
-    pthread_mutex_unlock(&jb->lock);
+    fmni_mutex_lock(&jb->lock);
+    fmni_cond_broadcast(&jb->progress);
+    fmni_mutex_unlock(&jb->lock);
 }
 
 /* Makes f hold the input from offset `from` on (as much as fits, keeping
@@ -138,10 +136,8 @@ static int feed_at(feed *f, uint64_t from)
     size_t have = keep;
     uint64_t at = from + keep;
     while (have < FEED_BYTES && at < src->size) {
-        ssize_t r = pread(src->fd, f->buf + have, FEED_BYTES - have,
-                          (off_t)at);
-        if (r < 0 && errno == EINTR)
-            continue;
+        long r = fmni_file_pread(src->fd, f->buf + have, FEED_BYTES - have,
+                                 at);
         if (r <= 0) {
             f->len = 0;
             return 0; /* a read error, or the file shrank */
@@ -503,10 +499,10 @@ static int stopped(chunk *c)
 static void wait_for(job *jb, chunk *c, int (*ready)(chunk *c, size_t arg),
                      size_t arg)
 {
-    pthread_mutex_lock(&jb->lock);
+    fmni_mutex_lock(&jb->lock);
     while (!stopped(c) && !ready(c, arg))
-        pthread_cond_wait(&jb->progress, &jb->lock);
-    pthread_mutex_unlock(&jb->lock);
+        fmni_cond_wait(&jb->progress, &jb->lock);
+    fmni_mutex_unlock(&jb->lock);
 }
 
 static int is_narrowed(chunk *c, size_t unused)
@@ -777,7 +773,7 @@ static void run_job(job *jb, uint64_t *end, uint32_t *crc, int *ok)
 {
     for (unsigned j = 1; j < jb->k; j++) {
         chunk *c = &jb->c[j];
-        c->started = pthread_create(&c->thread, NULL, chunk_main, c) == 0;
+        c->started = fmni_thread_start(&c->thread, chunk_main, c);
         if (!c->started) {
             c->status = C_GAVE_UP;
             atomic_store(&c->stopped, 1);
@@ -792,7 +788,7 @@ static void run_job(job *jb, uint64_t *end, uint32_t *crc, int *ok)
         atomic_store(&jb->abort, 0);
     for (unsigned j = 1; j < jb->k; j++)
         if (jb->c[j].started)
-            pthread_join(jb->c[j].thread, NULL);
+            fmni_thread_join(&jb->c[j].thread);
     uint64_t end_bit = 0;
     *ok = r >= 0 && assemble(jb, placed, at, &end_bit, crc);
     *end = (end_bit + 7) / 8;
@@ -829,13 +825,13 @@ int fmni_inflate_parallel(const fmni_input *src, uint64_t start,
     }
     if (ok == 1) {
         ok = 0;
-        if (pthread_mutex_init(&jb->lock, NULL) == 0) {
-            if (pthread_cond_init(&jb->progress, NULL) == 0) {
+        if (fmni_mutex_init(&jb->lock)) {
+            if (fmni_cond_init(&jb->progress)) {
                 plan(jb);
                 run_job(jb, end, crc, &ok);
-                pthread_cond_destroy(&jb->progress);
+                fmni_cond_destroy(&jb->progress);
             }
-            pthread_mutex_destroy(&jb->lock);
+            fmni_mutex_destroy(&jb->lock);
         }
     }
     for (unsigned j = 0; j < jb->k; j++) {
@@ -852,17 +848,3 @@ unsigned fmni_threads(const fmn_options *opt)
     return opt && opt->threads ? opt->threads : fmn_cores();
 }
 
-unsigned fmn_cores(void)
-{
-    long n = 0;
-#if defined(__linux__) && defined(CPU_COUNT)
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        n = CPU_COUNT(&set);
-#endif
-#ifdef _SC_NPROCESSORS_ONLN
-    if (n <= 0)
-        n = sysconf(_SC_NPROCESSORS_ONLN);
-#endif
-    return n > 0 ? (unsigned)(n < 64 ? n : 64) : 1;
-}

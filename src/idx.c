@@ -1,14 +1,17 @@
 /* idx.c - the IDX format: header checks, bounded allocation, payload
  * decoding into one contiguous host-order buffer, and the fmn_idx handle. */
-#define _DEFAULT_SOURCE /* madvise, munmap */
+#define _DEFAULT_SOURCE /* madvise */
 #include "internal.h"
+#include "file.h"
+#include "thread.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
-#include <sys/mman.h>
+#ifndef _WIN32
+#include <sys/mman.h> /* madvise */
+#endif
 
 struct fmn_idx {
     void *data;          /* inside `alloc` (from `heap`) or `map` */
@@ -116,20 +119,20 @@ static fmn_status nomem(const char *name, fmn_error *err, const char *what)
  * their contents, so it is safe beside the decoder's writes; elsewhere
  * nothing happens. */
 typedef struct prefault {
-    pthread_t thread;
+    fmni_thread thread;
     void *p;
     size_t n;
     int started;
 } prefault;
 
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
 static void *prefault_main(void *arg)
 {
     prefault *pf = arg;
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
     (void)madvise(pf->p, pf->n, MADV_POPULATE_WRITE);
-#endif
     return NULL;
 }
+#endif
 
 /* A helper thread maps the pages of p[0..n) while they are written, where
  * the load may use threads and the memory is malloc's (this library's). */
@@ -147,7 +150,7 @@ static void prefault_start(prefault *pf, void *p, size_t n, unsigned threads,
         return;
     pf->p = (void *)start;
     pf->n = end - start;
-    pf->started = pthread_create(&pf->thread, NULL, prefault_main, pf) == 0;
+    pf->started = fmni_thread_start(&pf->thread, prefault_main, pf);
 #else
     (void)p;
     (void)n;
@@ -157,7 +160,7 @@ static void prefault_start(prefault *pf, void *p, size_t n, unsigned threads,
 static void prefault_join(prefault *pf)
 {
     if (pf->started)
-        pthread_join(pf->thread, NULL);
+        fmni_thread_join(&pf->thread);
     pf->started = 0;
 }
 
@@ -665,7 +668,7 @@ fmn_status fmni_idx_transpose(fmn_idx *idx, fmn_error *err)
                              "out of memory to turn the images upright");
         }
         memcpy(own, idx->data, idx->nbytes);
-        munmap(idx->map, idx->map_len);
+        fmni_file_unmap(idx->map, idx->map_len);
         idx->map = NULL;
         idx->alloc = idx->data = own;
     }
@@ -842,7 +845,7 @@ void *fmni_idx_take_data(fmn_idx *idx)
         if (copy && n)
             memcpy(copy, idx->data, n);
         if (copy && idx->map) {
-            munmap(idx->map, idx->map_len);
+            fmni_file_unmap(idx->map, idx->map_len);
             idx->map = NULL;
         }
         if (copy)
@@ -863,7 +866,7 @@ void fmn_idx_free(fmn_idx *idx)
     if (!idx)
         return;
     if (idx->map)
-        munmap(idx->map, idx->map_len);
+        fmni_file_unmap(idx->map, idx->map_len);
     else
         fmni_free(&idx->heap, idx->alloc);
     fmn_allocator heap = idx->heap;

@@ -12,7 +12,10 @@
 
 #include <zlib.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* mingw-w64's printf, not msvcrt's */
+#include <stdio.h>      /* __MINGW_PRINTF_FORMAT */
+#define FMNI_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define FMNI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define FMNI_PRINTF(f, a)
@@ -136,6 +139,8 @@ typedef struct fmni_src {
     const uint8_t *next;  /* unconsumed bytes */
     size_t avail;
     uint64_t pos;         /* offset of `next` in the input */
+    uint64_t read_at;     /* bytes read from fd so far: a regular file is
+                             read at its offsets, never moving fd's own */
     int eof;              /* nothing left after `next`/`avail` */
     void *map;            /* a read-only mapping of the file this source
                              reads as memory (fmni_src_map), or NULL */

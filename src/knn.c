@@ -5,8 +5,8 @@
  * others by block sums (knn_sketch.c). Either way the answer is the plain
  * loop's, bit for bit (tests/test_knn.c). */
 #include "knn.h"
+#include "thread.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +31,7 @@ typedef struct runner {
     void (*fn)(void *ctx, unsigned t);
     void *ctx;
     unsigned t;
-    pthread_t thread;
+    fmni_thread thread;
 } runner;
 
 static void *runner_main(void *arg)
@@ -52,12 +52,12 @@ void fmni_knn_parallel(unsigned threads, void (*fn)(void *ctx, unsigned t),
         r[t].fn = fn;
         r[t].ctx = ctx;
         r[t].t = t;
-        started[t] = pthread_create(&r[t].thread, NULL, runner_main, &r[t]) == 0;
+        started[t] = fmni_thread_start(&r[t].thread, runner_main, &r[t]);
     }
     fn(ctx, 0);
     for (unsigned t = 1; t < threads; t++)
         if (started[t])
-            pthread_join(r[t].thread, NULL);
+            fmni_thread_join(&r[t].thread);
 }
 
 /* ---- the k best of one query ------------------------------------------ */

@@ -8,7 +8,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#ifndef _WIN32
+#include <sys/mman.h> /* madvise */
+#endif
 
 int fmni_mem_is_malloc(const fmn_allocator *a)
 {

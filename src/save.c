@@ -1,25 +1,23 @@
 /* save.c - files written atomically, one or several as one. Each file is
  * written to a temporary file beside its target, ".NAME.XXXXXXXX"; only
- * when every file of a set is complete do they take their names (link(),
- * which never replaces an existing file, or rename() with
- * FMN_SAVE_OVERWRITE). The temporary names sit in a list that a signal
+ * when every file of a set is complete do they take their names (link()
+ * on POSIX and a move on Windows, which never replace an existing file,
+ * or a replacing rename with FMN_SAVE_OVERWRITE: file.c). The temporary names sit in a list that a signal
  * handler may walk (fmn_save_set_abort): slots whose state is atomic, in
  * chunks that are never moved or freed while the set lives. Every file
  * this library and the fmnist tool write goes through here, but for the
  * .part files of fmnist download, which it keeps to resume from. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "file.h"
+#include "thread.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 enum { SLOTS = 128 };
 
@@ -38,7 +36,7 @@ typedef struct chunk {
 
 struct fmn_save_set {
     int flags;
-    pthread_mutex_t lock; /* slots are taken, and the set committed, under it */
+    fmni_mutex lock; /* slots are taken, and the set committed, under it */
     chunk first;
     chunk *last;
     size_t used;          /* slots taken in `last` */
@@ -59,10 +57,7 @@ static int write_fd(void *ctx, const void *data, size_t size)
     if (o->error)
         return -1;
     while (size > 0) {
-        size_t piece = size < ((size_t)1 << 30) ? size : ((size_t)1 << 30);
-        ssize_t n = write(o->fd, p, piece);
-        if (n < 0 && errno == EINTR)
-            continue;
+        long n = fmni_file_write(o->fd, p, size);
         if (n <= 0) {
             o->error = n < 0 ? errno : EIO;
             return -1;
@@ -73,17 +68,6 @@ static int write_fd(void *ctx, const void *data, size_t size)
     return 0;
 }
 
-/* Whether anything is at `path`: a file, a directory, or a link, even one
- * whose target is missing (which link() would not replace either). */
-static int exists(const char *path, int *is_dir)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return 0;
-    *is_dir = S_ISDIR(st.st_mode);
-    return 1;
-}
-
 fmn_status fmn_save_set_new(int flags, fmn_save_set **out, fmn_error *err)
 {
     fmni_clear(err);
@@ -91,7 +75,7 @@ fmn_status fmn_save_set_new(int flags, fmn_save_set **out, fmn_error *err)
         return fmni_bad_argument(err);
     *out = NULL;
     fmn_save_set *set = calloc(1, sizeof *set);
-    if (!set || pthread_mutex_init(&set->lock, NULL) != 0) {
+    if (!set || !fmni_mutex_init(&set->lock)) {
         free(set);
         return fmni_fail(err, FMN_ERR_NOMEM, "libfmnist", FMN_NO_OFFSET, 0,
                          "out of memory for a set of files to save");
@@ -135,10 +119,9 @@ static int take_slot(fmn_save_set *set, const char *path, chunk **c,
 static int open_temp(fmn_save_set *set, chunk *c, size_t i)
 {
     const char *path = c->path[i];
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t dirlen = fmni_path_dir_len(path);
     fmn_rng rng;
-    fmn_rng_seed(&rng, (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32),
+    fmn_rng_seed(&rng, (uint64_t)time(NULL) ^ ((uint64_t)fmni_process_id() << 32),
                  (uint64_t)(uintptr_t)c + i);
     atomic_fetch_add(&set->creating, 1);
     int fd = -1;
@@ -148,7 +131,7 @@ static int open_temp(fmn_save_set *set, chunk *c, size_t i)
         snprintf(c->tmp[i], strlen(path) + 16, "%.*s.%s.%08lx", (int)dirlen,
                  path, path + dirlen, (unsigned long)fmn_rng_next(&rng));
         atomic_store(&c->state[i], LIVE);
-        fd = open(c->tmp[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        fd = fmni_file_create_new(c->tmp[i]);
         if (fd >= 0)
             break;
         int e = errno, live = LIVE;
@@ -170,23 +153,24 @@ static void drop_temp(chunk *c, size_t i)
 {
     int live = LIVE;
     if (atomic_compare_exchange_strong(&c->state[i], &live, GONE))
-        unlink(c->tmp[i]);
+        fmni_file_remove(c->tmp[i]);
 }
 
 fmn_status fmni_set_add(fmn_save_set *set, const char *path,
                         fmni_fill_fn fill, void *ctx, fmn_error *err)
 {
     int is_dir = 0;
-    if (exists(path, &is_dir) && (is_dir || !(set->flags & FMN_SAVE_OVERWRITE)))
+    if (fmni_path_exists(path, &is_dir) &&
+        (is_dir || !(set->flags & FMN_SAVE_OVERWRITE)))
         return fmni_fail(err, FMN_ERR_EXISTS, path, FMN_NO_OFFSET, 0, "%s",
                          is_dir ? "is a folder; not replaced"
                                 : "exists; not replaced");
     chunk *c;
     size_t i;
-    pthread_mutex_lock(&set->lock);
+    fmni_mutex_lock(&set->lock);
     int taken = !set->committed && take_slot(set, path, &c, &i);
     int late = set->committed;
-    pthread_mutex_unlock(&set->lock);
+    fmni_mutex_unlock(&set->lock);
     if (!taken)
         return late ? fmni_fail(err, FMN_ERR_INVALID_ARGUMENT, path,
                                 FMN_NO_OFFSET, 0, "the set was saved already")
@@ -202,7 +186,7 @@ fmn_status fmni_set_add(fmn_save_set *set, const char *path,
     if (o.error) /* a write failed: its reason, whatever the filler said */
         st = fmni_fail(err, FMN_ERR_WRITE, path, FMN_NO_OFFSET, 0, "%s",
                        strerror(o.error));
-    if (close(o.fd) != 0 && st == FMN_OK)
+    if (fmni_file_close_checked(o.fd) != 0 && st == FMN_OK)
         st = fmni_fail(err, FMN_ERR_WRITE, path, FMN_NO_OFFSET, 0, "%s",
                        strerror(errno));
     if (st != FMN_OK)
@@ -231,34 +215,34 @@ typedef struct naming {
     const char *at; /* the name that failed */
 } naming;
 
-/* Gives slot (c, i)'s file its name: link(), or rename() to overwrite. */
+/* Gives slot (c, i)'s file its name: atomically, never replacing
+ * anything (link() on POSIX), or replacing a file with
+ * FMN_SAVE_OVERWRITE (rename()). */
 static int name_one(fmn_save_set *set, chunk *c, size_t i, void *ctx)
 {
     naming *n = ctx;
-    const char *tmp = c->tmp[i];
-    if (set->flags & FMN_SAVE_OVERWRITE) {
-        if (rename(tmp, c->path[i]) != 0)
-            goto failed;
-        atomic_store(&c->state[i], GONE); /* the name is the file's now */
-        return 0;
+    int gone = 0;
+    if (fmni_file_publish(c->tmp[i], c->path[i],
+                          (set->flags & FMN_SAVE_OVERWRITE) != 0,
+                          &gone) != 0) {
+        n->error = errno;
+        n->at = c->path[i];
+        return 1;
     }
-    if (link(tmp, c->path[i]) == 0)
-        return 0;
-failed:
-    n->error = errno;
-    n->at = c->path[i];
-    return 1;
+    if (gone) /* the name is the file's now */
+        atomic_store(&c->state[i], GONE);
+    return 0;
 }
 
-/* Undoes name_one for the slots before the one that failed (links only:
- * a rename has replaced what was there). */
+/* Undoes name_one for the slots before the one that failed (new names
+ * only: a replacement has replaced what was there). */
 static int unname_one(fmn_save_set *set, chunk *c, size_t i, void *ctx)
 {
     const naming *n = ctx;
     if (c->path[i] == n->at)
         return 1;
     if (!(set->flags & FMN_SAVE_OVERWRITE))
-        unlink(c->path[i]);
+        fmni_file_remove(c->path[i]);
     return 0;
 }
 
@@ -275,7 +259,7 @@ fmn_status fmn_save_set_commit(fmn_save_set *set, fmn_error *err)
     fmni_clear(err);
     if (!set)
         return fmni_bad_argument(err);
-    pthread_mutex_lock(&set->lock);
+    fmni_mutex_lock(&set->lock);
     fmn_status st = FMN_OK;
     naming n = {0, NULL};
     if (set->committed)
@@ -294,7 +278,7 @@ fmn_status fmn_save_set_commit(fmn_save_set *set, fmn_error *err)
     }
     each_slot(set, drop_one, NULL); /* the names linked, or all undone */
     set->committed = 1;
-    pthread_mutex_unlock(&set->lock);
+    fmni_mutex_unlock(&set->lock);
     return st;
 }
 
@@ -328,7 +312,7 @@ void fmn_save_set_free(fmn_save_set *set)
             free(c);
         c = next;
     }
-    pthread_mutex_destroy(&set->lock);
+    fmni_mutex_destroy(&set->lock);
     free(set);
 }
 

@@ -2,15 +2,13 @@
  * caller's buffer), or a caller's memory buffer. */
 #define _POSIX_C_SOURCE 200809L
 #include "internal.h"
+#include "thread.h"
+
+#include "file.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 enum { CHUNK = 256 * 1024, MD5_PIECE = 256 * 1024 };
 
@@ -40,22 +38,7 @@ fmn_status fmni_src_open_file(fmni_src *src, const char *path,
                               const fmn_allocator *heap, fmn_error *err)
 {
     src_start(src, path, heap);
-    int fd;
-    /* O_NONBLOCK: a FIFO with no writer opens at once instead of hanging
-     * (its reads then end at once: an empty input); then blocking reads
-     * again */
-    do
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    while (fd < 0 && errno == EINTR);
-    if (fd >= 0) {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
-            int e = errno;
-            close(fd);
-            return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
-                             "cannot read: %s", strerror(e));
-        }
-    }
+    int fd = fmni_file_open_read(path);
     if (fd < 0) {
         int e = errno;
         size_t at = e == ENOTDIR ? fmni_archive_prefix(path) : 0;
@@ -77,7 +60,7 @@ fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
                             const fmn_allocator *heap, fmn_error *err)
 {
     src_start(src, name, heap);
-    int own = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    int own = fd >= 0 ? fmni_file_dup(fd) : -1;
     if (own < 0)
         return fmni_fail(err, fd < 0 ? FMN_ERR_INVALID_ARGUMENT : FMN_ERR_IO,
                          name, FMN_NO_OFFSET, 0, "cannot read descriptor %d: "
@@ -90,35 +73,35 @@ fmn_status fmni_src_open_fd(fmni_src *src, int fd, const char *name,
 static fmn_status adopt_fd(fmni_src *src, int fd, const char *path,
                            fmn_error *err)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
+    fmni_stat st;
+    if (fmni_file_stat(fd, &st) != 0) {
         int e = errno;
-        close(fd);
+        fmni_file_close(fd);
         return fmni_fail(err, FMN_ERR_IO, path, FMN_NO_OFFSET, 0,
                          "cannot stat: %s", strerror(e));
     }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
+    if (st.is_dir) {
+        fmni_file_close(fd);
         return fmni_fail(err, FMN_ERR_IS_DIRECTORY, path, FMN_NO_OFFSET, 0,
                          "is a directory, expected an IDX file");
     }
     src->buf = fmni_malloc(&src->heap, FMNI_LOOKBACK + CHUNK);
     if (!src->buf) {
-        close(fd);
+        fmni_file_close(fd);
         return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
                          "out of memory for a read buffer");
     }
     src->buf_cap = CHUNK;
     src->fd = fd;
-    if (S_ISREG(st.st_mode) && st.st_size >= 0) {
-        src->size = (uint64_t)st.st_size;
+    if (st.is_regular) {
+        src->size = st.size;
         src->size_known = 1;
     } else {
         /* a pipe: hashed as it is read, since it cannot be read again (the
          * MD5 that tells a published .gz) */
         src->running = fmni_malloc(&src->heap, sizeof *src->running);
         if (!src->running) {
-            close(fd);
+            fmni_file_close(fd);
             fmni_free(&src->heap, src->buf);
             src->buf = NULL;
             return fmni_fail(err, FMN_ERR_NOMEM, path, FMN_NO_OFFSET, 0,
@@ -177,8 +160,9 @@ static fmn_status read_failed(fmni_src *src, size_t at, int e, fmn_error *err)
     return st;
 }
 
-/* read() (or the source's read function) that retries on EINTR and short
- * reads; *got < n only at EOF. */
+/* Reads the next bytes of the input (a regular file at its offset, a
+ * stream as it comes, or through the source's read function), retrying
+ * short reads; *got < n only at EOF. */
 static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
                             fmn_error *err)
 {
@@ -187,12 +171,13 @@ static fmn_status read_full(fmni_src *src, uint8_t *dst, size_t n, size_t *got,
         size_t want = n - total;
         if (want > ((size_t)1 << 30))
             want = (size_t)1 << 30;
-        long r = src->fn.read ? src->fn.read(src->fn.ctx, dst + total, want)
-                              : (long)read(src->fd, dst + total, want);
-        if (r < 0 && !src->fn.read && errno == EINTR)
-            continue;
+        long r = src->fn.read     ? src->fn.read(src->fn.ctx, dst + total, want)
+                 : src->size_known ? fmni_file_pread(src->fd, dst + total,
+                                                     want, src->read_at)
+                                   : fmni_file_read(src->fd, dst + total, want);
         if (r < 0 || (size_t)r > want)
             return read_failed(src, total, errno, err);
+        src->read_at += (uint64_t)r;
         if (r == 0) {
             src->eof = 1;
             break;
@@ -290,10 +275,8 @@ fmn_status fmni_src_md5(fmni_src *src, uint8_t digest[16], fmn_error *err)
     }
     uint64_t off = 0;
     for (;;) {
-        ssize_t r = pread(src->fd, src->buf, src->buf_cap, (off_t)off);
+        long r = fmni_file_pread(src->fd, src->buf, src->buf_cap, off);
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
             int e = errno;
             return fmni_fail(err, FMN_ERR_IO, src->name, off, 0,
                              "read failed at byte %llu: %s",
@@ -314,18 +297,13 @@ int fmni_src_map(fmni_src *src, uint64_t min_size)
         src->size > SIZE_MAX || src->pos != 0 || src->avail != 0)
         return 0;
     uint8_t magic[2];
-    if (pread(src->fd, magic, 2, 0) != 2 ||
+    if (fmni_file_pread(src->fd, magic, 2, 0) != 2 ||
         (magic[0] == 0x1f && magic[1] == 0x8b))
         return 0;
-    int flags = MAP_PRIVATE;
-#ifdef MAP_POPULATE
-    flags |= MAP_POPULATE; /* one pass over the page cache, not a fault per
-                              page */
-#endif
-    void *map = mmap(NULL, (size_t)src->size, PROT_READ, flags, src->fd, 0);
-    if (map == MAP_FAILED)
+    void *map = fmni_file_map(src->fd, (size_t)src->size);
+    if (!map)
         return 0;
-    close(src->fd);
+    fmni_file_close(src->fd);
     fmni_free(&src->heap, src->buf);
     src->fd = -1;
     src->buf = NULL;
@@ -361,20 +339,16 @@ int fmni_src_tail(const fmni_src *src, uint8_t *buf, size_t n)
         memcpy(buf, src->mem + src->size - n, n);
         return 1;
     }
-    ssize_t r;
-    do
-        r = pread(src->fd, buf, n, (off_t)(src->size - n));
-    while (r < 0 && errno == EINTR);
-    return r == (ssize_t)n;
+    return fmni_file_pread(src->fd, buf, n, src->size - n) == (long)n;
 }
 
 void fmni_src_close(fmni_src *src)
 {
     if (src->map)
-        munmap(src->map, src->map_len);
+        fmni_file_unmap(src->map, src->map_len);
     src->map = NULL;
     if (src->fd >= 0)
-        close(src->fd);
+        fmni_file_close(src->fd);
     if (src->fn.close)
         src->fn.close(src->fn.ctx);
     memset(&src->fn, 0, sizeof src->fn);
@@ -387,7 +361,7 @@ void fmni_src_close(fmni_src *src)
 }
 
 struct fmni_md5_job {
-    pthread_t thread;
+    fmni_thread thread;
     int fd;             /* a file, read with pread ... */
     const uint8_t *mem; /* ... or memory */
     uint64_t size;
@@ -410,9 +384,7 @@ static void *md5_main(void *arg)
         uint64_t off = 0;
         job->ok = 1;
         while (job->ok) {
-            ssize_t r = pread(job->fd, buf, MD5_PIECE, (off_t)off);
-            if (r < 0 && errno == EINTR)
-                continue;
+            long r = fmni_file_pread(job->fd, buf, MD5_PIECE, off);
             if (r <= 0) {
                 job->ok = r == 0 && off == job->size;
                 break;
@@ -436,7 +408,7 @@ fmni_md5_job *fmni_md5_start(const fmni_src *src)
     job->size = src->size;
     /* the buffer here, on the caller's thread, as every allocation is */
     if ((!job->mem && !(job->buf = fmni_malloc(&job->heap, MD5_PIECE))) ||
-        pthread_create(&job->thread, NULL, md5_main, job) != 0) {
+        !fmni_thread_start(&job->thread, md5_main, job)) {
         fmni_free(&job->heap, job->buf);
         fmni_free(&job->heap, job);
         return NULL;
@@ -446,7 +418,7 @@ fmni_md5_job *fmni_md5_start(const fmni_src *src)
 
 int fmni_md5_join(fmni_md5_job *job, uint8_t digest[16])
 {
-    pthread_join(job->thread, NULL);
+    fmni_thread_join(&job->thread);
     int ok = job->ok;
     if (ok)
         memcpy(digest, job->digest, 16);

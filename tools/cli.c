@@ -2,6 +2,7 @@
  * parsing, numbers, the default dataset location, the terminal. */
 #define _DEFAULT_SOURCE /* struct winsize, TIOCGWINSZ */
 #include "cli.h"
+#include "cli_os.h"
 #include "cli_data.h"
 
 #include <errno.h>
@@ -9,9 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void cli_put_safe(FILE *f, const char *s)
 {
@@ -152,6 +150,13 @@ int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
 
 void cli_data_home(fmn_dataset dataset, char *buf, size_t cap)
 {
+#ifdef _WIN32
+    const char *local = getenv("LOCALAPPDATA");
+    if (local && *local) {
+        snprintf(buf, cap, "%s/fmnist/%s", local, fmn_dataset_name(dataset));
+        return;
+    }
+#endif
     const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
     if (xdg && *xdg == '/')
         snprintf(buf, cap, "%s/fmnist/%s", xdg, fmn_dataset_name(dataset));
@@ -170,8 +175,8 @@ const char *cli_default_path(void)
     const char *const candidates[] = {"data/fashion", home,
                                       "/usr/share/datasets/fashion-mnist"};
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-        struct stat st;
-        if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
+        cli_os_entry st;
+        if (cli_os_stat(candidates[i], 1, &st) == 0 && st.is_dir)
             return candidates[i];
     }
     cli_error("no dataset found: pass a PATH, set FMNIST_DATA, run 'fmnist "
@@ -269,7 +274,7 @@ static int utf8_locale(const char *name)
 int cli_unicode_out(void)
 {
     const char *term = getenv("TERM");
-    if (!isatty(STDOUT_FILENO) || !term || !*term || !strcmp(term, "dumb"))
+    if (!cli_os_is_terminal(stdout) || !term || !*term || !strcmp(term, "dumb"))
         return 0;
     static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
@@ -292,10 +297,8 @@ size_t cli_columns(void)
     const char *env = getenv("COLUMNS");
     if (env && cli_parse_uint(env, 10, 10000, &n))
         return (size_t)n;
-    struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 10)
-        return ws.ws_col;
-    return 80;
+    size_t cols = cli_os_columns();
+    return cols >= 10 ? cols : 80;
 }
 
 const char *cli_plural(unsigned long long n, const char *one,

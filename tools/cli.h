@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__) /* mingw-w64's printf, not msvcrt's */
+#define CLI_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLI_PRINTF(f, a)
@@ -92,7 +94,8 @@ int cli_next_option(int argc, char **argv, const char *cmd, const char *help,
 const char *cli_default_path(void);
 
 /* Where fmnist download puts `dataset` by default, into buf:
- * $XDG_DATA_HOME/fmnist/DATASET, else ~/.local/share/fmnist/DATASET. */
+ * $XDG_DATA_HOME/fmnist/DATASET, else ~/.local/share/fmnist/DATASET (on
+ * Windows %LOCALAPPDATA%/fmnist/DATASET first). */
 void cli_data_home(fmn_dataset dataset, char *buf, size_t cap);
 
 /* ---- problems ---- */

@@ -1,6 +1,7 @@
 /* cli_http.c - see cli_http.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_http.h"
+#include "cli_os.h"
 #include "fmnist.h"
 
 #include <errno.h>
@@ -198,7 +199,7 @@ cli_fetch_result cli_http_fetch(const cli_fetch *f, char *why, size_t cap,
     transfer t;
     memset(&t, 0, sizeof t);
     t.f = f;
-    t.fd = open(f->part, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    t.fd = cli_os_open_append(f->part);
     struct stat st;
     if (t.fd < 0 || fstat(t.fd, &st) != 0) {
         snprintf(why, cap, "%s: %s", f->part, strerror(errno));

@@ -3,6 +3,7 @@
 #ifndef FMNIST_CLI_JSON_H
 #define FMNIST_CLI_JSON_H
 
+#include "cli.h"
 #include "fmnist.h"
 
 #include <stdio.h>
@@ -67,11 +68,7 @@ void cli_json_split_id(cli_json *j, const char *name, fmn_dataset dataset,
                        fmn_dataset naming, unsigned long long count);
 
 /* "crc32": "b4f29f28"-style text made with printf's format. */
-void cli_json_strf(cli_json *j, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+void cli_json_strf(cli_json *j, const char *fmt, ...) CLI_PRINTF(2, 3);
 
 /* Writes `s` to `f` as a quoted, escaped JSON string (null for NULL); any
  * byte that is not valid UTF-8 becomes U+FFFD. */

@@ -2,14 +2,13 @@
  * options, the output directory check, scaling and inverting. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_output.h"
+#include "cli_os.h"
 #include "cli_png.h"
 #include "cli_save.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Pixels of `src` (w x h) enlarged k times and optionally inverted. */
 void cli_scale_image(const uint8_t *src, size_t w, size_t h, size_t k,
@@ -92,24 +91,24 @@ int cli_is_stdout(const char *path)
 
 int cli_path_taken(const char *path)
 {
-    struct stat st;
-    return lstat(path, &st) == 0;
+    cli_os_entry st;
+    return cli_os_stat(path, 0, &st) == 0;
 }
 
 int cli_check_output_dir(const char *dir)
 {
-    struct stat st;
-    if (stat(dir, &st) != 0) {
+    cli_os_entry st;
+    if (cli_os_stat(dir, 1, &st) != 0) {
         cli_error("%s: %s", dir,
                   errno == ENOENT ? "no such directory (create it first)"
                                   : strerror(errno));
         return 0;
     }
-    if (!S_ISDIR(st.st_mode)) {
+    if (!st.is_dir) {
         cli_error("%s: not a directory", dir);
         return 0;
     }
-    if (access(dir, W_OK | X_OK) != 0) {
+    if (cli_os_writable(dir) != 0) {
         cli_error("%s: cannot write here: %s", dir, strerror(errno));
         return 0;
     }

@@ -6,6 +6,7 @@
  * for a background job) stays ignored. */
 #define _POSIX_C_SOURCE 200809L
 #include "cli_save.h"
+#include "cli_os.h"
 #include "cli.h"
 
 #include <signal.h>
@@ -17,7 +18,7 @@ static _Atomic(fmn_save_set *) active;
 static void on_signal(int sig)
 {
     fmn_save_set_abort(atomic_load(&active));
-    /* SA_RESETHAND made the action the default again: raised now, the
+    /* the action is the default again (cli_os_on_signals): raised now, the
      * signal arrives as this handler returns */
     raise(sig);
 }
@@ -25,18 +26,8 @@ static void on_signal(int sig)
 static void catch_signals(void)
 {
     static int done;
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    if (done++)
-        return;
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction old, sa;
-        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
-            continue;
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESETHAND;
-        sigaction(sigs[i], &sa, NULL);
-    }
+    if (!done++)
+        cli_os_on_signals(on_signal);
 }
 
 fmn_save_set *cli_save_begin(int force)

@@ -5,12 +5,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
 #include "cli_parse.h"
+#include "cli_os.h"
 #include "cli_save.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char HELP[] =
     "usage: fmnist convert [options] [PATH] --to FORMAT\n"
@@ -282,14 +282,14 @@ static int run(const request *rq, const cli_data *d, const plan *p)
         return EXIT_BAD;
     for (size_t i = 0; i < p->njobs; i++) {
         const job *j = &p->jobs[i];
-        struct stat sb;
+        cli_os_entry sb;
         size_t n = rq->fmt->format == FMT_NPZ ? p->items[0].count +
                                                     (d->n > 1 ? p->items[1].count : 0)
                                               : p->items[j->split].count;
         printf("wrote %s: %zu %s, %lld bytes\n", j->path, n,
                j->kind == FMN_FILE_IMAGES ? cli_plural(n, "image", "images")
                                           : cli_plural(n, "label", "labels"),
-               stat(j->path, &sb) == 0 ? (long long)sb.st_size : -1LL);
+               cli_os_stat(j->path, 1, &sb) == 0 ? (long long)sb.size : -1LL);
     }
     return EXIT_OK;
 }

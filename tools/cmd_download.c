@@ -4,6 +4,7 @@
  * file never lands under a final name. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
+#include "cli_os.h"
 #include "cli_data.h"
 #include "cli_http.h"
 #include "cli_json.h"
@@ -12,9 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 static const char HELP[] =
     "usage: fmnist download [options] [DATASET...]\n"
@@ -102,7 +101,7 @@ static int make_dir(const char *path)
         if (c != '/' && c != '\0')
             continue;
         *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        if (cli_os_mkdir(p) != 0 && errno != EEXIST) {
             cli_error("%s: cannot make the folder: %s", p, strerror(errno));
             return 0;
         }
@@ -166,12 +165,12 @@ static int check(const target *t, const char *path, fmn_error *err)
  * (never replaced). */
 static int in_place(const target *t)
 {
-    struct stat st;
-    if (lstat(t->out->path, &st) != 0)
+    cli_os_entry st;
+    if (cli_os_stat(t->out->path, 0, &st) != 0)
         return 0;
     fmn_error err;
     if (check(t, t->out->path, &err)) {
-        t->out->bytes = (uint64_t)st.st_size;
+        t->out->bytes = st.size;
         t->out->ok = 1;
         return 1;
     }
@@ -200,16 +199,16 @@ static int land(const target *t, const char *part, const char *source)
             why += n + 2;
         snprintf(msg, sizeof msg, "%s: %s", source, why);
         fault(t, msg);
-        unlink(part);
+        cli_os_remove(part);
         return 0;
     }
-    if (rename(part, t->out->path) != 0) {
+    if (cli_os_replace(part, t->out->path) != 0) {
         snprintf(msg, sizeof msg, "%s: %s", t->out->path, strerror(errno));
         fault(t, msg);
         return 0;
     }
-    struct stat st;
-    t->out->bytes = stat(t->out->path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    cli_os_entry st;
+    t->out->bytes = cli_os_stat(t->out->path, 1, &st) == 0 ? st.size : 0;
     snprintf(t->out->source, sizeof t->out->source, "%s", source);
     t->out->ok = 1;
     return 1;
@@ -218,7 +217,8 @@ static int land(const target *t, const char *part, const char *source)
 /* Copies DIR/NAME to the .part; 1 when copied. */
 static int copy_file(const target *t, const char *from, const char *to)
 {
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    FILE *in = cli_os_fopen(from, "rb"),
+         *out = in ? cli_os_fopen(to, "wb") : NULL;
     char buf[65536], msg[4400];
     size_t n;
     int ok = in && out;
@@ -233,7 +233,7 @@ static int copy_file(const target *t, const char *from, const char *to)
     if (!ok) {
         snprintf(msg, sizeof msg, "%s: %s", in ? to : from, strerror(e));
         fault(t, msg);
-        unlink(to);
+        cli_os_remove(to);
     }
     return ok;
 }
@@ -249,8 +249,8 @@ static int from_mirror(const request *rq, const target *t, const char *base,
     cli_fetch f = {url, part, rq->timeout, rq->progress, t->out->name};
     int idle = 0, restarted = 0;
     for (int tries = 0; idle < MAX_IDLE && tries < MAX_TRIES; tries++) {
-        struct stat st;
-        int resumed = stat(part, &st) == 0 && st.st_size > 0;
+        cli_os_entry st;
+        int resumed = cli_os_stat(part, 1, &st) == 0 && st.size > 0;
         uint64_t added;
         cli_fetch_result r = cli_http_fetch(&f, why, sizeof why, &added);
         if (r == CLI_FETCH_DONE) {
@@ -304,9 +304,9 @@ static void get_file(const request *rq, const target *t)
             return;
     }
     /* an empty .part is nothing to resume from */
-    struct stat st;
-    if (stat(part, &st) == 0 && st.st_size == 0)
-        unlink(part);
+    cli_os_entry st;
+    if (cli_os_stat(part, 1, &st) == 0 && st.size == 0)
+        cli_os_remove(part);
     cli_error("%s: not downloaded: no mirror served the published file",
               t->out->path);
     if (!t->out->verdict[0])
@@ -482,7 +482,7 @@ static int parse(int argc, char **argv, request *rq)
                                      "--mirror with it");
     if (rq->outdir && !*rq->outdir)
         return cli_usage("download", "-o: an empty folder name");
-    rq->progress = !rq->json && isatty(STDERR_FILENO);
+    rq->progress = !rq->json && cli_os_is_terminal(stderr);
     return datasets(argc, argv, rq);
 }
 

@@ -3,6 +3,7 @@
  * class folders torchvision's ImageFolder and Keras read. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
+#include "cli_os.h"
 #include "cli_parse.h"
 #include "cli_png.h"
 #include "cli_save.h"
@@ -14,8 +15,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static const char HELP[] =
     "usage: fmnist export [options] [PATH] -o DIR\n"
@@ -268,8 +267,7 @@ static int run(export_job *job)
     if (!(job->set = cli_save_begin(job->rq->png.force)))
         return EXIT_BAD;
     pthread_t threads[EXPORT_THREADS];
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t want = cores > 1 ? (size_t)cores - 1 : 0, started = 0;
+    size_t cores = fmn_cores(), want = cores - 1, started = 0;
     if (want > EXPORT_THREADS)
         want = EXPORT_THREADS;
     while (started < want && started + 1 < job->total &&
@@ -304,7 +302,7 @@ static void unmake_folders(export_job *job, int remove)
 {
     for (size_t i = job->nmade; i-- > 0;) {
         if (remove)
-            rmdir(job->made[i]);
+            cli_os_rmdir(job->made[i]);
         free(job->made[i]);
     }
     free(job->made);
@@ -322,7 +320,7 @@ static int make_folders(export_job *job)
                 if (*p != '/')
                     continue;
                 *p = '\0';
-                if (mkdir(path, 0777) == 0) {
+                if (cli_os_mkdir(path) == 0) {
                     if (!note_folder(job, path)) {
                         cli_error("%s: out of memory", path);
                         return 0;
@@ -385,7 +383,7 @@ static int write_images(void *ctx, cli_data *d)
     pthread_mutex_init(&job.lock, NULL);
     int status = plan(&job) ? EXIT_OK : EXIT_BAD;
     if (status == EXIT_OK) {
-        job.progress = isatty(STDERR_FILENO) && job.total > 300;
+        job.progress = cli_os_is_terminal(stderr) && job.total > 300;
         status = run(&job);
     }
     unmake_folders(&job, status != EXIT_OK);

@@ -5,6 +5,7 @@
  * library's. */
 #define _POSIX_C_SOURCE 200809L
 #include "builtin.h"
+#include "cli_os.h"
 #include "cli_parse.h"
 #include "cli_json.h"
 
@@ -307,8 +308,8 @@ static void describe_path(report *r, const char *path, const fmn_options *opt)
 
 static int json_start(report *r)
 {
-    r->split_out = open_memstream(&r->splits, &r->splits_len);
-    r->file_out = open_memstream(&r->files, &r->files_len);
+    r->split_out = cli_os_memstream(&r->splits, &r->splits_len);
+    r->file_out = cli_os_memstream(&r->files, &r->files_len);
     if (!r->split_out || !r->file_out) {
         cli_error("out of memory");
         return 0;
@@ -318,10 +319,18 @@ static int json_start(report *r)
     return 1;
 }
 
-static void json_print(report *r)
+/* 0 where the report could not be read back (out of memory). */
+static int json_print(report *r)
 {
-    fclose(r->split_out);
-    fclose(r->file_out);
+    int ok = cli_os_memstream_close(r->split_out, &r->splits,
+                                    &r->splits_len) == 0;
+    ok &= cli_os_memstream_close(r->file_out, &r->files, &r->files_len) == 0;
+    if (!ok) {
+        cli_error("out of memory");
+        free(r->splits);
+        free(r->files);
+        return 0;
+    }
     cli_json j;
     cli_json_init(&j, stdout);
     cli_json_object(&j, CLI_JSON_BLOCK);
@@ -338,6 +347,7 @@ static void json_print(report *r)
     cli_json_end(&j);
     free(r->splits);
     free(r->files);
+    return 1;
 }
 
 int cmd_info(int argc, char **argv)
@@ -359,9 +369,8 @@ int cmd_info(int argc, char **argv)
         describe_path(&r, fallback, &opt);
     for (int i = optind; i < argc; i++)
         describe_path(&r, argv[i], &opt);
-    if (r.json)
-        json_print(&r);
-    status = r.problems.n ? EXIT_BAD : EXIT_OK;
+    int printed = !r.json || json_print(&r);
+    status = r.problems.n || !printed ? EXIT_BAD : EXIT_OK;
     cli_problems_free(&r.problems);
     return status;
 }

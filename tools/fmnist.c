@@ -1,11 +1,11 @@
 /* fmnist.c - the command table and the entry point. Each command lives in
  * its own cmd_*.c file. */
 #include "builtin.h"
+#include "cli_os.h"
 #include "cli.h"
 #include "cli_http.h"
 #include "cli_png.h"
 
-#include <signal.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -124,7 +124,8 @@ int main(int argc, char **argv)
     /* a reader that goes away (fmnist ... | head) ends the process
      * quietly, as it does git; a full disk or a file that cannot grow is
      * still an error (cli_finish) */
-    signal(SIGPIPE, SIG_DFL);
+    cli_os_quiet_pipe();
+    cli_os_utf8_args(&argc, &argv);
     if (argc < 2)
         return cli_usage(NULL, "no command given");
     const char *cmd = argv[1];
