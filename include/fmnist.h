@@ -644,7 +644,8 @@ FMN_API fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
 
 /* Loads an IDX file (gzipped or raw) from the open descriptor `fd`: a
  * file, a pipe, a socket. The descriptor stays yours, open (a duplicate is
- * read). `name` is what messages and the file's info call it (copied;
+ * read); a regular file is read from its first byte, whatever the
+ * descriptor's offset, which stays where it was. `name` is what messages and the file's info call it (copied;
  * NULL: "<descriptor N>"). For a FILE *, pass fileno(f), or read it
  * through fmn_idx_load_callback.
  *     fmn_idx_load_fd(STDIN_FILENO, "stdin", NULL, &idx, &err);

@@ -182,6 +182,16 @@ int fmni_path_exists(const char *path, int *is_dir)
     if (!w)
         return 0;
     DWORD a = GetFileAttributesW(w); /* a link's own, not its target's */
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        /* an entry whose attributes cannot be read (a link to nothing,
+         * where the system follows links) is still there */
+        WIN32_FIND_DATAW fd;
+        HANDLE h = FindFirstFileW(w, &fd);
+        if (h != INVALID_HANDLE_VALUE) {
+            FindClose(h);
+            a = fd.dwFileAttributes;
+        }
+    }
     free(w);
     if (a == INVALID_FILE_ATTRIBUTES)
         return 0;
@@ -217,8 +227,7 @@ void fmni_file_remove(const char *path)
     free(w);
 }
 
-int fmni_file_publish(const char *tmp, const char *path, int replace,
-                      int *tmp_gone)
+int fmni_file_publish(const char *tmp, const char *path, int replace)
 {
     wchar_t *from = fmni_wide_path(tmp), *to = from ? fmni_wide_path(path)
                                                     : NULL;
@@ -230,7 +239,6 @@ int fmni_file_publish(const char *tmp, const char *path, int replace,
     DWORD why = ok ? 0 : GetLastError();
     free(from);
     free(to);
-    *tmp_gone = ok;
     if (ok)
         return 0;
     if (why == ERROR_ALREADY_EXISTS || why == ERROR_FILE_EXISTS)
@@ -365,12 +373,9 @@ int fmni_file_close_checked(int fd) { return close(fd); }
 
 void fmni_file_remove(const char *path) { (void)unlink(path); }
 
-int fmni_file_publish(const char *tmp, const char *path, int replace,
-                      int *tmp_gone)
+int fmni_file_publish(const char *tmp, const char *path, int replace)
 {
-    int r = replace ? rename(tmp, path) : link(tmp, path);
-    *tmp_gone = replace && r == 0;
-    return r;
+    return replace ? rename(tmp, path) : link(tmp, path);
 }
 
 unsigned long fmni_process_id(void) { return (unsigned long)getpid(); }

@@ -61,11 +61,9 @@ void fmni_file_remove(const char *path);
 
 /* Gives the complete file `tmp` the name `path`, atomically: replacing
  * whatever file is there (`replace`), or failing with EEXIST if anything
- * is. 0, or -1 with errno set. *tmp_gone: 1 where `tmp` is no longer a
- * name of the file (a rename), 0 where it still is (POSIX's link(), which
- * never replaces). */
-int fmni_file_publish(const char *tmp, const char *path, int replace,
-                      int *tmp_gone);
+ * is. 0, or -1 with errno set. Without `replace`, `tmp` may still name the
+ * file (POSIX's link()) or not (Windows' move): remove it either way. */
+int fmni_file_publish(const char *tmp, const char *path, int replace);
 
 /* The length of the folder part of `path`, its last separator included
  * ('/', and on Windows a backslash too); 0 for a bare name. */

@@ -221,15 +221,16 @@ typedef struct naming {
 static int name_one(fmn_save_set *set, chunk *c, size_t i, void *ctx)
 {
     naming *n = ctx;
-    int gone = 0;
-    if (fmni_file_publish(c->tmp[i], c->path[i],
-                          (set->flags & FMN_SAVE_OVERWRITE) != 0,
-                          &gone) != 0) {
+    int replace = (set->flags & FMN_SAVE_OVERWRITE) != 0;
+    if (fmni_file_publish(c->tmp[i], c->path[i], replace) != 0) {
         n->error = errno;
         n->at = c->path[i];
         return 1;
     }
-    if (gone) /* the name is the file's now */
+    /* a replacing rename: the file has its name, the slot is done; a new
+     * name: the slot stays live, for unname_one to find (drop_one then
+     * removes the temporary name where it is still there) */
+    if (replace)
         atomic_store(&c->state[i], GONE);
     return 0;
 }

@@ -1,15 +1,12 @@
 /* fixture.c - see fixture.h. Aborts on allocation failure: tests only. */
-#define _XOPEN_SOURCE 700
 #include "fixture.h"
 #include "fmnist.h"
+#include "os.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-#include <ftw.h>
-#include <unistd.h>
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -108,29 +105,16 @@ buf gz_member(const void *p, size_t n, uint8_t flags)
 
 char *tmpdir_make(void)
 {
-    const char *base = getenv("TMPDIR");
-    char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/fmnist-test-XXXXXX",
-             base && *base ? base : "/tmp");
-    char *d = mkdtemp(tmpl);
+    char *d = os_tmpdir("fmnist-test");
     if (!d)
         abort();
-    return strdup(d);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-                  struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
+    return d;
 }
 
 void tmpdir_remove(char *dir)
 {
     if (dir)
-        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        os_remove_tree(dir);
     free(dir);
 }
 

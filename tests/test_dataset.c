@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <zlib.h>
 
 #include "fixture.h"
+#include "os.h"
 #include "fmnist.h"
 
 static buf labels_file(size_t n, unsigned modulo)
@@ -446,7 +446,7 @@ static char *subdir(const char *dir, const char *name)
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
     snprintf(p, n, "%s/%s", dir, name);
-    assert_int_equal(mkdir(p, 0777), 0);
+    assert_int_equal(os_mkdir(p), 0);
     return p;
 }
 

@@ -16,10 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "deflate.h"
 #include "internal.h"
+#include "os.h"
 
 typedef struct bytes {
     uint8_t *p;
@@ -119,11 +119,9 @@ static int par(const uint8_t *in, size_t len, size_t n, unsigned threads,
 {
     fmni_input mem = {in, -1, len, {NULL, NULL, NULL, NULL}};
     int r = fmni_inflate_parallel(&mem, 0, out, n, cap, threads, end, crc);
-    char path[] = "/tmp/fmnist-parallel-XXXXXX";
-    int fd = mkstemp(path);
+    int fd = os_anonymous_file();
     assert_true(fd >= 0);
-    unlink(path);
-    assert_true(write(fd, in, len) == (ssize_t)len);
+    assert_int_equal(os_write(fd, in, len), 0);
     uint8_t *out2 = malloc(cap);
     assert_non_null(out2);
     uint64_t end2 = 0;
@@ -131,7 +129,7 @@ static int par(const uint8_t *in, size_t len, size_t n, unsigned threads,
     fmni_input file = {NULL, fd, len, {NULL, NULL, NULL, NULL}};
     int r2 = fmni_inflate_parallel(&file, 0, out2, n, cap, threads, &end2,
                                    &crc2);
-    close(fd);
+    os_close(fd);
     assert_int_equal(r, r2);
     if (r == 1) {
         assert_memory_equal(out, out2, n);

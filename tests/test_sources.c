@@ -11,13 +11,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fixture.h"
+#include "os.h"
 #include "fmnist.h"
 
 /* A callback over a buffer: at most `step` bytes a call, -1 once `fail_at`
@@ -68,7 +67,7 @@ static void loads_from_descriptors(void **state)
     char *pr = write_file(dir, "images.idx", raw.data, raw.size);
     char *pg = write_file(dir, "images.idx.gz", gz.data, gz.size);
     for (int k = 0; k < 2; k++) {
-        int fd = open(k ? pg : pr, O_RDONLY);
+        int fd = os_open_read(k ? pg : pr);
         assert_true(fd >= 0);
         fmn_idx *idx;
         fmn_error err;
@@ -78,21 +77,21 @@ static void loads_from_descriptors(void **state)
         assert_int_equal(fmn_idx_info(idx)->compression,
                          k ? FMN_COMPRESSION_GZIP : FMN_COMPRESSION_NONE);
         fmn_idx_free(idx);
-        assert_true(fcntl(fd, F_GETFD) != -1); /* still the caller's */
-        close(fd);
+        assert_true(os_fd_open(fd)); /* still the caller's */
+        os_close(fd);
     }
     /* a pipe */
     int p[2];
-    assert_int_equal(pipe(p), 0);
-    assert_int_equal(write(p[1], gz.data, gz.size), (ssize_t)gz.size);
-    close(p[1]);
+    assert_int_equal(os_pipe(p), 0);
+    assert_int_equal(os_write(p[1], gz.data, gz.size), 0);
+    os_close(p[1]);
     fmn_idx *idx;
     fmn_error err;
     assert_int_equal(fmn_idx_load_fd(p[0], NULL, NULL, &idx, &err), FMN_OK);
     same_as(idx, &raw);
     assert_non_null(strstr(fmn_idx_info(idx)->path, "<descriptor"));
     fmn_idx_free(idx);
-    close(p[0]);
+    os_close(p[0]);
     /* a closed descriptor: an error, named */
     assert_int_not_equal(fmn_idx_load_fd(p[0], "gone", NULL, &idx, &err),
                          FMN_OK);
@@ -156,7 +155,7 @@ static void splits_from_descriptors_and_callbacks(void **state)
     char *dir = tmpdir_make();
     char *pi = write_file(dir, "i.gz", gz.data, gz.size);
     char *pl = write_file(dir, "l", lb.data, lb.size);
-    int fi = open(pi, O_RDONLY), fl = open(pl, O_RDONLY);
+    int fi = os_open_read(pi), fl = os_open_read(pl);
     fmn_split *sp;
     fmn_error err;
     assert_int_equal(fmn_split_load_fd(fi, "images", fl, "labels", NULL, &sp,
@@ -166,8 +165,8 @@ static void splits_from_descriptors_and_callbacks(void **state)
     assert_memory_equal(fmn_split_labels(sp), lb.data + 8, 50);
     assert_memory_equal(fmn_split_images(sp).data, raw.data + 16, 50 * 784);
     fmn_split_free(sp);
-    close(fi);
-    close(fl);
+    os_close(fi);
+    os_close(fl);
     feed a = {gz.data, gz.size, 0, 1000, 0}, b = {lb.data, lb.size, 0, 7, 0};
     assert_int_equal(fmn_split_load_callback(from_feed, &a, "images",
                                              from_feed, &b, "labels", NULL,

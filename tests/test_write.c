@@ -1,7 +1,6 @@
 /* test_write.c - every writer read back: IDX and gzipped IDX through the
  * library's own loader, .npy, CSV and PGM by independent parsers here;
  * atomic files, no replacing without the flag, failing callbacks. */
-#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,13 +9,12 @@
 
 #include <dirent.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fixture.h"
+#include "os.h"
 #include "fmnist.h"
 
 enum { N = SPLIT_N, PX = SPLIT_H * SPLIT_W };
@@ -357,17 +355,22 @@ static void file_save_is_atomic(void **state)
     assert_int_equal(fmn_file_save(path, FMN_SAVE_OVERWRITE, produce_hello,
                                    NULL, &err),
                      FMN_OK);
-    /* a link to a missing file is something there, not a free name */
+    /* a link to a missing file is something there, not a free name
+     * (where links can be made: Windows needs a privilege for them) */
     snprintf(link_path, sizeof link_path, "%s/dangling", dir);
-    assert_int_equal(symlink("no-such-target", link_path), 0);
-    assert_int_equal(fmn_file_save(link_path, 0, produce_hello, NULL, &err),
-                     FMN_ERR_EXISTS);
+    size_t linked = os_symlink("no-such-target", link_path) == 0;
+    if (linked)
+        assert_int_equal(fmn_file_save(link_path, 0, produce_hello, NULL,
+                                       &err),
+                         FMN_ERR_EXISTS);
+    else
+        print_message("no symbolic link made here: not tried\n");
     /* a producer that gives up leaves nothing, and its reason is said */
     snprintf(path, sizeof path, "%s/half.txt", dir);
     assert_int_equal(fmn_file_save(path, 0, produce_nothing, NULL, &err),
                      FMN_ERR_WRITE);
     assert_non_null(strstr(err.message, "half.txt: the encoder gave up"));
-    assert_int_equal(count_entries(dir), 2); /* hello.txt, dangling */
+    assert_int_equal(count_entries(dir), 1 + linked); /* hello.txt, dangling */
     assert_int_equal(fmn_file_save(NULL, 0, produce_hello, NULL, &err),
                      FMN_ERR_INVALID_ARGUMENT);
     tmpdir_remove(dir);
@@ -397,7 +400,7 @@ static void npz_is_a_zip_of_npy_members(void **state)
     /* the end record: four members */
     assert_memory_equal(b + n - 22, "PK\x05\x06", 4);
     assert_int_equal(b[n - 22 + 10], 4);
-    assert_non_null(memmem(b, n, "y_test.npy", 10));
+    assert_non_null(os_memmem(b, n, "y_test.npy", 10));
     /* one split alone, and never replacing a file unasked */
     assert_int_equal(fmn_npz_save(sp, all, NULL, all, path, 0, &err),
                      FMN_ERR_EXISTS);
@@ -472,7 +475,7 @@ static void save_set_is_all_or_nothing(void **state)
     assert_non_null(strstr(err.message, "b.txt: exists; not replaced"));
     fmn_save_set_free(set);
     assert_int_equal(count_entries(dir), 1); /* b.txt, as it was */
-    assert_int_equal(unlink(b), 0);
+    assert_int_equal(remove(b), 0);
     /* abort (what a signal handler calls): temporary files gone at once,
      * later writes and the commit refused */
     assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
@@ -486,14 +489,14 @@ static void save_set_is_all_or_nothing(void **state)
     fmn_save_set_free(set);
     assert_int_equal(count_entries(dir), 0);
     /* a folder in a target's place is never replaced, even to overwrite */
-    assert_int_equal(mkdir(a, 0700), 0);
+    assert_int_equal(os_mkdir(a), 0);
     assert_int_equal(fmn_save_set_new(FMN_SAVE_OVERWRITE, &set, &err),
                      FMN_OK);
     assert_int_equal(fmn_save_set_file(set, a, produce_hello, NULL, &err),
                      FMN_ERR_EXISTS);
     assert_non_null(strstr(err.message, "a.txt: is a folder; not replaced"));
     fmn_save_set_free(set);
-    assert_int_equal(rmdir(a), 0);
+    assert_int_equal(os_rmdir(a), 0);
     /* 300 files from two threads, named together; a set commits once */
     assert_int_equal(fmn_save_set_new(0, &set, &err), FMN_OK);
     adder one = {set, dir, 0, 150}, two = {set, dir, 150, 150};

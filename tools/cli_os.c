@@ -168,9 +168,8 @@ void cli_os_on_signals(void (*handler)(int sig))
             signal(sigs[i], SIG_IGN);
 }
 
-void cli_os_quiet_pipe(void) {} /* no SIGPIPE: a write fails, as any */
-
-void cli_os_utf8_args(int *argc, char ***argv)
+/* The command line as UTF-8, from the wide one. */
+static void utf8_args(int *argc, char ***argv)
 {
     int n;
     wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
@@ -192,6 +191,13 @@ void cli_os_utf8_args(int *argc, char ***argv)
         return;
     *argc = n;
     *argv = args;
+}
+
+void cli_os_start(int *argc, char ***argv)
+{
+    /* no SIGPIPE here: a write to a closed pipe fails, as any write */
+    utf8_args(argc, argv);
+    (void)_setmode(_fileno(stdout), _O_BINARY);
 }
 
 #else
@@ -269,12 +275,11 @@ void cli_os_on_signals(void (*handler)(int sig))
     }
 }
 
-void cli_os_quiet_pipe(void) { signal(SIGPIPE, SIG_DFL); }
-
-void cli_os_utf8_args(int *argc, char ***argv)
+void cli_os_start(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    signal(SIGPIPE, SIG_DFL);
 }
 
 #endif

@@ -55,12 +55,11 @@ int cli_os_memstream_close(FILE *f, char **buf, size_t *len);
  * default action restored before it runs. */
 void cli_os_on_signals(void (*handler)(int sig));
 
-/* A closed pipe on stdout ends the process quietly (SIGPIPE's default,
- * where there is one). */
-void cli_os_quiet_pipe(void);
-
-/* The command line as UTF-8: on Windows argv is rebuilt from the wide
- * command line (the process keeps it); elsewhere it is left as it is. */
-void cli_os_utf8_args(int *argc, char ***argv);
+/* What a process of the tool first does: a closed pipe on stdout ends it
+ * quietly (SIGPIPE's default, where there is one); on Windows, argv is
+ * rebuilt as UTF-8 from the wide command line (the process keeps it) and
+ * stdout is binary (lines end in \n, and files written to "-" are the
+ * bytes); elsewhere argv is left as it is. */
+void cli_os_start(int *argc, char ***argv);
 
 #endif

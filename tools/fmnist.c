@@ -124,8 +124,7 @@ int main(int argc, char **argv)
     /* a reader that goes away (fmnist ... | head) ends the process
      * quietly, as it does git; a full disk or a file that cannot grow is
      * still an error (cli_finish) */
-    cli_os_quiet_pipe();
-    cli_os_utf8_args(&argc, &argv);
+    cli_os_start(&argc, &argv);
     if (argc < 2)
         return cli_usage(NULL, "no command given");
     const char *cmd = argv[1];

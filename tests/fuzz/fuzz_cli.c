@@ -5,56 +5,51 @@
  * padding, scale, means, rows per class, samples, names), stats and counts
  * (loaded and streamed, text and JSON), show, export, audit and its sheet.
  * A command may refuse (exit 1 or 2); it may not crash, leak or return
- * anything else. Their output goes to /dev/null. */
-#define _XOPEN_SOURCE 700 /* nftw */
+ * anything else. Their output goes to /dev/null (NUL on Windows). */
 #include <stddef.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "builtin.h"
+#include "os.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char g_dir[3000], g_out[3100], g_png[3100];
-
-static int remove_one(const char *path, const struct stat *st, int type,
-                      struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
+static char *g_dir;
+static char g_out[3100], g_png[3100];
 
 /* The folder and everything in it, at exit. */
 static void cleanup(void)
 {
-    nftw(g_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    os_remove_tree(g_dir);
+    free(g_dir);
 }
 
 static int mkdir_p(const char *path)
 {
-    return mkdir(path, 0700) == 0;
+    return os_mkdir(path) == 0;
 }
+
+#ifdef _WIN32
+#define NULL_DEVICE "NUL"
+#else
+#define NULL_DEVICE "/dev/null"
+#endif
 
 static int setup(void)
 {
-    if (g_dir[0])
+    if (g_dir)
         return 1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g_dir, sizeof g_dir, "%s/fmnist-fuzz-cli-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(g_dir))
+    if (!(g_dir = os_tmpdir("fmnist-fuzz-cli")))
         return 0;
     atexit(cleanup);
     snprintf(g_out, sizeof g_out, "%s/out", g_dir);
     snprintf(g_png, sizeof g_png, "%s/sheet.png", g_dir);
     char data[3100];
     snprintf(data, sizeof data, "%s/data", g_dir);
-    if (!freopen("/dev/null", "w", stdout))
+    if (!freopen(NULL_DEVICE, "w", stdout))
         return 0;
     return mkdir_p(data) && mkdir_p(g_out);
 }

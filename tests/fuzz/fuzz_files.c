@@ -9,17 +9,15 @@
  * parameters when they say so), the last 64 bytes also the mapping text. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "fmnist.h"
+#include "os.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,7 +27,7 @@ static void check(int ok)
         __builtin_trap();
 }
 
-static char g_dir[64]; /* this process's folder, made once */
+static char g_dir[160]; /* this process's folder, made once */
 
 static void path_of(char *buf, size_t cap, const char *name)
 {
@@ -62,8 +60,8 @@ static void clear(void)
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (unlink(path) != 0)
-                rmdir(path);
+            if (remove(path) != 0)
+                os_rmdir(path);
         }
         if (d)
             closedir(d);
@@ -234,7 +232,7 @@ static void other_sources(const char *path, const fmn_options *opt,
 {
     fmn_idx *idx;
     fmn_error err;
-    int fd = open(path, O_RDONLY);
+    int fd = os_open_read(path);
     if (fd >= 0) {
         fmn_status fs = fmn_idx_load_fd(fd, path, opt, &idx, &err);
         check((fs == FMN_OK) == (st == FMN_OK));
@@ -242,8 +240,8 @@ static void other_sources(const char *path, const fmn_options *opt,
             check(fmn_idx_info(idx)->crc32 == crc);
             fmn_idx_free(idx);
         }
-        check(lseek(fd, 0, SEEK_CUR) >= 0); /* still the caller's */
-        close(fd);
+        check(os_fd_open(fd)); /* still the caller's */
+        os_close(fd);
     }
     reading r = {fopen(path, "rb"), step};
     if (r.f) {
@@ -346,8 +344,7 @@ static void many_files(const char *out, const uint8_t *p)
     fmn_status st = fmn_save_set_commit(set, &err);
     check(st == (p[2] & 0x10 ? FMN_ERR_EXISTS : FMN_OK));
     snprintf(path, sizeof path, "%s/m000", out);
-    struct stat sb;
-    check((lstat(path, &sb) == 0) == (st == FMN_OK));
+    check(os_exists(path) == (st == FMN_OK));
     check(fmn_save_set_file(set, path, one_byte, NULL, &err) != FMN_OK);
     check(fmn_save_set_commit(set, &err) == FMN_ERR_INVALID_ARGUMENT);
     fmn_save_set_free(set);
@@ -475,7 +472,7 @@ static void save_all(const fmn_split *sp, const uint8_t *p)
 {
     char out[256], path[320];
     path_of(out, sizeof out, "out");
-    mkdir(out, 0700);
+    os_mkdir(out);
     fmn_save_set *set;
     fmn_error err;
     check(fmn_save_set_new(p[0] & 1 ? FMN_SAVE_OVERWRITE : 0, &set, &err) ==
@@ -518,7 +515,7 @@ static void save_all(const fmn_split *sp, const uint8_t *p)
 static void remove_dir(void)
 {
     clear();
-    rmdir(g_dir);
+    os_rmdir(g_dir);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -526,9 +523,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 4 || size > (1u << 16) || (data[3] & 0x10 && size > 256))
         return 0;
     if (!g_dir[0]) {
-        snprintf(g_dir, sizeof g_dir, "/tmp/fmnist-fuzz-files-XXXXXX");
-        if (!mkdtemp(g_dir))
+        char *dir = os_tmpdir("fmnist-fuzz-files");
+        if (!dir || strlen(dir) >= sizeof g_dir) {
+            free(dir);
             return 0;
+        }
+        strcpy(g_dir, dir);
+        free(dir);
         atexit(remove_dir);
     }
     const uint8_t *p = data, *body = data + 4;
@@ -628,9 +629,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (folders[v][0]) {
         char sub[256];
         path_of(sub, sizeof sub, "FashionMNIST");
-        mkdir(sub, 0700);
+        os_mkdir(sub);
         path_of(sub, sizeof sub, folders[v]);
-        mkdir(sub, 0700);
+        os_mkdir(sub);
     }
     snprintf(iname, sizeof iname, "%s%s%s%s", folders[v], prefix,
              spellings[v][0], p[0] & 0x20 ? ".gz" : "");
@@ -799,9 +800,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p[3] & 2) { /* cut short: its directory gone */
         char zp[256];
         path_of(zp, sizeof zp, "a.zip");
-        struct stat zs_st;
-        if (stat(zp, &zs_st) == 0 && zs_st.st_size > 30)
-            truncate(zp, zs_st.st_size - 30);
+        long long zsize = os_file_size(zp);
+        if (zsize > 30)
+            os_truncate(zp, zsize - 30);
     }
     char zpath[256], zfile[384];
     path_of(zpath, sizeof zpath, "a.zip");

@@ -9,32 +9,24 @@
  * reads the labels before their file's end. Byte 0 picks the class count and how to read, bytes
  * 1-2 where the images end. The files are written to a folder of the
  * process's own (in $TMPDIR, else /tmp), as a user's files are. */
-#define _XOPEN_SOURCE 700 /* nftw */
 #include <stddef.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fmnist.h"
+#include "os.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char g_dir[3000], g_images[4096], g_labels[4096];
-
-static int remove_one(const char *path, const struct stat *st, int type,
-                      struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
+static char *g_dir, g_images[4096], g_labels[4096];
 
 /* The folder and its two files, at exit. */
 static void cleanup(void)
 {
-    nftw(g_dir, remove_one, 4, FTW_DEPTH | FTW_PHYS);
+    os_remove_tree(g_dir);
+    free(g_dir);
 }
 
 /* The statuses of every problem reported, as bits. */
@@ -61,10 +53,7 @@ static int make_paths(void)
 {
     if (g_images[0])
         return 1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g_dir, sizeof g_dir, "%s/fmnist-fuzz-stream-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(g_dir))
+    if (!(g_dir = os_tmpdir("fmnist-fuzz-stream")))
         return 0;
     atexit(cleanup);
     snprintf(g_images, sizeof g_images, "%s/i-images-idx3-ubyte", g_dir);

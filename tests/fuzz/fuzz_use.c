@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
+
 
 #include "fmnist.h"
+#include "os.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,24 +82,24 @@ static void other_sources(const uint8_t *im, size_t im_n, const uint8_t *lb,
         got = NULL;
     }
     int pi[2], pl[2];
-    if (im_n > 60000 || lb_n > 60000 || pipe(pi) != 0)
+    if (im_n > 60000 || lb_n > 60000 || os_pipe(pi) != 0)
         return; /* a pipe holds 64 KiB: written whole before it is read */
-    if (pipe(pl) != 0) {
-        close(pi[0]);
-        close(pi[1]);
+    if (os_pipe(pl) != 0) {
+        os_close(pi[0]);
+        os_close(pi[1]);
         return;
     }
-    int written = write(pi[1], im, im_n) == (ssize_t)im_n &&
-                  write(pl[1], lb, lb_n) == (ssize_t)lb_n;
-    close(pi[1]);
-    close(pl[1]);
+    int written = os_write(pi[1], im, im_n) == 0 &&
+                  os_write(pl[1], lb, lb_n) == 0;
+    os_close(pi[1]);
+    os_close(pl[1]);
     if (written) {
         st = fmn_split_load_fd(pi[0], "im", pl[0], "lb", opt, &got, &err);
         check((st == FMN_OK) == (want != NULL));
         fmn_split_free(got);
     }
-    close(pi[0]); /* the descriptors stay the caller's */
-    close(pl[0]);
+    os_close(pi[0]); /* the descriptors stay the caller's */
+    os_close(pl[0]);
 }
 
 /* A split of n items of h x w from the input's bytes; NULL when the load
