@@ -38,10 +38,10 @@
 extern "C" {
 #endif
 
-#define FMN_VERSION_MAJOR 0
-#define FMN_VERSION_MINOR 1
+#define FMN_VERSION_MAJOR 1
+#define FMN_VERSION_MINOR 0
 #define FMN_VERSION_PATCH 0
-#define FMN_VERSION_STRING "0.1.0"
+#define FMN_VERSION_STRING "1.0.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH, for #if and for comparing with
  * fmn_version_number() at run time. */
 #define FMN_VERSION_NUMBER                                                \
@@ -645,9 +645,9 @@ FMN_API fmn_status fmn_idx_load_file_range(const char *path, uint64_t start,
 /* Loads an IDX file (gzipped or raw) from the open descriptor `fd`: a
  * file, a pipe, a socket. The descriptor stays yours, open (a duplicate is
  * read); a regular file is read from its first byte, whatever the
- * descriptor's offset, which stays where it was. `name` is what messages and the file's info call it (copied;
- * NULL: "<descriptor N>"). For a FILE *, pass fileno(f), or read it
- * through fmn_idx_load_callback.
+ * descriptor's offset, which stays where it was. `name` is what messages
+ * and the file's info call it (copied; NULL: "<descriptor N>"). For a
+ * FILE *, pass fileno(f), or read it through fmn_idx_load_callback.
  *     fmn_idx_load_fd(STDIN_FILENO, "stdin", NULL, &idx, &err);
  */
 FMN_API fmn_status fmn_idx_load_fd(int fd, const char *name,
@@ -946,9 +946,9 @@ FMN_API void fmn_split_free(fmn_split *split);
  * fmn_split_images showed them) and *labels its count labels, each a
  * buffer of its own that is yours to free() (for code whose existing
  * free() path should stay), or, where the load was given an allocator
- * (fmn_options.alloc), to that allocator's free. The pixels are moved, not copied, where the
- * load allocated them (a mapped file is copied). On failure
- * (FMN_ERR_NOMEM) the split is unchanged and still yours.
+ * (fmn_options.alloc), to that allocator's free. The pixels are moved,
+ * not copied, where the load allocated them (a mapped file is copied).
+ * On failure (FMN_ERR_NOMEM) the split is unchanged and still yours.
  *     uint8_t *x, *y;
  *     size_t n = fmn_split_count(sp);
  *     if (fmn_split_release(sp, &x, &y, &err) == FMN_OK) {
