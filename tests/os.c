@@ -148,8 +148,81 @@ int os_truncate(const char *path, long long size)
     return r;
 }
 
+/* Appends `arg` to cmd (cap bytes) quoted as CommandLineToArgvW and the
+ * C runtime read it back: in quotes, a backslash doubled only before a
+ * quote, a quote escaped. 0 where it does not fit. */
+static int quote_arg(char *cmd, size_t cap, size_t *n, const char *arg)
+{
+    size_t at = *n;
+    if (at + 1 >= cap)
+        return 0;
+    cmd[at++] = '"';
+    for (const char *c = arg;; c++) {
+        size_t slashes = 0;
+        while (*c == '\\') {
+            slashes++;
+            c++;
+        }
+        size_t times = *c == '"' || *c == '\0' ? 2 * slashes : slashes;
+        if (at + times + 4 >= cap)
+            return 0;
+        memset(cmd + at, '\\', times);
+        at += times;
+        if (*c == '\0')
+            break;
+        if (*c == '"')
+            cmd[at++] = '\\';
+        cmd[at++] = *c;
+    }
+    cmd[at++] = '"';
+    cmd[at++] = ' ';
+    cmd[at] = '\0';
+    *n = at;
+    return 1;
+}
+
+int os_run(const char *const *argv, const char *err_path)
+{
+    char cmd[32768];
+    size_t n = 0;
+    cmd[0] = '\0';
+    for (size_t i = 0; argv[i]; i++)
+        if (!quote_arg(cmd, sizeof cmd, &n, argv[i]))
+            return -1;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE}; /* inherited */
+    HANDLE out = CreateFileA("NUL", GENERIC_WRITE, FILE_SHARE_WRITE, &sa,
+                             OPEN_EXISTING, 0, NULL);
+    HANDLE err = CreateFileA(err_path, GENERIC_WRITE, FILE_SHARE_READ, &sa,
+                             CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    si.hStdOutput = out;
+    si.hStdError = err;
+    PROCESS_INFORMATION pi;
+    BOOL ok = out != INVALID_HANDLE_VALUE && err != INVALID_HANDLE_VALUE &&
+              CreateProcessA(NULL, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si,
+                             &pi);
+    if (out != INVALID_HANDLE_VALUE)
+        CloseHandle(out);
+    if (err != INVALID_HANDLE_VALUE)
+        CloseHandle(err);
+    if (!ok)
+        return -1;
+    DWORD code = (DWORD)-1;
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    if (!GetExitCodeProcess(pi.hProcess, &code))
+        code = (DWORD)-1;
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return (int)code;
+}
+
 #else
 #include <ftw.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 char *os_tmpdir(const char *prefix)
@@ -238,6 +311,31 @@ long long os_file_size(const char *path)
 int os_truncate(const char *path, long long size)
 {
     return truncate(path, (off_t)size);
+}
+
+int os_run(const char *const *argv, const char *err_path)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int out = open("/dev/null", O_WRONLY);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+            _exit(127);
+        char *args[64];
+        size_t i;
+        for (i = 0; argv[i] && i < 63; i++)
+            memcpy(&args[i], &argv[i], sizeof args[i]); /* execv's type */
+        args[i] = NULL;
+        execv(args[0], args);
+        _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) != pid)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
 }
 
 #endif

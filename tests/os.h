@@ -41,6 +41,11 @@ int os_anonymous_file(void);
  * (Windows without the privilege). */
 int os_symlink(const char *target, const char *path);
 
+/* Runs the program argv[0] with the arguments argv[1..] (NULL-ended), no
+ * shell between: its output thrown away, its errors into the file
+ * `err_path`. Its exit status, or -1 where it did not run or end. */
+int os_run(const char *const *argv, const char *err_path);
+
 /* memmem(): where `needle` first starts in `hay`, or NULL. */
 const void *os_memmem(const void *hay, size_t n, const void *needle,
                       size_t k);
