@@ -76,10 +76,9 @@ int cli_os_writable(const char *dir)
         errno = ENOENT;
         return -1;
     }
-    if (a & FILE_ATTRIBUTE_READONLY) {
-        errno = EACCES;
-        return -1;
-    }
+    /* a folder's read-only attribute does not stop files being made in
+     * it (Windows uses it for other things): whether they may be is
+     * learnt when they are */
     return 0;
 }
 

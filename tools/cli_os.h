@@ -23,7 +23,8 @@ typedef struct cli_os_entry {
 int cli_os_stat(const char *path, int follow, cli_os_entry *st);
 
 /* 0 where this process may create files in the folder `dir`, else -1
- * with errno set. */
+ * with errno set (on Windows: where `dir` is a folder; whether files may
+ * be made in it is learnt when they are). */
 int cli_os_writable(const char *dir);
 
 /* Whether `f` is a terminal (a console on Windows). */
