@@ -137,7 +137,14 @@ FILE *cli_os_memstream(char **buf, size_t *len)
 {
     *buf = NULL;
     *len = 0;
-    return tmpfile(); /* read back by cli_os_memstream_close */
+    /* a temporary file in the user's temporary folder (tmpfile() makes
+     * its file in the root of the drive, which a user may not write),
+     * deleted when closed ("D"); read back by cli_os_memstream_close */
+    char dir[MAX_PATH + 1], path[MAX_PATH + 1];
+    DWORD n = GetTempPathA(sizeof dir, dir);
+    if (n == 0 || n > MAX_PATH || !GetTempFileNameA(dir, "fmn", 0, path))
+        return NULL;
+    return fopen(path, "w+bD");
 }
 
 int cli_os_memstream_close(FILE *f, char **buf, size_t *len)

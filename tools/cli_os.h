@@ -46,8 +46,9 @@ FILE *cli_os_fopen(const char *path, const char *mode);
  * descriptor, or -1 with errno set. */
 int cli_os_open_append(const char *path);
 
-/* A stream into memory (open_memstream): its bytes are *buf (malloc'd,
- * 0-terminated) and *len once cli_os_memstream_close has returned 0. */
+/* A stream into memory (open_memstream; on Windows a temporary file read
+ * back at the end): its bytes are *buf (malloc'd, 0-terminated) and *len
+ * once cli_os_memstream_close has returned 0; NULL or -1 with errno. */
 FILE *cli_os_memstream(char **buf, size_t *len);
 int cli_os_memstream_close(FILE *f, char **buf, size_t *len);
 

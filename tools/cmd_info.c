@@ -9,6 +9,7 @@
 #include "cli_parse.h"
 #include "cli_json.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,9 +310,12 @@ static void describe_path(report *r, const char *path, const fmn_options *opt)
 static int json_start(report *r)
 {
     r->split_out = cli_os_memstream(&r->splits, &r->splits_len);
-    r->file_out = cli_os_memstream(&r->files, &r->files_len);
+    r->file_out = r->split_out ? cli_os_memstream(&r->files, &r->files_len)
+                               : NULL;
     if (!r->split_out || !r->file_out) {
-        cli_error("out of memory");
+        cli_error("cannot keep the report: %s", strerror(errno));
+        if (r->split_out)
+            fclose(r->split_out);
         return 0;
     }
     cli_json_init_at(&r->split_json, r->split_out, 2);
@@ -319,14 +323,14 @@ static int json_start(report *r)
     return 1;
 }
 
-/* 0 where the report could not be read back (out of memory). */
+/* 0 where the report could not be read back. */
 static int json_print(report *r)
 {
     int ok = cli_os_memstream_close(r->split_out, &r->splits,
                                     &r->splits_len) == 0;
     ok &= cli_os_memstream_close(r->file_out, &r->files, &r->files_len) == 0;
     if (!ok) {
-        cli_error("out of memory");
+        cli_error("cannot read the report back: %s", strerror(errno));
         free(r->splits);
         free(r->files);
         return 0;
