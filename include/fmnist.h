@@ -407,7 +407,8 @@ typedef struct fmn_options {
      * thread calls them, never the load's own threads. Nothing goes to
      * malloc then but what the system allocates for itself: the C
      * library's opendir (a folder's listing), libzip (zip archives: it
-     * has no allocator hooks) and the threads' stacks. The handles must
+     * has no allocator hooks) and the threads (their stacks, and what the
+     * C library allocates to start one). The handles must
      * not outlive ctx. fmn_split_release's buffers come from alloc: free
      * them with the same allocator's free. Per call, never global: two
      * loads may use two allocators at once. */

@@ -39,9 +39,11 @@ static long g_seen;           /* allocations while armed */
 static long g_live;           /* blocks allocated and not yet freed */
 static long g_direct = -1;    /* malloc calls while counted; -1: not */
 
+static _Thread_local int t_in_create; /* inside libc's pthread_create */
+
 static int should_fail(void)
 {
-    if (g_direct >= 0)
+    if (g_direct >= 0 && !t_in_create) /* the system's, to start a thread */
         g_direct++;
     if (g_countdown < 0)
         return 0;
@@ -97,7 +99,10 @@ int pthread_create(pthread_t *t, const pthread_attr_t *attr,
                    void *(*fn)(void *), void *arg)
 {
     __atomic_add_fetch(&g_threads_started, 1, __ATOMIC_RELAXED);
-    return g_real_create ? g_real_create(t, attr, fn, arg) : EAGAIN;
+    t_in_create++;
+    int r = g_real_create ? g_real_create(t, attr, fn, arg) : EAGAIN;
+    t_in_create--;
+    return r;
 }
 
 /* One load path: does its work, frees what it made, returns the status. */
@@ -413,7 +418,8 @@ static void sweep(load_fn fn, const char *what)
 }
 
 /* A caller's allocator (fmn_options.alloc) on libc's own functions,
- * which pass by the interposed ones: with it, a load calls none of them. */
+ * which pass by the interposed ones: with it, a load calls none of them
+ * (what libc allocates inside pthread_create to start a thread aside). */
 static long g_caller_live;
 
 static void *caller_alloc(void *ctx, size_t n)
