@@ -13,15 +13,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+int fmni_path_separator(char c)
+{
+#ifdef _WIN32
+    return c == '/' || c == '\\';
+#else
+    return c == '/';
+#endif
+}
+
 size_t fmni_path_dir_len(const char *path)
 {
     size_t n = 0;
     for (size_t i = 0; path[i]; i++)
-#ifdef _WIN32
-        if (path[i] == '/' || path[i] == '\\')
-#else
-        if (path[i] == '/')
-#endif
+        if (fmni_path_separator(path[i]))
             n = i + 1;
     return n;
 }

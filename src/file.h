@@ -65,8 +65,12 @@ void fmni_file_remove(const char *path);
  * file (POSIX's link()) or not (Windows' move): remove it either way. */
 int fmni_file_publish(const char *tmp, const char *path, int replace);
 
-/* The length of the folder part of `path`, its last separator included
- * ('/', and on Windows a backslash too); 0 for a bare name. */
+/* Whether `c` separates a path's parts: '/', and on Windows a backslash
+ * too. */
+int fmni_path_separator(char c);
+
+/* The length of the folder part of `path`, its last separator included;
+ * 0 for a bare name. */
 size_t fmni_path_dir_len(const char *path);
 
 /* This process's id, for names no other process picks. */

@@ -72,16 +72,6 @@ int fmni_is_archive(const char *path)
            ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
 }
 
-/* A separator between a path's parts: '/', and on Windows a backslash. */
-static int is_separator(char c)
-{
-#ifdef _WIN32
-    return c == '/' || c == '\\';
-#else
-    return c == '/';
-#endif
-}
-
 size_t fmni_archive_prefix(const char *path)
 {
     char p[4096]; /* PATH_MAX: a longer path opens nothing */
@@ -91,7 +81,7 @@ size_t fmni_archive_prefix(const char *path)
     memcpy(p, path, n + 1);
     size_t found = 0;
     for (size_t i = 1; i <= n && !found; i++) {
-        if (!is_separator(p[i]) && p[i] != '\0')
+        if (!fmni_path_separator(p[i]) && p[i] != '\0')
             continue;
         char c = p[i];
         p[i] = '\0';
