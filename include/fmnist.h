@@ -21,8 +21,8 @@
  *     its own, each joined before the call returns: to decode a large gzip
  *     file on several cores (fmn_options.threads), to sum a large CRC-32
  *     on them, to hash it (fmn_options.hash_gz), and for 8 MiB or more to
- *     fault in the pages of its buffer (Linux); fmn_dir_load_both may load
- *     the test split on a thread of its own.
+ *     fault in the pages of its buffer (Linux). With fmn_options.threads
+ *     1 it starts none.
  *   - Views (fmn_array, fmn_images, pointers returned by accessors) stay
  *     valid until the handle that owns them is freed.
  *
@@ -1183,19 +1183,16 @@ FMN_API fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
                                       const fmn_options *opt, fmn_split **out,
                                       fmn_error *err);
 
-/* Loads both splits found by fmn_dir_open, every core busy: with
- * one thread a load (fmn_options.threads 1, or a single core) the test
- * split on a second thread while the calling thread loads the train
- * split; else one after the other, each on all its threads. Each split as
- * fmn_dir_load_split loads it; and when both are identified, they must be
+/* Loads both splits found by fmn_dir_open, one after the other, each on
+ * all the threads fmn_options.threads allows (none but the caller's with
+ * 1). Each split as fmn_dir_load_split loads it; and when both are identified, they must be
  * of one dataset (else FMN_ERR_MISMATCHED_PAIR for the test split).
  *   train, test  receive the splits (free each with fmn_split_free); NULL
  *                where the directory has neither file of that split.
  *   train_err, test_err  optional details of each split's failure.
  * Returns FMN_OK when every split present loaded, else the train split's
  * failure if it failed, else the test split's; a split that failed is
- * NULL while the other may still be loaded (then free it). Without a
- * thread to be had, the splits load one after the other anyway.
+ * NULL while the other may still be loaded (then free it).
  *     fmn_dir_load_both(dir, NULL, &train, &test, &err, &test_err);
  */
 FMN_API fmn_status fmn_dir_load_both(const fmn_dir *dir,

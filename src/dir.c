@@ -829,14 +829,6 @@ fmn_status fmn_dir_load_split(const fmn_dir *dir, fmn_split_id split,
     return fmni_problems_end(&p, opt, err);
 }
 
-typedef struct split_job {
-    const fmn_dir *dir;
-    const fmn_options *opt;
-    fmn_split_id id;
-    fmn_split *out;
-    fmni_problems problems;
-} split_job;
-
 /* The train and test splits of one folder come from one release. */
 static void check_release(const fmn_split *train, const fmn_split *test,
                           fmni_problems *p)
@@ -879,32 +871,28 @@ fmn_status fmn_dir_load_both(const fmn_dir *dir, const fmn_options *opt,
             *test_err = e;
         return e.status;
     }
-    split_job jobs[2];
-    for (int i = 0; i < 2; i++) {
-        jobs[i].dir = dir;
-        jobs[i].opt = opt;
-        jobs[i].id = i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN;
-        jobs[i].out = NULL;
-        fmni_problems_init(&jobs[i].problems, opt);
-    }
     /* one split after the other: each load keeps every core it may use
      * busy by itself, and with one thread (fmn_options.threads 1) there
      * is no other to load beside it */
-    for (int i = 0; i < 2; i++)
-        if (fmn_dir_has_split(dir, i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN))
-            load_split(jobs[i].dir, jobs[i].id, jobs[i].opt, &jobs[i].out,
-                       &jobs[i].problems);
-    if (jobs[0].out && jobs[1].out) {
-        check_release(jobs[0].out, jobs[1].out, &jobs[1].problems);
-        if (jobs[1].problems.have) {
-            fmn_split_free(jobs[1].out);
-            jobs[1].out = NULL;
+    fmn_split *out[2] = {NULL, NULL};
+    fmni_problems problems[2];
+    for (int i = 0; i < 2; i++) {
+        fmn_split_id id = i ? FMN_SPLIT_TEST : FMN_SPLIT_TRAIN;
+        fmni_problems_init(&problems[i], opt);
+        if (fmn_dir_has_split(dir, id))
+            load_split(dir, id, opt, &out[i], &problems[i]);
+    }
+    if (out[0] && out[1]) {
+        check_release(out[0], out[1], &problems[1]);
+        if (problems[1].have) {
+            fmn_split_free(out[1]);
+            out[1] = NULL;
         }
     }
-    *train = jobs[0].out;
-    *test = jobs[1].out;
-    fmn_status st = fmni_problems_end(&jobs[0].problems, opt, train_err);
-    fmn_status st2 = fmni_problems_end(&jobs[1].problems, opt, test_err);
+    *train = out[0];
+    *test = out[1];
+    fmn_status st = fmni_problems_end(&problems[0], opt, train_err);
+    fmn_status st2 = fmni_problems_end(&problems[1], opt, test_err);
     return st != FMN_OK ? st : st2;
 }
 
