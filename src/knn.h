@@ -19,12 +19,14 @@
  * [128 g + 8 c + l]). FMNI_BASIS_MAX: the most coordinates an image has
  * (a multiple of FMNI_SCAN). FMNI_PROJECT_BLOCK: the most products a
  * projection adds in float before it adds them to a double (the error
- * budget of knn_index.c rests on it). */
+ * budget of knn_index.c rests on it). FMNI_PROJECT_MANY: the most images
+ * projected or scattered in one call. */
 enum {
     FMNI_CHUNK = 16,
     FMNI_SCAN = 16,
     FMNI_BASIS_MAX = 64,
-    FMNI_PROJECT_BLOCK = 64
+    FMNI_PROJECT_BLOCK = 64,
+    FMNI_PROJECT_MANY = 16
 };
 
 typedef enum fmni_isa {
@@ -66,16 +68,20 @@ typedef struct fmni_ssd {
     void (*coords_add)(const float *q, const float *b, size_t stride,
                        size_t from, size_t to, const size_t *idx,
                        size_t count, float *sums);
-    /* One image's coordinates [from, to) (a multiple of FMNI_SCAN of
-     * them) on the basis qf (px rows of stride floats), into out[0 ..
-     * to - from): the products added in float, at most FMNI_PROJECT_BLOCK
-     * into one sum, those sums in double, the result rounded to float */
-    void (*project)(const uint8_t *image, size_t px, const float *qf,
-                    size_t stride, size_t from, size_t to, float *out);
-    /* z[p * m .. p * m + m) += image[p] * y[0 .. m) for every pixel p
+    /* The coordinates [from, to) (a multiple of FMNI_SCAN of them) of
+     * `count` images (at most FMNI_PROJECT_MANY) on the basis qf (px rows
+     * of stride floats), image i's into out[i * out_stride ..
+     * i * out_stride + to - from): the products added in float, at most
+     * FMNI_PROJECT_BLOCK into one sum, those sums in double, the result
+     * rounded to float */
+    void (*project)(const uint8_t *const *images, size_t count, size_t px,
+                    const float *qf, size_t stride, size_t from, size_t to,
+                    float *out, size_t out_stride);
+    /* z[p * m .. p * m + m) += images[i][p] * y[i * m .. i * m + m) for
+     * every image i below count (at most FMNI_PROJECT_MANY) and pixel p
      * that is not 0 (float) */
-    void (*scatter)(const uint8_t *image, size_t px, const float *y,
-                    size_t m, float *z);
+    void (*scatter)(const uint8_t *const *images, size_t count, size_t px,
+                    const float *y, size_t m, float *z);
     /* Double matrices of m columns (a multiple of 4), row by row. gram:
      * g (m x m) = a^T b for a and b of n rows; times: out (n rows) = a
      * (n rows) times r (m x m), out not a */

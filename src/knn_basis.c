@@ -151,25 +151,31 @@ static const uint8_t *sample_image(const basis_work *b, size_t s)
     return b->im.data + (s * b->im.count / b->ns) * b->px;
 }
 
-/* One thread's share of the sample, 64 images at a time: each one's
- * centred coordinates (X q), scattered back over its pixels into the
- * thread's own X^T X q. */
+/* One thread's share of the sample, 64 images at a time, projected and
+ * scattered FMNI_PROJECT_MANY at once: their centred coordinates (X q),
+ * scattered back over their pixels into the thread's own X^T X q. */
 static void sample_main(void *arg, unsigned t)
 {
     basis_work *b = arg;
     size_t m = b->m;
-    float *z = b->z + (size_t)t * b->px * m, y[FMNI_BASIS_MAX];
+    float *z = b->z + (size_t)t * b->px * m;
+    float y[FMNI_PROJECT_MANY * FMNI_BASIS_MAX];
+    const uint8_t *images[FMNI_PROJECT_MANY];
     for (;;) {
         size_t first = atomic_fetch_add(&b->next, 64);
         if (first >= b->ns)
             break;
         size_t end = b->ns - first > 64 ? first + 64 : b->ns;
-        for (size_t s = first; s < end; s++) {
-            const uint8_t *image = sample_image(b, s);
-            b->ssd->project(image, b->px, b->qf, m, 0, m, y);
-            for (size_t j = 0; j < m; j++)
-                y[j] = (float)(y[j] - b->mq[j]);
-            b->ssd->scatter(image, b->px, y, m, z);
+        for (size_t s = first; s < end; s += FMNI_PROJECT_MANY) {
+            size_t n = end - s < FMNI_PROJECT_MANY ? end - s
+                                                   : FMNI_PROJECT_MANY;
+            for (size_t i = 0; i < n; i++)
+                images[i] = sample_image(b, s + i);
+            b->ssd->project(images, n, b->px, b->qf, m, 0, m, y, m);
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < m; j++)
+                    y[i * m + j] = (float)(y[i * m + j] - b->mq[j]);
+            b->ssd->scatter(images, n, b->px, y, m, z);
         }
     }
 }

@@ -86,7 +86,6 @@ typedef struct worker {
     float *dists;               /* per query taken: its squared distances
                                    to the centres (nc of them), -1 for a
                                    cluster met */
-    float *coords;              /* ... its m coordinates */
     size_t have[QUERY_CHUNK];   /* ... and its neighbours found */
 } worker;
 
@@ -96,9 +95,9 @@ typedef struct job {
     knn_index x;
     worker *w;
     float *qf;          /* the basis as floats: px rows of m */
-    float *first;       /* while the index is made: the first FMNI_SCAN
-                           coordinates of the base, then of the queries
-                           (unless they are the base), in their order */
+    float *coords;      /* the m coordinates of the base images, then of
+                           the queries (unless they are the base), in
+                           their order */
     size_t *label;      /* ... and the nearest cluster of each */
     size_t nq, nb;
     atomic_size_t next;
@@ -129,12 +128,11 @@ static void free_job(job *j, unsigned threads)
     for (unsigned t = 0; j->w && t < threads; t++) {
         free(j->w[t].dist);
         free(j->w[t].dists);
-        free(j->w[t].coords);
         free(j->w[t].seed);
     }
     free(j->w);
     free(j->qf);
-    free(j->first);
+    free(j->coords);
     free(j->label);
     free(x->scan);
     free(x->rest);
@@ -152,8 +150,9 @@ static int allocate(job *j, unsigned threads)
     knn_index *x = &j->x;
     size_t groups = (x->nc + 7) / 8, ns = fmni_knn_seed_count(j->c->k);
     size_t firsts = j->nb + (j->c->self ? 0 : j->nq);
-    j->first = firsts >= j->nb ? array(firsts, FMNI_SCAN * sizeof(float))
-                               : NULL;
+    j->coords = firsts >= j->nb && firsts <= SIZE_MAX / x->m
+                    ? array(firsts * x->m, sizeof *j->coords)
+                    : NULL;
     j->label = array(firsts, sizeof *j->label);
     x->item = array(j->nb, sizeof *x->item);
     x->where = j->c->self ? array(j->nb, sizeof *x->where) : NULL;
@@ -161,15 +160,14 @@ static int allocate(job *j, unsigned threads)
     x->centre = array(groups, 8 * FMNI_SCAN * sizeof *x->centre);
     x->order = array(j->nq, sizeof *x->order);
     j->w = calloc(threads, sizeof *j->w);
-    int ok = j->first && j->label && x->item && (x->where || !j->c->self) &&
+    int ok = j->coords && j->label && x->item && (x->where || !j->c->self) &&
              x->start && x->centre && x->order && j->w;
     for (unsigned t = 0; ok && t < threads; t++) {
         worker *w = &j->w[t];
         w->dist = array(groups * 8, sizeof *w->dist);
         w->dists = array(groups * 8, QUERY_CHUNK * sizeof *w->dists);
-        w->coords = array(x->m, QUERY_CHUNK * sizeof *w->coords);
         w->seed = array(ns, sizeof *w->seed);
-        ok = w->dist && w->dists && w->coords && w->seed;
+        ok = w->dist && w->dists && w->seed;
     }
     return ok;
 }
@@ -224,57 +222,32 @@ static int make_basis(job *j)
     return ok;
 }
 
-/* The first FMNI_SCAN coordinates of the base images [0, nb) and of the
- * queries after them (unless they are the base), a chunk at a time. */
-static void project_first_main(void *arg, unsigned t)
+/* The m coordinates of the base images [0, nb) and of the queries after
+ * them (unless they are the base), a chunk at a time: one pass over each
+ * image's pixels. */
+static void project_main(void *arg, unsigned t)
 {
     job *j = arg;
     const fmni_knn_call *c = j->c;
-    size_t total = j->nb + (c->self ? 0 : j->nq), first, end;
+    size_t total = j->nb + (c->self ? 0 : j->nq), first, end, m = j->x.m;
+    const uint8_t *images[FMNI_PROJECT_MANY];
     (void)t;
     while ((end = take(j, PROJECT_CHUNK, total, &first)) != 0)
-        for (size_t i = first; i < end; i++) {
-            const uint8_t *image = i < j->nb ? c->b.data + i * c->px
-                                             : c->q.data + (i - j->nb) * c->px;
-            c->ssd.project(image, c->px, j->qf, j->x.m, 0, FMNI_SCAN,
-                           j->first + i * FMNI_SCAN);
+        for (size_t i = first; i < end; i += FMNI_PROJECT_MANY) {
+            size_t n = end - i < FMNI_PROJECT_MANY ? end - i : FMNI_PROJECT_MANY;
+            for (size_t u = 0; u < n; u++)
+                images[u] = i + u < j->nb
+                                ? c->b.data + (i + u) * c->px
+                                : c->q.data + (i + u - j->nb) * c->px;
+            c->ssd.project(images, n, c->px, j->qf, m, 0, m,
+                           j->coords + i * m, m);
         }
 }
 
-/* The other coordinates of the base, each image into its place. */
-static void project_rest_main(void *arg, unsigned t)
+/* Query i's m coordinates. */
+static const float *query_coords(const job *j, size_t i)
 {
-    job *j = arg;
-    const fmni_knn_call *c = j->c;
-    const knn_index *x = &j->x;
-    size_t first, end;
-    (void)t;
-    while ((end = take(j, PROJECT_CHUNK, j->nb, &first)) != 0)
-        for (size_t p = first; p < end; p++)
-            c->ssd.project(c->b.data + x->item[p] * c->px, c->px, j->qf, x->m,
-                           FMNI_SCAN, x->m, x->rest + p * (x->m - FMNI_SCAN));
-}
-
-/* The m coordinates of the queries order[first .. end) into w->coords:
- * projected, or (against itself) copied from the base's. */
-static void query_coordinates(const job *j, worker *w, size_t first,
-                              size_t end)
-{
-    const fmni_knn_call *c = j->c;
-    const knn_index *x = &j->x;
-    size_t m = x->m, rest = m - FMNI_SCAN;
-    for (size_t o = first; o < end; o++) {
-        size_t i = x->order[o];
-        float *to = w->coords + (o - first) * m;
-        if (!c->self) {
-            c->ssd.project(c->q.data + i * c->px, c->px, j->qf, m, 0, m, to);
-            continue;
-        }
-        size_t p = x->where[i];
-        for (size_t k = 0; k < FMNI_SCAN; k++)
-            to[k] = x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * k + p % 8];
-        memcpy(to + FMNI_SCAN, x->rest + p * rest, rest * sizeof *to);
-    }
+    return j->coords + ((j->c->self ? 0 : j->nb) + i) * j->x.m;
 }
 
 /* ---- clusters ------------------------------------------------------------ */
@@ -305,11 +278,11 @@ static int cluster(job *j)
     memset(x->centre, 0, (nc + 7) / 8 * 8 * FMNI_SCAN * sizeof *x->centre);
     for (size_t k = 0; k < nc; k++)
         for (size_t c = 0; c < FMNI_SCAN; c++)
-            *centre_at(x, k, c) = j->first[(k * nb / nc) * FMNI_SCAN + c];
+            *centre_at(x, k, c) = j->coords[(k * nb / nc) * x->m + c];
     for (int round = 0; round < ROUNDS; round++) {
         memset(sum, 0, nc * (FMNI_SCAN + 1) * sizeof *sum);
         for (size_t s = 0; s < ns; s++) {
-            const float *p = j->first + (s * nb / ns) * FMNI_SCAN;
+            const float *p = j->coords + (s * nb / ns) * x->m;
             double *to = sum + j->c->ssd.nearest(p, x->centre, nc,
                                                  j->w[0].dist) *
                                    (FMNI_SCAN + 1);
@@ -335,7 +308,7 @@ static void assign_main(void *arg, unsigned t)
     size_t total = j->nb + (j->c->self ? 0 : j->nq), first, end;
     while ((end = take(j, ASSIGN_CHUNK, total, &first)) != 0)
         for (size_t i = first; i < end; i++)
-            j->label[i] = j->c->ssd.nearest(j->first + i * FMNI_SCAN,
+            j->label[i] = j->c->ssd.nearest(j->coords + i * j->x.m,
                                             j->x.centre, j->x.nc,
                                             j->w[t].dist);
 }
@@ -398,20 +371,22 @@ static int arrange(job *j)
         for (size_t p = 0; p < nb; p++) {
             size_t i = x->item[p];
             r[p].j = i;
-            r[p].r = centre_distance(x, j->first + i * FMNI_SCAN, j->label[i]);
+            r[p].r = centre_distance(x, j->coords + i * x->m, j->label[i]);
         }
         for (size_t k = 0; k < x->nc; k++)
             qsort(r + x->start[k], x->start[k + 1] - x->start[k], sizeof *r,
                   radius_order);
         memset(x->scan, 0, groups * 8 * FMNI_SCAN * sizeof *x->scan);
         for (size_t p = 0; p < nb; p++) {
-            const float *from = j->first + r[p].j * FMNI_SCAN;
+            const float *from = j->coords + r[p].j * x->m;
             x->item[p] = r[p].j;
             x->radius[p] = r[p].r;
             if (x->where)
                 x->where[r[p].j] = p;
             for (size_t c = 0; c < FMNI_SCAN; c++)
                 x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
+            memcpy(x->rest + p * (x->m - FMNI_SCAN), from + FMNI_SCAN,
+                   (x->m - FMNI_SCAN) * sizeof *x->rest);
         }
         by_cluster(j->label + (j->c->self ? 0 : nb), j->nq, x->nc, qstart,
                    x->order);
@@ -633,11 +608,10 @@ static void search_chunk(const job *j, worker *w, size_t first, size_t end)
     const fmni_knn_call *c = j->c;
     const size_t *order = j->x.order, nc = j->x.nc;
     query u[QUERY_CHUNK];
-    query_coordinates(j, w, first, end);
     for (size_t o = first; o < end; o++) {
         query *v = &u[o - first];
         v->i = order[o];
-        v->q = w->coords + (o - first) * j->x.m;
+        v->q = query_coords(j, v->i);
         v->image = c->q.data + v->i * c->px;
         v->best = c->out + v->i * c->k;
         v->have = &w->have[o - first];
@@ -676,7 +650,7 @@ fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
     unsigned threads = c->threads ? c->threads : 1;
     int ok = allocate(&j, threads) && make_basis(&j);
     if (ok) {
-        run_phase(&j, threads, project_first_main);
+        run_phase(&j, threads, project_main);
         ok = cluster(&j);
     }
     if (ok) {
@@ -684,9 +658,6 @@ fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
         ok = arrange(&j);
     }
     if (ok) {
-        free(j.first); /* in the scan's groups now */
-        j.first = NULL;
-        run_phase(&j, threads, project_rest_main);
         run_phase(&j, threads, search_main);
     }
     free_job(&j, threads);

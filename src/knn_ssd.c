@@ -112,31 +112,35 @@ static void coords_add_c(const float *q, const float *b, size_t stride,
 }
 
 /* In double throughout: closer than the float blocks allow. */
-static void project_c(const uint8_t *image, size_t px, const float *qf,
-                      size_t stride, size_t from, size_t to, float *out)
+static void project_c(const uint8_t *const *images, size_t count, size_t px,
+                      const float *qf, size_t stride, size_t from, size_t to,
+                      float *out, size_t out_stride)
 {
-    double acc[FMNI_BASIS_MAX] = {0};
-    for (size_t k = 0; k < px; k++) {
-        if (!image[k])
-            continue;
-        double v = image[k];
+    for (size_t i = 0; i < count; i++) {
+        double acc[FMNI_BASIS_MAX] = {0};
+        for (size_t k = 0; k < px; k++) {
+            if (!images[i][k])
+                continue;
+            double v = images[i][k];
+            for (size_t j = from; j < to; j++)
+                acc[j - from] += v * qf[k * stride + j];
+        }
         for (size_t j = from; j < to; j++)
-            acc[j - from] += v * qf[k * stride + j];
+            out[i * out_stride + j - from] = (float)acc[j - from];
     }
-    for (size_t j = from; j < to; j++)
-        out[j - from] = (float)acc[j - from];
 }
 
-static void scatter_c(const uint8_t *image, size_t px, const float *y,
-                      size_t m, float *z)
+static void scatter_c(const uint8_t *const *images, size_t count, size_t px,
+                      const float *y, size_t m, float *z)
 {
-    for (size_t p = 0; p < px; p++) {
-        if (!image[p])
-            continue;
-        float v = image[p];
-        for (size_t j = 0; j < m; j++)
-            z[p * m + j] += v * y[j];
-    }
+    for (size_t i = 0; i < count; i++)
+        for (size_t p = 0; p < px; p++) {
+            if (!images[i][p])
+                continue;
+            float v = images[i][p];
+            for (size_t j = 0; j < m; j++)
+                z[p * m + j] += v * y[i * m + j];
+        }
 }
 
 static void gram_c(const double *a, const double *b, size_t n, size_t m,
@@ -490,99 +494,115 @@ static const float VALUE[256] = {
 #undef V4
 };
 
-/* Adds a block's float sums (acc, n / 8 registers) to the double ones,
- * and clears them. */
-#define FLUSH(acc, total, n)                                                  \
-    do {                                                                      \
-        _Pragma("GCC unroll 8")                                               \
-        for (size_t r_ = 0; r_ < (n) / 8; r_++) {                             \
-            total[2 * r_] = _mm256_add_pd(                                    \
-                total[2 * r_], _mm256_cvtps_pd(_mm256_castps256_ps128(acc[r_]))); \
-            total[2 * r_ + 1] = _mm256_add_pd(                                \
-                total[2 * r_ + 1],                                            \
-                _mm256_cvtps_pd(_mm256_extractf128_ps(acc[r_], 1)));          \
-            acc[r_] = _mm256_setzero_ps();                                    \
-        }                                                                     \
-    } while (0)
-
-/* The n coordinates (a multiple of 8, n / 8 registers) of one image on
- * the columns at qf of rows of `stride`: the products of its non-zero
- * pixels (found 32 at a time) added in float, FMNI_PROJECT_BLOCK at a
- * time, each block's sums added to double ones. Inlined for each n, so
- * that the sums stay in registers. */
-__attribute__((always_inline)) AVX2FMA static inline void
-project_n(const uint8_t *image, size_t px, const float *qf, size_t stride,
-          size_t n, float *out)
+/* The bits of the pixels of at[0 .. len) that are not 0, of the first
+ * 32 of them. */
+AVX2 static inline uint32_t nonzero32(const uint8_t *at, size_t len)
 {
-    __m256d total[2 * FMNI_BASIS_MAX / 8];
+    uint8_t tail[32];
+    if (len < 32) { /* the last pixels, padded with 0 */
+        memset(tail, 0, sizeof tail);
+        memcpy(tail, at, len);
+        at = tail;
+    }
+    __m256i x = _mm256_loadu_si256((const __m256i *)at);
+    return ~(uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(x, _mm256_setzero_si256()));
+}
+
+/* One image's pixels [0, len) of a block (len at most FMNI_PROJECT_BLOCK)
+ * on the n columns (a multiple of 8, n / 8 registers) at qf of rows of
+ * `stride`, the block's first pixel's row first: the products of its
+ * non-zero pixels added in float, those sums added to the double ones in
+ * total (2 n / 8 of them). Inlined for each n, so that the sums stay in
+ * registers. */
+__attribute__((always_inline)) AVX2FMA static inline void
+project_block(const uint8_t *image, size_t len, const float *qf,
+              size_t stride, size_t n, __m256d *total)
+{
     __m256 acc[FMNI_BASIS_MAX / 8];
-#pragma GCC unroll 16
-    for (size_t r = 0; r < 2 * n / 8; r++)
-        total[r] = _mm256_setzero_pd();
 #pragma GCC unroll 8
     for (size_t r = 0; r < n / 8; r++)
         acc[r] = _mm256_setzero_ps();
-    size_t in_block = 0;
-    uint8_t tail[32];
-    for (size_t k = 0; k < px; k += 32) {
-        const uint8_t *at = image + k;
-        if (px - k < 32) { /* the last pixels, padded with 0 */
-            memset(tail, 0, sizeof tail);
-            memcpy(tail, at, px - k);
-            at = tail;
-        }
-        __m256i v32 = _mm256_loadu_si256((const __m256i *)at);
-        uint32_t nonzero = ~(uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(v32, _mm256_setzero_si256()));
+    for (size_t h = 0; h < len; h += 32) {
+        uint32_t nonzero = nonzero32(image + h, len - h);
         while (nonzero) {
             unsigned b = (unsigned)__builtin_ctz(nonzero);
             nonzero &= nonzero - 1;
-            __m256 v = _mm256_broadcast_ss(&VALUE[at[b]]);
-            const float *row = qf + (k + b) * stride;
+            __m256 x = _mm256_broadcast_ss(&VALUE[image[h + b]]);
+            const float *row = qf + (h + b) * stride;
 #pragma GCC unroll 8
             for (size_t r = 0; r < n / 8; r++)
-                acc[r] = _mm256_fmadd_ps(v, _mm256_loadu_ps(row + 8 * r),
+                acc[r] = _mm256_fmadd_ps(x, _mm256_loadu_ps(row + 8 * r),
                                          acc[r]);
-            if (++in_block == FMNI_PROJECT_BLOCK) {
-                in_block = 0;
-                FLUSH(acc, total, n);
-            }
         }
     }
-    FLUSH(acc, total, n);
 #pragma GCC unroll 8
-    for (size_t r = 0; r < n / 8; r++)
-        _mm256_storeu_ps(out + 8 * r,
-                         _mm256_set_m128(_mm256_cvtpd_ps(total[2 * r + 1]),
-                                         _mm256_cvtpd_ps(total[2 * r])));
+    for (size_t r = 0; r < n / 8; r++) {
+        total[2 * r] = _mm256_add_pd(
+            total[2 * r], _mm256_cvtps_pd(_mm256_castps256_ps128(acc[r])));
+        total[2 * r + 1] = _mm256_add_pd(
+            total[2 * r + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(acc[r], 1)));
+    }
 }
-#undef FLUSH
 
-AVX2FMA static void project_avx2(const uint8_t *image, size_t px,
-                                 const float *qf, size_t stride, size_t from,
-                                 size_t to, float *out)
+/* Up to FMNI_PROJECT_MANY images at once, a block of FMNI_PROJECT_BLOCK
+ * pixels at a time: the block's rows of the basis (64 columns of them,
+ * 16 KiB) are read from the first-level cache by every image, not from
+ * the second by each. */
+AVX2FMA static void project_avx2(const uint8_t *const *images, size_t count,
+                                 size_t px, const float *qf, size_t stride,
+                                 size_t from, size_t to, float *out,
+                                 size_t out_stride)
 {
-    for (size_t c = from; c < to; c += 64) /* 64 columns at a time */
-        switch (to - c < 64 ? to - c : 64) {
-        case 16: project_n(image, px, qf + c, stride, 16, out + c - from); break;
-        case 32: project_n(image, px, qf + c, stride, 32, out + c - from); break;
-        case 48: project_n(image, px, qf + c, stride, 48, out + c - from); break;
-        default: project_n(image, px, qf + c, stride, 64, out + c - from); break;
+    __m256d total[FMNI_PROJECT_MANY][2 * 64 / 8];
+    for (size_t c = from; c < to; c += 64) { /* 64 columns at a time */
+        size_t n = to - c < 64 ? to - c : 64;
+        for (size_t i = 0; i < count; i++)
+            for (size_t r = 0; r < 2 * n / 8; r++)
+                total[i][r] = _mm256_setzero_pd();
+        for (size_t k = 0; k < px; k += FMNI_PROJECT_BLOCK) {
+            size_t len = px - k < FMNI_PROJECT_BLOCK ? px - k
+                                                     : FMNI_PROJECT_BLOCK;
+            const float *rows = qf + k * stride + c;
+            for (size_t i = 0; i < count; i++)
+                switch (n) {
+                case 16: project_block(images[i] + k, len, rows, stride, 16, total[i]); break;
+                case 32: project_block(images[i] + k, len, rows, stride, 32, total[i]); break;
+                case 48: project_block(images[i] + k, len, rows, stride, 48, total[i]); break;
+                default: project_block(images[i] + k, len, rows, stride, 64, total[i]); break;
+                }
         }
+        for (size_t i = 0; i < count; i++)
+            for (size_t r = 0; r < n / 8; r++)
+                _mm256_storeu_ps(out + i * out_stride + c - from + 8 * r,
+                                 _mm256_set_m128(_mm256_cvtpd_ps(total[i][2 * r + 1]),
+                                                 _mm256_cvtpd_ps(total[i][2 * r])));
+    }
 }
 
-AVX2FMA static void scatter_avx2(const uint8_t *image, size_t px,
-                                 const float *y, size_t m, float *z)
+/* A block of FMNI_PROJECT_BLOCK rows of z at a time, for every image:
+ * the rows stay in the first-level cache. */
+AVX2FMA static void scatter_avx2(const uint8_t *const *images, size_t count,
+                                 size_t px, const float *y, size_t m, float *z)
 {
-    for (size_t p = 0; p < px; p++) {
-        if (!image[p])
-            continue;
-        __m256 v = _mm256_broadcast_ss(&VALUE[image[p]]);
-        float *row = z + p * m;
-        for (size_t j = 0; j < m; j += 8)
-            _mm256_storeu_ps(row + j,
-                             _mm256_fmadd_ps(v, _mm256_loadu_ps(y + j),
-                                             _mm256_loadu_ps(row + j)));
+    for (size_t k = 0; k < px; k += FMNI_PROJECT_BLOCK) {
+        size_t len = px - k < FMNI_PROJECT_BLOCK ? px - k : FMNI_PROJECT_BLOCK;
+        for (size_t i = 0; i < count; i++)
+            for (size_t h = 0; h < len; h += 32) {
+                const uint8_t *at = images[i] + k + h;
+                uint32_t nonzero = nonzero32(at, len - h);
+                while (nonzero) {
+                    unsigned b = (unsigned)__builtin_ctz(nonzero);
+                    nonzero &= nonzero - 1;
+                    __m256 x = _mm256_broadcast_ss(&VALUE[at[b]]);
+                    float *row = z + (k + h + b) * m;
+                    const float *yi = y + i * m;
+                    for (size_t j = 0; j < m; j += 8)
+                        _mm256_storeu_ps(row + j,
+                                         _mm256_fmadd_ps(x, _mm256_loadu_ps(yi + j),
+                                                         _mm256_loadu_ps(row + j)));
+                }
+            }
     }
 }
 
@@ -639,27 +659,27 @@ AVX2FMA static void times_avx2(const double *a, size_t n, size_t m,
 AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n,
                                uint64_t limit)
 {
-    /* 32 pixels a step, as 16-bit differences in two registers; after 8
-     * steps (at most 2 * 8 * 130050 in a 32-bit lane) the sum so far, and
-     * a look at the limit */
-    __m256i total = _mm256_setzero_si256();
+    /* 32 pixels a step: |a - b| in bytes (two saturating subtractions),
+     * widened to 16 bits and squared in pairs; after 8 steps (at most
+     * 8 * 130050 in a 32-bit lane) the sum so far, and a look at the
+     * limit */
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i total = zero;
     size_t i = 0;
     while (n - i >= 2 * FMNI_CHUNK) {
         size_t steps = (n - i) / (2 * FMNI_CHUNK);
         if (steps > 8)
             steps = 8;
-        __m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+        __m256i acc0 = zero, acc1 = zero;
         for (size_t s = 0; s < steps; s++, i += 2 * FMNI_CHUNK) {
-            __m256i d0 = _mm256_sub_epi16(
-                _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(a + i))),
-                _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(b + i))));
-            __m256i d1 = _mm256_sub_epi16(
-                _mm256_cvtepu8_epi16(
-                    _mm_loadu_si128((const __m128i *)(a + i + 16))),
-                _mm256_cvtepu8_epi16(
-                    _mm_loadu_si128((const __m128i *)(b + i + 16))));
-            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(d0, d0));
-            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(d1, d1));
+            __m256i x = _mm256_loadu_si256((const __m256i *)(a + i));
+            __m256i y = _mm256_loadu_si256((const __m256i *)(b + i));
+            __m256i d = _mm256_or_si256(_mm256_subs_epu8(x, y),
+                                        _mm256_subs_epu8(y, x));
+            __m256i lo = _mm256_unpacklo_epi8(d, zero);
+            __m256i hi = _mm256_unpackhi_epi8(d, zero);
+            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(lo, lo));
+            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(hi, hi));
         }
         total = _mm256_add_epi64(total, widen(_mm256_add_epi32(acc0, acc1)));
         if (limit != UINT64_MAX) {
@@ -667,6 +687,14 @@ AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n,
             if (so_far > limit)
                 return so_far;
         }
+    }
+    if (n - i >= FMNI_CHUNK) { /* 16 more, as 28x28 images have */
+        __m128i x = _mm_loadu_si128((const __m128i *)(a + i));
+        __m128i y = _mm_loadu_si128((const __m128i *)(b + i));
+        __m256i d = _mm256_cvtepu8_epi16(
+            _mm_or_si128(_mm_subs_epu8(x, y), _mm_subs_epu8(y, x)));
+        total = _mm256_add_epi64(total, widen(_mm256_madd_epi16(d, d)));
+        i += FMNI_CHUNK;
     }
     return hsum64(total) + ssd8_c(a + i, b + i, n - i, UINT64_MAX);
 }
