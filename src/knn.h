@@ -53,14 +53,19 @@ typedef struct fmni_ssd {
      * order, b those of count images from a group's start. scan_sums:
      * out[j], the float sum of the squared differences for image j;
      * nearest: the same, and returns the j of the least (the first of
-     * equals); scan: writes to cand the images j whose sum is at most
-     * limit, in order, their sums to sums, and returns how many; cand and
-     * sums hold count + 8 */
+     * equals); scan: writes to cand the images j whose sum, with the
+     * square of their residual gap added, is at most limit, in order,
+     * their sums (without it) to sums, and returns how many; cand and
+     * sums hold count + 8. The residual gap: qres[0 .. 2) is the
+     * query's interval, res those of the images, 16 floats a group of 8
+     * (its lows, then its highs), and the gap is how far the two
+     * intervals lie apart, 0 where they meet */
     void (*scan_sums)(const float *q, const float *b, size_t count,
                       float *out);
     size_t (*nearest)(const float *q, const float *b, size_t count,
                       float *out);
-    size_t (*scan)(const float *q, const float *b, size_t count, float limit,
+    size_t (*scan)(const float *q, const float *qres, const float *b,
+                   const float *res, size_t count, float limit,
                    uint32_t *cand, float *sums);
     /* sums[t] += the float sum of the squared differences of q's
      * coordinates [from, to) (a multiple of 16 of them) and those of image

@@ -61,6 +61,10 @@ typedef struct knn_index {
     /* the base, in cluster order: */
     float *scan;        /* the first FMNI_SCAN coordinates, in groups of 8 */
     float *rest;        /* the others, m - FMNI_SCAN an image */
+    float *scan_res;    /* the residual intervals on the first FMNI_SCAN,
+                           16 floats a group of 8: lows, then highs */
+    float *res;         /* those on upto[l] for each later level l, a low
+                           and a high each */
     double *radius;     /* the distance to the cluster's centre (on the
                            first FMNI_SCAN), ascending in each cluster */
     size_t *item;       /* the index in the base set */
@@ -73,6 +77,9 @@ typedef struct knn_index {
     size_t upto[LEVELS_MAX];
     float eta[LEVELS_MAX]; /* float errors in |Q^T (x - y)| on upto[l] */
     double growth;      /* |Q^T v| <= growth |v| (fmni_knn_basis) */
+    double delta;       /* Q_j^T Q_j's eigenvalues lie within 1 +- delta */
+    double error;       /* a coordinate of an image x is off by at most
+                           error |x| */
     double slack;
 } knn_index;
 
@@ -98,7 +105,10 @@ typedef struct job {
     float *coords;      /* the m coordinates of the base images, then of
                            the queries (unless they are the base), in
                            their order */
+    float *res;         /* ... their residual intervals, 2 a level */
+    uint8_t *zero;      /* px pixels of 0 */
     size_t *label;      /* ... and the nearest cluster of each */
+    struct by_radius *by_radius; /* while the base is arranged */
     size_t nq, nb;
     atomic_size_t next;
 } job;
@@ -107,9 +117,14 @@ typedef struct job {
 typedef struct query {
     size_t i;           /* its index */
     const float *q;     /* its m coordinates */
+    const float *res;   /* ... its residual intervals, 2 a level */
     const uint8_t *image;
     fmn_neighbor *best; /* its row of k */
     size_t *have;       /* ... filled so far */
+    uint64_t win_T;     /* the T win was made for (UINT64_MAX - 1, which
+                           no T is, before the first) */
+    double win;         /* the window's half-width for that T, less the
+                           rounding of the distance to a centre */
 } query;
 
 /* ---- memory -------------------------------------------------------------- */
@@ -133,6 +148,10 @@ static void free_job(job *j, unsigned threads)
     free(j->w);
     free(j->qf);
     free(j->coords);
+    free(j->res);
+    free(j->zero);
+    free(x->scan_res);
+    free(x->res);
     free(j->label);
     free(x->scan);
     free(x->rest);
@@ -160,7 +179,9 @@ static int allocate(job *j, unsigned threads)
     x->centre = array(groups, 8 * FMNI_SCAN * sizeof *x->centre);
     x->order = array(j->nq, sizeof *x->order);
     j->w = calloc(threads, sizeof *j->w);
-    int ok = j->coords && j->label && x->item && (x->where || !j->c->self) &&
+    j->res = array(firsts, 2 * LEVELS_MAX * sizeof *j->res);
+    j->zero = calloc(j->c->px ? j->c->px : 1, 1);
+    int ok = j->coords && j->res && j->zero && j->label && x->item && (x->where || !j->c->self) &&
              x->start && x->centre && x->order && j->w;
     for (unsigned t = 0; ok && t < threads; t++) {
         worker *w = &j->w[t];
@@ -206,9 +227,13 @@ static int make_basis(job *j)
         j->qf[i] = (float)q[i];
     free(q);
     double px = (double)c->px, norm = 255 * sqrt(px);
-    double e = norm * growth *
+    x->error = growth *
                ((FMNI_PROJECT_BLOCK + 3) * 0x1p-24 + px * 0x1p-53) * 1.01;
+    double e = norm * x->error;
     x->growth = growth;
+    /* growth^2 = 1 + the largest Gershgorin row sum of |Q^T Q - I|, which
+     * bounds every leading block's too; its rounding, and more */
+    x->delta = (growth * growth - 1) * (1 + 1e-6) + 1e-15;
     x->levels = 0; /* 16, 64, 128 ... coordinates, up to m */
     for (size_t upto = FMNI_SCAN; x->levels < LEVELS_MAX;
          upto = upto < 64 ? 64 : 2 * upto) {
@@ -222,9 +247,51 @@ static int make_basis(job *j)
     return ok;
 }
 
+/* d as a float no more than d (down) or no less (up). */
+static float float_down(double d)
+{
+    float f = (float)d;
+    return (double)f > d ? nextafterf(f, -INFINITY) : f;
+}
+
+static float float_up(double d)
+{
+    float f = (float)d;
+    return (double)f < d ? nextafterf(f, INFINITY) : f;
+}
+
+/* The residual intervals of an image of squared norm x2 and coordinates
+ * c, for each level l: where rho = |x - P x| lies, P the projection on the
+ * span of Q's first upto[l] columns. |P x|^2 = c^T (Q^T Q)^-1 c for the
+ * exact c, so it lies within |c|^2 / (1 +- delta); |c| within
+ * eps = error |x| sqrt(upto) of the computed coordinates' norm s. For two
+ * images x and y, |(I - P)(x - y)| >= |rho(x) - rho(y)|, at least the gap
+ * between their intervals, and |Q^T v|^2 <= (1 + delta) |P v|^2: the
+ * gap's square added to the squared distance on the coordinates is at
+ * most growth^2 |x - y|^2, the same bound as the coordinates' alone. */
+static void residuals(const knn_index *x, const float *c, uint64_t x2,
+                      float *out)
+{
+    double n2 = (double)x2, nx = sqrt(n2), S = 0;
+    double slack = 1e-9 * (n2 + 1); /* far above the roundings */
+    size_t done = 0;
+    for (size_t l = 0; l < x->levels; l++) {
+        for (; done < x->upto[l]; done++)
+            S += (double)c[done] * c[done];
+        double s = sqrt(S), eps = x->error * nx * sqrt((double)done) * 1.01;
+        double under = s > eps ? s - eps : 0;
+        double lo2 = x->delta < 0.5 ? n2 - (s + eps) * (s + eps) /
+                                                (1 - x->delta) - slack
+                                    : 0;
+        double hi2 = n2 - under * under / (1 + x->delta) + slack;
+        out[2 * l] = lo2 > 0 ? float_down(sqrt(lo2) * (1 - 1e-12)) : 0;
+        out[2 * l + 1] = float_up(sqrt(hi2 > 0 ? hi2 : 0) * (1 + 1e-12));
+    }
+}
+
 /* The m coordinates of the base images [0, nb) and of the queries after
  * them (unless they are the base), a chunk at a time: one pass over each
- * image's pixels. */
+ * image's pixels; then their residual intervals. */
 static void project_main(void *arg, unsigned t)
 {
     job *j = arg;
@@ -241,6 +308,10 @@ static void project_main(void *arg, unsigned t)
                                 : c->q.data + (i + u - j->nb) * c->px;
             c->ssd.project(images, n, c->px, j->qf, m, 0, m,
                            j->coords + i * m, m);
+            for (size_t u = 0; u < n; u++)
+                residuals(&j->x, j->coords + (i + u) * m,
+                          c->ssd.ssd8(images[u], j->zero, c->px, UINT64_MAX),
+                          j->res + (i + u) * 2 * LEVELS_MAX);
         }
 }
 
@@ -248,6 +319,12 @@ static void project_main(void *arg, unsigned t)
 static const float *query_coords(const job *j, size_t i)
 {
     return j->coords + ((j->c->self ? 0 : j->nb) + i) * j->x.m;
+}
+
+/* ... and its residual intervals. */
+static const float *query_res(const job *j, size_t i)
+{
+    return j->res + ((j->c->self ? 0 : j->nb) + i) * 2 * LEVELS_MAX;
 }
 
 /* ---- clusters ------------------------------------------------------------ */
@@ -329,6 +406,8 @@ typedef struct by_radius {
     size_t j;
 } by_radius;
 
+enum { PLACE_CHUNK = 4 }; /* clusters a thread places at a time */
+
 static int radius_order(const void *a, const void *b)
 {
     const by_radius *p = a, *q = b;
@@ -354,44 +433,72 @@ static void by_cluster(const size_t *label, size_t n, size_t nc,
     start[0] = 0;
 }
 
-/* The base in cluster order, by radius in each, with its first
- * coordinates there; the queries by cluster. 0 when memory ran out. */
-static int arrange(job *j)
+/* Cluster k's images, by radius, into their positions with their
+ * coordinates and intervals (r: the positions' work space). */
+static void place_cluster(const job *j, size_t k, by_radius *r)
+{
+    const knn_index *x = &j->x;
+    size_t s0 = x->start[k], s1 = x->start[k + 1], rest = x->m - FMNI_SCAN;
+    for (size_t p = s0; p < s1; p++) {
+        size_t i = x->item[p];
+        r[p].j = i;
+        r[p].r = centre_distance(x, j->coords + i * x->m, k);
+    }
+    qsort(r + s0, s1 - s0, sizeof *r, radius_order);
+    for (size_t p = s0; p < s1; p++) {
+        const float *from = j->coords + r[p].j * x->m;
+        const float *res = j->res + r[p].j * 2 * LEVELS_MAX;
+        x->item[p] = r[p].j;
+        x->radius[p] = r[p].r;
+        if (x->where)
+            x->where[r[p].j] = p;
+        for (size_t c = 0; c < FMNI_SCAN; c++)
+            x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
+        memcpy(x->rest + p * rest, from + FMNI_SCAN, rest * sizeof *x->rest);
+        x->scan_res[(p / 8) * 16 + p % 8] = res[0];
+        x->scan_res[(p / 8) * 16 + 8 + p % 8] = res[1];
+        memcpy(x->res + p * 2 * LEVELS_MAX, res, 2 * LEVELS_MAX * sizeof *res);
+    }
+}
+
+/* The clusters placed, a few at a time. */
+static void place_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    size_t first, end;
+    (void)t;
+    while ((end = take(j, PLACE_CHUNK, j->x.nc, &first)) != 0)
+        for (size_t k = first; k < end; k++)
+            place_cluster(j, k, j->by_radius);
+}
+
+/* The base in cluster order, by radius in each, with its coordinates
+ * there (on up to `threads` threads); the queries by cluster. 0 when
+ * memory ran out. */
+static int arrange(job *j, unsigned threads)
 {
     knn_index *x = &j->x;
     size_t nb = j->nb, groups = (nb + 7) / 8;
-    by_radius *r = array(nb, sizeof *r);
     size_t *qstart = array(x->nc + 1, sizeof *qstart);
+    j->by_radius = array(nb, sizeof *j->by_radius);
     x->scan = array(groups, 8 * FMNI_SCAN * sizeof *x->scan);
     x->radius = array(nb, sizeof *x->radius);
     x->rest = array(nb, (x->m - FMNI_SCAN) * sizeof *x->rest);
-    int ok = r && qstart && x->scan && x->radius && x->rest;
+    x->scan_res = array(groups, 16 * sizeof *x->scan_res);
+    x->res = array(nb, 2 * LEVELS_MAX * sizeof *x->res);
+    int ok = j->by_radius && qstart && x->scan && x->radius && x->rest &&
+             x->scan_res && x->res;
     if (ok) {
         by_cluster(j->label, nb, x->nc, x->start, x->item);
-        for (size_t p = 0; p < nb; p++) {
-            size_t i = x->item[p];
-            r[p].j = i;
-            r[p].r = centre_distance(x, j->coords + i * x->m, j->label[i]);
-        }
-        for (size_t k = 0; k < x->nc; k++)
-            qsort(r + x->start[k], x->start[k + 1] - x->start[k], sizeof *r,
-                  radius_order);
+        /* a group's padding, beyond the last image, is read */
         memset(x->scan, 0, groups * 8 * FMNI_SCAN * sizeof *x->scan);
-        for (size_t p = 0; p < nb; p++) {
-            const float *from = j->coords + r[p].j * x->m;
-            x->item[p] = r[p].j;
-            x->radius[p] = r[p].r;
-            if (x->where)
-                x->where[r[p].j] = p;
-            for (size_t c = 0; c < FMNI_SCAN; c++)
-                x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
-            memcpy(x->rest + p * (x->m - FMNI_SCAN), from + FMNI_SCAN,
-                   (x->m - FMNI_SCAN) * sizeof *x->rest);
-        }
+        memset(x->scan_res, 0, groups * 16 * sizeof *x->scan_res);
+        run_phase(j, threads, place_main);
         by_cluster(j->label + (j->c->self ? 0 : nb), j->nq, x->nc, qstart,
                    x->order);
     }
-    free(r);
+    free(j->by_radius);
+    j->by_radius = NULL;
     free(qstart);
     return ok;
 }
@@ -488,7 +595,8 @@ static void try_piece(const job *j, worker *w, const query *u, size_t p0,
     const fmni_knn_call *c = j->c;
     uint64_t T = threshold(u, c->k);
     size_t g0 = p0 & ~(size_t)7, n = 0;
-    size_t got = c->ssd.scan(u->q, x->scan + g0 * FMNI_SCAN, groups_of(end - g0),
+    size_t got = c->ssd.scan(u->q, u->res, x->scan + g0 * FMNI_SCAN,
+                             x->scan_res + g0 * 2, groups_of(end - g0),
                              limit(T, x->growth, x->eta[0]), w->cand, w->sums);
     for (size_t t = 0; t < got; t++) { /* the groups' others left out */
         size_t p = g0 + w->cand[t];
@@ -511,11 +619,16 @@ static void try_piece(const job *j, worker *w, const query *u, size_t p0,
                           x->upto[l - 1] - FMNI_SCAN, x->upto[l] - FMNI_SCAN,
                           w->pos, n, w->sums);
         float lim = limit(T, x->growth, x->eta[l]);
+        float qlo = u->res[2 * l], qhi = u->res[2 * l + 1];
         size_t kept = 0;
         for (size_t t = 0; t < n; t++) {
+            const float *res = x->res + w->pos[t] * 2 * LEVELS_MAX + 2 * l;
+            float a = qlo - res[1], b = res[0] - qhi;
+            float gap = a > b ? a : b;
+            gap = gap > 0 ? gap : 0;
             w->pos[kept] = w->pos[t];
             w->sums[kept] = w->sums[t];
-            kept += w->sums[t] <= lim;
+            kept += w->sums[t] + gap * gap <= lim;
         }
         n = kept;
     }
@@ -540,21 +653,28 @@ static size_t radius_search(const double *radius, size_t lo, size_t hi,
 /* The query against cluster k, at the squared distance d2 from its centre
  * (a float sum of 16 squares, within 2^-19 of its value): the images
  * whose radius may reach T. */
-static void visit(const job *j, worker *w, const query *u, size_t k,
-                  float d2)
+static void visit(const job *j, worker *w, query *u, size_t k, float d2)
 {
     const knn_index *x = &j->x;
     size_t s0 = x->start[k], s1 = x->start[k + 1];
     if (s0 == s1)
         return;
     uint64_t T = threshold(u, j->c->k);
-    double d = sqrt((double)d2);
-    double win = T == UINT64_MAX
-                     ? INFINITY
-                     : (sqrt((double)T) * x->growth + x->eta[0]) / (1 - 2e-4) +
-                           x->slack + d * 0x1p-19;
-    if (d - x->radius[s1 - 1] > win || x->radius[s0] - d > win)
+    if (T != u->win_T) { /* T fell since: the window narrows */
+        u->win_T = T;
+        u->win = T == UINT64_MAX ? INFINITY
+                                 : (sqrt((double)T) * x->growth + x->eta[0]) /
+                                           (1 - 2e-4) +
+                                       x->slack;
+    }
+    /* the cluster left out when d - r > win + d 2^-19 for every r, or
+     * r - d > win + d 2^-19: compared in squares first, without a root */
+    double near = x->radius[s1 - 1] + u->win, far = x->radius[s0] - u->win;
+    double dd = (double)d2;
+    if (dd * (1 - 0x1p-19) * (1 - 0x1p-19) > near * near ||
+        (far > 0 && far * far > dd * (1 + 0x1p-19) * (1 + 0x1p-19)))
         return;
+    double d = sqrt(dd), win = u->win + d * 0x1p-19;
     size_t lo = radius_search(x->radius, s0, s1, d - win, 0);
     size_t hi = radius_search(x->radius, lo, s1, d + win, 1);
     while (lo < hi) {
@@ -588,7 +708,7 @@ static size_t nearest_clusters(const knn_index *x, float *dist, size_t *near,
 
 /* The query's start: its distances to the centres (dist), its seeds
  * measured, then its nearest clusters. */
-static void start_query(const job *j, worker *w, const query *u, float *dist)
+static void start_query(const job *j, worker *w, query *u, float *dist)
 {
     const knn_index *x = &j->x;
     size_t near[NEAR];
@@ -612,9 +732,11 @@ static void search_chunk(const job *j, worker *w, size_t first, size_t end)
         query *v = &u[o - first];
         v->i = order[o];
         v->q = query_coords(j, v->i);
+        v->res = query_res(j, v->i);
         v->image = c->q.data + v->i * c->px;
         v->best = c->out + v->i * c->k;
         v->have = &w->have[o - first];
+        v->win_T = UINT64_MAX - 1; /* no T yet: none is UINT64_MAX - 1 */
         start_query(j, w, v, w->dists + (o - first) * nc);
     }
     for (size_t k = 0; k < nc; k++)
@@ -655,7 +777,7 @@ fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
     }
     if (ok) {
         run_phase(&j, threads, assign_main);
-        ok = arrange(&j);
+        ok = arrange(&j, threads);
     }
     if (ok) {
         run_phase(&j, threads, search_main);

@@ -83,15 +83,28 @@ static size_t nearest_c(const float *q, const float *b, size_t count,
     return best;
 }
 
-static size_t scan_c(const float *q, const float *b, size_t count,
-                     float limit, uint32_t *cand, float *sums)
+/* The residual bound of a pair: how far apart [qlo, qhi] and [lo, hi]
+ * are, 0 when they meet. */
+static float residual_gap(float qlo, float qhi, float lo, float hi)
+{
+    float a = qlo - hi, b = lo - qhi;
+    float g = a > b ? a : b;
+    return g > 0 ? g : 0;
+}
+
+static size_t scan_c(const float *q, const float *qres, const float *b,
+                     const float *res, size_t count, float limit,
+                     uint32_t *cand, float *sums)
 {
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
         float L = scan_sum(q, b, j);
+        float r = residual_gap(qres[0], qres[1],
+                               res[(j / 8) * 16 + j % 8],
+                               res[(j / 8) * 16 + 8 + j % 8]);
         cand[n] = (uint32_t)j;
         sums[n] = L;
-        n += L <= limit;
+        n += L + r * r <= limit;
     }
     return n;
 }
@@ -399,10 +412,14 @@ static const uint32_t PACK[256] = {
 
 /* Every group of 8 at once, and the survivors written out without a
  * branch (a branch on them would be mispredicted often). */
-AVX2FMA static size_t scan_avx2(const float *q, const float *b, size_t count,
-                                float limit, uint32_t *cand, float *sums)
+AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
+                                const float *b, const float *res,
+                                size_t count, float limit, uint32_t *cand,
+                                float *sums)
 {
     const __m256 lim = _mm256_set1_ps(limit);
+    const __m256 qlo = _mm256_set1_ps(qres[0]);
+    const __m256 qhi = _mm256_set1_ps(qres[1]);
     const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
     const __m256i nibble = _mm256_set1_epi32(15);
     __m256 qc[FMNI_SCAN];
@@ -411,8 +428,13 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *b, size_t count,
     size_t n = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
         __m256 L = group_sums(qc, b + j * FMNI_SCAN);
-        unsigned in = (unsigned)_mm256_movemask_ps(
-            _mm256_cmp_ps(L, lim, _CMP_LE_OQ));
+        const float *r = res + 2 * j; /* the group's lows, then highs */
+        __m256 gap = _mm256_max_ps(
+            _mm256_max_ps(_mm256_sub_ps(qlo, _mm256_loadu_ps(r + 8)),
+                          _mm256_sub_ps(_mm256_loadu_ps(r), qhi)),
+            _mm256_setzero_ps());
+        unsigned in = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(
+            _mm256_fmadd_ps(gap, gap, L), lim, _CMP_LE_OQ));
         __m256i pos = _mm256_and_si256(
             _mm256_srlv_epi32(_mm256_set1_epi32((int)PACK[in]), shifts), nibble);
         _mm256_storeu_si256((__m256i *)(cand + n),
@@ -422,9 +444,12 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *b, size_t count,
     }
     for (; j < count; j++) {
         float L = scan_sum(q, b, j);
+        float r = residual_gap(qres[0], qres[1],
+                               res[(j / 8) * 16 + j % 8],
+                               res[(j / 8) * 16 + 8 + j % 8]);
         cand[n] = (uint32_t)j;
         sums[n] = L;
-        n += L <= limit;
+        n += L + r * r <= limit;
     }
     return n;
 }
