@@ -15,7 +15,12 @@
  * distance so far), a window found by binary search. The images in it are
  * tried on the 16 coordinates (8 at a time), the few left on all m, and
  * those left measured exactly (given up as soon as their sum passes T).
- * The seeds come first: of the 4 nearest clusters, the k + 15 images
+ * Each bound on j coordinates also counts what lies off them: with P the
+ * projection on the span of Q's first j columns, rho(x) = |x - P x| and
+ * |(I - P)(x - y)| >= |rho(x) - rho(y)|, so the square of the gap between
+ * two images' rho (each known as an interval, residuals()) adds to the
+ * coordinates' squared distance, the sum still at most g^2 |x - y|^2.
+ * The seeds come first: of the NEAR nearest clusters, the k + 15 images
  * nearest on the 16 coordinates are measured, setting T near its final
  * value; then those clusters, nearest first, and the others. Queries are
  * taken by their nearest cluster, QUERY_CHUNK at a time, and a chunk
@@ -34,7 +39,12 @@
  * far above every rounding. The centres are floats, r is computed in
  * double from the coordinates as stored (to which the triangle inequality
  * applies exactly), d from a float sum of 16 squares (within 2^-19 of it,
- * allowed for), both off by far less than the window's slack.
+ * allowed for), both off by far less than the window's slack. An
+ * interval of rho is made in double from |x|^2 (exact), the computed
+ * coordinates (each off by at most e) and Q^T Q's distance from I
+ * (delta), widened by far more than its rounding, and rounded outwards
+ * to floats; the gap between two is a float difference, its rounding
+ * inside the same relative slack as the coordinates' sum.
  * The answer is the plain loop's, bit for bit (tests/test_knn.c). */
 #include "knn.h"
 
@@ -287,6 +297,8 @@ static void residuals(const knn_index *x, const float *c, uint64_t x2,
         out[2 * l] = lo2 > 0 ? float_down(sqrt(lo2) * (1 - 1e-12)) : 0;
         out[2 * l + 1] = float_up(sqrt(hi2 > 0 ? hi2 : 0) * (1 + 1e-12));
     }
+    for (size_t l = x->levels; l < LEVELS_MAX; l++)
+        out[2 * l] = out[2 * l + 1] = 0; /* never read */
 }
 
 /* The m coordinates of the base images [0, nb) and of the queries after
