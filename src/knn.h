@@ -100,6 +100,16 @@ typedef struct fmni_ssd {
                      uint64_t limit);
 } fmni_ssd;
 
+/* The residual bound of a pair: how far apart the intervals [qlo, qhi]
+ * and [lo, hi] lie, 0 where they meet. */
+static inline float fmni_residual_gap(float qlo, float qhi, float lo,
+                                      float hi)
+{
+    float a = qlo - hi, b = lo - qhi;
+    float g = a > b ? a : b;
+    return g > 0 ? g : 0;
+}
+
 /* The functions for `isa` on this CPU. */
 fmni_ssd fmni_ssd_pick(fmni_isa isa);
 

@@ -58,6 +58,7 @@ enum {
     PROJECT_CHUNK = 128,       /* images a thread projects at a time */
     ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
     PIECE = 1024,              /* a window's images tried at a time */
+    PLACE_CHUNK = 4,           /* clusters a thread places at a time */
     NEAR = 2,                  /* clusters seeded from, and searched first */
     ROUNDS = 3,                /* k-means rounds, on a sample */
     SAMPLE_PER_CLUSTER = 32,   /* the sample's size per cluster */
@@ -73,8 +74,9 @@ typedef struct knn_index {
     float *rest;        /* the others, m - FMNI_SCAN an image */
     float *scan_res;    /* the residual intervals on the first FMNI_SCAN,
                            16 floats a group of 8: lows, then highs */
-    float *res;         /* those on upto[l] for each later level l, a low
-                           and a high each */
+    float *res;         /* those on upto[l] for every level l, a low and
+                           a high each, LEVELS_MAX pairs an image (the
+                           search reads level 0's from scan_res) */
     double *radius;     /* the distance to the cluster's centre (on the
                            first FMNI_SCAN), ascending in each cluster */
     size_t *item;       /* the index in the base set */
@@ -115,7 +117,8 @@ typedef struct job {
     float *coords;      /* the m coordinates of the base images, then of
                            the queries (unless they are the base), in
                            their order */
-    float *res;         /* ... their residual intervals, 2 a level */
+    float *res;         /* ... their residual intervals, LEVELS_MAX pairs
+                           each */
     uint8_t *zero;      /* px pixels of 0 */
     size_t *label;      /* ... and the nearest cluster of each */
     struct by_radius *by_radius; /* while the base is arranged */
@@ -191,8 +194,9 @@ static int allocate(job *j, unsigned threads)
     j->w = calloc(threads, sizeof *j->w);
     j->res = array(firsts, 2 * LEVELS_MAX * sizeof *j->res);
     j->zero = calloc(j->c->px ? j->c->px : 1, 1);
-    int ok = j->coords && j->res && j->zero && j->label && x->item && (x->where || !j->c->self) &&
-             x->start && x->centre && x->order && j->w;
+    int ok = j->coords && j->res && j->zero && j->label && x->item &&
+             (x->where || !j->c->self) && x->start && x->centre && x->order &&
+             j->w;
     for (unsigned t = 0; ok && t < threads; t++) {
         worker *w = &j->w[t];
         w->dist = array(groups * 8, sizeof *w->dist);
@@ -418,8 +422,6 @@ typedef struct by_radius {
     size_t j;
 } by_radius;
 
-enum { PLACE_CHUNK = 4 }; /* clusters a thread places at a time */
-
 static int radius_order(const void *a, const void *b)
 {
     const by_radius *p = a, *q = b;
@@ -635,9 +637,7 @@ static void try_piece(const job *j, worker *w, const query *u, size_t p0,
         size_t kept = 0;
         for (size_t t = 0; t < n; t++) {
             const float *res = x->res + w->pos[t] * 2 * LEVELS_MAX + 2 * l;
-            float a = qlo - res[1], b = res[0] - qhi;
-            float gap = a > b ? a : b;
-            gap = gap > 0 ? gap : 0;
+            float gap = fmni_residual_gap(qlo, qhi, res[0], res[1]);
             w->pos[kept] = w->pos[t];
             w->sums[kept] = w->sums[t];
             kept += w->sums[t] + gap * gap <= lim;

@@ -83,13 +83,12 @@ static size_t nearest_c(const float *q, const float *b, size_t count,
     return best;
 }
 
-/* The residual bound of a pair: how far apart [qlo, qhi] and [lo, hi]
- * are, 0 when they meet. */
-static float residual_gap(float qlo, float qhi, float lo, float hi)
+/* The residual gap of the query (qres) and image j of a run of groups
+ * of 8 (res: 16 floats a group, its lows, then its highs). */
+static float scan_gap(const float *qres, const float *res, size_t j)
 {
-    float a = qlo - hi, b = lo - qhi;
-    float g = a > b ? a : b;
-    return g > 0 ? g : 0;
+    const float *g = res + (j / 8) * 16 + j % 8;
+    return fmni_residual_gap(qres[0], qres[1], g[0], g[8]);
 }
 
 static size_t scan_c(const float *q, const float *qres, const float *b,
@@ -98,10 +97,7 @@ static size_t scan_c(const float *q, const float *qres, const float *b,
 {
     size_t n = 0;
     for (size_t j = 0; j < count; j++) {
-        float L = scan_sum(q, b, j);
-        float r = residual_gap(qres[0], qres[1],
-                               res[(j / 8) * 16 + j % 8],
-                               res[(j / 8) * 16 + 8 + j % 8]);
+        float L = scan_sum(q, b, j), r = scan_gap(qres, res, j);
         cand[n] = (uint32_t)j;
         sums[n] = L;
         n += L + r * r <= limit;
@@ -442,11 +438,8 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
         _mm256_storeu_ps(sums + n, _mm256_permutevar8x32_ps(L, pos));
         n += (size_t)__builtin_popcount(in);
     }
-    for (; j < count; j++) {
-        float L = scan_sum(q, b, j);
-        float r = residual_gap(qres[0], qres[1],
-                               res[(j / 8) * 16 + j % 8],
-                               res[(j / 8) * 16 + 8 + j % 8]);
+    for (; j < count; j++) { /* the last images, as scan_c does */
+        float L = scan_sum(q, b, j), r = scan_gap(qres, res, j);
         cand[n] = (uint32_t)j;
         sums[n] = L;
         n += L + r * r <= limit;

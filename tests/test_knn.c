@@ -1,11 +1,13 @@
 /* test_knn.c - fmn_knn against the plain loop (every pair measured,
  * sorted by distance then index), bit for bit: images of many shapes,
  * random, sparse (ties), copied (distance 0), extreme (sums past 32 bits),
- * in groups (where the index prunes most);
+ * in groups (where the index prunes most), sums of three patterns
+ * (nothing off the basis's span);
  * the AVX2 and the portable functions, 1 and 3 threads; the errors; the
  * vote. Built from the library's sources, as test_parallel is, to reach
  * the portable path on a CPU that has AVX2. */
 #include "knn.h"
+#include "knn_plain.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,16 +75,6 @@ static uint8_t *make(size_t n, size_t h, size_t w, int kind)
             if (next() % 3 == 0)
                 memcpy(p + i * px, p + (next() % i) * px, px);
     return p;
-}
-
-static uint64_t plain_distance(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint64_t s = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d = (int)a[i] - (int)b[i];
-        s += (uint64_t)(d * d);
-    }
-    return s;
 }
 
 static int by_distance(const void *x, const void *y)

@@ -8,6 +8,7 @@
  * taken as they are, or a few of them as patterns that the others repeat
  * with noise, so that the index's bounds prune as on real sets. */
 #include "knn.h"
+#include "../knn_plain.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,6 @@ static void check(int ok)
 {
     if (!ok)
         __builtin_trap();
-}
-
-static uint64_t plain_distance(const uint8_t *a, const uint8_t *b, size_t n)
-{
-    uint64_t s = 0;
-    for (size_t i = 0; i < n; i++) {
-        int d = (int)a[i] - (int)b[i];
-        s += (uint64_t)(d * d);
-    }
-    return s;
 }
 
 /* The k best of query i by the plain loop, into want (sorted by distance,
