@@ -20,13 +20,16 @@
  * (a multiple of FMNI_SCAN). FMNI_PROJECT_BLOCK: the most products a
  * projection adds in float before it adds them to a double (the error
  * budget of knn_index.c rests on it). FMNI_PROJECT_MANY: the most images
- * projected or scattered in one call. */
+ * projected or scattered in one call. FMNI_TILE_ROWS x FMNI_PANEL: the
+ * block of a product cov_tile makes. */
 enum {
     FMNI_CHUNK = 16,
     FMNI_SCAN = 16,
     FMNI_BASIS_MAX = 64,
     FMNI_PROJECT_BLOCK = 64,
-    FMNI_PROJECT_MANY = 16
+    FMNI_PROJECT_MANY = 16,
+    FMNI_PANEL = 16,
+    FMNI_TILE_ROWS = 6
 };
 
 typedef enum fmni_isa {
@@ -88,12 +91,15 @@ typedef struct fmni_ssd {
     void (*scatter)(const uint8_t *const *images, size_t count, size_t px,
                     const float *y, size_t m, float *z);
     /* Double matrices of m columns (a multiple of 4), row by row. gram:
-     * g (m x m) = a^T b for a and b of n rows; times: out (n rows) = a
-     * (n rows) times r (m x m), out not a */
+     * g (m x m) = a^T b for a and b of n rows; times: out (n rows of m)
+     * = a (n rows of k) times r (k rows of m), out not a */
     void (*gram)(const double *a, const double *b, size_t n, size_t m,
                  double *g);
-    void (*times)(const double *a, size_t n, size_t m, const double *r,
-                  double *out);
+    void (*times)(const double *a, size_t n, size_t k, size_t m,
+                  const double *r, double *out);
+    /* out (FMNI_TILE_ROWS rows of FMNI_PANEL) = a^T b for a of n rows of
+     * FMNI_TILE_ROWS floats and b of n rows of FMNI_PANEL: float sums */
+    void (*cov_tile)(const float *a, const float *b, size_t n, float *out);
     /* sum over n pixels of (a[i] - b[i])^2 where it is at most limit;
      * else a sum of some of them that exceeds limit */
     uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n,

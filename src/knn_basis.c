@@ -4,9 +4,12 @@
  * nearest-neighbour search's lower bounds (knn_index.c).
  *
  * Subspace iteration: Q <- orth(X^T X Q), X the centred sample, the
- * products in float by the projection kernels (X Q as images are
- * projected, X^T Y scattered back over each image's pixels), the
- * orthonormalising in double (Cholesky QR). A Rayleigh-Ritz step then
+ * orthonormalising in double (Cholesky QR). The products are in float:
+ * for images of up to COVARIANCE_PX_MAX pixels, X^T X is made once (by
+ * fmni_ssd's cov_tile, a block of the sample at a time) and each round
+ * multiplies Q by it; for larger ones, where X^T X would not fit, each
+ * round projects the sample (X Q) and scatters that back over each
+ * image's pixels (X^T Y). A Rayleigh-Ritz step then
  * turns the columns to the principal directions of the subspace found,
  * the strongest first, so that the first 16 coordinates bound best.
  *
@@ -26,7 +29,12 @@
 enum {
     SAMPLE_MAX = 2048, /* images of the sample, spread over the set */
     ROUNDS = 4,        /* rounds of subspace iteration */
-    SWEEPS_MAX = 30    /* Jacobi sweeps, far more than it takes */
+    SWEEPS_MAX = 30,   /* Jacobi sweeps, far more than it takes */
+    COVARIANCE_PX_MAX = 1024, /* images of at most this many pixels: the
+                                 sample's covariance made once (14 MiB at
+                                 most while it is made), each round a
+                                 product with it */
+    KC = 256           /* sample images added to the covariance at a time */
 };
 
 /* A fixed pseudo-random value in [-1, 1) for (i, j): the start. */
@@ -81,7 +89,7 @@ static void cholesky_qr(const fmni_ssd *ssd, double *z, size_t n, size_t m,
         for (size_t j = 0; j < i; j++)
             row[j] = 0;
     }
-    ssd->times(z, n, m, s, tmp);
+    ssd->times(z, n, m, m, s, tmp);
     memcpy(z, tmp, n * m * sizeof *z);
 }
 
@@ -143,6 +151,15 @@ typedef struct basis_work {
     float *z;         /* threads of px x m: each thread's X^T Y */
     double *tmp;      /* px x m */
     double *small;    /* 5 of m x m: g, r, s, h, v; and e, m */
+    float *bp, *ap;   /* the centred sample packed (pack_main), while the
+                         covariance is made */
+    size_t k0;        /* ... the first image of the block being added */
+    double *cov;      /* px x px: X^T X of the centred sample, its rows
+                         from their first panel on, while it is made */
+    float *cp;        /* ... all of it, in runs of rows (fold_main), or
+                         NULL */
+    float *qp;        /* a round's q, packed by panels */
+    double *out;      /* ... and where the product goes */
     atomic_size_t next;
 } basis_work;
 
@@ -180,12 +197,172 @@ static void sample_main(void *arg, unsigned t)
     }
 }
 
+/* The block of KC sample images from k0, centred, as floats packed twice
+ * (0 past px): by panels of FMNI_PANEL pixels (bp) and by runs of
+ * FMNI_TILE_ROWS (ap), as fmni_ssd's cov_tile takes them; a panel or a
+ * run at a time. */
+static void pack_main(void *arg, unsigned t)
+{
+    basis_work *b = arg;
+    size_t px = b->px, k0 = b->k0, n = b->ns - k0 < KC ? b->ns - k0 : KC;
+    size_t panels = (px + FMNI_PANEL - 1) / FMNI_PANEL;
+    size_t runs = (px + FMNI_TILE_ROWS - 1) / FMNI_TILE_ROWS;
+    const double *mean = b->mean;
+    (void)t;
+    for (;;) {
+        size_t task = atomic_fetch_add(&b->next, 1), w = FMNI_PANEL;
+        if (task >= panels + runs)
+            break;
+        float *to = b->bp + task * n * FMNI_PANEL;
+        if (task >= panels) {
+            task -= panels;
+            w = FMNI_TILE_ROWS;
+            to = b->ap + task * n * FMNI_TILE_ROWS;
+        }
+        for (size_t s = 0; s < n; s++) {
+            const uint8_t *img = sample_image(b, k0 + s);
+            for (size_t c = 0, p = task * w; c < w; c++, p++)
+                to[s * w + c] = p < px ? (float)(img[p] - mean[p]) : 0;
+        }
+    }
+}
+
+/* The next run of FMNI_TILE_ROWS rows of the covariance for a thread:
+ * its first row, *rows of them; px (and 0 rows) when all are taken. */
+static size_t next_run(basis_work *b, size_t *rows)
+{
+    size_t p0 = atomic_fetch_add(&b->next, 1) * FMNI_TILE_ROWS;
+    *rows = 0;
+    if (p0 >= b->px)
+        return b->px;
+    *rows = b->px - p0 < FMNI_TILE_ROWS ? b->px - p0 : FMNI_TILE_ROWS;
+    return p0;
+}
+
+/* One block of KC sample images (from b->k0) added to the covariance,
+ * FMNI_TILE_ROWS rows at a time, each from its first row's panel on. */
+static void cov_main(void *arg, unsigned t)
+{
+    basis_work *b = arg;
+    size_t px = b->px, k0 = b->k0, n = b->ns - k0 < KC ? b->ns - k0 : KC;
+    size_t panels = (px + FMNI_PANEL - 1) / FMNI_PANEL;
+    const float *ap = b->ap, *bp = b->bp;
+    double *cov = b->cov;
+    float tile[FMNI_TILE_ROWS * FMNI_PANEL];
+    (void)t;
+    for (size_t p0, rows; (p0 = next_run(b, &rows)) < px;) {
+        size_t R = p0 / FMNI_TILE_ROWS;
+        for (size_t P = p0 / FMNI_PANEL; P < panels; P++) {
+            size_t q0 = P * FMNI_PANEL;
+            size_t w = px - q0 < FMNI_PANEL ? px - q0 : FMNI_PANEL;
+            b->ssd->cov_tile(ap + R * n * FMNI_TILE_ROWS,
+                             bp + P * n * FMNI_PANEL, n, tile);
+            /* the first block's sums written, not added: a page of the
+             * new array read before it is written would be mapped twice,
+             * the second time with a flush of every thread's TLB */
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = 0; j < w; j++)
+                    cov[(p0 + r) * px + q0 + j] =
+                        (k0 ? cov[(p0 + r) * px + q0 + j] : 0) +
+                        tile[r * FMNI_PANEL + j];
+        }
+    }
+}
+
+/* The whole covariance as floats in runs of FMNI_TILE_ROWS rows (cp, as
+ * cov_tile takes them), from the part cov_main made: the entries left of
+ * a run's first panel are those of its columns in the rows above. */
+static void fold_main(void *arg, unsigned t)
+{
+    basis_work *b = arg;
+    size_t px = b->px;
+    const double *cov = b->cov;
+    float *cp = b->cp;
+    (void)t;
+    for (size_t p0, rows; (p0 = next_run(b, &rows)) < px;) {
+        size_t left = p0 / FMNI_PANEL * FMNI_PANEL;
+        float *run = cp + p0 * px;
+        for (size_t i = 0; i < px; i++)
+            for (size_t r = 0; r < FMNI_TILE_ROWS; r++) {
+                size_t p = p0 + r;
+                run[i * FMNI_TILE_ROWS + r] =
+                    r >= rows  ? 0
+                    : i < left ? (float)cov[i * px + p]
+                               : (float)cov[p * px + i];
+            }
+    }
+}
+
+/* X^T X of the centred sample, made once (on every thread) when px is
+ * small enough, KC images at a time (their panels stay in the second-level
+ * cache); 0 when memory ran out. */
+static int make_covariance(basis_work *b)
+{
+    size_t px = b->px, panels = (px + FMNI_PANEL - 1) / FMNI_PANEL;
+    size_t runs = (px + FMNI_TILE_ROWS - 1) / FMNI_TILE_ROWS;
+    b->bp = malloc(panels * KC * FMNI_PANEL * sizeof *b->bp);
+    b->ap = malloc(runs * KC * FMNI_TILE_ROWS * sizeof *b->ap);
+    b->cov = malloc(px * px * sizeof *b->cov);
+    b->cp = malloc(runs * px * FMNI_TILE_ROWS * sizeof *b->cp);
+    b->qp = malloc(px * b->m * sizeof *b->qp);
+    if (!b->bp || !b->ap || !b->cov || !b->cp || !b->qp)
+        return 0;
+    for (b->k0 = 0; b->k0 < b->ns; b->k0 += KC) {
+        atomic_store(&b->next, 0);
+        fmni_knn_parallel(b->threads, pack_main, b);
+        atomic_store(&b->next, 0);
+        fmni_knn_parallel(b->threads, cov_main, b);
+    }
+    atomic_store(&b->next, 0);
+    fmni_knn_parallel(b->threads, fold_main, b);
+    free(b->bp);
+    free(b->ap);
+    free(b->cov);
+    b->bp = b->ap = NULL;
+    b->cov = NULL;
+    return 1;
+}
+
+/* q = the covariance times the round's q (qp), FMNI_TILE_ROWS rows at a
+ * time. */
+static void product_main(void *arg, unsigned t)
+{
+    basis_work *b = arg;
+    size_t px = b->px, m = b->m;
+    const float *cp = b->cp, *qp = b->qp;
+    double *out = b->out;
+    float tile[FMNI_TILE_ROWS * FMNI_PANEL];
+    (void)t;
+    for (size_t p0, rows; (p0 = next_run(b, &rows)) < px;) {
+        size_t R = p0 / FMNI_TILE_ROWS;
+        for (size_t P = 0; P < m / FMNI_PANEL; P++) {
+            b->ssd->cov_tile(cp + R * px * FMNI_TILE_ROWS,
+                             qp + P * px * FMNI_PANEL, px, tile);
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = 0; j < FMNI_PANEL; j++)
+                    out[(p0 + r) * m + P * FMNI_PANEL + j] =
+                        tile[r * FMNI_PANEL + j];
+        }
+    }
+}
+
 /* q <- X^T X q for the centred sample X, q orthonormal (px x m, double):
- * X q = X_raw q - 1 (mean^T q), then X^T (X q) = X_raw^T (X q), the
- * centred coordinates summing to 0 over the sample. */
+ * by the covariance where it was made, else X q = X_raw q - 1 (mean^T q),
+ * then X^T (X q) = X_raw^T (X q), the centred coordinates summing to 0
+ * over the sample. */
 static void covariance_times(basis_work *b, double *q)
 {
     size_t px = b->px, m = b->m;
+    if (b->cp) { /* by the covariance made once, q packed by panels */
+        for (size_t i = 0; i < px; i++)
+            for (size_t j = 0; j < m; j++)
+                b->qp[(j / FMNI_PANEL * px + i) * FMNI_PANEL +
+                      j % FMNI_PANEL] = (float)q[i * m + j];
+        b->out = q;
+        atomic_store(&b->next, 0);
+        fmni_knn_parallel(b->threads, product_main, b);
+        return;
+    }
     for (size_t i = 0; i < px * m; i++)
         b->qf[i] = (float)q[i];
     memset(b->mq, 0, m * sizeof *b->mq);
@@ -230,7 +407,7 @@ static void rayleigh_ritz(basis_work *b, double *q)
             h[i * m + j] = v[i * m + top];
         e[top] = -INFINITY;
     }
-    b->ssd->times(q, px, m, h, b->tmp);
+    b->ssd->times(q, px, m, m, h, b->tmp);
     memcpy(q, b->tmp, px * m * sizeof *q);
 }
 
@@ -278,15 +455,18 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
     b.threads = threads ? threads : 1;
     size_t px = b.px;
     atomic_init(&b.next, 0);
+    int small_px = px <= COVARIANCE_PX_MAX;
     b.mean = malloc(px * sizeof *b.mean);
-    b.mq = malloc(m * sizeof *b.mq);
-    b.qf = malloc(px * m * sizeof *b.qf);
-    b.z = px * m <= SIZE_MAX / sizeof *b.z / b.threads
-              ? malloc(b.threads * px * m * sizeof *b.z)
-              : NULL;
     b.tmp = malloc(px * m * sizeof *b.tmp);
     b.small = malloc((5 * m * m + m) * sizeof *b.small);
-    int ok = b.mean && b.mq && b.qf && b.z && b.tmp && b.small;
+    if (!small_px) { /* the sample's product each round */
+        b.mq = malloc(m * sizeof *b.mq);
+        b.qf = malloc(px * m * sizeof *b.qf);
+        b.z = px * m <= SIZE_MAX / sizeof *b.z / b.threads
+                  ? malloc(b.threads * px * m * sizeof *b.z)
+                  : NULL;
+    }
+    int ok = b.mean && b.tmp && b.small && (small_px || (b.mq && b.qf && b.z));
     if (ok) {
         double *g = b.small, *r = g + m * m, *s = r + m * m;
         for (size_t p = 0; p < px; p++)
@@ -295,6 +475,9 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
         cholesky_qr(ssd, q, px, m, g, r, s, b.tmp);
         if (b.ns > 0) {
             sample_mean(&b);
+            ok = !small_px || make_covariance(&b);
+        }
+        if (ok && b.ns > 0) {
             for (int round = 0; round < ROUNDS; round++) {
                 covariance_times(&b, q);
                 cholesky_qr(ssd, q, px, m, g, r, s, b.tmp);
@@ -303,7 +486,8 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
                                               orthonormal to rounding */
             rayleigh_ritz(&b, q);
         }
-        *growth = measure_growth(&b, q, g);
+        if (ok)
+            *growth = measure_growth(&b, q, g);
     }
     free(b.mean);
     free(b.mq);
@@ -311,5 +495,10 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
     free(b.z);
     free(b.tmp);
     free(b.small);
+    free(b.bp);
+    free(b.ap);
+    free(b.cov);
+    free(b.cp);
+    free(b.qp);
     return ok;
 }

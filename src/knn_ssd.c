@@ -164,15 +164,27 @@ static void gram_c(const double *a, const double *b, size_t n, size_t m,
         }
 }
 
-static void times_c(const double *a, size_t n, size_t m, const double *r,
-                    double *out)
+static void times_c(const double *a, size_t n, size_t k, size_t m,
+                    const double *r, double *out)
 {
     for (size_t p = 0; p < n; p++)
         for (size_t j = 0; j < m; j++) {
             double s = 0;
-            for (size_t k = 0; k < m; k++)
-                s += a[p * m + k] * r[k * m + j];
+            for (size_t i = 0; i < k; i++)
+                s += a[p * k + i] * r[i * m + j];
             out[p * m + j] = s;
+        }
+}
+
+static void cov_tile_c(const float *a, const float *b, size_t n,
+                       float *out)
+{
+    for (size_t r = 0; r < FMNI_TILE_ROWS; r++)
+        for (size_t j = 0; j < FMNI_PANEL; j++) {
+            float s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += a[i * FMNI_TILE_ROWS + r] * b[i * FMNI_PANEL + j];
+            out[r * FMNI_PANEL + j] = s;
         }
 }
 
@@ -643,16 +655,16 @@ AVX2FMA static void gram_avx2(const double *a, const double *b, size_t n,
     }
 }
 
-AVX2FMA static void times_avx2(const double *a, size_t n, size_t m,
-                               const double *r, double *out)
+AVX2FMA static void times_avx2(const double *a, size_t n, size_t kk,
+                               size_t m, const double *r, double *out)
 {
     for (size_t p = 0; p < n; p++) {
-        const double *ar = a + p * m;
+        const double *ar = a + p * kk;
         double *o = out + p * m;
         for (size_t j = 0; j < m; j += 16) { /* 16 columns in registers */
             size_t w = m - j < 16 ? m - j : 16; /* 4, 8, 12 or 16 */
             __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-            for (size_t k = 0; k < m; k++) {
+            for (size_t k = 0; k < kk; k++) {
                 __m256d v = _mm256_set1_pd(ar[k]);
                 const double *rk = r + k * m + j;
                 s0 = _mm256_fmadd_pd(v, _mm256_loadu_pd(rk), s0);
@@ -672,6 +684,37 @@ AVX2FMA static void times_avx2(const double *a, size_t n, size_t m,
                 _mm256_storeu_pd(o + j + 12, s3);
         }
     }
+}
+
+_Static_assert(FMNI_PANEL == 16 && FMNI_TILE_ROWS == 6,
+               "cov_tile_avx2 makes 6 rows of 16");
+
+/* Twelve sums of 8 lanes in registers, each row's value broadcast. */
+AVX2FMA static void cov_tile_avx2(const float *a, const float *b, size_t n,
+                                  float *out)
+{
+    __m256 s00 = _mm256_setzero_ps(), s01 = s00, s10 = s00, s11 = s00,
+           s20 = s00, s21 = s00, s30 = s00, s31 = s00, s40 = s00, s41 = s00,
+           s50 = s00, s51 = s00;
+    for (size_t i = 0; i < n; i++) {
+        const float *ai = a + i * FMNI_TILE_ROWS, *bi = b + i * FMNI_PANEL;
+        __m256 b0 = _mm256_loadu_ps(bi), b1 = _mm256_loadu_ps(bi + 8), x;
+#define ROW(r, lo, hi)                                                   \
+    x = _mm256_broadcast_ss(ai + (r));                                   \
+    lo = _mm256_fmadd_ps(x, b0, lo);                                     \
+    hi = _mm256_fmadd_ps(x, b1, hi)
+        ROW(0, s00, s01);
+        ROW(1, s10, s11);
+        ROW(2, s20, s21);
+        ROW(3, s30, s31);
+        ROW(4, s40, s41);
+        ROW(5, s50, s51);
+#undef ROW
+    }
+    __m256 all[2 * FMNI_TILE_ROWS] = {s00, s01, s10, s11, s20, s21,
+                                      s30, s31, s40, s41, s50, s51};
+    for (size_t v = 0; v < 2 * FMNI_TILE_ROWS; v++)
+        _mm256_storeu_ps(out + 8 * v, all[v]);
 }
 
 AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n,
@@ -722,7 +765,8 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
 {
     fmni_ssd f = {ssd16_c,   ssd16_many_c, ssd16_list_c, scan_sums_c,
                   nearest_c, scan_c,       coords_add_c, project_c,
-                  scatter_c, gram_c,       times_c,      ssd8_c};
+                  scatter_c, gram_c,       times_c,      cov_tile_c,
+                  ssd8_c};
 #if FMNI_KNN_AVX2
     if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2") &&
         __builtin_cpu_supports("fma")) {
@@ -737,6 +781,7 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
         f.scatter = scatter_avx2;
         f.gram = gram_avx2;
         f.times = times_avx2;
+        f.cov_tile = cov_tile_avx2;
         f.ssd8 = ssd8_avx2;
     }
 #else

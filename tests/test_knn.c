@@ -259,6 +259,57 @@ static void refuses_what_cannot_be(void **state)
     assert_int_equal(fmn_knn(empty, &a, NULL, NULL, 0, &err), FMN_OK);
 }
 
+/* The basis spans what the sample varies in: images that are sums of
+ * three patterns, less their mean, lie within the span of its first 16
+ * columns (to rounding), made either way (the covariance made once, up
+ * to 1024 pixels; the sample's product each round, above), with the
+ * functions of either ISA and on 1 or 3 threads. */
+static void basis_spans_the_sample(void **state)
+{
+    (void)state;
+    static const size_t shape[][2] = {{28, 28}, {16, 20}, {40, 40}};
+    for (size_t s = 0; s < 3; s++)
+        for (int isa = 0; isa < 2; isa++)
+            for (unsigned threads = 1; threads <= 3; threads += 2) {
+                size_t h = shape[s][0], w = shape[s][1], px = h * w, n = 300;
+                size_t m = fmni_knn_coordinates(px);
+                uint8_t *data = make(n, h, w, LOW_RANK);
+                double *q = malloc(px * m * sizeof *q);
+                double *mean = calloc(px, sizeof *mean);
+                assert_non_null(q);
+                assert_non_null(mean);
+                fmn_images im = {data, n, h, w};
+                fmni_ssd ssd = fmni_ssd_pick(isa ? FMNI_ISA_PORTABLE
+                                                 : FMNI_ISA_BEST);
+                double growth = 0;
+                assert_true(fmni_knn_basis(im, m, &ssd, threads, q, &growth));
+                assert_true(growth >= 1);
+                for (size_t i = 0; i < n * px; i++)
+                    mean[i % px] += data[i] / (double)n;
+                for (size_t i = 0; i < n; i++) {
+                    double v2 = 0, c2 = 0;
+                    for (size_t p = 0; p < px; p++) {
+                        double v = data[i * px + p] - mean[p];
+                        v2 += v * v;
+                    }
+                    for (size_t j = 0; j < FMNI_SCAN; j++) {
+                        double c = 0;
+                        for (size_t p = 0; p < px; p++)
+                            c += (data[i * px + p] - mean[p]) * q[p * m + j];
+                        c2 += c * c;
+                    }
+                    if (!(v2 - c2 <= 1e-6 * v2 + 1e-6))
+                        fail_msg("%zux%zu px, %s, %u threads: image %zu "
+                                 "has %g of %g off the first columns",
+                                 h, w, isa ? "portable" : "best", threads,
+                                 i, v2 - c2, v2);
+                }
+                free(mean);
+                free(q);
+                free(data);
+            }
+}
+
 static void vote_takes_the_most_and_the_nearest(void **state)
 {
     (void)state;
@@ -294,6 +345,7 @@ int main(void)
         cmocka_unit_test(short_rows_are_filled),
         cmocka_unit_test(large_images_sum_exactly),
         cmocka_unit_test(refuses_what_cannot_be),
+        cmocka_unit_test(basis_spans_the_sample),
         cmocka_unit_test(vote_takes_the_most_and_the_nearest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
