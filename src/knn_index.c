@@ -123,6 +123,7 @@ typedef struct job {
     size_t *label;      /* ... and the nearest cluster of each */
     struct by_radius *by_radius; /* while the base is arranged */
     size_t nq, nb;
+    size_t samples;     /* the base images k-means assigns */
     atomic_size_t next;
 } job;
 
@@ -357,10 +358,30 @@ static float *centre_at(const knn_index *x, size_t k, size_t c)
     return &x->centre[(k / 8) * 8 * FMNI_SCAN + 8 * c + k % 8];
 }
 
+/* The base image that is sample s of ns. */
+static const float *sample_coords(const job *j, size_t s, size_t ns)
+{
+    return j->coords + (s * j->nb / ns) * j->x.m;
+}
+
+/* The nearest centre of every sample image (into j->label, free until
+ * assign_main), a chunk at a time. */
+static void sample_main(void *arg, unsigned t)
+{
+    job *j = arg;
+    size_t ns = j->samples, first, end;
+    while ((end = take(j, ASSIGN_CHUNK, ns, &first)) != 0)
+        for (size_t s = first; s < end; s++)
+            j->label[s] = j->c->ssd.nearest(sample_coords(j, s, ns),
+                                            j->x.centre, j->x.nc,
+                                            j->w[t].dist);
+}
+
 /* k-means on a sample of the base, from centres spread over it: ROUNDS
- * rounds of assigning each to its nearest centre and moving each centre
- * to its images' mean. 0 when memory ran out. */
-static int cluster(job *j)
+ * rounds of assigning each to its nearest centre (on up to `threads`
+ * threads) and moving each centre to its images' mean. 0 when memory ran
+ * out. */
+static int cluster(job *j, unsigned threads)
 {
     knn_index *x = &j->x;
     size_t nb = j->nb, nc = x->nc;
@@ -368,17 +389,17 @@ static int cluster(job *j)
     double *sum = array(nc, (FMNI_SCAN + 1) * sizeof *sum);
     if (!sum)
         return 0;
+    j->samples = ns;
     memset(x->centre, 0, (nc + 7) / 8 * 8 * FMNI_SCAN * sizeof *x->centre);
     for (size_t k = 0; k < nc; k++)
         for (size_t c = 0; c < FMNI_SCAN; c++)
             *centre_at(x, k, c) = j->coords[(k * nb / nc) * x->m + c];
     for (int round = 0; round < ROUNDS; round++) {
+        run_phase(j, threads, sample_main);
         memset(sum, 0, nc * (FMNI_SCAN + 1) * sizeof *sum);
         for (size_t s = 0; s < ns; s++) {
-            const float *p = j->coords + (s * nb / ns) * x->m;
-            double *to = sum + j->c->ssd.nearest(p, x->centre, nc,
-                                                 j->w[0].dist) *
-                                   (FMNI_SCAN + 1);
+            const float *p = sample_coords(j, s, ns);
+            double *to = sum + j->label[s] * (FMNI_SCAN + 1);
             for (size_t c = 0; c < FMNI_SCAN; c++)
                 to[c] += p[c];
             to[FMNI_SCAN] += 1;
@@ -785,7 +806,7 @@ fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
     int ok = allocate(&j, threads) && make_basis(&j);
     if (ok) {
         run_phase(&j, threads, project_main);
-        ok = cluster(&j);
+        ok = cluster(&j, threads);
     }
     if (ok) {
         run_phase(&j, threads, assign_main);
