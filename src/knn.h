@@ -13,6 +13,14 @@
 #define FMNI_KNN_AVX2 0
 #endif
 
+/* AVX-512 kernels (knn_avx512.c), not on Windows: there GCC does not align
+ * the stack to 64 bytes for the registers it spills. */
+#if FMNI_KNN_AVX2 && !defined(_WIN32)
+#define FMNI_KNN_AVX512 1
+#else
+#define FMNI_KNN_AVX512 0
+#endif
+
 /* FMNI_CHUNK: the int16 values compared in one step; sketches are padded
  * to it. FMNI_SCAN: the coordinates on the basis of the first bound, kept
  * in groups of 8 images (coordinate c of image 8 g + l at
@@ -33,9 +41,11 @@ enum {
 };
 
 typedef enum fmni_isa {
-    FMNI_ISA_BEST = 0,    /* AVX2 and FMA where the CPU has them, else
-                             portable C */
-    FMNI_ISA_PORTABLE = 1 /* portable C (the tests compare the two) */
+    FMNI_ISA_BEST = 0,     /* AVX-512 where the CPU has it, else AVX2 and
+                              FMA where it has them, else portable C */
+    FMNI_ISA_PORTABLE = 1, /* portable C (the tests compare all three) */
+    FMNI_ISA_AVX2 = 2      /* AVX2 and FMA where the CPU has them, not
+                              AVX-512 */
 } fmni_isa;
 
 typedef struct fmni_ssd {
@@ -118,6 +128,10 @@ static inline float fmni_residual_gap(float qlo, float qhi, float lo,
 
 /* The functions for `isa` on this CPU. */
 fmni_ssd fmni_ssd_pick(fmni_isa isa);
+
+/* Puts the AVX-512 functions into f and returns 1 where the CPU has
+ * AVX-512 F, BW, VL and DQ (and this build the kernels); else 0. */
+int fmni_ssd_avx512(fmni_ssd *f);
 
 /* Chunks a 32-bit lane sums when no difference exceeds max_diff. */
 size_t fmni_ssd_flush(uint64_t max_diff);

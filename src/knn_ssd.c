@@ -2,7 +2,8 @@
  * squared differences between two int16 vectors (block sums) and between
  * two uint8 images, exactly; between coordinates on the basis, in float;
  * and an image's coordinates. In AVX2 (and FMA) where the CPU has them
- * and in portable C everywhere. */
+ * and in portable C everywhere; fmni_ssd_pick takes knn_avx512.c's where
+ * the CPU has AVX-512. */
 #include "knn.h"
 
 #include <math.h>
@@ -768,7 +769,7 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
                   scatter_c, gram_c,       times_c,      cov_tile_c,
                   ssd8_c};
 #if FMNI_KNN_AVX2
-    if (isa == FMNI_ISA_BEST && __builtin_cpu_supports("avx2") &&
+    if (isa != FMNI_ISA_PORTABLE && __builtin_cpu_supports("avx2") &&
         __builtin_cpu_supports("fma")) {
         f.ssd16 = ssd16_avx2;
         f.ssd16_many = ssd16_many_avx2;
@@ -783,6 +784,8 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
         f.times = times_avx2;
         f.cov_tile = cov_tile_avx2;
         f.ssd8 = ssd8_avx2;
+        if (isa == FMNI_ISA_BEST)
+            fmni_ssd_avx512(&f);
     }
 #else
     (void)isa;

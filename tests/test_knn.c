@@ -3,7 +3,7 @@
  * random, sparse (ties), copied (distance 0), extreme (sums past 32 bits),
  * in groups (where the index prunes most), sums of three patterns
  * (nothing off the basis's span);
- * the AVX2 and the portable functions, 1 and 3 threads; the errors; the
+ * the AVX-512, AVX2 and portable functions, 1 and 3 threads; the errors; the
  * vote. Built from the library's sources, as test_parallel is, to reach
  * the portable path on a CPU that has AVX2. */
 #include "knn.h"
@@ -111,6 +111,17 @@ static void plain_knn(fmn_images q, const fmn_images *b, size_t k,
     free(all);
 }
 
+/* The functions compared: the best, the portable, and the AVX2 ones
+ * where the best are AVX-512's (else they are the best already). */
+static const char *const isa_name[] = {"best", "portable", "AVX2"};
+
+static int isas(void)
+{
+    fmni_ssd f;
+    memset(&f, 0, sizeof f);
+    return fmni_ssd_avx512(&f) ? 3 : 2;
+}
+
 /* fmn_knn in every way there is equals the plain loop. */
 static void check_case(size_t nq, size_t nb, size_t h, size_t w, size_t k,
                        int kind, int self)
@@ -128,7 +139,7 @@ static void check_case(size_t nq, size_t nb, size_t h, size_t w, size_t k,
     assert_non_null(want);
     assert_non_null(got);
     plain_knn(q, base, k, want);
-    for (int isa = 0; isa < 2; isa++)
+    for (int isa = 0; isa < isas(); isa++)
         for (unsigned threads = 1; threads <= 3; threads += 2) {
             fmn_knn_options o;
             fmn_knn_options_init(&o);
@@ -137,7 +148,7 @@ static void check_case(size_t nq, size_t nb, size_t h, size_t w, size_t k,
             fmn_error err;
             memset(got, 0xa5, len * sizeof *got);
             assert_int_equal(fmni_knn(q, base, &o, got, len, &err,
-                                      isa ? FMNI_ISA_PORTABLE : FMNI_ISA_BEST),
+                                      (fmni_isa)isa),
                              FMN_OK);
             for (size_t t = 0; t < nq * k; t++)
                 if (got[t].index != want[t].index ||
@@ -146,7 +157,7 @@ static void check_case(size_t nq, size_t nb, size_t h, size_t w, size_t k,
                              "kind %d, %s, %u threads: query %zu neighbour "
                              "%zu is %zu at %llu, not %zu at %llu",
                              h, w, nq, nb, self ? " (itself)" : "", k, kind,
-                             isa ? "portable" : "best", threads, t / k, t % k,
+                             isa_name[isa], threads, t / k, t % k,
                              got[t].index, (unsigned long long)got[t].distance2,
                              want[t].index,
                              (unsigned long long)want[t].distance2);
@@ -223,9 +234,8 @@ static void large_images_sum_exactly(void **state)
     fmn_knn_options o;
     fmn_knn_options_init(&o);
     o.threads = 1;
-    for (int isa = 0; isa < 2; isa++) {
-        assert_int_equal(fmni_knn(im, NULL, &o, nn, 2, NULL,
-                                  isa ? FMNI_ISA_PORTABLE : FMNI_ISA_BEST),
+    for (int isa = 0; isa < isas(); isa++) {
+        assert_int_equal(fmni_knn(im, NULL, &o, nn, 2, NULL, (fmni_isa)isa),
                          FMN_OK);
         assert_int_equal(nn[0].index, 1);
         assert_true(nn[0].distance2 == (uint64_t)px * 65025);
@@ -269,7 +279,7 @@ static void basis_spans_the_sample(void **state)
     (void)state;
     static const size_t shape[][2] = {{28, 28}, {16, 20}, {40, 40}};
     for (size_t s = 0; s < 3; s++)
-        for (int isa = 0; isa < 2; isa++)
+        for (int isa = 0; isa < isas(); isa++)
             for (unsigned threads = 1; threads <= 3; threads += 2) {
                 size_t h = shape[s][0], w = shape[s][1], px = h * w, n = 300;
                 size_t m = fmni_knn_coordinates(px);
@@ -279,8 +289,7 @@ static void basis_spans_the_sample(void **state)
                 assert_non_null(q);
                 assert_non_null(mean);
                 fmn_images im = {data, n, h, w};
-                fmni_ssd ssd = fmni_ssd_pick(isa ? FMNI_ISA_PORTABLE
-                                                 : FMNI_ISA_BEST);
+                fmni_ssd ssd = fmni_ssd_pick((fmni_isa)isa);
                 double growth = 0;
                 assert_true(fmni_knn_basis(im, m, &ssd, threads, q, &growth));
                 assert_true(growth >= 1);
@@ -301,7 +310,7 @@ static void basis_spans_the_sample(void **state)
                     if (!(v2 - c2 <= 1e-6 * v2 + 1e-6))
                         fail_msg("%zux%zu px, %s, %u threads: image %zu "
                                  "has %g of %g off the first columns",
-                                 h, w, isa ? "portable" : "best", threads,
+                                 h, w, isa_name[isa], threads,
                                  i, v2 - c2, v2);
                 }
                 free(mean);
