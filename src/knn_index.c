@@ -7,7 +7,8 @@
  * |Q^T (x - y)| <= g |x - y|, g the basis's growth (1 and a rounding),
  * for the first 16 coordinates as for all m. The base images are
  * clustered by their first 16 coordinates (k-means on a sample, about
- * sqrt(n) clusters); each keeps its distance r to its cluster's centre,
+ * sqrt(n) / 2 clusters: fewer, larger windows cost less than more, smaller
+ * ones); each keeps its distance r to its cluster's centre,
  * and a cluster's images are stored by r, ascending. For a query at
  * distance d from a centre, the triangle inequality gives
  * g |x - y| >= |d - r| - eta: only the images whose r lies within
@@ -20,9 +21,10 @@
  * |(I - P)(x - y)| >= |rho(x) - rho(y)|, so the square of the gap between
  * two images' rho (each known as an interval, residuals()) adds to the
  * coordinates' squared distance, the sum still at most g^2 |x - y|^2.
- * The seeds come first: of the NEAR nearest clusters, the k + 15 images
- * nearest on the 16 coordinates are measured, setting T near its final
- * value; then those clusters, nearest first, and the others. Queries are
+ * The seeds come first: of the NEAR nearest clusters (1: a second costs
+ * more than the seeds it adds save), the k + 15 images nearest on the 16
+ * coordinates are measured, setting T near its final value; then those
+ * clusters, nearest first, and the others. Queries are
  * taken by their nearest cluster, QUERY_CHUNK at a time, and a chunk
  * meets the clusters one after another, each one's images read once for
  * all of its queries.
@@ -59,7 +61,7 @@ enum {
     ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
     PIECE = 1024,              /* a window's images tried at a time */
     PLACE_CHUNK = 4,           /* clusters a thread places at a time */
-    NEAR = 2,                  /* clusters seeded from, and searched first */
+    NEAR = 1,                  /* clusters seeded from, and searched first */
     ROUNDS = 3,                /* k-means rounds, on a sample */
     SAMPLE_PER_CLUSTER = 32,   /* the sample's size per cluster */
     CLUSTERS_MAX = 4096,
@@ -348,7 +350,7 @@ static const float *query_res(const job *j, size_t i)
 
 static size_t cluster_count(size_t n)
 {
-    size_t c = (size_t)(sqrt((double)n) + 0.5);
+    size_t c = (size_t)(sqrt((double)n) / 2 + 0.5);
     return c < 1 ? 1 : c > CLUSTERS_MAX ? CLUSTERS_MAX : c;
 }
 
