@@ -107,7 +107,8 @@ static void jacobi(double *h, size_t m, double *v, double *e)
             for (size_t j = i + 1; j < m; j++)
                 off += h[i * m + j] * h[i * m + j];
         }
-        if (off <= 1e-30 * diag || off == 0)
+        if (off <= 1e-10 * diag || off == 0) /* each vector to about 1e-5:
+                                                 far closer than it needs */
             break;
         for (size_t p = 0; p < m; p++)
             for (size_t q = p + 1; q < m; q++) {
@@ -146,11 +147,13 @@ typedef struct basis_work {
     const fmni_ssd *ssd;
     unsigned threads;
     double *mean;     /* px: the sample's mean image */
+    float *fmean;     /* ... as floats */
     double *mq;       /* m: mean^T q */
     float *qf;        /* px x m: Q as floats */
     float *z;         /* threads of px x m: each thread's X^T Y */
     double *tmp;      /* px x m */
     double *small;    /* 5 of m x m: g, r, s, h, v; and e, m */
+    const uint8_t **image; /* the sample's images */
     float *bp, *ap;   /* the centred sample packed (pack_main), while the
                          covariance is made */
     size_t k0;        /* ... the first image of the block being added */
@@ -207,7 +210,8 @@ static void pack_main(void *arg, unsigned t)
     size_t px = b->px, k0 = b->k0, n = b->ns - k0 < KC ? b->ns - k0 : KC;
     size_t panels = (px + FMNI_PANEL - 1) / FMNI_PANEL;
     size_t runs = (px + FMNI_TILE_ROWS - 1) / FMNI_TILE_ROWS;
-    const double *mean = b->mean;
+    const float *mean = b->fmean;
+    const uint8_t *const *image = b->image + k0;
     (void)t;
     for (;;) {
         size_t task = atomic_fetch_add(&b->next, 1), w = FMNI_PANEL;
@@ -219,10 +223,13 @@ static void pack_main(void *arg, unsigned t)
             w = FMNI_TILE_ROWS;
             to = b->ap + task * n * FMNI_TILE_ROWS;
         }
-        for (size_t s = 0; s < n; s++) {
-            const uint8_t *img = sample_image(b, k0 + s);
-            for (size_t c = 0, p = task * w; c < w; c++, p++)
-                to[s * w + c] = p < px ? (float)(img[p] - mean[p]) : 0;
+        size_t p0 = task * w, have = px - p0 < w ? px - p0 : w;
+        for (size_t s = 0; s < n; s++, to += w) {
+            const uint8_t *img = image[s] + p0;
+            for (size_t c = 0; c < have; c++)
+                to[c] = (float)img[c] - mean[p0 + c];
+            for (size_t c = have; c < w; c++)
+                to[c] = 0;
         }
     }
 }
@@ -305,8 +312,11 @@ static int make_covariance(basis_work *b)
     b->cov = malloc(px * px * sizeof *b->cov);
     b->cp = malloc(runs * px * FMNI_TILE_ROWS * sizeof *b->cp);
     b->qp = malloc(px * b->m * sizeof *b->qp);
-    if (!b->bp || !b->ap || !b->cov || !b->cp || !b->qp)
+    b->image = malloc(b->ns * sizeof *b->image);
+    if (!b->bp || !b->ap || !b->cov || !b->cp || !b->qp || !b->image)
         return 0;
+    for (size_t s = 0; s < b->ns; s++)
+        b->image[s] = sample_image(b, s);
     for (b->k0 = 0; b->k0 < b->ns; b->k0 += KC) {
         atomic_store(&b->next, 0);
         fmni_knn_parallel(b->threads, pack_main, b);
@@ -414,14 +424,18 @@ static void rayleigh_ritz(basis_work *b, double *q)
 /* The sample's mean image. */
 static void sample_mean(basis_work *b)
 {
-    memset(b->mean, 0, b->px * sizeof *b->mean);
+    uint32_t *sum = (uint32_t *)b->tmp; /* px of them fit: m >= 1 doubles
+                                           a pixel; ns * 255 fits too */
+    memset(sum, 0, b->px * sizeof *sum);
     for (size_t s = 0; s < b->ns; s++) {
         const uint8_t *img = sample_image(b, s);
         for (size_t p = 0; p < b->px; p++)
-            b->mean[p] += img[p];
+            sum[p] += img[p];
     }
-    for (size_t p = 0; p < b->px; p++)
-        b->mean[p] /= (double)b->ns;
+    for (size_t p = 0; p < b->px; p++) {
+        b->mean[p] = sum[p] / (double)b->ns;
+        b->fmean[p] = (float)b->mean[p];
+    }
 }
 
 /* How much longer Q^T v may be than v, at most: sqrt(1 + delta), delta
@@ -457,6 +471,7 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
     atomic_init(&b.next, 0);
     int small_px = px <= COVARIANCE_PX_MAX;
     b.mean = malloc(px * sizeof *b.mean);
+    b.fmean = malloc(px * sizeof *b.fmean);
     b.tmp = malloc(px * m * sizeof *b.tmp);
     b.small = malloc((5 * m * m + m) * sizeof *b.small);
     if (!small_px) { /* the sample's product each round */
@@ -466,7 +481,8 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
                   ? malloc(b.threads * px * m * sizeof *b.z)
                   : NULL;
     }
-    int ok = b.mean && b.tmp && b.small && (small_px || (b.mq && b.qf && b.z));
+    int ok = b.mean && b.fmean && b.tmp && b.small &&
+             (small_px || (b.mq && b.qf && b.z));
     if (ok) {
         double *g = b.small, *r = g + m * m, *s = r + m * m;
         for (size_t p = 0; p < px; p++)
@@ -490,6 +506,7 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
             *growth = measure_growth(&b, q, g);
     }
     free(b.mean);
+    free(b.fmean);
     free(b.mq);
     free(b.qf);
     free(b.z);
@@ -500,5 +517,6 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
     free(b.cov);
     free(b.cp);
     free(b.qp);
+    free(b.image);
     return ok;
 }

@@ -637,23 +637,34 @@ AVX2FMA static void scatter_avx2(const uint8_t *const *images, size_t count,
     }
 }
 
-/* g += a_p^T b_p for each row p, g's rows kept in the first-level cache
- * (m at most FMNI_BASIS_MAX: 32 KiB). */
+/* Two rows of g and 8 of its columns at a time, their 4 sums in registers
+ * over every row p (no store until the end); m a multiple of 4: a last
+ * block of 4 columns on its own. */
 AVX2FMA static void gram_avx2(const double *a, const double *b, size_t n,
                               size_t m, double *g)
 {
-    memset(g, 0, m * m * sizeof *g);
-    for (size_t p = 0; p < n; p++) {
-        const double *ar = a + p * m, *br = b + p * m;
-        for (size_t i = 0; i < m; i++) {
-            __m256d v = _mm256_set1_pd(ar[i]);
-            double *gi = g + i * m;
-            for (size_t j = 0; j < m; j += 4)
-                _mm256_storeu_pd(gi + j,
-                                 _mm256_fmadd_pd(v, _mm256_loadu_pd(br + j),
-                                                 _mm256_loadu_pd(gi + j)));
+    for (size_t i = 0; i < m; i += 2)
+        for (size_t j = 0; j < m; j += 8) {
+            int wide = m - j >= 8;
+            __m256d s00 = _mm256_setzero_pd(), s01 = s00, s10 = s00, s11 = s00;
+            for (size_t p = 0; p < n; p++) {
+                const double *ar = a + p * m + i, *br = b + p * m + j;
+                __m256d b0 = _mm256_loadu_pd(br);
+                __m256d b1 = wide ? _mm256_loadu_pd(br + 4) : b0;
+                __m256d x0 = _mm256_set1_pd(ar[0]);
+                __m256d x1 = _mm256_set1_pd(ar[1]);
+                s00 = _mm256_fmadd_pd(x0, b0, s00);
+                s01 = _mm256_fmadd_pd(x0, b1, s01);
+                s10 = _mm256_fmadd_pd(x1, b0, s10);
+                s11 = _mm256_fmadd_pd(x1, b1, s11);
+            }
+            _mm256_storeu_pd(g + i * m + j, s00);
+            _mm256_storeu_pd(g + (i + 1) * m + j, s10);
+            if (wide) {
+                _mm256_storeu_pd(g + i * m + j + 4, s01);
+                _mm256_storeu_pd(g + (i + 1) * m + j + 4, s11);
+            }
         }
-    }
 }
 
 AVX2FMA static void times_avx2(const double *a, size_t n, size_t kk,
