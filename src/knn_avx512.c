@@ -192,34 +192,45 @@ AVX512 static void coords_add_512(const float *q, const float *b,
     }
 }
 
-/* 64 pixels a step, the last ones by a mask: |a - b| in bytes (two
- * saturating subtractions), widened to 16 bits and squared in pairs; after
- * 4 steps (at most 8 * 65025 in a 32-bit lane, 256 * 65025 in all) the
- * sum so far, and a look at the limit. */
+/* |a - b| for 64 pixels in bytes (two saturating subtractions), widened
+ * to 16 bits and squared in pairs, added to the 32-bit lanes of acc. */
+__attribute__((always_inline)) AVX512 static inline __m512i
+sq_step(__m512i x, __m512i y, __m512i acc)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i d = _mm512_or_si512(_mm512_subs_epu8(x, y), _mm512_subs_epu8(y, x));
+    __m512i lo = _mm512_unpacklo_epi8(d, zero), hi = _mm512_unpackhi_epi8(d, zero);
+    return _mm512_add_epi32(acc, _mm512_add_epi32(_mm512_madd_epi16(lo, lo),
+                                                  _mm512_madd_epi16(hi, hi)));
+}
+
+/* 256 pixels (4 steps of 64) between looks at the limit (at most 8 *
+ * 65025 in a 32-bit lane, 256 * 65025 in all); the last pixels by a
+ * mask. */
 AVX512 static uint64_t ssd8_512(const uint8_t *a, const uint8_t *b, size_t n,
                                 uint64_t limit)
 {
-    const __m512i zero = _mm512_setzero_si512();
     uint64_t total = 0;
-    for (size_t i = 0; i < n;) {
-        __m512i acc0 = zero, acc1 = zero;
-        for (size_t s = 0; s < 4 && i < n; s++, i += 64) {
-            __mmask64 take = n - i >= 64 ? ~(__mmask64)0
-                                         : ((__mmask64)1 << (n - i)) - 1;
-            __m512i x = _mm512_maskz_loadu_epi8(take, a + i);
-            __m512i y = _mm512_maskz_loadu_epi8(take, b + i);
-            __m512i d = _mm512_or_si512(_mm512_subs_epu8(x, y),
-                                        _mm512_subs_epu8(y, x));
-            __m512i lo = _mm512_unpacklo_epi8(d, zero);
-            __m512i hi = _mm512_unpackhi_epi8(d, zero);
-            acc0 = _mm512_add_epi32(acc0, _mm512_madd_epi16(lo, lo));
-            acc1 = _mm512_add_epi32(acc1, _mm512_madd_epi16(hi, hi));
-        }
-        total += (uint32_t)_mm512_reduce_add_epi32(_mm512_add_epi32(acc0, acc1));
+    size_t i = 0;
+    for (; n - i >= 256; i += 256) {
+        __m512i acc = _mm512_setzero_si512();
+        for (size_t s = 0; s < 256; s += 64)
+            acc = sq_step(_mm512_loadu_si512(a + i + s),
+                          _mm512_loadu_si512(b + i + s), acc);
+        total += (uint32_t)_mm512_reduce_add_epi32(acc);
         if (total > limit)
-            break;
+            return total;
     }
-    return total;
+    __m512i acc = _mm512_setzero_si512();
+    for (; n - i >= 64; i += 64)
+        acc = sq_step(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i),
+                      acc);
+    if (i < n) {
+        __mmask64 take = ((__mmask64)1 << (n - i)) - 1;
+        acc = sq_step(_mm512_maskz_loadu_epi8(take, a + i),
+                      _mm512_maskz_loadu_epi8(take, b + i), acc);
+    }
+    return total + (uint32_t)_mm512_reduce_add_epi32(acc);
 }
 
 /* One image's pixels [0, len) of a block (len at most FMNI_PROJECT_BLOCK,

@@ -56,7 +56,8 @@
 #include <string.h>
 
 enum {
-    QUERY_CHUNK = 256,         /* queries a thread takes at a time */
+    QUERY_CHUNK = 256,         /* queries a thread takes at a time, */
+    QUERY_CHUNK_MIN = 32,      /* ... and at least, at the end */
     PROJECT_CHUNK = 128,       /* images a thread projects at a time */
     ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
     PIECE = 1024,              /* a window's images tried at a time */
@@ -126,6 +127,7 @@ typedef struct job {
     struct by_radius *by_radius; /* while the base is arranged */
     size_t nq, nb;
     size_t samples;     /* the base images k-means assigns */
+    unsigned threads;   /* at most this many run a phase */
     atomic_size_t next;
 } job;
 
@@ -224,6 +226,24 @@ static size_t take(job *j, size_t chunk, size_t total, size_t *first)
     if (*first >= total)
         return 0;
     return total - *first > chunk ? *first + chunk : total;
+}
+
+/* The next queries for a thread: a share of those left that shrinks as
+ * they run out (QUERY_CHUNK at most, QUERY_CHUNK_MIN at least), so that
+ * the threads end close together. */
+static size_t take_queries(job *j, unsigned threads, size_t *first)
+{
+    size_t at = atomic_load(&j->next), chunk;
+    do {
+        if (at >= j->nq)
+            return 0;
+        chunk = (j->nq - at) / (2 * (size_t)threads);
+        chunk = chunk > QUERY_CHUNK       ? QUERY_CHUNK
+                : chunk < QUERY_CHUNK_MIN ? QUERY_CHUNK_MIN
+                                          : chunk;
+    } while (!atomic_compare_exchange_weak(&j->next, &at, at + chunk));
+    *first = at;
+    return j->nq - at > chunk ? at + chunk : j->nq;
 }
 
 /* ---- coordinates --------------------------------------------------------- */
@@ -788,7 +808,7 @@ static void search_main(void *arg, unsigned t)
 {
     job *j = arg;
     size_t first, end;
-    while ((end = take(j, QUERY_CHUNK, j->nq, &first)) != 0)
+    while ((end = take_queries(j, j->threads, &first)) != 0)
         search_chunk(j, &j->w[t], first, end);
 }
 
@@ -805,6 +825,7 @@ fmn_status fmni_knn_index(const fmni_knn_call *c, fmn_error *err)
     j.x.nc = cluster_count(j.nb);
     atomic_init(&j.next, 0);
     unsigned threads = c->threads ? c->threads : 1;
+    j.threads = threads;
     int ok = allocate(&j, threads) && make_basis(&j);
     if (ok) {
         run_phase(&j, threads, project_main);
