@@ -155,6 +155,18 @@ static void *array(size_t n, size_t size)
     return n <= SIZE_MAX / size ? malloc(n * size) : NULL;
 }
 
+/* Asks for the n bytes at p to be brought into the second-level cache. */
+static void prefetch(const void *p, size_t n)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t o = 0; o < n; o += 64)
+        __builtin_prefetch((const char *)p + o, 0, 2);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static void free_job(job *j, unsigned threads)
 {
     knn_index *x = &j->x;
@@ -309,12 +321,15 @@ static float float_up(double d)
 static void residuals(const knn_index *x, const float *c, uint64_t x2,
                       float *out)
 {
-    double n2 = (double)x2, nx = sqrt(n2), S = 0;
+    double n2 = (double)x2, nx = sqrt(n2), part[4] = {0, 0, 0, 0};
     double slack = 1e-9 * (n2 + 1); /* far above the roundings */
     size_t done = 0;
     for (size_t l = 0; l < x->levels; l++) {
-        for (; done < x->upto[l]; done++)
-            S += (double)c[done] * c[done];
+        for (; done < x->upto[l]; done += 4) /* four sums: no add waits on
+                                                the one before */
+            for (size_t h = 0; h < 4; h++)
+                part[h] += (double)c[done + h] * c[done + h];
+        double S = (part[0] + part[1]) + (part[2] + part[3]);
         double s = sqrt(S), eps = x->error * nx * sqrt((double)done) * 1.01;
         double under = s > eps ? s - eps : 0;
         double lo2 = x->delta < 0.5 ? n2 - (s + eps) * (s + eps) /
@@ -496,13 +511,20 @@ static void place_cluster(const job *j, size_t k, by_radius *r)
 {
     const knn_index *x = &j->x;
     size_t s0 = x->start[k], s1 = x->start[k + 1], rest = x->m - FMNI_SCAN;
-    for (size_t p = s0; p < s1; p++) {
+    size_t row = x->m * sizeof *j->coords;
+    for (size_t p = s0; p < s1; p++) { /* the images lie all over the base:
+                                          each asked for 8 ahead */
+        if (p + 8 < s1)
+            prefetch(j->coords + x->item[p + 8] * x->m, row);
         size_t i = x->item[p];
         r[p].j = i;
         r[p].r = centre_distance(x, j->coords + i * x->m, k);
     }
     qsort(r + s0, s1 - s0, sizeof *r, radius_order);
     for (size_t p = s0; p < s1; p++) {
+        if (p + 8 < s1)
+            prefetch(j->res + r[p + 8].j * 2 * LEVELS_MAX,
+                     2 * LEVELS_MAX * sizeof *j->res);
         const float *from = j->coords + r[p].j * x->m;
         const float *res = j->res + r[p].j * 2 * LEVELS_MAX;
         x->item[p] = r[p].j;
@@ -582,18 +604,6 @@ static float limit(uint64_t T, double growth, float eta)
         return INFINITY;
     double l = (sqrt((double)T) * growth + eta) / (1 - 2e-4);
     return (float)(l * l);
-}
-
-/* Asks for the n bytes at p to be brought into the second-level cache. */
-static void prefetch(const void *p, size_t n)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    for (size_t o = 0; o < n; o += 64)
-        __builtin_prefetch((const char *)p + o, 0, 2);
-#else
-    (void)p;
-    (void)n;
-#endif
 }
 
 /* Measures base positions pos[0 .. n) against the query, keeping the
