@@ -126,6 +126,10 @@ static inline float fmni_residual_gap(float qlo, float qhi, float lo,
     return g > 0 ? g : 0;
 }
 
+/* Each pixel value as a float (knn_ssd.c), for the projections to load
+ * where a conversion would wait on its register's last value. */
+extern const float fmni_pixel_value[256];
+
 /* The functions for `isa` on this CPU. */
 fmni_ssd fmni_ssd_pick(fmni_isa isa);
 

@@ -210,6 +210,18 @@ static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n,
     return s;
 }
 
+/* Each pixel value as a float, loaded where a conversion would wait on
+ * its register's last value. */
+const float fmni_pixel_value[256] = {
+#define V4(i) i, i + 1, i + 2, i + 3
+#define V16(i) V4(i), V4(i + 4), V4(i + 8), V4(i + 12)
+    V16(0),   V16(16),  V16(32),  V16(48),  V16(64),  V16(80),
+    V16(96),  V16(112), V16(128), V16(144), V16(160), V16(176),
+    V16(192), V16(208), V16(224), V16(240)
+#undef V16
+#undef V4
+};
+
 #if FMNI_KNN_AVX2
 #include <immintrin.h>
 
@@ -513,17 +525,6 @@ AVX2FMA static void coords_add_avx2(const float *q, const float *b,
     }
 }
 
-/* Each pixel value as a float, loaded where a conversion would wait on
- * its register's last value. */
-static const float VALUE[256] = {
-#define V4(i) i, i + 1, i + 2, i + 3
-#define V16(i) V4(i), V4(i + 4), V4(i + 8), V4(i + 12)
-    V16(0),   V16(16),  V16(32),  V16(48),  V16(64),  V16(80),
-    V16(96),  V16(112), V16(128), V16(144), V16(160), V16(176),
-    V16(192), V16(208), V16(224), V16(240)
-#undef V16
-#undef V4
-};
 
 /* The bits of the pixels of at[0 .. len) that are not 0, of the first
  * 32 of them. */
@@ -559,7 +560,7 @@ project_block(const uint8_t *image, size_t len, const float *qf,
         while (nonzero) {
             unsigned b = (unsigned)__builtin_ctz(nonzero);
             nonzero &= nonzero - 1;
-            __m256 x = _mm256_broadcast_ss(&VALUE[image[h + b]]);
+            __m256 x = _mm256_broadcast_ss(&fmni_pixel_value[image[h + b]]);
             const float *row = qf + (h + b) * stride;
 #pragma GCC unroll 8
             for (size_t r = 0; r < n / 8; r++)
@@ -625,7 +626,7 @@ AVX2FMA static void scatter_avx2(const uint8_t *const *images, size_t count,
                 while (nonzero) {
                     unsigned b = (unsigned)__builtin_ctz(nonzero);
                     nonzero &= nonzero - 1;
-                    __m256 x = _mm256_broadcast_ss(&VALUE[at[b]]);
+                    __m256 x = _mm256_broadcast_ss(&fmni_pixel_value[at[b]]);
                     float *row = z + (k + h + b) * m;
                     const float *yi = y + i * m;
                     for (size_t j = 0; j < m; j += 8)
