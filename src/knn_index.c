@@ -74,12 +74,15 @@ typedef struct knn_index {
     size_t nc;          /* clusters */
     /* the base, in cluster order: */
     float *scan;        /* the first FMNI_SCAN coordinates, in groups of 8 */
-    float *rest;        /* the others, m - FMNI_SCAN an image */
-    float *scan_res;    /* the residual intervals on the first FMNI_SCAN,
-                           16 floats a group of 8: lows, then highs */
-    float *res;         /* those on upto[l] for every level l, a low and
-                           a high each, LEVELS_MAX pairs an image (the
-                           search reads level 0's from scan_res) */
+    float *rest;        /* a row of `row` floats an image: its other
+                           m - FMNI_SCAN coordinates, then its residual
+                           intervals on upto[l] for the levels l from 1, a
+                           low and a high each (read with the coordinates:
+                           the same cache lines) */
+    size_t row;
+    float *scan_res;    /* the residual intervals on the first FMNI_SCAN
+                           (level 0), 16 floats a group of 8: lows, then
+                           highs */
     double *radius;     /* the distance to the cluster's centre (on the
                            first FMNI_SCAN), ascending in each cluster */
     size_t *item;       /* the index in the base set */
@@ -139,10 +142,11 @@ typedef struct query {
     const uint8_t *image;
     fmn_neighbor *best; /* its row of k */
     size_t *have;       /* ... filled so far */
-    uint64_t win_T;     /* the T win was made for (UINT64_MAX - 1, which
-                           no T is, before the first) */
+    uint64_t win_T;     /* the T win and lim were made for (UINT64_MAX -
+                           1, which no T is, before the first) */
     double win;         /* the window's half-width for that T, less the
                            rounding of the distance to a centre */
+    float lim[LEVELS_MAX]; /* ... and each level's limit (limit()) */
 } query;
 
 /* ---- memory -------------------------------------------------------------- */
@@ -181,7 +185,6 @@ static void free_job(job *j, unsigned threads)
     free(j->res);
     free(j->zero);
     free(x->scan_res);
-    free(x->res);
     free(j->label);
     free(x->scan);
     free(x->rest);
@@ -527,16 +530,17 @@ static void place_cluster(const job *j, size_t k, by_radius *r)
                      2 * LEVELS_MAX * sizeof *j->res);
         const float *from = j->coords + r[p].j * x->m;
         const float *res = j->res + r[p].j * 2 * LEVELS_MAX;
+        float *to = x->rest + p * x->row;
         x->item[p] = r[p].j;
         x->radius[p] = r[p].r;
         if (x->where)
             x->where[r[p].j] = p;
         for (size_t c = 0; c < FMNI_SCAN; c++)
             x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
-        memcpy(x->rest + p * rest, from + FMNI_SCAN, rest * sizeof *x->rest);
+        memcpy(to, from + FMNI_SCAN, rest * sizeof *to);
+        memcpy(to + rest, res + 2, (x->row - rest) * sizeof *to);
         x->scan_res[(p / 8) * 16 + p % 8] = res[0];
         x->scan_res[(p / 8) * 16 + 8 + p % 8] = res[1];
-        memcpy(x->res + p * 2 * LEVELS_MAX, res, 2 * LEVELS_MAX * sizeof *res);
     }
 }
 
@@ -562,11 +566,11 @@ static int arrange(job *j, unsigned threads)
     j->by_radius = array(nb, sizeof *j->by_radius);
     x->scan = array(groups, 8 * FMNI_SCAN * sizeof *x->scan);
     x->radius = array(nb, sizeof *x->radius);
-    x->rest = array(nb, (x->m - FMNI_SCAN) * sizeof *x->rest);
+    x->row = x->m - FMNI_SCAN + 2 * (x->levels - 1);
+    x->rest = array(nb, x->row * sizeof *x->rest);
     x->scan_res = array(groups, 16 * sizeof *x->scan_res);
-    x->res = array(nb, 2 * LEVELS_MAX * sizeof *x->res);
     int ok = j->by_radius && qstart && x->scan && x->radius && x->rest &&
-             x->scan_res && x->res;
+             x->scan_res;
     if (ok) {
         by_cluster(j->label, nb, x->nc, x->start, x->item);
         /* a group's padding, beyond the last image, is read */
@@ -604,6 +608,20 @@ static float limit(uint64_t T, double growth, float eta)
         return INFINITY;
     double l = (sqrt((double)T) * growth + eta) / (1 - 2e-4);
     return (float)(l * l);
+}
+
+/* The query's window and limits for its T, made again only when T fell. */
+static void bounds(const knn_index *x, query *u, uint64_t T)
+{
+    if (T == u->win_T)
+        return;
+    u->win_T = T;
+    u->win = T == UINT64_MAX
+                 ? INFINITY
+                 : (sqrt((double)T) * x->growth + x->eta[0]) / (1 - 2e-4) +
+                       x->slack;
+    for (size_t l = 0; l < x->levels; l++)
+        u->lim[l] = limit(T, x->growth, x->eta[l]);
 }
 
 /* Measures base positions pos[0 .. n) against the query, keeping the
@@ -655,16 +673,16 @@ static void seed(const job *j, worker *w, const query *u, const size_t *near,
 
 /* Tries base positions [p0, end) of one window (g0: p0 down to a group
  * of 8): the 16 coordinates, more of them, then the pixels. */
-static void try_piece(const job *j, worker *w, const query *u, size_t p0,
+static void try_piece(const job *j, worker *w, query *u, size_t p0,
                       size_t end)
 {
     const knn_index *x = &j->x;
     const fmni_knn_call *c = j->c;
-    uint64_t T = threshold(u, c->k);
+    bounds(x, u, threshold(u, c->k));
     size_t g0 = p0 & ~(size_t)7, n = 0;
     size_t got = c->ssd.scan(u->q, u->res, x->scan + g0 * FMNI_SCAN,
                              x->scan_res + g0 * 2, groups_of(end - g0),
-                             limit(T, x->growth, x->eta[0]), w->cand, w->sums);
+                             u->lim[0], w->cand, w->sums);
     for (size_t t = 0; t < got; t++) { /* the groups' others left out */
         size_t p = g0 + w->cand[t];
         w->pos[n] = p;
@@ -682,14 +700,15 @@ static void try_piece(const job *j, worker *w, const query *u, size_t p0,
     }
     size_t rest = x->m - FMNI_SCAN;
     for (size_t l = 1; l < x->levels && n > 0; l++) {
-        c->ssd.coords_add(u->q + FMNI_SCAN, x->rest, rest,
+        c->ssd.coords_add(u->q + FMNI_SCAN, x->rest, x->row,
                           x->upto[l - 1] - FMNI_SCAN, x->upto[l] - FMNI_SCAN,
                           w->pos, n, w->sums);
-        float lim = limit(T, x->growth, x->eta[l]);
+        float lim = u->lim[l];
         float qlo = u->res[2 * l], qhi = u->res[2 * l + 1];
         size_t kept = 0;
         for (size_t t = 0; t < n; t++) {
-            const float *res = x->res + w->pos[t] * 2 * LEVELS_MAX + 2 * l;
+            const float *res = x->rest + w->pos[t] * x->row + rest +
+                               2 * (l - 1);
             float gap = fmni_residual_gap(qlo, qhi, res[0], res[1]);
             w->pos[kept] = w->pos[t];
             w->sums[kept] = w->sums[t];
@@ -724,14 +743,7 @@ static void visit(const job *j, worker *w, query *u, size_t k, float d2)
     size_t s0 = x->start[k], s1 = x->start[k + 1];
     if (s0 == s1)
         return;
-    uint64_t T = threshold(u, j->c->k);
-    if (T != u->win_T) { /* T fell since: the window narrows */
-        u->win_T = T;
-        u->win = T == UINT64_MAX ? INFINITY
-                                 : (sqrt((double)T) * x->growth + x->eta[0]) /
-                                           (1 - 2e-4) +
-                                       x->slack;
-    }
+    bounds(x, u, threshold(u, j->c->k));
     /* the cluster left out when d - r > win + d 2^-19 for every r, or
      * r - d > win + d 2^-19: compared in squares first, without a root */
     double near = x->radius[s1 - 1] + u->win, far = x->radius[s0] - u->win;
