@@ -1457,12 +1457,14 @@ FMN_API void fmn_knn_options_init_sized(fmn_knn_options *opt,
  * skips most base images on exact lower bounds (the triangle inequality
  * and |Q^T (x - y)| <= |x - y|) without reading them; smaller and larger
  * images are compared through block sums (Cauchy-Schwarz). The inner
- * loops run in AVX2 and FMA where the CPU has them, on opt->threads
- * threads. Memory: about 350 bytes per base image and 80 per query (for
- * 28x28 images, 0.45 bytes a pixel), about 2 KiB per pixel while the
- * index is made (its basis), and per thread about 1 KiB per cluster (the
- * square root of the base's count) and 100 KiB; never a matrix of
- * distances.
+ * loops run in AVX-512 where the CPU has it (F, BW, VL and DQ; not in
+ * Windows builds), else in AVX2 and FMA where it has them, else in
+ * portable C, on opt->threads threads. Memory: about 350 bytes per base
+ * image and 80 per query (for 28x28 images, 0.45 bytes a pixel); while
+ * the index is made, its basis: about 12 KiB per pixel for images of up to
+ * 1024 pixels (the sample's covariance, 15 MiB at most), 2 KiB per pixel
+ * for larger ones; and per thread about 1 KiB per cluster (half the square
+ * root of the base's count) and 100 KiB; never a matrix of distances.
  *   out      receives queries.count rows of k neighbours, row i those of
  *            query i, nearest first; out_len is its length in fmn_neighbor
  *            (at least queries.count * k, else FMN_ERR_BUFFER_TOO_SMALL).

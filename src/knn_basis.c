@@ -31,7 +31,7 @@ enum {
     ROUNDS = 4,        /* rounds of subspace iteration */
     SWEEPS_MAX = 30,   /* Jacobi sweeps, far more than it takes */
     COVARIANCE_PX_MAX = 1024, /* images of at most this many pixels: the
-                                 sample's covariance made once (14 MiB at
+                                 sample's covariance made once (15 MiB at
                                  most while it is made), each round a
                                  product with it */
     KC = 256           /* sample images added to the covariance at a time */

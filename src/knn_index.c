@@ -14,8 +14,9 @@
  * g |x - y| >= |d - r| - eta: only the images whose r lies within
  * g sqrt(T) + eta of d can come as near as T (the query's k-th best
  * distance so far), a window found by binary search. The images in it are
- * tried on the 16 coordinates (8 at a time), the few left on all m, and
- * those left measured exactly (given up as soon as their sum passes T).
+ * tried on the 16 coordinates (a group of 8 or two at a time), the few
+ * left on all m, and those left measured exactly (given up as soon as
+ * their sum passes T).
  * Each bound on j coordinates also counts what lies off them: with P the
  * projection on the span of Q's first j columns, rho(x) = |x - P x| and
  * |(I - P)(x - y)| >= |rho(x) - rho(y)|, so the square of the gap between
@@ -24,10 +25,10 @@
  * The seeds come first: of the NEAR nearest clusters (1: a second costs
  * more than the seeds it adds save), the k + 15 images nearest on the 16
  * coordinates are measured, setting T near its final value; then those
- * clusters, nearest first, and the others. Queries are
- * taken by their nearest cluster, QUERY_CHUNK at a time, and a chunk
- * meets the clusters one after another, each one's images read once for
- * all of its queries.
+ * clusters, nearest first, and the others. Queries are taken by their
+ * nearest cluster, QUERY_CHUNK at a time (fewer as they run out), and a
+ * chunk meets the clusters one after another, each one's images read once
+ * for all of its queries.
  *
  * The floats' error budget. The coordinates are computed in float blocks
  * of at most B = FMNI_PROJECT_BLOCK products added in double
