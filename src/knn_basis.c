@@ -246,6 +246,17 @@ static size_t next_run(basis_work *b, size_t *rows)
     return p0;
 }
 
+/* A tile of cov_tile (its first rows and w columns) into the double
+ * matrix at `to` (rows of `stride`), added to what is there or not. */
+static void put_tile(const float *tile, size_t rows, size_t w, double *to,
+                     size_t stride, int add)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < w; j++)
+            to[r * stride + j] =
+                (add ? to[r * stride + j] : 0) + tile[r * FMNI_PANEL + j];
+}
+
 /* One block of KC sample images (from b->k0) added to the covariance,
  * FMNI_TILE_ROWS rows at a time, each from its first row's panel on. */
 static void cov_main(void *arg, unsigned t)
@@ -267,11 +278,7 @@ static void cov_main(void *arg, unsigned t)
             /* the first block's sums written, not added: a page of the
              * new array read before it is written would be mapped twice,
              * the second time with a flush of every thread's TLB */
-            for (size_t r = 0; r < rows; r++)
-                for (size_t j = 0; j < w; j++)
-                    cov[(p0 + r) * px + q0 + j] =
-                        (k0 ? cov[(p0 + r) * px + q0 + j] : 0) +
-                        tile[r * FMNI_PANEL + j];
+            put_tile(tile, rows, w, cov + p0 * px + q0, px, k0 > 0);
         }
     }
 }
@@ -348,10 +355,8 @@ static void product_main(void *arg, unsigned t)
         for (size_t P = 0; P < m / FMNI_PANEL; P++) {
             b->ssd->cov_tile(cp + R * px * FMNI_TILE_ROWS,
                              qp + P * px * FMNI_PANEL, px, tile);
-            for (size_t r = 0; r < rows; r++)
-                for (size_t j = 0; j < FMNI_PANEL; j++)
-                    out[(p0 + r) * m + P * FMNI_PANEL + j] =
-                        tile[r * FMNI_PANEL + j];
+            put_tile(tile, rows, FMNI_PANEL, out + p0 * m + P * FMNI_PANEL, m,
+                     0);
         }
     }
 }
