@@ -66,26 +66,31 @@ typedef struct fmni_ssd {
      * order, b those of count images from a group's start. scan_sums:
      * out[j], the float sum of the squared differences for image j;
      * nearest: the same, and returns the j of the least (the first of
-     * equals); scan: writes to cand the images j whose sum, with the
-     * square of their residual gap added, is at most limit, in order,
-     * their sums (without it) to sums, and returns how many; cand and
-     * sums hold count + 8. The residual gap: qres[0 .. 2) is the
-     * query's interval, res those of the images, 16 floats a group of 8
-     * (its lows, then its highs), and the gap is how far the two
-     * intervals lie apart, 0 where they meet */
+     * equals); scan: of the images [skip, count) (skip below 8), writes
+     * to cand those j whose sum, with the square of their residual gap
+     * added, is at most limit, in order, their sums (without it) to sums,
+     * and returns how many; cand and sums hold count + 16. The residual
+     * gap: qres[0 .. 2) is the query's interval, res those of the images,
+     * 16 floats a group of 8 (its lows, then its highs), and the gap is
+     * how far the two intervals lie apart, 0 where they meet */
     void (*scan_sums)(const float *q, const float *b, size_t count,
                       float *out);
     size_t (*nearest)(const float *q, const float *b, size_t count,
                       float *out);
     size_t (*scan)(const float *q, const float *qres, const float *b,
-                   const float *res, size_t count, float limit,
+                   const float *res, size_t skip, size_t count, float limit,
                    uint32_t *cand, float *sums);
-    /* sums[t] += the float sum of the squared differences of q's
-     * coordinates [from, to) (a multiple of 16 of them) and those of image
-     * idx[t] of b (stride floats an image) */
-    void (*coords_add)(const float *q, const float *b, size_t stride,
-                       size_t from, size_t to, const size_t *idx,
-                       size_t count, float *sums);
+    /* The next bound of the scan's candidates cand[0 .. n), sums[t] the
+     * scan's sum of cand[t]: image j of b is stride floats from b + j *
+     * stride, its `width` further coordinates (a multiple of 16) and then
+     * its residual interval (a low and a high) on all of them. Keeps at
+     * the front of cand, in order, the candidates whose sum, with the
+     * squared differences of their coordinates and q's `width` and the
+     * square of their residual gap to qres's interval added, is at most
+     * limit; returns how many. cand holds n + 16 */
+    size_t (*keep)(const float *q, const float *qres, const float *b,
+                   size_t stride, size_t width, float limit, uint32_t *cand,
+                   const float *sums, size_t n);
     /* The coordinates [from, to) (a multiple of FMNI_SCAN of them) of
      * `count` images (at most FMNI_PROJECT_MANY) on the basis qf (px rows
      * of stride floats), image i's into out[i * out_stride ..

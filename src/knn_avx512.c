@@ -105,8 +105,9 @@ gap2(__m512 lo, __m512 hi, __m512 qlo, __m512 qhi)
  * not branches, and stored whole (cand and sums hold count + 8: a group's
  * step stores 8). */
 AVX512 static size_t scan_512(const float *q, const float *qres,
-                              const float *b, const float *res, size_t count,
-                              float limit, uint32_t *cand, float *sums)
+                              const float *b, const float *res, size_t skip,
+                              size_t count, float limit, uint32_t *cand,
+                              float *sums)
 {
     const __m512 lim = _mm512_set1_ps(limit);
     const __m512 qlo = _mm512_set1_ps(qres[0]), qhi = _mm512_set1_ps(qres[1]);
@@ -115,20 +116,24 @@ AVX512 static size_t scan_512(const float *q, const float *qres,
     __m512 qp[FMNI_SCAN / 2];
     pair_query(q, qp);
     size_t n = 0, j = 0;
-    for (; j + 16 <= count; j += 16) { /* two groups' lows and highs */
+    unsigned head = 0xffffu << skip & 0xffffu; /* the first images kept */
+    for (; j + 16 <= count; j += 16, head = 0xffff) { /* two groups' lows
+                                                           and highs */
         __m512 L = two_groups(qp, b + j * FMNI_SCAN);
         __m512 r0 = _mm512_loadu_ps(res + 2 * j);
         __m512 r1 = _mm512_loadu_ps(res + 2 * j + 16);
         __m512 g = gap2(_mm512_shuffle_f32x4(r0, r1, 0x44),
                         _mm512_shuffle_f32x4(r0, r1, 0xee), qlo, qhi);
-        __mmask16 in = _mm512_cmp_ps_mask(_mm512_add_ps(L, g), lim,
-                                          _CMP_LE_OQ);
+        __mmask16 in = _mm512_mask_cmp_ps_mask((__mmask16)head,
+                                               _mm512_add_ps(L, g), lim,
+                                               _CMP_LE_OQ);
         __m512i at = _mm512_add_epi32(iota, _mm512_set1_epi32((int)j));
         _mm512_storeu_si512(cand + n, _mm512_maskz_compress_epi32(in, at));
         _mm512_storeu_ps(sums + n, _mm512_maskz_compress_ps(in, L));
         n += (size_t)__builtin_popcount(in);
     }
-    for (; j < count; j += 8) { /* a group, or the first images of one */
+    for (; j < count; j += 8, head = 0xffff) { /* a group, or the first
+                                                  images of one */
         size_t k = count - j < 8 ? count - j : 8;
         __mmask8 some = (__mmask8)((1u << k) - 1);
         __m256 L = one_group(qp, b + j * FMNI_SCAN, k);
@@ -137,7 +142,8 @@ AVX512 static size_t scan_512(const float *q, const float *qres,
         __m256 g = _mm512_castps512_ps256(gap2(
             r, _mm512_castps256_ps512(_mm512_extractf32x8_ps(r, 1)), qlo,
             qhi));
-        __mmask8 in = _mm256_mask_cmp_ps_mask(some, _mm256_add_ps(L, g),
+        __mmask8 in = _mm256_mask_cmp_ps_mask(some & (__mmask8)head,
+                                              _mm256_add_ps(L, g),
                                               _mm512_castps512_ps256(lim),
                                               _CMP_LE_OQ);
         __m256i at = _mm256_add_epi32(_mm512_castsi512_si256(iota),
@@ -150,45 +156,105 @@ AVX512 static size_t scan_512(const float *q, const float *qres,
     return n;
 }
 
-/* Coordinates [from, from + n) of images of `stride` coordinates (n a
- * multiple of 16, known where it is inlined). */
-__attribute__((always_inline)) AVX512 static inline void
-coords_add_n(const float *q, const float *b, size_t stride, size_t from,
-             size_t n, const size_t *idx, size_t count, float *sums)
+/* Candidate x's squared differences on `width` coordinates (known where
+ * it is inlined) and the square of its residual gap (qoff: -qhi, qlo;
+ * sign: 1, -1: its low less qhi and qlo less its high, the two not both
+ * positive), in 16 lanes to be added. */
+__attribute__((always_inline)) AVX512 static inline __m512
+row_sums(const float *q, const float *x, size_t width, __m512 sign,
+         __m512 qoff)
 {
-    q += from;
-    b += from;
-    for (size_t t = 0; t < count; t++) {
-        if (t + 4 < count) /* on its way while four are summed */
-            for (size_t c = 0; c < n; c += 16)
-                _mm_prefetch((const char *)(b + idx[t + 4] * stride + c),
-                             _MM_HINT_T0);
-        const float *x = b + idx[t] * stride;
-        __m512 L = _mm512_setzero_ps();
-        for (size_t c = 0; c < n; c += 16) {
-            __m512 d = _mm512_sub_ps(_mm512_loadu_ps(q + c),
-                                     _mm512_loadu_ps(x + c));
-            L = _mm512_fmadd_ps(d, d, L);
-        }
-        __m256 h = _mm256_add_ps(_mm512_castps512_ps256(L),
-                                 _mm512_extractf32x8_ps(L, 1));
-        __m128 s = _mm_add_ps(_mm256_castps256_ps128(h),
-                              _mm256_extractf128_ps(h, 1));
-        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        s = _mm_add_ss(s, _mm_movehdup_ps(s));
-        sums[t] += _mm_cvtss_f32(s);
+    __m512 L = _mm512_setzero_ps();
+    for (size_t c = 0; c < width; c += 16) {
+        __m512 d = _mm512_sub_ps(_mm512_loadu_ps(q + c), _mm512_loadu_ps(x + c));
+        L = _mm512_fmadd_ps(d, d, L);
     }
+    __m512 r = _mm512_maskz_loadu_ps(3, x + width);
+    __m512 g = _mm512_max_ps(_mm512_fmadd_ps(r, sign, qoff),
+                             _mm512_setzero_ps());
+    return _mm512_fmadd_ps(g, g, L);
 }
 
-AVX512 static void coords_add_512(const float *q, const float *b,
-                                  size_t stride, size_t from, size_t to,
-                                  const size_t *idx, size_t count, float *sums)
+/* Lane j: the sum of v[j]'s 16 lanes (a tree of shuffles: pairs of rows
+ * within 128-bit lanes, then fours, then across lanes). */
+__attribute__((always_inline)) AVX512 static inline __m512
+sum16(const __m512 *v)
 {
-    switch (to - from) { /* multiples of 16 */
-    case 16: coords_add_n(q, b, stride, from, 16, idx, count, sums); break;
-    case 32: coords_add_n(q, b, stride, from, 32, idx, count, sums); break;
-    case 48: coords_add_n(q, b, stride, from, 48, idx, count, sums); break;
-    default: coords_add_n(q, b, stride, from, to - from, idx, count, sums);
+    __m512 a[8], b[4];
+    for (size_t i = 0; i < 8; i++) /* rows 2i, 2i + 1 alternate */
+        a[i] = _mm512_add_ps(_mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]),
+                             _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]));
+    for (size_t i = 0; i < 4; i++) /* rows 4i .. 4i + 3 in each 128 bits */
+        b[i] = _mm512_add_ps(_mm512_shuffle_ps(a[2 * i], a[2 * i + 1], 0x44),
+                             _mm512_shuffle_ps(a[2 * i], a[2 * i + 1], 0xee));
+    __m512 s01 = _mm512_add_ps(_mm512_shuffle_f32x4(b[0], b[1], 0x44),
+                               _mm512_shuffle_f32x4(b[0], b[1], 0xee));
+    __m512 s23 = _mm512_add_ps(_mm512_shuffle_f32x4(b[2], b[3], 0x44),
+                               _mm512_shuffle_f32x4(b[2], b[3], 0xee));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(s01, s23, 0x88),
+                         _mm512_shuffle_f32x4(s01, s23, 0xdd));
+}
+
+/* The sums of the k candidates cand[0 .. k) (k known where it is inlined),
+ * the four after them asked for meanwhile (`ahead` there are). */
+__attribute__((always_inline)) AVX512 static inline __m512
+batch(const float *q, const float *b, size_t stride, size_t width,
+      const uint32_t *cand, size_t k, size_t ahead, __m512 sign, __m512 qoff)
+{
+    __m512 v[16];
+#pragma GCC unroll 16
+    for (size_t i = 0; i < 16; i++) {
+        if (i + 4 < ahead) { /* on its way while four are summed */
+            const float *a = b + (size_t)cand[i + 4] * stride;
+            for (size_t c = 0; c < width; c += 16)
+                _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
+            _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
+        }
+        v[i] = i < k ? row_sums(q, b + (size_t)cand[i] * stride, width, sign,
+                                qoff)
+                     : _mm512_setzero_ps();
+    }
+    return sum16(v);
+}
+
+/* 16 candidates a step; the kept packed by compression in registers. */
+__attribute__((always_inline)) AVX512 static inline size_t
+keep_n(const float *q, const float *qres, const float *b, size_t stride,
+       size_t width, float limit, uint32_t *cand, const float *sums,
+       size_t n)
+{
+    const __m512 sign = _mm512_setr_ps(1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0);
+    const __m512 qoff = _mm512_setr_ps(-qres[1], qres[0], 0, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512 lim = _mm512_set1_ps(limit);
+    size_t kept = 0;
+    for (size_t t = 0; t < n; t += 16) {
+        size_t k = n - t < 16 ? n - t : 16;
+        __m512 L = k == 16 ? batch(q, b, stride, width, cand + t, 16, n - t,
+                                   sign, qoff)
+                           : batch(q, b, stride, width, cand + t, k, k, sign,
+                                   qoff);
+        L = _mm512_add_ps(L, _mm512_loadu_ps(sums + t));
+        __mmask16 in = _mm512_mask_cmp_ps_mask((__mmask16)(0xffffu >> (16 - k)),
+                                               L, lim, _CMP_LE_OQ);
+        __m512i c = _mm512_loadu_si512(cand + t);
+        _mm512_storeu_si512(cand + kept, _mm512_maskz_compress_epi32(in, c));
+        kept += (size_t)__builtin_popcount(in);
+    }
+    return kept;
+}
+
+AVX512 static size_t keep_512(const float *q, const float *qres,
+                              const float *b, size_t stride, size_t width,
+                              float limit, uint32_t *cand, const float *sums,
+                              size_t n)
+{
+    switch (width) { /* multiples of 16 */
+    case 16: return keep_n(q, qres, b, stride, 16, limit, cand, sums, n);
+    case 32: return keep_n(q, qres, b, stride, 32, limit, cand, sums, n);
+    case 48: return keep_n(q, qres, b, stride, 48, limit, cand, sums, n);
+    default: return keep_n(q, qres, b, stride, width, limit, cand, sums, n);
     }
 }
 
@@ -356,7 +422,7 @@ int fmni_ssd_avx512(fmni_ssd *f)
     f->scan_sums = scan_sums_512;
     f->nearest = nearest_512;
     f->scan = scan_512;
-    f->coords_add = coords_add_512;
+    f->keep = keep_512;
     f->project = project_512;
     f->cov_tile = cov_tile_512;
     f->ssd8 = ssd8_512;

@@ -15,8 +15,8 @@
  * g sqrt(T) + eta of d can come as near as T (the query's k-th best
  * distance so far), a window found by binary search. The images in it are
  * tried on the 16 coordinates (a group of 8 or two at a time), the few
- * left on all m, and those left measured exactly (given up as soon as
- * their sum passes T).
+ * left on all m (8 or 16 at a time), and those left measured exactly
+ * (given up as soon as their sum passes T).
  * Each bound on j coordinates also counts what lies off them: with P the
  * projection on the span of Q's first j columns, rho(x) = |x - P x| and
  * |(I - P)(x - y)| >= |rho(x) - rho(y)|, so the square of the gap between
@@ -67,7 +67,8 @@ enum {
     ROUNDS = 3,                /* k-means rounds, on a sample */
     SAMPLE_PER_CLUSTER = 32,   /* the sample's size per cluster */
     CLUSTERS_MAX = 4096,
-    LEVELS_MAX = 4
+    LEVELS_MAX = 2             /* the bounds: on FMNI_SCAN coordinates, then
+                                  on all m where m is more */
 };
 
 typedef struct knn_index {
@@ -77,9 +78,8 @@ typedef struct knn_index {
     float *scan;        /* the first FMNI_SCAN coordinates, in groups of 8 */
     float *rest;        /* a row of `row` floats an image: its other
                            m - FMNI_SCAN coordinates, then its residual
-                           intervals on upto[l] for the levels l from 1, a
-                           low and a high each (read with the coordinates:
-                           the same cache lines) */
+                           interval on all m, a low and a high (read with
+                           the coordinates: the same cache lines) */
     size_t row;
     float *scan_res;    /* the residual intervals on the first FMNI_SCAN
                            (level 0), 16 floats a group of 8: lows, then
@@ -92,7 +92,8 @@ typedef struct knn_index {
     float *centre;      /* FMNI_SCAN coordinates each, in groups of 8 */
     size_t *order;      /* the queries, by their nearest cluster */
     size_t levels;      /* the bounds tried: the first on FMNI_SCAN
-                           coordinates, each next on upto[l] */
+                           coordinates, the second (where m is more) on
+                           upto[1] = m */
     size_t upto[LEVELS_MAX];
     float eta[LEVELS_MAX]; /* float errors in |Q^T (x - y)| on upto[l] */
     double growth;      /* |Q^T v| <= growth |v| (fmni_knn_basis) */
@@ -106,9 +107,9 @@ typedef struct knn_index {
 typedef struct worker {
     float *dist;                /* nc: squared distances to the centres */
     fmn_neighbor *seed;         /* a max-heap of the seeds */
-    uint32_t cand[PIECE + 8];
-    size_t pos[PIECE + 8];
-    float sums[PIECE + 8];
+    uint32_t cand[PIECE + 16];  /* a piece's candidates, from its group */
+    size_t pos[PIECE + 16];     /* ... as positions, to measure */
+    float sums[PIECE + 16];     /* ... their sums on the 16 coordinates */
     float *dists;               /* per query taken: its squared distances
                                    to the centres (nc of them), -1 for a
                                    cluster met */
@@ -287,15 +288,11 @@ static int make_basis(job *j)
     /* growth^2 = 1 + the largest Gershgorin row sum of |Q^T Q - I|, which
      * bounds every leading block's too; its rounding, and more */
     x->delta = (growth * growth - 1) * (1 + 1e-6) + 1e-15;
-    x->levels = 0; /* 16, 64, 128 ... coordinates, up to m */
-    for (size_t upto = FMNI_SCAN; x->levels < LEVELS_MAX;
-         upto = upto < 64 ? 64 : 2 * upto) {
-        size_t l = x->levels++;
-        x->upto[l] = upto < m ? upto : m;
+    x->levels = m > FMNI_SCAN ? 2 : 1;
+    x->upto[0] = FMNI_SCAN;
+    x->upto[1] = m;
+    for (size_t l = 0; l < LEVELS_MAX; l++)
         x->eta[l] = (float)(2 * e * sqrt((double)x->upto[l]) * 1.01 + 1e-6);
-        if (upto >= m)
-            break;
-    }
     x->slack = 1e-9 * (norm + 1);
     return ok;
 }
@@ -635,6 +632,8 @@ static void measure(const job *j, const query *u, const size_t *pos, size_t n)
         if (t + 3 < n)
             prefetch(c->b.data + j->x.item[pos[t + 3]] * c->px, c->px);
         size_t b = j->x.item[pos[t]];
+        if (c->self && b == u->i) /* the query itself, let through */
+            continue;
         uint64_t d = c->ssd.ssd8(u->image, c->b.data + b * c->px, c->px,
                                  threshold(u, c->k));
         fmni_knn_keep(u->best, c->k, u->have, d, b);
@@ -672,51 +671,24 @@ static void seed(const job *j, worker *w, const query *u, const size_t *near,
     measure(j, u, w->pos, m);
 }
 
-/* Tries base positions [p0, end) of one window (g0: p0 down to a group
- * of 8): the 16 coordinates, more of them, then the pixels. */
+/* Tries base positions [p0, end) of one window: the 16 coordinates, all
+ * of them, then the pixels. */
 static void try_piece(const job *j, worker *w, query *u, size_t p0,
                       size_t end)
 {
     const knn_index *x = &j->x;
     const fmni_knn_call *c = j->c;
     bounds(x, u, threshold(u, c->k));
-    size_t g0 = p0 & ~(size_t)7, n = 0;
-    size_t got = c->ssd.scan(u->q, u->res, x->scan + g0 * FMNI_SCAN,
-                             x->scan_res + g0 * 2, groups_of(end - g0),
-                             u->lim[0], w->cand, w->sums);
-    for (size_t t = 0; t < got; t++) { /* the groups' others left out */
-        size_t p = g0 + w->cand[t];
-        w->pos[n] = p;
-        w->sums[n] = w->sums[t];
-        n += p - p0 < end - p0; /* p0 <= p < end */
-    }
-    if (c->self) { /* and the query itself */
-        size_t kept = 0;
-        for (size_t t = 0; t < n; t++) {
-            w->pos[kept] = w->pos[t];
-            w->sums[kept] = w->sums[t];
-            kept += x->item[w->pos[t]] != u->i;
-        }
-        n = kept;
-    }
-    size_t rest = x->m - FMNI_SCAN;
-    for (size_t l = 1; l < x->levels && n > 0; l++) {
-        c->ssd.coords_add(u->q + FMNI_SCAN, x->rest, x->row,
-                          x->upto[l - 1] - FMNI_SCAN, x->upto[l] - FMNI_SCAN,
-                          w->pos, n, w->sums);
-        float lim = u->lim[l];
-        float qlo = u->res[2 * l], qhi = u->res[2 * l + 1];
-        size_t kept = 0;
-        for (size_t t = 0; t < n; t++) {
-            const float *res = x->rest + w->pos[t] * x->row + rest +
-                               2 * (l - 1);
-            float gap = fmni_residual_gap(qlo, qhi, res[0], res[1]);
-            w->pos[kept] = w->pos[t];
-            w->sums[kept] = w->sums[t];
-            kept += w->sums[t] + gap * gap <= lim;
-        }
-        n = kept;
-    }
+    size_t g0 = p0 & ~(size_t)7;
+    size_t n = c->ssd.scan(u->q, u->res, x->scan + g0 * FMNI_SCAN,
+                           x->scan_res + g0 * 2, p0 - g0, end - g0,
+                           u->lim[0], w->cand, w->sums);
+    if (x->levels > 1 && n > 0)
+        n = c->ssd.keep(u->q + FMNI_SCAN, u->res + 2, x->rest + g0 * x->row,
+                        x->row, x->m - FMNI_SCAN, u->lim[1], w->cand,
+                        w->sums, n);
+    for (size_t t = 0; t < n; t++)
+        w->pos[t] = g0 + w->cand[t];
     measure(j, u, w->pos, n);
 }
 

@@ -93,11 +93,11 @@ static float scan_gap(const float *qres, const float *res, size_t j)
 }
 
 static size_t scan_c(const float *q, const float *qres, const float *b,
-                     const float *res, size_t count, float limit,
-                     uint32_t *cand, float *sums)
+                     const float *res, size_t skip, size_t count,
+                     float limit, uint32_t *cand, float *sums)
 {
     size_t n = 0;
-    for (size_t j = 0; j < count; j++) {
+    for (size_t j = skip; j < count; j++) {
         float L = scan_sum(q, b, j), r = scan_gap(qres, res, j);
         cand[n] = (uint32_t)j;
         sums[n] = L;
@@ -106,19 +106,24 @@ static size_t scan_c(const float *q, const float *qres, const float *b,
     return n;
 }
 
-static void coords_add_c(const float *q, const float *b, size_t stride,
-                         size_t from, size_t to, const size_t *idx,
-                         size_t count, float *sums)
+static size_t keep_c(const float *q, const float *qres, const float *b,
+                     size_t stride, size_t width, float limit, uint32_t *cand,
+                     const float *sums, size_t n)
 {
-    for (size_t t = 0; t < count; t++) {
-        const float *x = b + idx[t] * stride;
+    size_t kept = 0;
+    for (size_t t = 0; t < n; t++) {
+        uint32_t j = cand[t];
+        const float *x = b + j * stride;
         float L = sums[t];
-        for (size_t c = from; c < to; c++) {
+        for (size_t c = 0; c < width; c++) {
             float d = q[c] - x[c];
             L += d * d;
         }
-        sums[t] = L;
+        float r = fmni_residual_gap(qres[0], qres[1], x[width], x[width + 1]);
+        cand[kept] = j;
+        kept += L + r * r <= limit;
     }
+    return kept;
 }
 
 /* In double throughout: closer than the float blocks allow. */
@@ -434,7 +439,7 @@ static const uint32_t PACK[256] = {
 /* Every group of 8 at once, and the survivors written out without a
  * branch (a branch on them would be mispredicted often). */
 AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
-                                const float *b, const float *res,
+                                const float *b, const float *res, size_t skip,
                                 size_t count, float limit, uint32_t *cand,
                                 float *sums)
 {
@@ -447,14 +452,15 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
     for (size_t c = 0; c < FMNI_SCAN; c++)
         qc[c] = _mm256_set1_ps(q[c]);
     size_t n = 0, j = 0;
-    for (; j + 8 <= count; j += 8) {
+    unsigned head = 0xffu << skip & 0xffu; /* the first group's images kept */
+    for (; j + 8 <= count; j += 8, head = 0xff) {
         __m256 L = group_sums(qc, b + j * FMNI_SCAN);
         const float *r = res + 2 * j; /* the group's lows, then highs */
         __m256 gap = _mm256_max_ps(
             _mm256_max_ps(_mm256_sub_ps(qlo, _mm256_loadu_ps(r + 8)),
                           _mm256_sub_ps(_mm256_loadu_ps(r), qhi)),
             _mm256_setzero_ps());
-        unsigned in = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(
+        unsigned in = head & (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(
             _mm256_fmadd_ps(gap, gap, L), lim, _CMP_LE_OQ));
         __m256i pos = _mm256_and_si256(
             _mm256_srlv_epi32(_mm256_set1_epi32((int)PACK[in]), shifts), nibble);
@@ -463,7 +469,8 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
         _mm256_storeu_ps(sums + n, _mm256_permutevar8x32_ps(L, pos));
         n += (size_t)__builtin_popcount(in);
     }
-    for (; j < count; j++) { /* the last images, as scan_c does */
+    for (j = j > skip ? j : skip; j < count; j++) { /* the last images, as
+                                                       scan_c does */
         float L = scan_sum(q, b, j), r = scan_gap(qres, res, j);
         cand[n] = (uint32_t)j;
         sums[n] = L;
@@ -472,59 +479,96 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
     return n;
 }
 
-/* The eight lanes of v, added. */
-AVX2 static float hsum_ps(__m256 v)
+/* Candidate x's squared differences on `width` coordinates (known where
+ * it is inlined: the loop unrolled) and the square of its residual gap
+ * (qoff: -qhi, qlo; sign: 1, -1: its low less qhi, qlo less its high, the
+ * two not both positive), in 8 lanes to be added. */
+__attribute__((always_inline)) AVX2FMA static inline __m256
+row_sums(const float *q, const float *x, size_t width, __m128 sign,
+         __m128 qoff)
 {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v),
-                          _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
+    __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps();
+#pragma GCC unroll 4
+    for (size_t c = 0; c < width; c += 16) {
+        __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(q + c),
+                                  _mm256_loadu_ps(x + c));
+        __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(q + c + 8),
+                                  _mm256_loadu_ps(x + c + 8));
+        L0 = _mm256_fmadd_ps(d0, d0, L0);
+        L1 = _mm256_fmadd_ps(d1, d1, L1);
+    }
+    __m128 r = _mm_castpd_ps(_mm_load_sd((const double *)(x + width)));
+    __m128 g = _mm_max_ps(_mm_fmadd_ps(r, sign, qoff), _mm_setzero_ps());
+    L0 = _mm256_add_ps(L0, _mm256_set_m128(_mm_setzero_ps(), _mm_mul_ps(g, g)));
+    return _mm256_add_ps(L0, L1);
 }
 
-/* Coordinates [from, from + n) of images of `stride` coordinates (n known
- * where it is inlined: the loop over the coordinates unrolled). */
-__attribute__((always_inline)) AVX2FMA static inline void
-coords_add_n(const float *q, const float *b, size_t stride, size_t from,
-             size_t n, const size_t *idx, size_t count, float *sums)
+/* Lane j: the sum of v[j]'s 8 lanes. */
+AVX2 static __m256 sum8(const __m256 *v)
 {
-    q += from;
-    b += from;
-    for (size_t t = 0; t < count; t++) {
-        if (t + 4 < count) /* on its way while four are summed */
+    __m256 h01 = _mm256_hadd_ps(v[0], v[1]), h23 = _mm256_hadd_ps(v[2], v[3]);
+    __m256 h45 = _mm256_hadd_ps(v[4], v[5]), h67 = _mm256_hadd_ps(v[6], v[7]);
+    __m256 a = _mm256_hadd_ps(h01, h23), b = _mm256_hadd_ps(h45, h67);
+    /* a: v[0 .. 4)'s low halves' sums, then their high halves'; b: v[4 .. 8)'s */
+    return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20),
+                         _mm256_permute2f128_ps(a, b, 0x31));
+}
+
+/* Eight candidates a step, their sums added across in one tree; the kept
+ * moved together by PACK, as the scan's. */
+__attribute__((always_inline)) AVX2FMA static inline size_t
+keep_n(const float *q, const float *qres, const float *b, size_t stride,
+       size_t width, float limit, uint32_t *cand, const float *sums,
+       size_t n)
+{
+    const __m128 sign = _mm_setr_ps(1, -1, 0, 0);
+    const __m128 qoff = _mm_setr_ps(-qres[1], qres[0], 0, 0);
+    const __m256 lim = _mm256_set1_ps(limit);
+    const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
+    const __m256i nibble = _mm256_set1_epi32(15);
+    size_t kept = 0;
+    for (size_t t = 0; t < n; t += 8) {
+        size_t k = n - t < 8 ? n - t : 8;
+        __m256 v[8];
+        for (size_t i = 0; i < 8; i++) {
+            if (t + i + 4 < n) { /* on its way while four are summed */
+                const float *a = b + (size_t)cand[t + i + 4] * stride;
+                _mm_prefetch((const char *)a, _MM_HINT_T0);
+                _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
 #pragma GCC unroll 4
-            for (size_t c = 0; c < n; c += 16)
-                _mm_prefetch((const char *)(b + idx[t + 4] * stride + c),
-                             _MM_HINT_T0);
-        const float *x = b + idx[t] * stride;
-        __m256 L0 = _mm256_setzero_ps(), L1 = _mm256_setzero_ps();
-#pragma GCC unroll 4
-        for (size_t c = 0; c < n; c += 16) {
-            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(q + c),
-                                      _mm256_loadu_ps(x + c));
-            __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(q + c + 8),
-                                      _mm256_loadu_ps(x + c + 8));
-            L0 = _mm256_fmadd_ps(d0, d0, L0);
-            L1 = _mm256_fmadd_ps(d1, d1, L1);
+                for (size_t c = 16; c <= width; c += 16)
+                    _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
+            }
+            v[i] = i < k ? row_sums(q, b + (size_t)cand[t + i] * stride,
+                                    width, sign, qoff)
+                         : _mm256_setzero_ps();
         }
-        sums[t] += hsum_ps(_mm256_add_ps(L0, L1));
+        __m256 L = _mm256_add_ps(sum8(v), _mm256_loadu_ps(sums + t));
+        unsigned in = (unsigned)_mm256_movemask_ps(
+                          _mm256_cmp_ps(L, lim, _CMP_LE_OQ)) &
+                      (0xffu >> (8 - k));
+        __m256i pos = _mm256_and_si256(
+            _mm256_srlv_epi32(_mm256_set1_epi32((int)PACK[in]), shifts), nibble);
+        __m256i c = _mm256_loadu_si256((const __m256i *)(cand + t));
+        _mm256_storeu_si256((__m256i *)(cand + kept),
+                            _mm256_permutevar8x32_epi32(c, pos));
+        kept += (size_t)__builtin_popcount(in);
     }
+    return kept;
 }
 
-AVX2FMA static void coords_add_avx2(const float *q, const float *b,
-                                    size_t stride, size_t from, size_t to,
-                                    const size_t *idx, size_t count,
-                                    float *sums)
+AVX2FMA static size_t keep_avx2(const float *q, const float *qres,
+                                const float *b, size_t stride, size_t width,
+                                float limit, uint32_t *cand,
+                                const float *sums, size_t n)
 {
-    switch (to - from) { /* multiples of 16 */
-    case 16: coords_add_n(q, b, stride, from, 16, idx, count, sums); break;
-    case 32: coords_add_n(q, b, stride, from, 32, idx, count, sums); break;
-    case 48: coords_add_n(q, b, stride, from, 48, idx, count, sums); break;
-    case 64: coords_add_n(q, b, stride, from, 64, idx, count, sums); break;
-    default: coords_add_c(q, b, stride, from, to, idx, count, sums); break;
+    switch (width) { /* multiples of 16 */
+    case 16: return keep_n(q, qres, b, stride, 16, limit, cand, sums, n);
+    case 32: return keep_n(q, qres, b, stride, 32, limit, cand, sums, n);
+    case 48: return keep_n(q, qres, b, stride, 48, limit, cand, sums, n);
+    default: return keep_n(q, qres, b, stride, width, limit, cand, sums, n);
     }
 }
-
 
 /* The bits of the pixels of at[0 .. len) that are not 0, of the first
  * 32 of them. */
@@ -777,7 +821,7 @@ AVX2 static uint64_t ssd8_avx2(const uint8_t *a, const uint8_t *b, size_t n,
 fmni_ssd fmni_ssd_pick(fmni_isa isa)
 {
     fmni_ssd f = {ssd16_c,   ssd16_many_c, ssd16_list_c, scan_sums_c,
-                  nearest_c, scan_c,       coords_add_c, project_c,
+                  nearest_c, scan_c,       keep_c,       project_c,
                   scatter_c, gram_c,       times_c,      cov_tile_c,
                   ssd8_c};
 #if FMNI_KNN_AVX2
@@ -789,7 +833,7 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
         f.scan_sums = scan_sums_avx2;
         f.nearest = nearest_avx2;
         f.scan = scan_avx2;
-        f.coords_add = coords_add_avx2;
+        f.keep = keep_avx2;
         f.project = project_avx2;
         f.scatter = scatter_avx2;
         f.gram = gram_avx2;
