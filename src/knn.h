@@ -69,17 +69,22 @@ typedef struct fmni_ssd {
      * equals); scan: of the images [skip, count) (skip below 8), writes
      * to cand those j whose sum, with the square of their residual gap
      * added, is at most limit, in order, their sums (without it) to sums,
-     * and returns how many; cand and sums hold count + 16. The residual
-     * gap: qres[0 .. 2) is the query's interval, res those of the images,
-     * 16 floats a group of 8 (its lows, then its highs), and the gap is
-     * how far the two intervals lie apart, 0 where they meet */
+     * and returns how many; cand and sums hold count + 16. Its sums are
+     * the float sums of the squares, or (AVX2, AVX-512: half the
+     * operations) qq + norm[j] - 2 q . b_j, where qq and norm[j] (norms
+     * of q and of each image, in groups of 8) are the squared norms less
+     * 2^-19 of them: no more than the exact sum. The residual gap:
+     * qres[0 .. 2) is the query's interval, res those of the images, 16
+     * floats a group of 8 (its lows, then its highs), and the gap is how
+     * far the two intervals lie apart, 0 where they meet */
     void (*scan_sums)(const float *q, const float *b, size_t count,
                       float *out);
     size_t (*nearest)(const float *q, const float *b, size_t count,
                       float *out);
-    size_t (*scan)(const float *q, const float *qres, const float *b,
-                   const float *res, size_t skip, size_t count, float limit,
-                   uint32_t *cand, float *sums);
+    size_t (*scan)(const float *q, float qq, const float *qres,
+                   const float *b, const float *norm, const float *res,
+                   size_t skip, size_t count, float limit, uint32_t *cand,
+                   float *sums);
     /* The next bound of the scan's candidates cand[0 .. n), sums[t] the
      * scan's sum of cand[t]: image j of b is stride floats from b + j *
      * stride, its `width` further coordinates (a multiple of 16) and then

@@ -104,11 +104,31 @@ gap2(__m512 lo, __m512 hi, __m512 qlo, __m512 qhi)
 /* 16 images a step; the survivors packed by compression in registers,
  * not branches, and stored whole (cand and sums hold count + 8: a group's
  * step stores 8). */
-AVX512 static size_t scan_512(const float *q, const float *qres,
-                              const float *b, const float *res, size_t skip,
-                              size_t count, float limit, uint32_t *cand,
-                              float *sums)
+/* The dot products of q's FMNI_SCAN coordinates (qp, in pairs) and two
+ * groups' (16 images). */
+__attribute__((always_inline)) AVX512 static inline __m512
+two_dots(const __m512 *qp, const float *g)
 {
+    const float *h = g + 8 * FMNI_SCAN; /* the second group */
+    __m512 e0 = _mm512_setzero_ps(), o0 = _mm512_setzero_ps();
+    __m512 e1 = _mm512_setzero_ps(), o1 = _mm512_setzero_ps();
+    for (size_t c = 0; c < FMNI_SCAN / 2; c += 2) {
+        e0 = _mm512_fmadd_ps(qp[c], _mm512_loadu_ps(g + 16 * c), e0);
+        o0 = _mm512_fmadd_ps(qp[c + 1], _mm512_loadu_ps(g + 16 * c + 16), o0);
+        e1 = _mm512_fmadd_ps(qp[c], _mm512_loadu_ps(h + 16 * c), e1);
+        o1 = _mm512_fmadd_ps(qp[c + 1], _mm512_loadu_ps(h + 16 * c + 16), o1);
+    }
+    __m512 a = _mm512_add_ps(e0, o0), b = _mm512_add_ps(e1, o1);
+    return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44),
+                         _mm512_shuffle_f32x4(a, b, 0xee));
+}
+
+AVX512 static size_t scan_512(const float *q, float qq, const float *qres,
+                              const float *b, const float *norm,
+                              const float *res, size_t skip, size_t count,
+                              float limit, uint32_t *cand, float *sums)
+{
+    const __m512 qqv = _mm512_set1_ps(qq), m2 = _mm512_set1_ps(-2);
     const __m512 lim = _mm512_set1_ps(limit);
     const __m512 qlo = _mm512_set1_ps(qres[0]), qhi = _mm512_set1_ps(qres[1]);
     const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
@@ -117,9 +137,10 @@ AVX512 static size_t scan_512(const float *q, const float *qres,
     pair_query(q, qp);
     size_t n = 0, j = 0;
     unsigned head = 0xffffu << skip & 0xffffu; /* the first images kept */
-    for (; j + 16 <= count; j += 16, head = 0xffff) { /* two groups' lows
-                                                           and highs */
-        __m512 L = two_groups(qp, b + j * FMNI_SCAN);
+    for (; j + 16 <= count; j += 16, head = 0xffff) {
+        __m512 norms = _mm512_add_ps(_mm512_loadu_ps(norm + j), qqv);
+        __m512 L = _mm512_fmadd_ps(two_dots(qp, b + j * FMNI_SCAN), m2, norms);
+        /* two groups' lows and highs */
         __m512 r0 = _mm512_loadu_ps(res + 2 * j);
         __m512 r1 = _mm512_loadu_ps(res + 2 * j + 16);
         __m512 g = gap2(_mm512_shuffle_f32x4(r0, r1, 0x44),

@@ -39,7 +39,11 @@
  * squared differences is within (j + 3) 2^-24 of its value, relatively;
  * a pair is dropped when (sqrt(L) (1 - 2e-4) - eta_j) / g > sqrt(T), that
  * is when L > ((g sqrt(T) + eta_j) / (1 - 2e-4))^2, the relative slack
- * far above every rounding. The centres are floats, r is computed in
+ * far above every rounding. The scan's sum of 16 may instead be
+ * |q|^2 + |b|^2 - 2 q . b (half the operations), off by up to about ten
+ * roundings of |q|^2 + |b|^2, which may be far more than the sum (near
+ * copies): its norms are taken 2^-19 (32 roundings) short, and the sum is
+ * then no more than its exact value. The centres are floats, r is computed in
  * double from the coordinates as stored (to which the triangle inequality
  * applies exactly), d from a float sum of 16 squares (within 2^-19 of it,
  * allowed for), both off by far less than the window's slack. An
@@ -81,6 +85,9 @@ typedef struct knn_index {
                            interval on all m, a low and a high (read with
                            the coordinates: the same cache lines) */
     size_t row;
+    float *scan_norm;   /* the squared norm of the first FMNI_SCAN
+                           coordinates, shrunk (shrunk_norm()), in groups
+                           of 8 */
     float *scan_res;    /* the residual intervals on the first FMNI_SCAN
                            (level 0), 16 floats a group of 8: lows, then
                            highs */
@@ -149,6 +156,8 @@ typedef struct query {
     double win;         /* the window's half-width for that T, less the
                            rounding of the distance to a centre */
     float lim[LEVELS_MAX]; /* ... and each level's limit (limit()) */
+    float qq;           /* its first FMNI_SCAN coordinates' squared norm,
+                           shrunk (shrunk_norm()) */
 } query;
 
 /* ---- memory -------------------------------------------------------------- */
@@ -187,6 +196,7 @@ static void free_job(job *j, unsigned threads)
     free(j->res);
     free(j->zero);
     free(x->scan_res);
+    free(x->scan_norm);
     free(j->label);
     free(x->scan);
     free(x->rest);
@@ -506,6 +516,18 @@ static void by_cluster(const size_t *label, size_t n, size_t nc,
     start[0] = 0;
 }
 
+/* The squared norm of the first FMNI_SCAN coordinates c, less 2^-19 of
+ * it: the scan may take a sum of squared differences as |q|^2 + |b|^2 -
+ * 2 q . b (fmni_ssd.scan), which its roundings (about ten of 2^-24 of
+ * |q|^2 + |b|^2) would otherwise take above its value. */
+static float shrunk_norm(const float *c)
+{
+    double s = 0;
+    for (size_t i = 0; i < FMNI_SCAN; i++)
+        s += (double)c[i] * c[i];
+    return (float)(s * (1 - 0x1p-19));
+}
+
 /* Cluster k's images, by radius, into their positions with their
  * coordinates and intervals (r: the positions' work space). */
 static void place_cluster(const job *j, size_t k, by_radius *r)
@@ -537,6 +559,7 @@ static void place_cluster(const job *j, size_t k, by_radius *r)
             x->scan[(p / 8) * 8 * FMNI_SCAN + 8 * c + p % 8] = from[c];
         memcpy(to, from + FMNI_SCAN, rest * sizeof *to);
         memcpy(to + rest, res + 2, (x->row - rest) * sizeof *to);
+        x->scan_norm[p] = shrunk_norm(from);
         x->scan_res[(p / 8) * 16 + p % 8] = res[0];
         x->scan_res[(p / 8) * 16 + 8 + p % 8] = res[1];
     }
@@ -567,13 +590,15 @@ static int arrange(job *j, unsigned threads)
     x->row = x->m - FMNI_SCAN + 2 * (x->levels - 1);
     x->rest = array(nb, x->row * sizeof *x->rest);
     x->scan_res = array(groups, 16 * sizeof *x->scan_res);
+    x->scan_norm = array(groups, 8 * sizeof *x->scan_norm);
     int ok = j->by_radius && qstart && x->scan && x->radius && x->rest &&
-             x->scan_res;
+             x->scan_res && x->scan_norm;
     if (ok) {
         by_cluster(j->label, nb, x->nc, x->start, x->item);
         /* a group's padding, beyond the last image, is read */
         memset(x->scan, 0, groups * 8 * FMNI_SCAN * sizeof *x->scan);
         memset(x->scan_res, 0, groups * 16 * sizeof *x->scan_res);
+        memset(x->scan_norm, 0, groups * 8 * sizeof *x->scan_norm);
         run_phase(j, threads, place_main);
         by_cluster(j->label + (j->c->self ? 0 : nb), j->nq, x->nc, qstart,
                    x->order);
@@ -680,9 +705,9 @@ static void try_piece(const job *j, worker *w, query *u, size_t p0,
     const fmni_knn_call *c = j->c;
     bounds(x, u, threshold(u, c->k));
     size_t g0 = p0 & ~(size_t)7;
-    size_t n = c->ssd.scan(u->q, u->res, x->scan + g0 * FMNI_SCAN,
-                           x->scan_res + g0 * 2, p0 - g0, end - g0,
-                           u->lim[0], w->cand, w->sums);
+    size_t n = c->ssd.scan(u->q, u->qq, u->res, x->scan + g0 * FMNI_SCAN,
+                           x->scan_norm + g0, x->scan_res + g0 * 2, p0 - g0,
+                           end - g0, u->lim[0], w->cand, w->sums);
     if (x->levels > 1 && n > 0)
         n = c->ssd.keep(u->q + FMNI_SCAN, u->res + 2, x->rest + g0 * x->row,
                         x->row, x->m - FMNI_SCAN, u->lim[1], w->cand,
@@ -787,6 +812,7 @@ static void search_chunk(const job *j, worker *w, size_t first, size_t end)
         v->best = c->out + v->i * c->k;
         v->have = &w->have[o - first];
         v->win_T = UINT64_MAX - 1; /* no T yet: none is UINT64_MAX - 1 */
+        v->qq = shrunk_norm(v->q);
         start_query(j, w, v, w->dists + (o - first) * nc);
     }
     for (size_t k = 0; k < nc; k++)

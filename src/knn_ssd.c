@@ -92,10 +92,13 @@ static float scan_gap(const float *qres, const float *res, size_t j)
     return fmni_residual_gap(qres[0], qres[1], g[0], g[8]);
 }
 
-static size_t scan_c(const float *q, const float *qres, const float *b,
-                     const float *res, size_t skip, size_t count,
-                     float limit, uint32_t *cand, float *sums)
+static size_t scan_c(const float *q, float qq, const float *qres,
+                     const float *b, const float *norm, const float *res,
+                     size_t skip, size_t count, float limit, uint32_t *cand,
+                     float *sums)
 {
+    (void)qq; /* the sums of the squares themselves: no norms */
+    (void)norm;
     size_t n = 0;
     for (size_t j = skip; j < count; j++) {
         float L = scan_sum(q, b, j), r = scan_gap(qres, res, j);
@@ -349,6 +352,19 @@ group_sums(const __m256 *qc, const float *g)
     return _mm256_add_ps(L0, L1);
 }
 
+/* The dot products of q's FMNI_SCAN coordinates (qc, broadcast) and a
+ * group of 8 images', in the 8 lanes. */
+__attribute__((always_inline)) AVX2FMA static inline __m256
+group_dots(const __m256 *qc, const float *g)
+{
+    __m256 e = _mm256_setzero_ps(), o = _mm256_setzero_ps();
+    for (size_t c = 0; c < FMNI_SCAN; c += 2) {
+        e = _mm256_fmadd_ps(qc[c], _mm256_loadu_ps(g + 8 * c), e);
+        o = _mm256_fmadd_ps(qc[c + 1], _mm256_loadu_ps(g + 8 * c + 8), o);
+    }
+    return _mm256_add_ps(e, o);
+}
+
 AVX2FMA static void scan_sums_avx2(const float *q, const float *b,
                                    size_t count, float *out)
 {
@@ -438,12 +454,13 @@ static const uint32_t PACK[256] = {
 
 /* Every group of 8 at once, and the survivors written out without a
  * branch (a branch on them would be mispredicted often). */
-AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
-                                const float *b, const float *res, size_t skip,
-                                size_t count, float limit, uint32_t *cand,
-                                float *sums)
+AVX2FMA static size_t scan_avx2(const float *q, float qq, const float *qres,
+                                const float *b, const float *norm,
+                                const float *res, size_t skip, size_t count,
+                                float limit, uint32_t *cand, float *sums)
 {
-    const __m256 lim = _mm256_set1_ps(limit);
+    const __m256 lim = _mm256_set1_ps(limit), qqv = _mm256_set1_ps(qq);
+    const __m256 m2 = _mm256_set1_ps(-2);
     const __m256 qlo = _mm256_set1_ps(qres[0]);
     const __m256 qhi = _mm256_set1_ps(qres[1]);
     const __m256i shifts = _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28);
@@ -454,7 +471,9 @@ AVX2FMA static size_t scan_avx2(const float *q, const float *qres,
     size_t n = 0, j = 0;
     unsigned head = 0xffu << skip & 0xffu; /* the first group's images kept */
     for (; j + 8 <= count; j += 8, head = 0xff) {
-        __m256 L = group_sums(qc, b + j * FMNI_SCAN);
+        __m256 L = _mm256_fmadd_ps(
+            group_dots(qc, b + j * FMNI_SCAN), m2,
+            _mm256_add_ps(_mm256_loadu_ps(norm + j), qqv));
         const float *r = res + 2 * j; /* the group's lows, then highs */
         __m256 gap = _mm256_max_ps(
             _mm256_max_ps(_mm256_sub_ps(qlo, _mm256_loadu_ps(r + 8)),

@@ -2,7 +2,8 @@
  * sorted by distance then index), bit for bit: images of many shapes,
  * random, sparse (ties), copied (distance 0), extreme (sums past 32 bits),
  * in groups (where the index prunes most), sums of three patterns
- * (nothing off the basis's span);
+ * (nothing off the basis's span), many copies of a few bright images
+ * (ties at 0 past the seeds, large norms);
  * the AVX-512, AVX2 and portable functions, 1 and 3 threads; the errors; the
  * vote. Built from the library's sources, as test_parallel is, to reach
  * the portable path on a CPU that has AVX2. */
@@ -29,7 +30,16 @@ static uint32_t next(void)
     return (uint32_t)(rng >> 11);
 }
 
-enum { RANDOM, SPARSE, COPIES, EXTREME, KINDS, GROUPS = KINDS, LOW_RANK };
+enum {
+    RANDOM,
+    SPARSE,
+    COPIES,
+    EXTREME,
+    KINDS,
+    GROUPS = KINDS,
+    LOW_RANK,
+    BRIGHT_COPIES
+};
 
 /* n images of h x w of one kind. */
 static uint8_t *make(size_t n, size_t h, size_t w, int kind)
@@ -52,6 +62,23 @@ static uint8_t *make(size_t n, size_t h, size_t w, int kind)
                                            r / 9 % 3 * pattern[2 * px + at]);
         }
         free(pattern);
+        return p;
+    }
+    if (kind == BRIGHT_COPIES) { /* one texture at 5 levels of
+                                    brightness, each image with a pixel of
+                                    its own 1 up: most coordinates' norms
+                                    large, every pair of a level 1 or 2
+                                    apart, ties that the first measures
+                                    cannot hold */
+        uint8_t texture[FMNI_SCAN * 64];
+        for (size_t at = 0; at < px && at < sizeof texture; at++)
+            texture[at] = (uint8_t)(next() % 10);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t at = 0; at < px; at++)
+                p[i * px + at] = (uint8_t)(120 + 30 * (i % 5) +
+                                           texture[at % sizeof texture]);
+            p[i * px + (i * 7) % px]++;
+        }
         return p;
     }
     if (kind == GROUPS) { /* 12 made-up images, each seen with noise */
@@ -127,7 +154,8 @@ static void check_case(size_t nq, size_t nb, size_t h, size_t w, size_t k,
                        int kind, int self)
 {
     uint8_t *qa = make(nq, h, w, kind), *ba = make(nb, h, w, kind);
-    if (kind == COPIES && !self) /* some queries copied from the base */
+    if ((kind == COPIES || kind == BRIGHT_COPIES) && !self) /* some
+                                            queries copied from the base */
         for (size_t i = 0; i < nq && nb; i++)
             if (next() % 2)
                 memcpy(qa + i * h * w, ba + (next() % nb) * h * w, h * w);
@@ -201,6 +229,8 @@ static void groups_are_searched_exactly(void **state)
          * distance a tie with others */
         check_case(40, 500, 28, 28, ks[ki], LOW_RANK, 0);
         check_case(200, 0, 16, 20, ks[ki], LOW_RANK, 1);
+        check_case(30, 400, 28, 28, 3 * ks[ki], BRIGHT_COPIES, 0);
+        check_case(300, 0, 28, 28, 3 * ks[ki], BRIGHT_COPIES, 1);
     }
 }
 
