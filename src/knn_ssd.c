@@ -522,19 +522,38 @@ row_sums(const float *q, const float *x, size_t width, __m128 sign,
     return _mm256_add_ps(L0, L1);
 }
 
-/* Lane j: the sum of v[j]'s 8 lanes. */
-AVX2 static __m256 sum8(const __m256 *v)
+/* The sums of the k candidates cand[0 .. k) (k known where it is inlined,
+ * at most 8) in lanes 0 .. k, added across in one tree as they come (two
+ * rows at a time: the registers are few); the four after them asked for
+ * meanwhile (`ahead` there are). */
+__attribute__((always_inline)) AVX2FMA static inline __m256
+batch(const float *q, const float *b, size_t stride, size_t width,
+      const uint32_t *cand, size_t k, size_t ahead, __m128 sign, __m128 qoff)
 {
-    __m256 h01 = _mm256_hadd_ps(v[0], v[1]), h23 = _mm256_hadd_ps(v[2], v[3]);
-    __m256 h45 = _mm256_hadd_ps(v[4], v[5]), h67 = _mm256_hadd_ps(v[6], v[7]);
-    __m256 a = _mm256_hadd_ps(h01, h23), b = _mm256_hadd_ps(h45, h67);
-    /* a: v[0 .. 4)'s low halves' sums, then their high halves'; b: v[4 .. 8)'s */
-    return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20),
-                         _mm256_permute2f128_ps(a, b, 0x31));
+    __m256 h[4];
+#pragma GCC unroll 8
+    for (size_t i = 0; i < 8; i++) {
+        if (i + 4 < ahead) { /* on its way while four are summed */
+            const float *a = b + (size_t)cand[i + 4] * stride;
+#pragma GCC unroll 4
+            for (size_t c = 0; c < width; c += 16)
+                _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
+            _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
+        }
+        __m256 v = i < k ? row_sums(q, b + (size_t)cand[i] * stride, width,
+                                    sign, qoff)
+                         : _mm256_setzero_ps();
+        h[i / 2] = i % 2 ? _mm256_hadd_ps(h[i / 2], v) : v;
+    }
+    /* h[i]: rows 2i, 2i + 1 in pairs; a: rows 0-3's low halves' sums,
+     * then their high halves'; c: rows 4-7's */
+    __m256 a = _mm256_hadd_ps(h[0], h[1]), c = _mm256_hadd_ps(h[2], h[3]);
+    return _mm256_add_ps(_mm256_permute2f128_ps(a, c, 0x20),
+                         _mm256_permute2f128_ps(a, c, 0x31));
 }
 
-/* Eight candidates a step, their sums added across in one tree; the kept
- * moved together by PACK, as the scan's. */
+/* Eight candidates a step; the kept moved together by PACK, as the
+ * scan's. */
 __attribute__((always_inline)) AVX2FMA static inline size_t
 keep_n(const float *q, const float *qres, const float *b, size_t stride,
        size_t width, float limit, uint32_t *cand, const float *sums,
@@ -548,21 +567,11 @@ keep_n(const float *q, const float *qres, const float *b, size_t stride,
     size_t kept = 0;
     for (size_t t = 0; t < n; t += 8) {
         size_t k = n - t < 8 ? n - t : 8;
-        __m256 v[8];
-        for (size_t i = 0; i < 8; i++) {
-            if (t + i + 4 < n) { /* on its way while four are summed */
-                const float *a = b + (size_t)cand[t + i + 4] * stride;
-                _mm_prefetch((const char *)a, _MM_HINT_T0);
-                _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
-#pragma GCC unroll 4
-                for (size_t c = 16; c <= width; c += 16)
-                    _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
-            }
-            v[i] = i < k ? row_sums(q, b + (size_t)cand[t + i] * stride,
-                                    width, sign, qoff)
-                         : _mm256_setzero_ps();
-        }
-        __m256 L = _mm256_add_ps(sum8(v), _mm256_loadu_ps(sums + t));
+        __m256 L = k == 8 ? batch(q, b, stride, width, cand + t, 8, n - t,
+                                  sign, qoff)
+                          : batch(q, b, stride, width, cand + t, k, k, sign,
+                                  qoff);
+        L = _mm256_add_ps(L, _mm256_loadu_ps(sums + t));
         unsigned in = (unsigned)_mm256_movemask_ps(
                           _mm256_cmp_ps(L, lim, _CMP_LE_OQ)) &
                       (0xffu >> (8 - k));
