@@ -71,8 +71,8 @@ typedef struct fmni_ssd {
      * added, is at most limit, in order, their sums (without it) to sums,
      * and returns how many; cand and sums hold count + 16. Its sums are
      * the float sums of the squares, or (AVX2, AVX-512: half the
-     * operations) qq + norm[j] - 2 q . b_j, where qq and norm[j] (norms
-     * of q and of each image, in groups of 8) are the squared norms less
+     * operations) qq + norm[j] - 2 q . b_j, where qq (q's) and norm[j]
+     * (one an image, from the group's start) are the squared norms less
      * 2^-19 of them: no more than the exact sum. The residual gap:
      * qres[0 .. 2) is the query's interval, res those of the images, 16
      * floats a group of 8 (its lows, then its highs), and the gap is how
@@ -86,9 +86,9 @@ typedef struct fmni_ssd {
                    size_t skip, size_t count, float limit, uint32_t *cand,
                    float *sums);
     /* The next bound of the scan's candidates cand[0 .. n), sums[t] the
-     * scan's sum of cand[t]: image j of b is stride floats from b + j *
-     * stride, its `width` further coordinates (a multiple of 16) and then
-     * its residual interval (a low and a high) on all of them. Keeps at
+     * scan's sum of cand[t]: image j's row, at b + j * stride, holds its
+     * `width` further coordinates (a multiple of 16), then its residual
+     * interval (a low and a high) on all of them. Keeps at
      * the front of cand, in order, the candidates whose sum, with the
      * squared differences of their coordinates and q's `width` and the
      * square of their residual gap to qres's interval added, is at most

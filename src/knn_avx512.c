@@ -101,9 +101,6 @@ gap2(__m512 lo, __m512 hi, __m512 qlo, __m512 qhi)
     return _mm512_mul_ps(gap, gap);
 }
 
-/* 16 images a step; the survivors packed by compression in registers,
- * not branches, and stored whole (cand and sums hold count + 8: a group's
- * step stores 8). */
 /* The dot products of q's FMNI_SCAN coordinates (qp, in pairs) and two
  * groups' (16 images). */
 __attribute__((always_inline)) AVX512 static inline __m512
@@ -123,6 +120,10 @@ two_dots(const __m512 *qp, const float *g)
                          _mm512_shuffle_f32x4(a, b, 0xee));
 }
 
+/* 16 images a step (their sums as qq + norm - 2 q . b); the survivors
+ * packed by compression in registers, not branches, and stored whole
+ * (cand and sums hold count + 16: a step stores 16); the last images a
+ * group (8) at a time, by masks, their sums of squares as they are. */
 AVX512 static size_t scan_512(const float *q, float qq, const float *qres,
                               const float *b, const float *norm,
                               const float *res, size_t skip, size_t count,

@@ -657,7 +657,8 @@ static void measure(const job *j, const query *u, const size_t *pos, size_t n)
         if (t + 3 < n)
             prefetch(c->b.data + j->x.item[pos[t + 3]] * c->px, c->px);
         size_t b = j->x.item[pos[t]];
-        if (c->self && b == u->i) /* the query itself, let through */
+        if (c->self && b == u->i) /* the query itself, which the bounds
+                                     let through */
             continue;
         uint64_t d = c->ssd.ssd8(u->image, c->b.data + b * c->px, c->px,
                                  threshold(u, c->k));

@@ -452,8 +452,9 @@ static const uint32_t PACK[256] = {
     0x00765432, 0x07654320, 0x07654321, 0x76543210,
 };
 
-/* Every group of 8 at once, and the survivors written out without a
- * branch (a branch on them would be mispredicted often). */
+/* Every group of 8 at once (their sums as qq + norm - 2 q . b), and the
+ * survivors written out without a branch (a branch on them would be
+ * mispredicted often); the last images one at a time. */
 AVX2FMA static size_t scan_avx2(const float *q, float qq, const float *qres,
                                 const float *b, const float *norm,
                                 const float *res, size_t skip, size_t count,
