@@ -173,28 +173,36 @@ static void gram_c(const double *a, const double *b, size_t n, size_t m,
         }
 }
 
+/* Each output's sum in the order of i, as a loop over i per output would
+ * add it; a row of outputs at a time, so that the compiler may add them
+ * in vectors, not in one chain of adds each. */
 static void times_c(const double *a, size_t n, size_t k, size_t m,
                     const double *r, double *out)
 {
-    for (size_t p = 0; p < n; p++)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0;
-            for (size_t i = 0; i < k; i++)
-                s += a[p * k + i] * r[i * m + j];
-            out[p * m + j] = s;
+    for (size_t p = 0; p < n; p++) {
+        double *o = out + p * m;
+        for (size_t j = 0; j < m; j++)
+            o[j] = 0;
+        for (size_t i = 0; i < k; i++) {
+            double v = a[p * k + i];
+            for (size_t j = 0; j < m; j++)
+                o[j] += v * r[i * m + j];
         }
+    }
 }
 
+/* As times_c: each sum in the order of i, a row of 16 at a time. */
 static void cov_tile_c(const float *a, const float *b, size_t n,
                        float *out)
 {
-    for (size_t r = 0; r < FMNI_TILE_ROWS; r++)
-        for (size_t j = 0; j < FMNI_PANEL; j++) {
-            float s = 0;
-            for (size_t i = 0; i < n; i++)
-                s += a[i * FMNI_TILE_ROWS + r] * b[i * FMNI_PANEL + j];
-            out[r * FMNI_PANEL + j] = s;
+    float s[FMNI_TILE_ROWS * FMNI_PANEL] = {0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t r = 0; r < FMNI_TILE_ROWS; r++) {
+            float v = a[i * FMNI_TILE_ROWS + r];
+            for (size_t j = 0; j < FMNI_PANEL; j++)
+                s[r * FMNI_PANEL + j] += v * b[i * FMNI_PANEL + j];
         }
+    memcpy(out, s, sizeof s);
 }
 
 static uint64_t ssd8_c(const uint8_t *a, const uint8_t *b, size_t n,
