@@ -136,6 +136,21 @@ static inline float fmni_residual_gap(float qlo, float qhi, float lo,
     return g > 0 ? g : 0;
 }
 
+/* Asks for the row of a candidate that fmni_ssd.keep tries (its `width`
+ * coordinates, then its residual interval) to be brought into the
+ * first-level cache, while others are summed. */
+static inline void fmni_prefetch_row(const float *row, size_t width)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    for (size_t c = 0; c < width; c += 16)
+        __builtin_prefetch(row + c, 0, 3);
+    __builtin_prefetch(row + width + 1, 0, 3);
+#else
+    (void)row;
+    (void)width;
+#endif
+}
+
 /* Each pixel value as a float (knn_ssd.c), for the projections to load
  * where a conversion would wait on its register's last value. */
 extern const float fmni_pixel_value[256];

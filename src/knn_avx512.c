@@ -226,12 +226,8 @@ batch(const float *q, const float *b, size_t stride, size_t width,
     __m512 v[16];
 #pragma GCC unroll 16
     for (size_t i = 0; i < 16; i++) {
-        if (i + 4 < ahead) { /* on its way while four are summed */
-            const float *a = b + (size_t)cand[i + 4] * stride;
-            for (size_t c = 0; c < width; c += 16)
-                _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
-            _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
-        }
+        if (i + 4 < ahead) /* on its way while four are summed */
+            fmni_prefetch_row(b + (size_t)cand[i + 4] * stride, width);
         v[i] = i < k ? row_sums(q, b + (size_t)cand[i] * stride, width, sign,
                                 qoff)
                      : _mm512_setzero_ps();

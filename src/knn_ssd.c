@@ -542,13 +542,8 @@ batch(const float *q, const float *b, size_t stride, size_t width,
     __m256 h[4];
 #pragma GCC unroll 8
     for (size_t i = 0; i < 8; i++) {
-        if (i + 4 < ahead) { /* on its way while four are summed */
-            const float *a = b + (size_t)cand[i + 4] * stride;
-#pragma GCC unroll 4
-            for (size_t c = 0; c < width; c += 16)
-                _mm_prefetch((const char *)(a + c), _MM_HINT_T0);
-            _mm_prefetch((const char *)(a + width + 1), _MM_HINT_T0);
-        }
+        if (i + 4 < ahead) /* on its way while four are summed */
+            fmni_prefetch_row(b + (size_t)cand[i + 4] * stride, width);
         __m256 v = i < k ? row_sums(q, b + (size_t)cand[i] * stride, width,
                                     sign, qoff)
                          : _mm256_setzero_ps();
