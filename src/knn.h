@@ -92,7 +92,8 @@ typedef struct fmni_ssd {
      * the front of cand, in order, the candidates whose sum, with the
      * squared differences of their coordinates and q's `width` and the
      * square of their residual gap to qres's interval added, is at most
-     * limit; returns how many. cand holds n + 16 */
+     * limit; returns how many. cand and sums hold n + 16 (a step reads
+     * 16) */
     size_t (*keep)(const float *q, const float *qres, const float *b,
                    size_t stride, size_t width, float limit, uint32_t *cand,
                    const float *sums, size_t n);

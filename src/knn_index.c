@@ -86,8 +86,8 @@ typedef struct knn_index {
                            the coordinates: the same cache lines) */
     size_t row;
     float *scan_norm;   /* the squared norm of the first FMNI_SCAN
-                           coordinates, shrunk (shrunk_norm()), in groups
-                           of 8 */
+                           coordinates, shrunk (shrunk_norm()), one an
+                           image, padded to whole groups of 8 */
     float *scan_res;    /* the residual intervals on the first FMNI_SCAN
                            (level 0), 16 floats a group of 8: lows, then
                            highs */
