@@ -76,6 +76,14 @@ void fmni_huge_pages(void *p, size_t n);
 /* A large buffer from `a`, with that hint when it is malloc's. */
 void *fmni_alloc_large(const fmn_allocator *a, size_t n);
 
+/* n items of `size` bytes from malloc, the first at a multiple of 64
+ * bytes (a cache line: a vector of 64 bytes, or two of 32, loaded from a
+ * multiple of its size never spans two lines), or NULL when n * size
+ * overflows or memory ran out; a size of 0 gets 1 byte. Freed by
+ * fmni_free_aligned only, which takes NULL too. */
+void *fmni_alloc_aligned(size_t n, size_t size);
+void fmni_free_aligned(void *p);
+
 /* The first n bytes of s as a new string (from `a`), or NULL. */
 char *fmni_strndup(const fmn_allocator *a, const char *s, size_t n);
 

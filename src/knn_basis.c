@@ -314,12 +314,12 @@ static int make_covariance(basis_work *b)
 {
     size_t px = b->px, panels = (px + FMNI_PANEL - 1) / FMNI_PANEL;
     size_t runs = (px + FMNI_TILE_ROWS - 1) / FMNI_TILE_ROWS;
-    b->bp = malloc(panels * KC * FMNI_PANEL * sizeof *b->bp);
-    b->ap = malloc(runs * KC * FMNI_TILE_ROWS * sizeof *b->ap);
-    b->cov = malloc(px * px * sizeof *b->cov);
-    b->cp = malloc(runs * px * FMNI_TILE_ROWS * sizeof *b->cp);
-    b->qp = malloc(px * b->m * sizeof *b->qp);
-    b->image = malloc(b->ns * sizeof *b->image);
+    b->bp = fmni_alloc_aligned(panels * KC * FMNI_PANEL, sizeof *b->bp);
+    b->ap = fmni_alloc_aligned(runs * KC * FMNI_TILE_ROWS, sizeof *b->ap);
+    b->cov = fmni_alloc_aligned(px * px, sizeof *b->cov);
+    b->cp = fmni_alloc_aligned(runs * px * FMNI_TILE_ROWS, sizeof *b->cp);
+    b->qp = fmni_alloc_aligned(px * b->m, sizeof *b->qp);
+    b->image = fmni_alloc_aligned(b->ns, sizeof *b->image);
     if (!b->bp || !b->ap || !b->cov || !b->cp || !b->qp || !b->image)
         return 0;
     for (size_t s = 0; s < b->ns; s++)
@@ -332,9 +332,9 @@ static int make_covariance(basis_work *b)
     }
     atomic_store(&b->next, 0);
     fmni_knn_parallel(b->threads, fold_main, b);
-    free(b->bp);
-    free(b->ap);
-    free(b->cov);
+    fmni_free_aligned(b->bp);
+    fmni_free_aligned(b->ap);
+    fmni_free_aligned(b->cov);
     b->bp = b->ap = NULL;
     b->cov = NULL;
     return 1;
@@ -475,15 +475,15 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
     size_t px = b.px;
     atomic_init(&b.next, 0);
     int small_px = px <= COVARIANCE_PX_MAX;
-    b.mean = malloc(px * sizeof *b.mean);
-    b.fmean = malloc(px * sizeof *b.fmean);
-    b.tmp = malloc(px * m * sizeof *b.tmp);
-    b.small = malloc((5 * m * m + m) * sizeof *b.small);
+    b.mean = fmni_alloc_aligned(px, sizeof *b.mean);
+    b.fmean = fmni_alloc_aligned(px, sizeof *b.fmean);
+    b.tmp = fmni_alloc_aligned(px * m, sizeof *b.tmp);
+    b.small = fmni_alloc_aligned(5 * m * m + m, sizeof *b.small);
     if (!small_px) { /* the sample's product each round */
-        b.mq = malloc(m * sizeof *b.mq);
-        b.qf = malloc(px * m * sizeof *b.qf);
+        b.mq = fmni_alloc_aligned(m, sizeof *b.mq);
+        b.qf = fmni_alloc_aligned(px * m, sizeof *b.qf);
         b.z = px * m <= SIZE_MAX / sizeof *b.z / b.threads
-                  ? malloc(b.threads * px * m * sizeof *b.z)
+                  ? fmni_alloc_aligned(b.threads * px * m, sizeof *b.z)
                   : NULL;
     }
     int ok = b.mean && b.fmean && b.tmp && b.small &&
@@ -510,18 +510,18 @@ int fmni_knn_basis(fmn_images im, size_t m, const fmni_ssd *ssd,
         if (ok)
             *growth = measure_growth(&b, q, g);
     }
-    free(b.mean);
-    free(b.fmean);
-    free(b.mq);
-    free(b.qf);
-    free(b.z);
-    free(b.tmp);
-    free(b.small);
-    free(b.bp);
-    free(b.ap);
-    free(b.cov);
-    free(b.cp);
-    free(b.qp);
-    free(b.image);
+    fmni_free_aligned(b.mean);
+    fmni_free_aligned(b.fmean);
+    fmni_free_aligned(b.mq);
+    fmni_free_aligned(b.qf);
+    fmni_free_aligned(b.z);
+    fmni_free_aligned(b.tmp);
+    fmni_free_aligned(b.small);
+    fmni_free_aligned(b.bp);
+    fmni_free_aligned(b.ap);
+    fmni_free_aligned(b.cov);
+    fmni_free_aligned(b.cp);
+    fmni_free_aligned(b.qp);
+    fmni_free_aligned(b.image);
     return ok;
 }

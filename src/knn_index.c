@@ -162,12 +162,13 @@ typedef struct query {
 
 /* ---- memory -------------------------------------------------------------- */
 
-/* n items of `size` bytes (1 byte for none), or NULL. */
+/* n items of `size` bytes (1 byte for none), or NULL; at the start of a
+ * cache line, so that no vector load of the scan's groups spans two (from
+ * malloc, 16 bytes past a line, every one of them did, and the search took
+ * 3 to 6% longer), and freed by fmni_free_aligned. */
 static void *array(size_t n, size_t size)
 {
-    if (n == 0 || size == 0)
-        return malloc(1);
-    return n <= SIZE_MAX / size ? malloc(n * size) : NULL;
+    return fmni_alloc_aligned(n, size);
 }
 
 /* Asks for the n bytes at p to be brought into the second-level cache. */
@@ -186,26 +187,26 @@ static void free_job(job *j, unsigned threads)
 {
     knn_index *x = &j->x;
     for (unsigned t = 0; j->w && t < threads; t++) {
-        free(j->w[t].dist);
-        free(j->w[t].dists);
-        free(j->w[t].seed);
+        fmni_free_aligned(j->w[t].dist);
+        fmni_free_aligned(j->w[t].dists);
+        fmni_free_aligned(j->w[t].seed);
     }
-    free(j->w);
-    free(j->qf);
-    free(j->coords);
-    free(j->res);
-    free(j->zero);
-    free(x->scan_res);
-    free(x->scan_norm);
-    free(j->label);
-    free(x->scan);
-    free(x->rest);
-    free(x->radius);
-    free(x->item);
-    free(x->where);
-    free(x->start);
-    free(x->centre);
-    free(x->order);
+    fmni_free_aligned(j->w);
+    fmni_free_aligned(j->qf);
+    fmni_free_aligned(j->coords);
+    fmni_free_aligned(j->res);
+    fmni_free_aligned(j->zero);
+    fmni_free_aligned(x->scan_res);
+    fmni_free_aligned(x->scan_norm);
+    fmni_free_aligned(j->label);
+    fmni_free_aligned(x->scan);
+    fmni_free_aligned(x->rest);
+    fmni_free_aligned(x->radius);
+    fmni_free_aligned(x->item);
+    fmni_free_aligned(x->where);
+    fmni_free_aligned(x->start);
+    fmni_free_aligned(x->centre);
+    fmni_free_aligned(x->order);
 }
 
 /* Everything but the arranged base; 0 when memory ran out. */
@@ -223,9 +224,13 @@ static int allocate(job *j, unsigned threads)
     x->start = array(x->nc + 1, sizeof *x->start);
     x->centre = array(groups, 8 * FMNI_SCAN * sizeof *x->centre);
     x->order = array(j->nq, sizeof *x->order);
-    j->w = calloc(threads, sizeof *j->w);
+    j->w = array(threads, sizeof *j->w);
+    if (j->w)
+        memset(j->w, 0, threads * sizeof *j->w);
     j->res = array(firsts, 2 * LEVELS_MAX * sizeof *j->res);
-    j->zero = calloc(j->c->px ? j->c->px : 1, 1);
+    j->zero = array(j->c->px, 1);
+    if (j->zero)
+        memset(j->zero, 0, j->c->px);
     int ok = j->coords && j->res && j->zero && j->label && x->item &&
              (x->where || !j->c->self) && x->start && x->centre && x->order &&
              j->w;
@@ -289,7 +294,7 @@ static int make_basis(job *j)
                                               &growth);
     for (size_t i = 0; ok && i < c->px * m; i++)
         j->qf[i] = (float)q[i];
-    free(q);
+    fmni_free_aligned(q);
     double px = (double)c->px, norm = 255 * sqrt(px);
     x->error = growth *
                ((FMNI_PROJECT_BLOCK + 3) * 0x1p-24 + px * 0x1p-53) * 1.01;
@@ -458,7 +463,7 @@ static int cluster(job *j, unsigned threads)
                 *centre_at(x, k, c) = (float)(from[c] / from[FMNI_SCAN]);
         }
     }
-    free(sum);
+    fmni_free_aligned(sum);
     return 1;
 }
 
@@ -603,9 +608,9 @@ static int arrange(job *j, unsigned threads)
         by_cluster(j->label + (j->c->self ? 0 : nb), j->nq, x->nc, qstart,
                    x->order);
     }
-    free(j->by_radius);
+    fmni_free_aligned(j->by_radius);
     j->by_radius = NULL;
-    free(qstart);
+    fmni_free_aligned(qstart);
     return ok;
 }
 

@@ -114,8 +114,8 @@ static void free_levels(search *s)
 {
     for (size_t i = 0; i < s->nlevels; i++) {
         if (s->lv[i].b != s->lv[i].q)
-            free(s->lv[i].b);
-        free(s->lv[i].q);
+            fmni_free_aligned(s->lv[i].b);
+        fmni_free_aligned(s->lv[i].q);
         s->lv[i].q = s->lv[i].b = NULL;
     }
 }
@@ -127,10 +127,11 @@ static int make_sketches(search *s)
     for (size_t i = 0; i < s->nlevels; i++) {
         level *l = &s->lv[i];
         size_t stride = l->chunks * FMNI_CHUNK;
-        l->q = malloc((c->q.count ? c->q.count : 1) * stride * sizeof *l->q);
+        /* each row at a multiple of 32 bytes (stride is), as the kernels
+         * load them */
+        l->q = fmni_alloc_aligned(c->q.count, stride * sizeof *l->q);
         l->b = c->self ? l->q
-                       : malloc((c->b.count ? c->b.count : 1) * stride *
-                                sizeof *l->b);
+                       : fmni_alloc_aligned(c->b.count, stride * sizeof *l->b);
         if (!l->q || !l->b)
             return 0;
         sketch(l, c->q, l->q);

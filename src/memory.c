@@ -1,5 +1,6 @@
 /* memory.c - every allocation: through the caller's allocator
- * (fmn_options.alloc) or malloc's; large buffers with a hint to the kernel
+ * (fmn_options.alloc) or malloc's; arrays for vector loads at the start of
+ * a cache line (from malloc); large buffers with a hint to the kernel
  * to back them with transparent huge pages (Linux), one page fault per
  * 2 MiB instead of per 4 KiB as data lands in them; and a small string
  * copy. */
@@ -93,6 +94,37 @@ void fmni_trim_large(const fmn_allocator *a, void *p, size_t used,
     (void)used;
     (void)size;
 #endif
+}
+
+enum { LINE = 64 };
+
+void *fmni_alloc_aligned(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    size_t bytes = n * size;
+    if (bytes == 0)
+        bytes = 1;
+    if (bytes > SIZE_MAX - LINE - sizeof(void *))
+        return NULL;
+    unsigned char *raw = malloc(bytes + LINE + sizeof(void *));
+    if (!raw)
+        return NULL;
+    /* the first line boundary with room for raw's address before it */
+    uintptr_t at = ((uintptr_t)raw + sizeof raw + LINE - 1) &
+                   ~(uintptr_t)(LINE - 1);
+    unsigned char *p = raw + (at - (uintptr_t)raw);
+    memcpy(p - sizeof raw, &raw, sizeof raw);
+    return p;
+}
+
+void fmni_free_aligned(void *p)
+{
+    if (!p)
+        return;
+    unsigned char *raw;
+    memcpy(&raw, (unsigned char *)p - sizeof raw, sizeof raw);
+    free(raw);
 }
 
 char *fmni_strndup(const fmn_allocator *a, const char *s, size_t n)
