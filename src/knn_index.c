@@ -66,6 +66,7 @@ enum {
     PROJECT_CHUNK = 128,       /* images a thread projects at a time */
     ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
     PIECE = 1024,              /* a window's images tried at a time */
+    MEASURE_AHEAD = 8,         /* images asked for ahead of their measure */
     PLACE_CHUNK = 4,           /* clusters a thread places at a time */
     NEAR = 1,                  /* clusters seeded from, and searched first */
     ROUNDS = 3,                /* k-means rounds, on a sample */
@@ -654,13 +655,17 @@ static void bounds(const knn_index *x, query *u, uint64_t T)
 
 /* Measures base positions pos[0 .. n) against the query, keeping the
  * best; a sum is given up once it passes the query's T. The images are
- * scattered over the base: each is asked for three ahead. */
+ * scattered over the base: the first MEASURE_AHEAD are asked for at once,
+ * then each MEASURE_AHEAD ahead (a list that has any holds about 40). */
 static void measure(const job *j, const query *u, const size_t *pos, size_t n)
 {
     const fmni_knn_call *c = j->c;
+    for (size_t t = 0; t < n && t < MEASURE_AHEAD; t++)
+        prefetch(c->b.data + j->x.item[pos[t]] * c->px, c->px);
     for (size_t t = 0; t < n; t++) {
-        if (t + 3 < n)
-            prefetch(c->b.data + j->x.item[pos[t + 3]] * c->px, c->px);
+        if (t + MEASURE_AHEAD < n)
+            prefetch(c->b.data + j->x.item[pos[t + MEASURE_AHEAD]] * c->px,
+                     c->px);
         size_t b = j->x.item[pos[t]];
         if (c->self && b == u->i) /* the query itself, which the bounds
                                      let through */
