@@ -165,8 +165,8 @@ typedef struct query {
 
 /* n items of `size` bytes (1 byte for none), or NULL; at the start of a
  * cache line, so that no vector load of the scan's groups spans two (from
- * malloc, 16 bytes past a line, every one of them did, and the search took
- * 3 to 6% longer), and freed by fmni_free_aligned. */
+ * malloc, 16 bytes past a line, every one of them did, and fmn_knn took
+ * 2 to 6% longer), and freed by fmni_free_aligned. */
 static void *array(size_t n, size_t size)
 {
     return fmni_alloc_aligned(n, size);
