@@ -37,7 +37,8 @@ enum {
     FMNI_PROJECT_BLOCK = 64,
     FMNI_PROJECT_MANY = 16,
     FMNI_PANEL = 16,
-    FMNI_TILE_ROWS = 6
+    FMNI_TILE_ROWS = 6,
+    FMNI_DOT8_MAX = 65536
 };
 
 typedef enum fmni_isa {
@@ -125,6 +126,11 @@ typedef struct fmni_ssd {
      * else a sum of some of them that exceeds limit */
     uint64_t (*ssd8)(const uint8_t *a, const uint8_t *b, size_t n,
                      uint64_t limit);
+    /* sum over n pixels (at most FMNI_DOT8_MAX) of (q[i] - 128) * b[i],
+     * exact: with |q|^2, |b|^2 and the sum of b's pixels known, |q - b|^2
+     * = |q|^2 + |b|^2 - 2 (dot8 + 128 sum b). NULL where the CPU has no
+     * 8-bit dot products (AVX-512 VNNI); measures then take ssd8 */
+    int64_t (*dot8)(const uint8_t *q, const uint8_t *b, size_t n);
 } fmni_ssd;
 
 /* The residual bound of a pair: how far apart the intervals [qlo, qhi]

@@ -855,7 +855,7 @@ fmni_ssd fmni_ssd_pick(fmni_isa isa)
     fmni_ssd f = {ssd16_c,   ssd16_many_c, ssd16_list_c, scan_sums_c,
                   nearest_c, scan_c,       keep_c,       project_c,
                   scatter_c, gram_c,       times_c,      cov_tile_c,
-                  ssd8_c};
+                  ssd8_c,    NULL};
 #if FMNI_KNN_AVX2
     if (isa != FMNI_ISA_PORTABLE && __builtin_cpu_supports("avx2") &&
         __builtin_cpu_supports("fma")) {
