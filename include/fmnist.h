@@ -1457,11 +1457,12 @@ FMN_API void fmn_knn_options_init_sized(fmn_knn_options *opt,
  * skips most base images on exact lower bounds (the triangle inequality
  * and |Q^T (x - y)| <= |x - y|) without reading them; smaller and larger
  * images are compared through block sums (Cauchy-Schwarz). The inner
- * loops run in AVX-512 where the CPU has it (F, BW, VL and DQ; not in
- * Windows builds), else in AVX2 and FMA where it has them, else in
- * portable C, on opt->threads threads. Memory, for 28x28 images: about
- * 600 bytes per base image and 300 per query (about 33 MiB for the test
- * images against the train images, two thirds of their own size); while the
+ * loops run in AVX-512 where the CPU has it (F, BW, VL and DQ, and VNNI
+ * for the exact sums; not in Windows builds), else in AVX2 and FMA where
+ * it has them, else in portable C, on opt->threads threads. Memory, for
+ * 28x28 images: about 600 bytes per base image and 300 per query (about
+ * 33 MiB for the test images against the train images, two thirds of their
+ * own size); while the
  * index is made, its basis: about 12 KiB per pixel for images of up to
  * 1024 pixels (the sample's covariance, 15 MiB at most), 2 KiB per pixel
  * for larger ones; and per thread about 1 KiB per cluster (half the square
