@@ -1466,7 +1466,7 @@ FMN_API void fmn_knn_options_init_sized(fmn_knn_options *opt,
  * index is made, its basis: about 12 KiB per pixel for images of up to
  * 1024 pixels (the sample's covariance, 15 MiB at most), 2 KiB per pixel
  * for larger ones; and per thread about 1 KiB per cluster (half the square
- * root of the base's count) and 100 KiB; never a matrix of distances.
+ * root of the base's count) and 450 KiB; never a matrix of distances.
  *   out      receives queries.count rows of k neighbours, row i those of
  *            query i, nearest first; out_len is its length in fmn_neighbor
  *            (at least queries.count * k, else FMN_ERR_BUFFER_TOO_SMALL).

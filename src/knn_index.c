@@ -30,7 +30,8 @@
  * clusters, nearest first, and the others. Queries are taken by their
  * nearest cluster, QUERY_CHUNK at a time (fewer as they run out), and a
  * chunk meets the clusters one after another, each one's images read once
- * for all of its queries.
+ * for all of its queries: all of them scan a cluster's 16 coordinates
+ * before any goes on to its further bounds and pixels.
  *
  * The floats' error budget. The coordinates are computed in float blocks
  * of at most B = FMNI_PROJECT_BLOCK products added in double
@@ -69,6 +70,9 @@ enum {
     ASSIGN_CHUNK = 1024,       /* images a thread assigns at a time */
     PIECE = 1024,              /* a window's images tried at a time */
     MEASURE_AHEAD = 8,         /* images asked for ahead of their measure */
+    DEFERRED = 32,             /* pieces' candidates a thread holds, in
+                                  PIECE + 16s, while a chunk scans a
+                                  cluster */
     PLACE_CHUNK = 4,           /* clusters a thread places at a time */
     NEAR = 1,                  /* clusters seeded from, and searched first */
     ROUNDS = 3,                /* k-means rounds, on a sample */
@@ -120,6 +124,14 @@ typedef struct knn_index {
     double slack;
 } knn_index;
 
+/* A piece's candidates that passed the scan, kept in the worker's
+ * deferred arrays (from `at`) until every query of the chunk has scanned
+ * the cluster. */
+typedef struct deferred {
+    struct query *u;
+    size_t g0, at, n;
+} deferred;
+
 /* What one thread needs of its own. */
 typedef struct worker {
     float *dist;                /* nc: squared distances to the centres */
@@ -131,6 +143,13 @@ typedef struct worker {
                                    to the centres (nc of them), -1 for a
                                    cluster met */
     size_t have[QUERY_CHUNK];   /* ... and its neighbours found */
+    uint32_t *dcand;            /* DEFERRED * (PIECE + 16) candidates */
+    float *dsums;               /* ... and their sums */
+    size_t dused;               /* ... in use */
+    deferred *def;              /* the pieces they belong to (each takes
+                                   n + 16 of the arrays: at most a
+                                   sixteenth as many) */
+    size_t ndef;
 } worker;
 
 /* One call: the index, the threads' work, and a shared counter. */
@@ -203,6 +222,9 @@ static void free_job(job *j, unsigned threads)
         fmni_free_aligned(j->w[t].dist);
         fmni_free_aligned(j->w[t].dists);
         fmni_free_aligned(j->w[t].seed);
+        fmni_free_aligned(j->w[t].dcand);
+        fmni_free_aligned(j->w[t].dsums);
+        fmni_free_aligned(j->w[t].def);
     }
     fmni_free_aligned(j->w);
     fmni_free_aligned(j->qf);
@@ -262,7 +284,11 @@ static int allocate(job *j, unsigned threads)
         w->dist = array(groups * 8, sizeof *w->dist);
         w->dists = array(groups * 8, QUERY_CHUNK * sizeof *w->dists);
         w->seed = array(ns, sizeof *w->seed);
-        ok = w->dist && w->dists && w->seed;
+        w->dcand = array(DEFERRED * (PIECE + 16), sizeof *w->dcand);
+        w->dsums = array(DEFERRED * (PIECE + 16), sizeof *w->dsums);
+        w->def = array(DEFERRED * (PIECE + 16) / 16, sizeof *w->def);
+        ok = w->dist && w->dists && w->seed && w->dcand && w->dsums &&
+             w->def;
     }
     return ok;
 }
@@ -749,25 +775,64 @@ static void seed(const job *j, worker *w, const query *u, const size_t *near,
     measure(j, u, w->pos, m);
 }
 
-/* Tries base positions [p0, end) of one window: the 16 coordinates, all
- * of them, then the pixels. */
+/* The n candidates of a piece from position g0 that passed the scan (in
+ * cand and sums, which hold n + 16): all m coordinates, then the pixels. */
+static void finish_piece(const job *j, worker *w, query *u, size_t g0,
+                         uint32_t *cand, const float *sums, size_t n)
+{
+    const knn_index *x = &j->x;
+    const fmni_knn_call *c = j->c;
+    if (x->levels > 1 && n > 0) {
+        bounds(x, u, threshold(u, c->k));
+        n = c->ssd.keep(u->q + FMNI_SCAN, u->res + 2, x->rest + g0 * x->row,
+                        x->row, x->m - FMNI_SCAN, u->lim[1], cand, sums, n);
+    }
+    for (size_t t = 0; t < n; t++)
+        w->pos[t] = g0 + cand[t];
+    measure(j, u, w->pos, n);
+}
+
+/* The deferred pieces finished, in the order they were scanned. */
+static void finish_deferred(const job *j, worker *w)
+{
+    for (size_t d = 0; d < w->ndef; d++) {
+        const deferred *f = &w->def[d];
+        finish_piece(j, w, f->u, f->g0, w->dcand + f->at, w->dsums + f->at,
+                     f->n);
+    }
+    w->ndef = w->dused = 0;
+}
+
+/* Tries base positions [p0, end) of one window on the 16 coordinates,
+ * then finishes them at once or (defer) with the chunk's other queries'
+ * pieces of the cluster, after all of them have scanned it, so that the
+ * further coordinates and the pixels do not push the cluster's first 16
+ * out of the cache between two scans (fmn_knn 2 to 3% faster here, with
+ * AVX-512 or AVX2, in alternating runs). */
 static void try_piece(const job *j, worker *w, query *u, size_t p0,
-                      size_t end)
+                      size_t end, int defer)
 {
     const knn_index *x = &j->x;
     const fmni_knn_call *c = j->c;
     bounds(x, u, threshold(u, c->k));
     size_t g0 = p0 & ~(size_t)7;
+    uint32_t *cand = w->cand;
+    float *sums = w->sums;
+    if (defer) {
+        if (w->dused + PIECE + 16 > DEFERRED * (PIECE + 16))
+            finish_deferred(j, w);
+        cand = w->dcand + w->dused;
+        sums = w->dsums + w->dused;
+    }
     size_t n = c->ssd.scan(u->q, u->qq, u->res, x->scan + g0 * FMNI_SCAN,
                            x->scan_norm + g0, x->scan_res + g0 * 2, p0 - g0,
-                           end - g0, u->lim[0], w->cand, w->sums);
-    if (x->levels > 1 && n > 0)
-        n = c->ssd.keep(u->q + FMNI_SCAN, u->res + 2, x->rest + g0 * x->row,
-                        x->row, x->m - FMNI_SCAN, u->lim[1], w->cand,
-                        w->sums, n);
-    for (size_t t = 0; t < n; t++)
-        w->pos[t] = g0 + w->cand[t];
-    measure(j, u, w->pos, n);
+                           end - g0, u->lim[0], cand, sums);
+    if (!defer)
+        finish_piece(j, w, u, g0, cand, sums, n);
+    else if (n > 0) {
+        w->def[w->ndef++] = (deferred){u, g0, w->dused, n};
+        w->dused += n + 16;
+    }
 }
 
 /* The first position of [lo, hi) whose radius is more than r (above: 1)
@@ -788,7 +853,8 @@ static size_t radius_search(const double *radius, size_t lo, size_t hi,
 /* The query against cluster k, at the squared distance d2 from its centre
  * (a float sum of 16 squares, within 2^-19 of its value): the images
  * whose radius may reach T. */
-static void visit(const job *j, worker *w, query *u, size_t k, float d2)
+static void visit(const job *j, worker *w, query *u, size_t k, float d2,
+                  int defer)
 {
     const knn_index *x = &j->x;
     size_t s0 = x->start[k], s1 = x->start[k + 1];
@@ -807,7 +873,7 @@ static void visit(const job *j, worker *w, query *u, size_t k, float d2)
     size_t hi = radius_search(x->radius, lo, s1, d + win, 1);
     while (lo < hi) {
         size_t g0 = lo & ~(size_t)7, end = hi - g0 > PIECE ? g0 + PIECE : hi;
-        try_piece(j, w, u, lo, end);
+        try_piece(j, w, u, lo, end, defer);
         lo = end;
     }
 }
@@ -846,7 +912,7 @@ static void start_query(const job *j, worker *w, query *u, float *dist)
     size_t nnear = nearest_clusters(x, dist, near, near_d2);
     seed(j, w, u, near, nnear);
     for (size_t t = 0; t < nnear; t++)
-        visit(j, w, u, near[t], near_d2[t]);
+        visit(j, w, u, near[t], near_d2[t], 0);
 }
 
 /* Queries order[first .. end): each one's start, then every other
@@ -870,12 +936,14 @@ static void search_chunk(const job *j, worker *w, size_t first, size_t end)
                           : 0;
         start_query(j, w, v, w->dists + (o - first) * nc);
     }
-    for (size_t k = 0; k < nc; k++)
+    for (size_t k = 0; k < nc; k++) {
         for (size_t o = first; o < end; o++) {
             float d2 = w->dists[(o - first) * nc + k];
             if (d2 >= 0)
-                visit(j, w, &u[o - first], k, d2);
+                visit(j, w, &u[o - first], k, d2, 1);
         }
+        finish_deferred(j, w);
+    }
     for (size_t o = first; o < end; o++)
         fmni_knn_fill(u[o - first].best, c->k, w->have[o - first]);
 }
