@@ -17,6 +17,9 @@ enum {
     INDEX_PIXELS_MAX = 16384   /* more: the basis costs pixels x 64^2 */
 };
 
+_Static_assert((size_t)INDEX_PIXELS_MAX <= (size_t)FMNI_DOT8_MAX,
+               "the index's measures by dot8 stay exact");
+
 size_t fmni_knn_coordinates(size_t px)
 {
     if (px < INDEX_PIXELS_MIN || px > INDEX_PIXELS_MAX)

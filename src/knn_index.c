@@ -163,7 +163,9 @@ typedef struct job {
                            their order */
     float *res;         /* ... their residual intervals, LEVELS_MAX pairs
                            each */
-    pixel_sums *pix;    /* the base images', where measures take dot8 */
+    pixel_sums *pix;    /* ... and their |x|^2 and pixel sums (the sum
+                           for the base images only), where measures take
+                           dot8 */
     uint8_t *ones;      /* px pixels of 129: dot8 with them is the sum */
     uint8_t *zero;      /* px pixels of 0 */
     size_t *label;      /* ... and the nearest cluster of each */
@@ -267,7 +269,7 @@ static int allocate(job *j, unsigned threads)
         memset(j->w, 0, threads * sizeof *j->w);
     j->res = array(firsts, 2 * LEVELS_MAX * sizeof *j->res);
     if (j->c->ssd.dot8) {
-        j->pix = array(j->nb, sizeof *j->pix);
+        j->pix = array(firsts, sizeof *j->pix);
         j->ones = array(j->c->px, 1);
         if (j->ones)
             memset(j->ones, 129, j->c->px);
@@ -432,10 +434,12 @@ static void project_main(void *arg, unsigned t)
                                           UINT64_MAX);
                 residuals(&j->x, j->coords + (i + u) * m, x2,
                           j->res + (i + u) * 2 * LEVELS_MAX);
-                if (j->pix && i + u < j->nb)
+                if (j->pix)
                     j->pix[i + u] = (pixel_sums){
                         (uint32_t)x2,
-                        (uint32_t)c->ssd.dot8(j->ones, images[u], c->px)};
+                        i + u < j->nb ? (uint32_t)c->ssd.dot8(
+                                            j->ones, images[u], c->px)
+                                      : 0};
             }
         }
 }
@@ -932,8 +936,7 @@ static void search_chunk(const job *j, worker *w, size_t first, size_t end)
         v->have = &w->have[o - first];
         v->win_T = UINT64_MAX - 1; /* no T yet: none is UINT64_MAX - 1 */
         v->qq = shrunk_norm(v->q);
-        v->norm2 = j->x.pix ? c->ssd.ssd8(v->image, j->zero, c->px, UINT64_MAX)
-                          : 0;
+        v->norm2 = j->pix ? j->pix[(c->self ? 0 : j->nb) + v->i].norm2 : 0;
         start_query(j, w, v, w->dists + (o - first) * nc);
     }
     for (size_t k = 0; k < nc; k++) {
